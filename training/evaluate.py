@@ -1,0 +1,113 @@
+"""Evaluate a checkpoint: accuracy, macro-F1, per-class recall/precision, confusion matrix.
+
+  /usr/bin/python3 training/evaluate.py --checkpoint runs/resemotenet_s/best.pt \
+      --json runs/resemotenet_s/metrics.json --plots runs/resemotenet_s --quantize all
+
+Splits: PublicTest, PrivateTest, and PrivateTest without the files that have a pixel-identical
+twin in Training (computed from the data, so it needs the Training split too). Optional test-time
+augmentation (flip, or ten views: 5 crops x flip) and the cost of each export quantisation
+(the exported graph run in PyTorch with the weights exactly as the browser dequantises them).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from checkpoint import load_checkpoint
+from contract import CLASSES, INPUT_SIZE
+from data import load_data, leak_free_mask
+from export import QUANTIZATIONS, build_graph, dequantized_graph
+from graph_runtime import run_graph
+from metrics import confusion_matrix, format_report, plot_confusion, summarize
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "fer2013"
+LEAK_FREE = "PrivateTestLeakFree"
+
+
+def tta_views(gray: torch.Tensor, mode: str) -> list[torch.Tensor]:
+    """(N, H, W) uint8 -> list of (N, 1, 64, 64) views. 'none': the contract resize; 'flip': + mirror;
+    'crops': centre and four corner crops at 90 % of the face, each also mirrored (ten views)."""
+    x = gray.float().div(255).unsqueeze(1)
+    n = x.shape[0]
+
+    def view(zoom: float, tx: float, ty: float, flip: bool) -> torch.Tensor:
+        theta = torch.tensor([[(-1 if flip else 1) / zoom, 0, tx], [0, 1 / zoom, ty]], dtype=torch.float32)
+        grid = F.affine_grid(theta.expand(n, 2, 3), [n, 1, INPUT_SIZE, INPUT_SIZE], align_corners=False)
+        return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+
+    if mode == "none":
+        return [view(1, 0, 0, False)]
+    if mode == "flip":
+        return [view(1, 0, 0, False), view(1, 0, 0, True)]
+    if mode == "crops":
+        offsets = [(0, 0), (-0.1, -0.1), (0.1, -0.1), (-0.1, 0.1), (0.1, 0.1)]
+        return [view(1 / 0.9, tx, ty, flip) for tx, ty in offsets for flip in (False, True)]
+    raise ValueError(f"unknown --tta {mode!r}")
+
+
+@torch.no_grad()
+def predict(forward, gray: torch.Tensor, tta: str, batch: int = 512) -> torch.Tensor:
+    """Mean probabilities over the TTA views: (N, 7)."""
+    probs = []
+    for i in range(0, len(gray), batch):
+        views = tta_views(gray[i:i + batch], tta)
+        probs.append(torch.stack([forward(v) for v in views]).mean(0))
+    return torch.cat(probs)
+
+
+def evaluate(checkpoint: str, data: str, tta: str = "none", quantize: str = "none",
+             plots: str = "", log=print) -> dict:
+    model, ckpt = load_checkpoint(checkpoint)
+    sets = load_data(data)
+    splits = {u: sets[u] for u in ("PublicTest", "PrivateTest") if u in sets}
+    if "PrivateTest" in sets and "Training" in sets:
+        mask = leak_free_mask(sets["PrivateTest"], sets["Training"])
+        splits[LEAK_FREE] = sets["PrivateTest"].subset(mask.nonzero().flatten())
+    torch_forward = lambda v: torch.softmax(model(v), dim=1)  # noqa: E731
+    result = {"checkpoint": str(checkpoint), "variant": ckpt["variant"], "tta": tta, "splits": {}}
+    for name, s in splits.items():
+        probs = predict(torch_forward, s.images, tta)
+        summary = summarize(confusion_matrix(s.labels, probs.argmax(1)))
+        result["splits"][name] = summary
+        log(format_report(f"{name} ({ckpt['variant']}, tta={tta})", summary))
+        if plots:
+            plot_confusion(summary, f"{ckpt['variant']} on FER2013 {name}", Path(plots) / f"confusion-{name}.png")
+    modes = QUANTIZATIONS if quantize == "all" else ([quantize] if quantize != "none" else [])
+    if modes:
+        graph = build_graph(model)
+        result["quantization"] = {}
+        for mode in modes:
+            weights = dequantized_graph(graph, mode)
+            graph_forward = lambda v: run_graph(graph, v.permute(0, 2, 3, 1), weights)  # noqa: E731
+            row = {}
+            for name, s in splits.items():
+                probs = predict(graph_forward, s.images, tta)
+                row[name] = summarize(confusion_matrix(s.labels, probs.argmax(1)))["accuracy"]
+            result["quantization"][mode] = row
+            log(f"exported graph, weights {mode:>7}: " + "  ".join(f"{k} {v * 100:.2f}%" for k, v in row.items()))
+    return result
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--data", default=str(DEFAULT_DATA), help="image-folder root, fer2013.csv or packed folder")
+    p.add_argument("--tta", default="none", choices=["none", "flip", "crops"], help="test-time augmentation")
+    p.add_argument("--quantize", default="none", choices=["none", *QUANTIZATIONS, "all"],
+                   help="also measure the exported graph with weights stored this way ('all': every way)")
+    p.add_argument("--json", default="", help="write the metrics here (export.py --metrics reads it)")
+    p.add_argument("--plots", default="", help="folder for confusion-matrix PNGs")
+    args = p.parse_args(argv)
+    result = evaluate(args.checkpoint, args.data, args.tta, args.quantize, args.plots)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from checkpoint import save_checkpoint
+from evaluate import LEAK_FREE, evaluate
+from export import QUANTIZATIONS, SHARD_BYTES, build_graph, dequantized_graph, export, quantize_tensor
+from graph_runtime import run_graph
+from model import create_model
+
+
+def randomized(variant="resemotenet_s", seed=0):
+    """A random model whose outputs depend strongly on its input: BatchNorm statistics calibrated on
+    random images (so that folding them matters and activations do not collapse), affine BN
+    parameters away from identity, and a final layer scaled to give peaked probabilities."""
+    torch.manual_seed(seed)
+    model = create_model(variant)
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.momentum = None  # cumulative average over the calibration batches
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.2, 0.2)
+    model.train()
+    with torch.no_grad():
+        for _ in range(4):
+            model(torch.rand(16, 1, 64, 64))
+    model.eval()
+    with torch.no_grad():
+        logits = model(torch.rand(16, 1, 64, 64))
+        model.fc4.weight.mul_(4 / logits.std())
+        model.fc4.bias.zero_()
+    return model
+
+
+def test_graph_computes_the_model_including_the_last_block_shrink():
+    model = randomized()
+    x = torch.rand(4, 1, 64, 64)
+    with torch.no_grad():
+        expected = torch.softmax(model(x), 1)
+        got = run_graph(build_graph(model), x.permute(0, 2, 3, 1))
+    assert torch.allclose(got, expected, atol=1e-5), (got - expected).abs().max()
+    # the check is not between near-uniform or input-independent vectors
+    assert expected.max() > 0.5 and expected.std(0).max() > 0.05
+
+
+def test_shrink_keeps_only_reachable_taps():
+    model = randomized()
+    g = dict(build_graph(model).weights)
+    assert g["res3/conv1/filter"].shape[:2] == (2, 2) and g["res3/conv2/filter"].shape[:2] == (1, 1)
+    assert g["res2/conv1/filter"].shape[:2] == (3, 3)
+
+
+@pytest.mark.parametrize("dtype,bound", [("float16", 1e-3), ("uint8", 1.0 / 255 * 0.51)])
+def test_quantisation_round_trip_error_is_bounded(dtype, bound):
+    w = np.random.default_rng(0).normal(0, 0.1, 10000).astype(np.float32)
+    data, spec, deq = quantize_tensor(w, dtype)
+    assert spec["dtype"] == dtype
+    assert len(data) == w.size * (2 if dtype == "float16" else 1)
+    rel = np.abs(deq - w).max() / (np.abs(w).max() if dtype == "float16" else (w.max() - w.min()))
+    assert rel <= bound
+    if dtype == "uint8":
+        assert 0.0 in quantize_tensor(np.array([-1.0, 0.0, 3.0], np.float32), "uint8")[2]
+
+
+def test_quantised_graphs_stay_close_to_float32():
+    model = randomized()
+    g = build_graph(model)
+    x = torch.rand(8, 1, 64, 64).permute(0, 2, 3, 1)
+    ref = run_graph(g, x)
+    for mode, bound in (("float16", 0.01), ("mixed", 0.1), ("uint8", 0.1)):
+        diff = (run_graph(g, x, dequantized_graph(g, mode)) - ref).abs().max().item()
+        assert diff < bound, (mode, diff)
+
+
+def test_export_writes_a_complete_graph_model(tmp_path):
+    model = create_model("resemotenet_s").eval()
+    save_checkpoint(tmp_path / "m.pt", model, "resemotenet_s", epoch=1)
+    for mode in QUANTIZATIONS:
+        out = tmp_path / mode
+        js = export(tmp_path / "m.pt", out, mode, metrics={"splits": {"PrivateTest": {"accuracy": 0.5}}})
+        assert js["format"] == "graph-model"
+        ops = {n["op"] for n in js["modelTopology"]["node"]}
+        assert {"Placeholder", "_FusedConv2D", "MaxPool", "Softmax"} <= ops and "FusedBatchNormV3" not in ops
+        shards = js["weightsManifest"][0]["paths"]
+        assert all((out / p).stat().st_size <= SHARD_BYTES for p in shards)
+        meta = js["userDefinedMetadata"]["resemote"]
+        for key in ("classes", "input", "output", "preprocessing", "architecture", "training", "metrics",
+                    "exporter", "quantization", "weightBytes"):
+            assert key in meta, key
+        assert meta["architecture"]["exportedParameters"] < meta["architecture"]["parameters"]
+        assert sum((out / p).stat().st_size for p in shards) == meta["weightBytes"]
+        assert json.loads((out / "model.json").read_text()) == js
+    sizes = {m: sum(f.stat().st_size for f in (tmp_path / m).glob("*.bin")) for m in QUANTIZATIONS}
+    assert abs(sizes["none"] / sizes["float16"] - 2) < 1e-3 and sizes["uint8"] < sizes["mixed"] < sizes["float16"]
+
+
+def test_evaluate_reports_every_split_and_quantisation(tiny_data, tmp_path):
+    save_checkpoint(tmp_path / "m.pt", create_model("resemotenet_s").eval(), "resemotenet_s")
+    result = evaluate(str(tmp_path / "m.pt"), str(tiny_data), tta="flip", quantize="all",
+                      plots=str(tmp_path / "plots"), log=lambda *_: None)
+    assert set(result["splits"]) == {"PublicTest", "PrivateTest", LEAK_FREE}
+    s = result["splits"]["PrivateTest"]
+    assert s["n"] == 14 and 0 <= s["accuracy"] <= 1 and len(s["confusion"]) == 7
+    assert set(result["quantization"]) == set(QUANTIZATIONS)
+    assert (tmp_path / "plots" / "confusion-PrivateTest.png").stat().st_size > 1000

@@ -1,0 +1,298 @@
+"""Train a ResEmoteNet variant on FER2013 (or any folder dataset).
+
+  /usr/bin/python3 training/train.py --variant resemotenet_s --out runs/resemotenet_s
+  torchrun --nproc-per-node 8 training/train.py --variant resemotenet ...   # several GPUs
+
+Recipe (each part a flag below): SGD + Nesterov, linear warm-up then cosine decay, label
+smoothing, mild inverse-frequency class weights, batched GPU/CPU augmentation (rescale, rotation,
+shift, flip, brightness/contrast, erasing), an exponential moving average of the weights,
+bf16 autocast and channels-last on CUDA. Selection: the best PublicTest accuracy (raw or EMA
+weights) is saved as best.pt; last.pt resumes an interrupted run exactly where it stopped.
+Log: <out>/log.csv, one row per epoch.
+"""
+from __future__ import annotations
+
+import copy
+import csv
+import math
+import os
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from augment import AugmentConfig, augment
+from checkpoint import save_checkpoint
+from cli import parse_into
+from contract import CLASSES
+from data import attach_ferplus, class_weights, load_data
+from model import count_parameters, create_model
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "fer2013"
+
+
+@dataclass
+class TrainConfig:
+    data: str = str(DEFAULT_DATA)  # image-folder root, fer2013.csv, or the packed folder
+    variant: str = "resemotenet_s"  # model.VARIANTS: resemotenet | resemotenet_s
+    out: str = "runs/resemotenet_s"  # folder for best.pt, last.pt, log.csv
+    epochs: int = 60  # passes over Training
+    batch_size: int = 64  # per process
+    lr: float = 0.05  # peak learning rate (after warm-up), for batch 64; scale it with the batch
+    min_lr: float = 0.0005  # learning rate at the end of the cosine decay
+    warmup_epochs: float = 2.0  # linear warm-up from lr / 20
+    momentum: float = 0.9  # SGD momentum (Nesterov)
+    weight_decay: float = 5e-4  # on conv/linear weights only, not on biases or BatchNorm
+    label_smoothing: float = 0.1  # mixed into the targets
+    class_weight_power: float = 0.25  # loss weight per class = (1/frequency)^power; 0 = plain loss
+    ferplus: str = ""  # FER+ votes joined by path (ferplus_votes_by_path.csv) to train on FER+ labels
+    ferplus_mode: str = "soft"  # with --ferplus: 'majority' labels or 'soft' vote distributions
+    ferplus_mix: float = 1.0  # with --ferplus soft: target = mix * FER+ votes + (1 - mix) * FER label
+    ema: float = 0.999  # decay of the weight moving average; 0 turns it off
+    aug_scale: float = 0.15  # random rescale, factor in [1 - s, 1 + s]
+    aug_rotate: float = 15.0  # random rotation, degrees
+    aug_shift: float = 0.10  # random shift, fraction of the image
+    aug_flip: float = 0.5  # horizontal flip probability
+    aug_brightness: float = 0.15  # additive brightness jitter
+    aug_contrast: float = 0.20  # multiplicative contrast jitter
+    aug_erase: float = 0.5  # random erasing probability
+    seed: int = 0  # seeds Python, torch and the data order
+    resume: bool = True  # continue from <out>/last.pt when it exists
+    amp: bool = True  # bf16 autocast (CUDA only)
+    channels_last: bool = True  # NHWC memory format (faster on CUDA and on CPU)
+    compile: bool = False  # torch.compile the model (PyTorch 2.x)
+    threads: int = 0  # CPU threads for torch; 0 = its default
+    limit: int = 0  # train on N random images only (smoke runs); 0 = all
+    eval_limit: int = 0  # evaluate on N random PublicTest images only; 0 = all
+    progress: bool = True  # progress bar on stderr
+
+    def augment_config(self) -> AugmentConfig:
+        return AugmentConfig(scale=self.aug_scale, rotate=self.aug_rotate, shift=self.aug_shift,
+                             flip=self.aug_flip, brightness=self.aug_brightness,
+                             contrast=self.aug_contrast, erase=self.aug_erase)
+
+
+class Progress:
+    """A dependency-free progress bar: redraws in place on a terminal, prints every 25% otherwise."""
+
+    def __init__(self, total: int, label: str, enabled: bool):
+        self.total, self.label, self.enabled = total, label, enabled
+        self.start = self.last = time.time()
+        self.tty = sys.stderr.isatty()
+        self.next_mark = 0.25
+
+    def update(self, done: int, info: str) -> None:
+        if not self.enabled:
+            return
+        now, frac = time.time(), done / self.total
+        if self.tty and (now - self.last > 0.3 or done == self.total):
+            bar = "#" * int(frac * 30)
+            rate = done / max(now - self.start, 1e-9)
+            sys.stderr.write(f"\r{self.label} [{bar:<30}] {done}/{self.total} {rate:.1f} it/s {info}   ")
+            if done == self.total:
+                sys.stderr.write("\n")
+            self.last = now
+        elif not self.tty and frac >= self.next_mark:
+            sys.stderr.write(f"{self.label} {frac:4.0%} {info}\n")
+            self.next_mark += 0.25
+        sys.stderr.flush()
+
+
+def lr_at(step: float, cfg: TrainConfig, steps_per_epoch: int) -> float:
+    warm = cfg.warmup_epochs * steps_per_epoch
+    total = cfg.epochs * steps_per_epoch
+    if step < warm:
+        return cfg.lr * (0.05 + 0.95 * step / warm)
+    t = (step - warm) / max(1, total - warm)
+    return cfg.min_lr + (cfg.lr - cfg.min_lr) * 0.5 * (1 + math.cos(math.pi * t))
+
+
+@torch.no_grad()
+def ema_update(ema_model, model, decay: float, step: int) -> None:
+    d = min(decay, (1 + step) / (10 + step))
+    for e, p in zip(ema_model.state_dict().values(), model.state_dict().values()):
+        if e.dtype.is_floating_point:
+            e.mul_(d).add_(p.detach(), alpha=1 - d)
+        else:
+            e.copy_(p)
+
+
+@torch.no_grad()
+def evaluate_accuracy(model, inputs: torch.Tensor, labels: torch.Tensor, device, batch: int = 512,
+                      memory_format=torch.contiguous_format) -> tuple[float, float]:
+    """(accuracy, mean cross-entropy) of `model` on preprocessed inputs (N, 1, 64, 64)."""
+    model.eval()
+    correct, loss = 0, 0.0
+    for i in range(0, len(labels), batch):
+        x = inputs[i:i + batch].to(device).contiguous(memory_format=memory_format)
+        y = labels[i:i + batch].to(device)
+        logits = model(x).float()
+        loss += F.cross_entropy(logits, y, reduction="sum").item()
+        correct += (logits.argmax(1) == y).sum().item()
+    return correct / len(labels), loss / len(labels)
+
+
+def soft_targets(labels, soft, cfg: TrainConfig) -> torch.Tensor:
+    k = len(CLASSES)
+    target = F.one_hot(labels, k).float()
+    if soft is not None:
+        target = cfg.ferplus_mix * soft + (1 - cfg.ferplus_mix) * target
+    return target * (1 - cfg.label_smoothing) + cfg.label_smoothing / k
+
+
+def main(cfg: TrainConfig) -> dict:
+    distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    rank = int(os.environ.get("RANK", "0"))
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if torch.cuda.is_available():
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+        torch.cuda.set_device(device)
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    else:
+        device = torch.device("cpu")
+    if distributed:
+        torch.distributed.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    main_process = rank == 0
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed + rank)
+
+    sets = load_data(cfg.data)
+    if cfg.ferplus:
+        sets = attach_ferplus(sets, cfg.ferplus, cfg.ferplus_mode)
+    train, public = sets["Training"], sets["PublicTest"]
+    pick = torch.Generator().manual_seed(cfg.seed)  # smoke runs: a seeded random subset, all classes
+    if cfg.limit:
+        train = train.subset(torch.randperm(len(train), generator=pick)[:cfg.limit])
+    if cfg.eval_limit:
+        public = public.subset(torch.randperm(len(public), generator=pick)[:cfg.eval_limit])
+    train_images = train.images.to(device)  # (N, 48, 48) uint8: the whole set fits anywhere
+    train_labels = train.labels.to(device)
+    train_soft = None if train.soft is None else train.soft.to(device)
+    public_inputs = public.model_input()  # (N, 1, 64, 64): the contract's preprocessing
+    weights = class_weights(train.labels, cfg.class_weight_power).to(device)
+    aug = cfg.augment_config()
+
+    model = create_model(cfg.variant).to(device)
+    memory_format = torch.channels_last if cfg.channels_last else torch.contiguous_format
+    model = model.to(memory_format=memory_format)
+    ema_model = copy.deepcopy(model).eval() if cfg.ema > 0 else None
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        (decay if p.ndim > 1 else no_decay).append(p)
+    optimizer = torch.optim.SGD([{"params": decay, "weight_decay": cfg.weight_decay},
+                                 {"params": no_decay, "weight_decay": 0.0}],
+                                lr=cfg.lr, momentum=cfg.momentum, nesterov=True)
+    steps_per_epoch = len(train) // (cfg.batch_size * world)
+    if steps_per_epoch < 1:
+        raise ValueError(f"{len(train)} training images are fewer than one batch of {cfg.batch_size * world}")
+
+    start_epoch, step, best = 0, 0, {"public_acc": -1.0}
+    last_path, log_path = out / "last.pt", out / "log.csv"
+    if cfg.resume and last_path.is_file():
+        state = torch.load(last_path, map_location=device)
+        model.load_state_dict(state["state_dict"])
+        optimizer.load_state_dict(state["optimizer"])
+        if ema_model is not None and state.get("ema") is not None:
+            ema_model.load_state_dict(state["ema"])
+        start_epoch, step, best = state["epoch"], state["step"], state["best"]
+        torch.set_rng_state(state["rng_cpu"])
+        if device.type == "cuda" and state.get("rng_cuda") is not None:
+            torch.cuda.set_rng_state(state["rng_cuda"], device)
+        if main_process:
+            print(f"resumed from {last_path} at epoch {start_epoch}", flush=True)
+    elif main_process and log_path.exists():
+        log_path.unlink()
+
+    net = model
+    if cfg.compile:
+        net = torch.compile(model)
+    if distributed:
+        net = torch.nn.parallel.DistributedDataParallel(net, device_ids=[device] if device.type == "cuda" else None)
+    use_amp = cfg.amp and device.type == "cuda"
+    if main_process:
+        print(f"{cfg.variant}: {count_parameters(model):,} parameters; {len(train)} train, "
+              f"{len(public)} PublicTest images; {steps_per_epoch} steps/epoch on {device} x{world}", flush=True)
+
+    for epoch in range(start_epoch, cfg.epochs):
+        t0 = time.time()
+        net.train()
+        g = torch.Generator().manual_seed(cfg.seed * 1000 + epoch)  # same order on every rank
+        order = torch.randperm(len(train), generator=g)[rank::world].to(device)
+        bar = Progress(steps_per_epoch, f"epoch {epoch + 1}/{cfg.epochs}", cfg.progress and main_process)
+        loss_sum, correct, seen = 0.0, 0, 0
+        for i in range(steps_per_epoch):
+            idx = order[i * cfg.batch_size:(i + 1) * cfg.batch_size]
+            lr = lr_at(step, cfg, steps_per_epoch)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            x = train_images[idx].unsqueeze(1).float().div_(255)  # (B, 1, 48, 48)
+            x = augment(x, aug).contiguous(memory_format=memory_format)  # (B, 1, 64, 64)
+            y = train_labels[idx]
+            target = soft_targets(y, None if train_soft is None else train_soft[idx], cfg)
+            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_amp):
+                logits = net(x)
+            per_sample = -(target * F.log_softmax(logits.float(), dim=1)).sum(1)
+            loss = (per_sample * weights[y]).mean()
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            step += 1
+            if ema_model is not None:
+                ema_update(ema_model, model, cfg.ema, step)
+            loss_sum += loss.item() * len(y)
+            correct += (logits.argmax(1) == y).sum().item()
+            seen += len(y)
+            bar.update(i + 1, f"loss {loss_sum / seen:.3f} acc {correct / seen:.3f} lr {lr:.4f}")
+
+        row = {"epoch": epoch + 1, "train_loss": loss_sum / seen, "train_acc": correct / seen, "lr": lr}
+        if main_process:
+            acc, ploss = evaluate_accuracy(model, public_inputs, public.labels, device, memory_format=memory_format)
+            row.update(public_acc=acc, public_loss=ploss)
+            candidates = {"raw": (acc, model)}
+            if ema_model is not None:
+                eacc, eloss = evaluate_accuracy(ema_model, public_inputs, public.labels, device,
+                                                memory_format=memory_format)
+                row.update(ema_public_acc=eacc, ema_public_loss=eloss)
+                candidates["ema"] = (eacc, ema_model)
+            which, (sel_acc, sel_model) = max(candidates.items(), key=lambda kv: kv[1][0])
+            row["seconds"] = round(time.time() - t0, 1)
+            if sel_acc > best["public_acc"]:
+                best = {"public_acc": sel_acc, "epoch": epoch + 1, "weights": which}
+                save_checkpoint(out / "best.pt", sel_model, cfg.variant, epoch=epoch + 1,
+                                metrics={"PublicTest": {"accuracy": sel_acc}}, weights=which,
+                                train_config=asdict(cfg), training_data=train.meta)
+            write_header = not log_path.exists()
+            with log_path.open("a", newline="") as f:
+                writer = csv.DictWriter(f, fieldnames=list(row) + ["best"])
+                if write_header:
+                    writer.writeheader()
+                writer.writerow({**{k: round(v, 5) if isinstance(v, float) else v for k, v in row.items()},
+                                 "best": best["epoch"]})
+            print(" ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
+                  + f" best={best['public_acc']:.4f}@{best['epoch']}", flush=True)
+            save_checkpoint(last_path, model, cfg.variant, optimizer=optimizer.state_dict(),
+                            ema=None if ema_model is None else ema_model.state_dict(), epoch=epoch + 1,
+                            step=step, best=best, rng_cpu=torch.get_rng_state(),
+                            rng_cuda=torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
+                            train_config=asdict(cfg))
+        if distributed:
+            torch.distributed.barrier()
+    if distributed:
+        torch.distributed.destroy_process_group()
+    return best
+
+
+if __name__ == "__main__":
+    best = main(parse_into(TrainConfig, description=__doc__))
+    print(f"best PublicTest accuracy {best['public_acc']:.4f} at epoch {best.get('epoch')}")
