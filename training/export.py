@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
 import json
 import math
 from dataclasses import dataclass, field
@@ -229,7 +230,8 @@ def write_graph_model(g: Graph, out: Path, mode: str, metadata: dict, shard_byte
         },
         "modelTopology": {"node": g.nodes, "library": {}, "versions": {"producer": 1}},
         "weightsManifest": [{"paths": paths, "weights": specs}],
-        "userDefinedMetadata": {"resemote": {**metadata, "quantization": mode, "weightBytes": len(data)}},
+        "userDefinedMetadata": {"resemote": {**metadata, "quantization": mode, "weightBytes": len(data),
+                                             "weightsSha256": hashlib.sha256(data).hexdigest()}},
     }
     (out / "model.json").write_text(json.dumps(model_json, separators=(",", ":")))
     return model_json

@@ -9,33 +9,11 @@ from evaluate import LEAK_FREE, evaluate
 from export import QUANTIZATIONS, SHARD_BYTES, build_graph, dequantized_graph, export, quantize_tensor
 from graph_runtime import run_graph
 from model import create_model
-
-
-def randomized(variant="resemotenet_s", seed=0):
-    """A random model whose outputs depend strongly on its input: BatchNorm statistics calibrated on
-    random images (so that folding them matters and activations do not collapse), affine BN
-    parameters away from identity, and a final layer scaled to give peaked probabilities."""
-    torch.manual_seed(seed)
-    model = create_model(variant)
-    for m in model.modules():
-        if isinstance(m, torch.nn.BatchNorm2d):
-            m.momentum = None  # cumulative average over the calibration batches
-            m.weight.data.uniform_(0.5, 1.5)
-            m.bias.data.uniform_(-0.2, 0.2)
-    model.train()
-    with torch.no_grad():
-        for _ in range(4):
-            model(torch.rand(16, 1, 64, 64))
-    model.eval()
-    with torch.no_grad():
-        logits = model(torch.rand(16, 1, 64, 64))
-        model.fc4.weight.mul_(4 / logits.std())
-        model.fc4.bias.zero_()
-    return model
+from testing import random_model
 
 
 def test_graph_computes_the_model_including_the_last_block_shrink():
-    model = randomized()
+    model = random_model()
     x = torch.rand(4, 1, 64, 64)
     with torch.no_grad():
         expected = torch.softmax(model(x), 1)
@@ -46,7 +24,7 @@ def test_graph_computes_the_model_including_the_last_block_shrink():
 
 
 def test_shrink_keeps_only_reachable_taps():
-    model = randomized()
+    model = random_model()
     g = dict(build_graph(model).weights)
     assert g["res3/conv1/filter"].shape[:2] == (2, 2) and g["res3/conv2/filter"].shape[:2] == (1, 1)
     assert g["res2/conv1/filter"].shape[:2] == (3, 3)
@@ -65,7 +43,7 @@ def test_quantisation_round_trip_error_is_bounded(dtype, bound):
 
 
 def test_quantised_graphs_stay_close_to_float32():
-    model = randomized()
+    model = random_model()
     g = build_graph(model)
     x = torch.rand(8, 1, 64, 64).permute(0, 2, 3, 1)
     ref = run_graph(g, x)
@@ -87,7 +65,7 @@ def test_export_writes_a_complete_graph_model(tmp_path):
         assert all((out / p).stat().st_size <= SHARD_BYTES for p in shards)
         meta = js["userDefinedMetadata"]["resemote"]
         for key in ("classes", "input", "output", "preprocessing", "architecture", "training", "metrics",
-                    "exporter", "quantization", "weightBytes"):
+                    "exporter", "quantization", "weightBytes", "weightsSha256"):
             assert key in meta, key
         assert meta["architecture"]["exportedParameters"] < meta["architecture"]["parameters"]
         assert sum((out / p).stat().st_size for p in shards) == meta["weightBytes"]

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { confusionMatrix, formatReport, summarize } from './metrics';
+
+describe('metrics', () => {
+  it('computes accuracy, per-class recall/precision and macro-F1 over present classes', () => {
+    // 3 classes used out of 7: angry(0) x3, disgust(1) x1, happy(3) x2
+    const labels = [0, 0, 0, 1, 3, 3];
+    const preds = [0, 0, 3, 1, 3, 0];
+    const s = summarize(confusionMatrix(labels, preds));
+    expect(s.n).toBe(6);
+    expect(s.accuracy).toBeCloseTo(4 / 6);
+    expect(s.recall.angry).toBeCloseTo(0.6667, 4);
+    expect(s.precision.angry).toBeCloseTo(0.6667, 4);
+    expect(s.recall.happy).toBe(0.5);
+    expect(s.precision.happy).toBe(0.5);
+    // F1: angry 2/3, disgust 1, happy 1/2 -> mean over the 3 present classes
+    expect(s.macro_f1).toBeCloseTo((2 / 3 + 1 + 0.5) / 3);
+    expect(s.confusion[0]).toEqual([2, 0, 0, 1, 0, 0, 0]);
+  });
+
+  it('rejects out-of-range predictions and prints a report with every class', () => {
+    expect(() => confusionMatrix([0], [9])).toThrow(/out of range/);
+    const text = formatReport('PrivateTest', summarize(confusionMatrix([3, 6], [3, 6])));
+    expect(text).toContain('accuracy=100.00%');
+    expect(text.split('\n').filter((l) => /neutral/.test(l))).toHaveLength(2);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Classification metrics, the same definitions and printout as training/metrics.py, so that the
+ * PyTorch checkpoint and the shipped TF.js model are compared like for like.
+ */
+import { EMOTIONS } from '../../src/engine/emotions.ts';
+
+export interface Summary {
+  n: number;
+  accuracy: number;
+  macro_f1: number;
+  recall: Record<string, number>;
+  precision: Record<string, number>;
+  confusion: number[][];
+}
+
+export function confusionMatrix(labels: readonly number[], preds: readonly number[], k = EMOTIONS.length): number[][] {
+  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  labels.forEach((y, i) => {
+    const row = m[y];
+    const p = preds[i];
+    if (row === undefined || p === undefined || p < 0 || p >= k) throw new Error(`label ${y} / prediction ${p} out of range`);
+    row[p] = (row[p] ?? 0) + 1;
+  });
+  return m;
+}
+
+const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
+
+export function summarize(conf: number[][]): Summary {
+  const k = conf.length;
+  const col = (j: number) => conf.reduce((s, row) => s + (row[j] ?? 0), 0);
+  const support = conf.map((row) => row.reduce((a, b) => a + b, 0));
+  const tp = conf.map((row, i) => row[i] ?? 0);
+  const n = support.reduce((a, b) => a + b, 0);
+  const recall = tp.map((t, i) => ((support[i] ?? 0) > 0 ? t / (support[i] ?? 1) : 0));
+  const precision = tp.map((t, i) => (col(i) > 0 ? t / col(i) : 0));
+  const f1 = recall.map((r, i) => {
+    const p = precision[i] ?? 0;
+    return p + r > 0 ? (2 * p * r) / (p + r) : 0;
+  });
+  const present = f1.filter((_, i) => (support[i] ?? 0) > 0);
+  const names = EMOTIONS.slice(0, k);
+  return {
+    n,
+    accuracy: n ? tp.reduce((a, b) => a + b, 0) / n : 0,
+    macro_f1: present.length ? present.reduce((a, b) => a + b, 0) / present.length : 0,
+    recall: Object.fromEntries(names.map((c, i) => [c, round4(recall[i] ?? 0)])),
+    precision: Object.fromEntries(names.map((c, i) => [c, round4(precision[i] ?? 0)])),
+    confusion: conf,
+  };
+}
+
+const pad = (s: string, w: number) => s.padStart(w);
+
+export function formatReport(title: string, s: Summary): string {
+  const lines = [
+    `${title}: n=${s.n} accuracy=${(s.accuracy * 100).toFixed(2)}% macro-F1=${s.macro_f1.toFixed(4)}`,
+    `  ${pad('class', 8)} ${pad('recall', 8)} ${pad('precisio', 8)}`,
+  ];
+  for (const c of EMOTIONS) {
+    lines.push(`  ${pad(c, 8)} ${pad(((s.recall[c] ?? 0) * 100).toFixed(2), 7)}% ${pad(((s.precision[c] ?? 0) * 100).toFixed(2), 8)}%`);
+  }
+  lines.push(`  confusion (rows true, columns predicted): ${EMOTIONS.map((c) => c.slice(0, 3)).join(' ')}`);
+  s.confusion.forEach((row, i) => lines.push(`  ${pad(EMOTIONS[i] ?? '', 8)} ${row.map((v) => pad(String(v), 5)).join(' ')}`));
+  return lines.join('\n');
+}

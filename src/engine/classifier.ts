@@ -1,0 +1,122 @@
+/**
+ * ResEmoteNet as a TF.js graph model: load (with its self-description), warm up, and classify all
+ * faces of a frame in one call. Batches are padded to a power of two so that WebGL/WebGPU compile
+ * a handful of shader variants once, instead of one per face count.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type Box, cropFaces } from './crop';
+import { classIndexMap, MODEL_INPUT_SIZE, NUM_EMOTIONS } from './emotions';
+import { fetchModelArtifacts, type LoadProgress, ModelLoadError } from './modelLoader';
+
+/** What an exported model says about itself (training/export.py writes it). */
+export interface ModelMetadata {
+  name: string;
+  classes: string[];
+  input: { name: string; shape: number[]; dtype: string; range: [number, number] };
+  output: { name: string; shape: number[] };
+  architecture: { family: string; variant: string; width: number; parameters: number; exportedParameters: number };
+  metrics?: {
+    splits?: Record<string, { accuracy: number; macro_f1: number; n: number }>;
+    quantization?: Record<string, Record<string, number>>;
+  };
+  quantization: string;
+  weightBytes: number;
+  weightsSha256?: string;
+  exporter: string;
+}
+
+export const MAX_BATCH = 32;
+
+export function batchBucket(n: number): number {
+  if (n <= 1) return 1;
+  return Math.min(MAX_BATCH, 2 ** Math.ceil(Math.log2(n)));
+}
+
+export function parseMetadata(user: unknown): ModelMetadata {
+  const meta = (user as { resemote?: ModelMetadata } | undefined)?.resemote;
+  if (!meta || !Array.isArray(meta.classes)) {
+    throw new ModelLoadError('model.json has no ResEmote metadata (userDefinedMetadata.resemote.classes)');
+  }
+  const [, h, w, c] = meta.input?.shape ?? [];
+  if (h !== MODEL_INPUT_SIZE || w !== MODEL_INPUT_SIZE || c !== 1) {
+    throw new ModelLoadError(`the model expects input ${JSON.stringify(meta.input?.shape)}, the app feeds [N, ${MODEL_INPUT_SIZE}, ${MODEL_INPUT_SIZE}, 1]`);
+  }
+  return meta;
+}
+
+export class EmotionClassifier {
+  private disposed = false;
+
+  private constructor(
+    private readonly model: tf.GraphModel,
+    readonly metadata: ModelMetadata,
+    /** Output column for each app class; null when the model already uses the app order. */
+    private readonly reorder: number[] | null,
+  ) {}
+
+  static async fromArtifacts(artifacts: tf.io.ModelArtifacts): Promise<EmotionClassifier> {
+    const metadata = parseMetadata(artifacts.userDefinedMetadata);
+    const map = classIndexMap(metadata.classes);
+    let model: tf.GraphModel;
+    try {
+      model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
+    } catch (err) {
+      throw new ModelLoadError(`the model could not be built: ${(err as Error).message}`);
+    }
+    const identity = map.every((v, i) => v === i);
+    return new EmotionClassifier(model, metadata, identity ? null : map);
+  }
+
+  static async load(url: string, onProgress?: (p: LoadProgress) => void): Promise<EmotionClassifier> {
+    const { artifacts } = await fetchModelArtifacts(url, onProgress);
+    return EmotionClassifier.fromArtifacts(artifacts);
+  }
+
+  /** [N, 64, 64, 1] gray in [0, 1] -> [N, 7] probabilities in app class order. */
+  predict(input: tf.Tensor4D): tf.Tensor2D {
+    if (this.disposed) throw new Error('the classifier was disposed');
+    const n = input.shape[0];
+    return tf.tidy(() => {
+      const outs: tf.Tensor2D[] = [];
+      for (let start = 0; start < n; start += MAX_BATCH) {
+        const count = Math.min(MAX_BATCH, n - start);
+        let chunk = start === 0 && count === n ? input : input.slice([start, 0, 0, 0], [count, -1, -1, -1]);
+        const bucket = batchBucket(count);
+        if (bucket > count) chunk = tf.concat([chunk, tf.zeros([bucket - count, ...chunk.shape.slice(1)])], 0);
+        const probs = this.model.execute(chunk) as tf.Tensor2D;
+        outs.push(bucket > count ? probs.slice([0, 0], [count, -1]) : probs);
+      }
+      const probs = outs.length === 1 ? (outs[0] as tf.Tensor2D) : (tf.concat(outs, 0) as tf.Tensor2D);
+      return this.reorder ? (tf.gather(probs, this.reorder, 1) as tf.Tensor2D) : probs;
+    });
+  }
+
+  /** Crop every box out of `pixels` and classify them in one batch: one Float32Array(7) per box. */
+  async classify(pixels: tf.Tensor3D, boxes: readonly Box[]): Promise<Float32Array[]> {
+    if (boxes.length === 0) return [];
+    const probs = tf.tidy(() => this.predict(cropFaces(pixels, boxes)));
+    try {
+      const flat = (await probs.data()) as Float32Array;
+      return boxes.map((_, i) => flat.slice(i * NUM_EMOTIONS, (i + 1) * NUM_EMOTIONS));
+    } finally {
+      probs.dispose();
+    }
+  }
+
+  /** Compile the shaders for the batch sizes a frame will use, before the first real frame. */
+  async warmup(batchSizes: readonly number[] = [1, 2, 4]): Promise<number> {
+    const t0 = performance.now();
+    for (const n of batchSizes) {
+      const probs = tf.tidy(() => this.predict(tf.fill([n, MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, 1], 0.5) as tf.Tensor4D));
+      await probs.data();
+      probs.dispose();
+    }
+    return performance.now() - t0;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.model.dispose();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Face box -> model input. Pure geometry (square crop at a calibrated scale, kept inside the image,
+ * half-pixel sampling boxes) and one tensor function that cuts every face of a frame out of the
+ * frame's pixels, antialiased, gray, 64x64, in one batch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import contract from './contract.json';
+import { LUMA, MODEL_INPUT_SIZE } from './emotions';
+
+export interface Box {
+  /** Left edge, pixels. */
+  x: number;
+  /** Top edge, pixels. */
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface CropConfig {
+  /** Square side as a multiple of the detector box's larger side (FER2013 frames faces wider). */
+  scale: number;
+  /** Vertical shift of the square's centre, as a fraction of its side (positive = down). */
+  offsetY: number;
+}
+
+/** Measured by `npm run calibrate-crop` (scripts/calibrate-crop.ts), stored in contract.json. */
+export const DEFAULT_CROP: CropConfig = { scale: contract.crop.scale, offsetY: contract.crop.offsetY };
+
+/**
+ * The square crop for a detected face: `scale` times the box's larger side, centred on the box
+ * (shifted by offsetY), then kept inside the image: shifted in when it sticks out, and shrunk to
+ * the image's shorter side when it cannot fit. It stays square, so the face is never stretched.
+ */
+export function squareCrop(face: Box, imageWidth: number, imageHeight: number, cfg: CropConfig = DEFAULT_CROP): Box {
+  let side = cfg.scale * Math.max(face.width, face.height);
+  const cx = face.x + face.width / 2;
+  const cy = face.y + face.height / 2 + cfg.offsetY * side;
+  side = Math.max(1, Math.min(side, imageWidth, imageHeight));
+  const x = clamp(cx - side / 2, 0, imageWidth - side);
+  const y = clamp(cy - side / 2, 0, imageHeight - side);
+  return { x, y, width: side, height: side };
+}
+
+export function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(Math.max(v, lo), hi);
+}
+
+/** Largest pyramid level: crops are sampled at up to size * 2^MAX_LEVEL px, then halved. */
+export const MAX_LEVEL = 4;
+
+/**
+ * How many 2x halvings bring a crop of `side` px down to `size`: the crop is first sampled at
+ * size * 2^level >= side px (so bilinear sampling never skips a source pixel), then each 2x2
+ * average halves it. Capped at MAX_LEVEL (faces over 1024 px are sampled at 1024 first).
+ */
+export function pyramidLevel(side: number, size: number = MODEL_INPUT_SIZE): number {
+  if (side <= size) return 0;
+  return Math.min(MAX_LEVEL, Math.ceil(Math.log2(side / size)));
+}
+
+/**
+ * Normalised [y1, x1, y2, x2] for tf.image.cropAndResize so that output pixel i samples the source
+ * at box.x + (i + 0.5) * box.width / n - 0.5: half-pixel centres, the convention of the training
+ * resize (PyTorch align_corners=False). cropAndResize itself spaces samples from corner to corner,
+ * hence the conversion. `pad` is the border added around the image (coordinates shift by it).
+ */
+export function halfPixelBox(box: Box, imageWidth: number, imageHeight: number, n: number, pad = 1): [number, number, number, number] {
+  const axis = (start: number, length: number, extent: number): [number, number] => {
+    const step = length / n;
+    const first = start + 0.5 * step - 0.5 + pad;
+    const last = first + step * (n - 1);
+    const denom = extent + 2 * pad - 1;
+    return [first / denom, last / denom];
+  };
+  const [y1, y2] = axis(box.y, box.height, imageHeight);
+  const [x1, x2] = axis(box.x, box.width, imageWidth);
+  return [y1, x1, y2, x2];
+}
+
+/**
+ * Cut `boxes` out of `pixels` ([H, W, 1|3|4], values 0-255, any dtype) into a float32
+ * [N, size, size, 1] batch of gray in [0, 1]. Each crop is sampled at size * 2^level px with
+ * half-pixel centres, then halved level times by 2x2 averaging (an antialiasing box filter), so a
+ * 400 px face shrinks to 64 px without aliasing. The image gets a 1 px edge-replicated border, so
+ * samples that fall half a pixel outside read the edge, as the training resize does.
+ * Runs on the active backend; leaves no tensor behind but the result.
+ */
+export function cropFaces(pixels: tf.Tensor3D, boxes: readonly Box[], size: number = MODEL_INPUT_SIZE): tf.Tensor4D {
+  if (boxes.length === 0) return tf.zeros([0, size, size, 1]);
+  const [height, width, channels] = pixels.shape;
+  return tf.tidy(() => {
+    const padded = tf.mirrorPad(tf.expandDims(pixels, 0), [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric') as tf.Tensor4D;
+    const byLevel = new Map<number, number[]>();
+    boxes.forEach((b, i) => {
+      const level = pyramidLevel(Math.max(b.width, b.height), size);
+      byLevel.set(level, [...(byLevel.get(level) ?? []), i]);
+    });
+    const parts: tf.Tensor4D[] = [];
+    const order: number[] = [];
+    for (const [level, indices] of byLevel) {
+      const n = size * 2 ** level;
+      const norm = indices.map((i) => halfPixelBox(boxes[i] as Box, width, height, n));
+      let crops = tf.image.cropAndResize(padded, norm, indices.map(() => 0), [n, n], 'bilinear');
+      for (let l = 0; l < level; l++) crops = tf.avgPool(crops, 2, 2, 'valid');
+      parts.push(crops);
+      order.push(...indices);
+    }
+    let batch = parts.length === 1 ? (parts[0] as tf.Tensor4D) : tf.concat(parts, 0);
+    if (order.some((v, i) => v !== i)) {
+      const inverse = order.map((_, i) => order.indexOf(i));
+      batch = tf.gather(batch, inverse);
+    }
+    let gray: tf.Tensor4D;
+    if (channels === 1) gray = batch;
+    else {
+      const rgb = channels === 3 ? batch : batch.slice([0, 0, 0, 0], [-1, -1, -1, 3]);
+      gray = tf.sum(tf.mul(rgb, tf.tensor1d(LUMA)), -1, true);
+    }
+    return tf.clipByValue(tf.div(gray, 255), 0, 1) as tf.Tensor4D;
+  });
+}

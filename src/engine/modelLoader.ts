@@ -1,0 +1,153 @@
+/**
+ * Fetch a graph model's artifacts with byte progress, keep them in the Cache Storage for the next
+ * visit, and check the weights against the SHA-256 the exporter recorded. model.json is always
+ * revalidated (it is small); shards are cached under the weights' hash, so a new export replaces
+ * them and a stale or corrupt cache entry is never used.
+ */
+import type * as tf from '@tensorflow/tfjs';
+
+export interface LoadProgress {
+  loaded: number;
+  total: number;
+  fromCache: boolean;
+}
+
+export interface LoadedArtifacts {
+  artifacts: tf.io.ModelArtifacts;
+  bytes: number;
+  fromCache: boolean;
+}
+
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+const CACHE_NAME = 'resemote-models-v1';
+
+interface ModelJson {
+  modelTopology: unknown;
+  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  userDefinedMetadata?: { resemote?: { weightBytes?: number; weightsSha256?: string } };
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string;
+  signature?: unknown;
+}
+
+async function openCache(): Promise<Cache | null> {
+  try {
+    return typeof caches === 'undefined' ? null : await caches.open(CACHE_NAME);
+  } catch {
+    return null; // private mode or an insecure context: no cache, still works
+  }
+}
+
+async function readBody(response: Response, onBytes: (n: number) => void): Promise<Uint8Array> {
+  if (!response.body) {
+    const buf = new Uint8Array(await response.arrayBuffer());
+    onBytes(buf.byteLength);
+    return buf;
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    onBytes(value.byteLength);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+export async function sha256Hex(data: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function fetchModelArtifacts(
+  modelUrl: string,
+  onProgress?: (p: LoadProgress) => void,
+  fetchImpl: typeof fetch = fetch,
+): Promise<LoadedArtifacts> {
+  const cache = await openCache();
+  const jsonUrl = new URL(modelUrl, globalThis.location?.href ?? 'http://localhost/').toString();
+  let json: ModelJson;
+  try {
+    const res = await fetchImpl(jsonUrl, { cache: 'no-cache' });
+    if (!res.ok) throw new ModelLoadError(`HTTP ${res.status} for ${modelUrl}`);
+    json = (await res.json()) as ModelJson;
+    await cache?.put(jsonUrl, new Response(JSON.stringify(json), { headers: { 'Content-Type': 'application/json' } }));
+  } catch (err) {
+    const cached = await cache?.match(jsonUrl); // offline: the copy from the last visit
+    if (!cached) throw new ModelLoadError(`could not load the model description ${modelUrl}: ${(err as Error).message}`);
+    json = (await cached.json()) as ModelJson;
+  }
+  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
+    throw new ModelLoadError(`${modelUrl} is not a TF.js graph model (no modelTopology / weightsManifest)`);
+  }
+  const meta = json.userDefinedMetadata?.resemote;
+  const version = meta?.weightsSha256 ?? 'unversioned';
+  const paths = json.weightsManifest.flatMap((g) => g.paths);
+  const total = meta?.weightBytes ?? 0;
+  let loaded = 0;
+  let fromCache = true;
+  const report = () => onProgress?.({ loaded, total: Math.max(total, loaded), fromCache });
+  report();
+  const shards: Uint8Array[] = [];
+  for (const path of paths) {
+    const shardUrl = new URL(path, jsonUrl).toString();
+    const key = `${shardUrl}?sha256=${version}`;
+    const cached = version !== 'unversioned' ? await cache?.match(key) : undefined;
+    let res = cached;
+    if (!res) {
+      fromCache = false;
+      try {
+        res = await fetchImpl(shardUrl);
+      } catch (err) {
+        throw new ModelLoadError(`could not download ${path}: ${(err as Error).message}`);
+      }
+      if (!res.ok) throw new ModelLoadError(`HTTP ${res.status} for ${shardUrl}`);
+    }
+    const bytes = await readBody(res, (n) => {
+      loaded += n;
+      report();
+    });
+    shards.push(bytes);
+    if (!cached && cache && version !== 'unversioned') await cache.put(key, new Response(bytes as Uint8Array<ArrayBuffer>));
+  }
+  const weightData = new Uint8Array(shards.reduce((n, s) => n + s.byteLength, 0));
+  let offset = 0;
+  for (const s of shards) {
+    weightData.set(s, offset);
+    offset += s.byteLength;
+  }
+  if (meta?.weightsSha256) {
+    const actual = await sha256Hex(weightData);
+    if (actual !== meta.weightsSha256) {
+      if (cache) for (const path of paths) await cache.delete(`${new URL(path, jsonUrl)}?sha256=${version}`);
+      throw new ModelLoadError(`the weights of ${modelUrl} are corrupt (SHA-256 mismatch); reload to download them again`);
+    }
+  }
+  return {
+    artifacts: {
+      modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+      weightData: weightData.buffer,
+      format: json.format,
+      generatedBy: json.generatedBy,
+      convertedBy: json.convertedBy,
+      signature: json.signature as tf.io.ModelArtifacts['signature'],
+      userDefinedMetadata: json.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'],
+    },
+    bytes: loaded,
+    fromCache,
+  };
+}

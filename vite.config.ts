@@ -1,0 +1,55 @@
+import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+import { contentSecurityPolicy } from './src/security/csp.ts';
+
+const root = import.meta.dirname;
+const modelsDir = resolve(root, 'models');
+const types: Record<string, string> = { '.json': 'application/json', '.bin': 'application/octet-stream' };
+
+/** Serve the committed `models/` folder at /models/ (dev and preview) and copy it into the build:
+ *  one copy of each model in the repository, none in public/. */
+function serveModels(): Plugin {
+  const middleware = (req: { url?: string }, res: import('node:http').ServerResponse, next: () => void) => {
+    const url = (req.url ?? '').split('?')[0] ?? '';
+    if (!url.startsWith('/models/')) return next();
+    const file = normalize(join(modelsDir, decodeURIComponent(url.slice('/models/'.length))));
+    if (!file.startsWith(modelsDir) || !existsSync(file) || !statSync(file).isFile()) return next();
+    res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
+    res.setHeader('Cache-Control', 'no-cache');
+    res.end(readFileSync(file));
+  };
+  return {
+    name: 'resemote-models',
+    configureServer: (server) => void server.middlewares.use(middleware),
+    configurePreviewServer: (server) => void server.middlewares.use(middleware),
+    writeBundle: (options) => cpSync(modelsDir, resolve(options.dir ?? 'dist', 'models'), { recursive: true }),
+  };
+}
+
+/** The Content-Security-Policy that keeps every request on the app's origin, as a meta tag (so the
+ *  static build carries it anywhere it is hosted) and as a header in dev and preview. */
+function csp(): Plugin {
+  let dev = false;
+  return {
+    name: 'resemote-csp',
+    configResolved: (config) => void (dev = config.command === 'serve' && config.mode !== 'production'),
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ dev }) }, injectTo: 'head-prepend' },
+    ],
+  };
+}
+
+export default defineConfig({
+  plugins: [react(), serveModels(), csp()],
+  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  server: { port: 5173, strictPort: false },
+  preview: { port: 4173 },
+  test: {
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+  },
+});
