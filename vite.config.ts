@@ -1,7 +1,9 @@
-import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { type Plugin } from 'vite';
+import { defineConfig } from 'vitest/config';
+import { buildModelIndex } from './scripts/lib/models-index.ts';
 import { contentSecurityPolicy } from './src/security/csp.ts';
 
 const root = import.meta.dirname;
@@ -14,6 +16,11 @@ function serveModels(): Plugin {
   const middleware = (req: { url?: string }, res: import('node:http').ServerResponse, next: () => void) => {
     const url = (req.url ?? '').split('?')[0] ?? '';
     if (!url.startsWith('/models/')) return next();
+    if (url === '/models/index.json') {
+      res.setHeader('Content-Type', 'application/json');
+      res.setHeader('Cache-Control', 'no-cache');
+      return void res.end(JSON.stringify(buildModelIndex(modelsDir)));
+    }
     const file = normalize(join(modelsDir, decodeURIComponent(url.slice('/models/'.length))));
     if (!file.startsWith(modelsDir) || !existsSync(file) || !statSync(file).isFile()) return next();
     res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
@@ -24,7 +31,11 @@ function serveModels(): Plugin {
     name: 'resemote-models',
     configureServer: (server) => void server.middlewares.use(middleware),
     configurePreviewServer: (server) => void server.middlewares.use(middleware),
-    writeBundle: (options) => cpSync(modelsDir, resolve(options.dir ?? 'dist', 'models'), { recursive: true }),
+    writeBundle: (options) => {
+      const out = resolve(options.dir ?? 'dist', 'models');
+      cpSync(modelsDir, out, { recursive: true });
+      writeFileSync(resolve(out, 'index.json'), JSON.stringify(buildModelIndex(modelsDir)));
+    },
   };
 }
 

@@ -82,7 +82,7 @@ export class EmotionClassifier {
         const count = Math.min(MAX_BATCH, n - start);
         let chunk = start === 0 && count === n ? input : input.slice([start, 0, 0, 0], [count, -1, -1, -1]);
         const bucket = batchBucket(count);
-        if (bucket > count) chunk = tf.concat([chunk, tf.zeros([bucket - count, ...chunk.shape.slice(1)])], 0);
+        if (bucket > count) chunk = tf.concat([chunk, tf.zeros([bucket - count, MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, 1])], 0);
         const probs = this.model.execute(chunk) as tf.Tensor2D;
         outs.push(bucket > count ? probs.slice([0, 0], [count, -1]) : probs);
       }

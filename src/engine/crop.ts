@@ -5,16 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import contract from './contract.json';
+import { type Box, clamp } from './box';
 import { LUMA, MODEL_INPUT_SIZE } from './emotions';
 
-export interface Box {
-  /** Left edge, pixels. */
-  x: number;
-  /** Top edge, pixels. */
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Box } from './box';
 
 export interface CropConfig {
   /** Square side as a multiple of the detector box's larger side (FER2013 frames faces wider). */
@@ -39,10 +33,6 @@ export function squareCrop(face: Box, imageWidth: number, imageHeight: number, c
   const x = clamp(cx - side / 2, 0, imageWidth - side);
   const y = clamp(cy - side / 2, 0, imageHeight - side);
   return { x, y, width: side, height: side };
-}
-
-export function clamp(v: number, lo: number, hi: number): number {
-  return Math.min(Math.max(v, lo), hi);
 }
 
 /** Largest pyramid level: crops are sampled at up to size * 2^MAX_LEVEL px, then halved. */

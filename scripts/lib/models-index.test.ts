@@ -1,0 +1,31 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildModelIndex } from './models-index';
+
+function fakeModel(dir: string, id: string, weightBytes: number, accuracy?: number) {
+  mkdirSync(join(dir, id), { recursive: true });
+  const meta = { name: id.toUpperCase(), weightBytes, quantization: 'float16', architecture: { variant: 'v', exportedParameters: 10 }, metrics: accuracy ? { splits: { PrivateTest: { accuracy, macro_f1: 0.5 } } } : {} };
+  writeFileSync(join(dir, id, 'model.json'), JSON.stringify({ userDefinedMetadata: { resemote: meta } }));
+}
+
+describe('model index', () => {
+  it('lists models with metadata, smallest first, skipping folders that are not models', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'models-'));
+    fakeModel(dir, 'big', 5_000_000, 0.7);
+    fakeModel(dir, 'small', 1_000_000);
+    mkdirSync(join(dir, 'notes'));
+    const index = buildModelIndex(dir);
+    expect(index.map((m) => m.id)).toEqual(['small', 'big']);
+    expect(index[1]).toMatchObject({ name: 'BIG', url: 'models/big/model.json', accuracy: 0.7, macroF1: 0.5 });
+    expect(index[0]?.accuracy).toBeUndefined();
+    expect(index[0]?.bytes).toBeGreaterThan(1_000_000);
+  });
+
+  it('the shipped models folder lists at least one trained model with its measured accuracy', () => {
+    const index = buildModelIndex(join(import.meta.dirname, '..', '..', 'models'));
+    expect(index.length).toBeGreaterThan(0);
+    for (const m of index) expect(m.accuracy).toBeGreaterThan(0.5);
+  });
+});

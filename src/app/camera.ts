@@ -1,0 +1,106 @@
+/**
+ * The camera: open a stream (chosen device or the default front camera), list devices, notice
+ * when the camera goes away, and run a per-frame loop that never queues work.
+ */
+import { AppException, cameraError, errors } from '../engine/errors';
+import type { CameraDevice } from '../state/store';
+
+export async function listCameras(): Promise<CameraDevice[]> {
+  if (!navigator.mediaDevices?.enumerateDevices) return [];
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  return devices
+    .filter((d) => d.kind === 'videoinput')
+    .map((d, i) => ({ deviceId: d.deviceId, label: d.label || `Camera ${i + 1}` }));
+}
+
+export class CameraSession {
+  private stream: MediaStream | null = null;
+  private endedHandler: (() => void) | null = null;
+
+  constructor(private readonly video: HTMLVideoElement) {}
+
+  get active(): boolean {
+    return !!this.stream && this.stream.getVideoTracks().some((t) => t.readyState === 'live');
+  }
+
+  get deviceId(): string | null {
+    return this.stream?.getVideoTracks()[0]?.getSettings().deviceId ?? null;
+  }
+
+  /** Open the camera into the video element. Throws AppException with the user-facing reason. */
+  async start(deviceId: string | null, onEnded: () => void): Promise<void> {
+    this.stop();
+    if (!navigator.mediaDevices?.getUserMedia) throw new AppException(errors.cameraUnsupported());
+    const video: MediaTrackConstraints = deviceId
+      ? { deviceId: { exact: deviceId }, width: { ideal: 1280 }, height: { ideal: 720 } }
+      : { facingMode: 'user', width: { ideal: 1280 }, height: { ideal: 720 } };
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video, audio: false });
+    } catch (err) {
+      throw new AppException(cameraError(err));
+    }
+    this.stream = stream;
+    this.endedHandler = () => {
+      if (this.stream === stream) onEnded();
+    };
+    for (const track of stream.getVideoTracks()) track.addEventListener('ended', this.endedHandler);
+    this.video.srcObject = stream;
+    this.video.muted = true;
+    this.video.playsInline = true;
+    try {
+      await this.video.play();
+    } catch (err) {
+      if ((err as DOMException).name !== 'AbortError') throw new AppException(cameraError(err));
+    }
+    if (!this.video.videoWidth) {
+      await new Promise<void>((resolve) => this.video.addEventListener('loadeddata', () => resolve(), { once: true }));
+    }
+  }
+
+  stop(): void {
+    if (!this.stream) return;
+    for (const track of this.stream.getTracks()) {
+      if (this.endedHandler) track.removeEventListener('ended', this.endedHandler);
+      track.stop();
+    }
+    this.stream = null;
+    this.video.srcObject = null;
+  }
+}
+
+/**
+ * Call `tick` once per new video frame (requestVideoFrameCallback where the browser has it,
+ * requestAnimationFrame otherwise). A tick that is still running when the next frame comes makes
+ * that frame be skipped (`onDrop`), never queued. Returns a function that stops the loop.
+ */
+export function frameLoop(video: HTMLVideoElement, tick: (now: number) => Promise<void>, onDrop: () => void): () => void {
+  let stopped = false;
+  let running = false;
+  let handle = 0;
+  const hasRvfc = 'requestVideoFrameCallback' in HTMLVideoElement.prototype;
+  let lastTime = -1;
+  const schedule = () => {
+    if (stopped) return;
+    handle = hasRvfc ? video.requestVideoFrameCallback(onFrame) : requestAnimationFrame(() => onFrame(performance.now()));
+  };
+  const onFrame = (now: number) => {
+    schedule();
+    if (!hasRvfc && video.currentTime === lastTime) return; // no new frame since the last tick
+    lastTime = video.currentTime;
+    if (running) {
+      onDrop();
+      return;
+    }
+    running = true;
+    tick(now).finally(() => {
+      running = false;
+    });
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    if (hasRvfc) video.cancelVideoFrameCallback(handle);
+    else cancelAnimationFrame(handle);
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Photo input: check and decode a file (EXIF orientation honoured), keep it at up to
+ * MAX_WORKING_SIDE px for crops, and render regions of it for the detector.
+ */
+import type { Box } from './box';
+import { AppException, errors, MAX_FILE_BYTES, MAX_PIXELS } from './errors';
+
+/** Crops are cut from the photo at up to this many pixels on its long side (a 12 MP phone photo fits whole). */
+export const MAX_WORKING_SIDE = 4096;
+const IMAGE_NAME = /\.(jpe?g|png|webp|gif|bmp|avif|heic|heif)$/i;
+
+export interface LoadedPhoto {
+  name: string;
+  bitmap: ImageBitmap;
+  /** Size of `bitmap` (the working copy). */
+  width: number;
+  height: number;
+  /** Size of the file's image, after EXIF orientation. */
+  originalWidth: number;
+  originalHeight: number;
+}
+
+export function checkPhotoFile(file: { name: string; type: string; size: number }): void {
+  const looksLikeImage = file.type ? file.type.startsWith('image/') && file.type !== 'image/svg+xml' : IMAGE_NAME.test(file.name);
+  if (!looksLikeImage) throw new AppException(errors.notImage(file.name, file.type));
+  if (file.size > MAX_FILE_BYTES) throw new AppException(errors.tooLarge(file.name, `${(file.size / 1024 / 1024).toFixed(1)} MB`));
+}
+
+export function workingSize(width: number, height: number, maxSide = MAX_WORKING_SIDE): { width: number; height: number } {
+  const s = Math.min(1, maxSide / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)) };
+}
+
+export async function loadPhoto(file: File): Promise<LoadedPhoto> {
+  checkPhotoFile(file);
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  } catch {
+    throw new AppException(errors.corrupt(file.name));
+  }
+  const { width: ow, height: oh } = bitmap;
+  if (ow * oh > MAX_PIXELS) {
+    bitmap.close();
+    throw new AppException(errors.tooLarge(file.name, `${((ow * oh) / 1e6).toFixed(0)} megapixels`));
+  }
+  const size = workingSize(ow, oh);
+  if (size.width !== ow) {
+    const scaled = await createImageBitmap(bitmap, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' });
+    bitmap.close();
+    bitmap = scaled;
+  }
+  return { name: file.name, bitmap, width: bitmap.width, height: bitmap.height, originalWidth: ow, originalHeight: oh };
+}
+
+/** A renderer of photo regions into one reused square canvas (black outside the photo). */
+export function regionRenderer(source: CanvasImageSource): (region: Box, size: number) => HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  const ctx = canvas.getContext('2d', { willReadFrequently: false });
+  if (!ctx) throw new Error('2D canvas is not available');
+  return (region, size) => {
+    canvas.width = size;
+    canvas.height = size;
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, size, size);
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'high';
+    const s = size / region.width;
+    ctx.drawImage(source, -region.x * s, -region.y * s, (source as { width: number }).width * s, (source as { height: number }).height * s);
+    return canvas;
+  };
+}

@@ -1,0 +1,20 @@
+import { useEffect, useRef } from 'react';
+import { Announcer } from '../app/announce';
+import { frameBus } from '../app/frameBus';
+
+/** A polite live region with the top emotion per face, throttled (see announce.ts). */
+export function LiveRegion() {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const announcer = new Announcer();
+    return frameBus.subscribe((frame) => {
+      if (!frame) {
+        announcer.reset();
+        return;
+      }
+      const text = announcer.next(frame.faces, performance.now());
+      if (text && ref.current) ref.current.textContent = text;
+    });
+  }, []);
+  return <div ref={ref} className="sr-only" aria-live="polite" role="status" data-testid="live-region" />;
+}

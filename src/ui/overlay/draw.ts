@@ -1,0 +1,75 @@
+/**
+ * Draw faces on a 2D canvas: each face's box in its top emotion's colour, a label, and a panel of
+ * bars for all seven emotions. Dark plates under light text and dark outlines around the boxes keep
+ * everything readable on any background.
+ */
+import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../../engine/emotions';
+import type { FaceResult } from '../../engine/pipeline';
+import { PANEL, type ViewTransform, placePanel, toView } from './layout';
+
+export interface DrawOptions {
+  transform: ViewTransform;
+  viewWidth: number;
+  viewHeight: number;
+  /** View pixels per design pixel. */
+  unit: number;
+  showBars?: boolean;
+}
+
+function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number): void {
+  ctx.beginPath();
+  ctx.roundRect(x, y, w, h, r);
+}
+
+export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceResult[], o: DrawOptions): void {
+  for (const face of faces) {
+    const view = toView(face.box, o.transform);
+    const place = placePanel(view, o.viewWidth, o.viewHeight, o.unit);
+    const color = EMOTION_COLOR[face.top.emotion];
+    const s = place.scale;
+    ctx.save();
+    ctx.globalAlpha = face.stale ? 0.5 : 1;
+    // Box: dark outline, then colour.
+    ctx.lineJoin = 'round';
+    ctx.strokeStyle = 'rgba(0,0,0,0.75)';
+    ctx.lineWidth = 5 * o.unit;
+    ctx.strokeRect(view.x, view.y, view.width, view.height);
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2.5 * o.unit;
+    ctx.strokeRect(view.x, view.y, view.width, view.height);
+    if (o.showBars !== false) drawPanel(ctx, face, place.panel, s);
+    ctx.restore();
+  }
+}
+
+function drawPanel(ctx: CanvasRenderingContext2D, face: FaceResult, p: { x: number; y: number; width: number; height: number }, s: number): void {
+  const pad = PANEL.padding * s;
+  ctx.fillStyle = 'rgba(12,14,20,0.82)';
+  roundRect(ctx, p.x, p.y, p.width, p.height, 6 * s);
+  ctx.fill();
+  ctx.textBaseline = 'middle';
+  ctx.font = `600 ${12.5 * s}px system-ui, sans-serif`;
+  ctx.fillStyle = EMOTION_COLOR[face.top.emotion];
+  const title = `#${face.id} ${EMOTION_LABEL[face.top.emotion]} ${Math.round(face.top.probability * 100)}%`;
+  ctx.fillText(title, p.x + pad, p.y + pad + (PANEL.titleHeight * s) / 2, p.width - 2 * pad);
+  const labelW = 56 * s;
+  const pctW = 32 * s;
+  const barX = p.x + pad + labelW;
+  const barW = p.width - 2 * pad - labelW - pctW;
+  ctx.font = `${10.5 * s}px system-ui, sans-serif`;
+  EMOTIONS.forEach((e, i) => {
+    const y = p.y + pad + PANEL.titleHeight * s + i * PANEL.rowHeight * s;
+    const mid = y + (PANEL.rowHeight * s) / 2;
+    const v = face.probs[i] ?? 0;
+    ctx.fillStyle = '#e8eaf0';
+    ctx.fillText(EMOTION_LABEL[e], p.x + pad, mid, labelW - 4 * s);
+    ctx.fillStyle = 'rgba(255,255,255,0.12)';
+    ctx.fillRect(barX, y + 3 * s, barW, PANEL.rowHeight * s - 6 * s);
+    ctx.fillStyle = EMOTION_COLOR[e];
+    ctx.fillRect(barX, y + 3 * s, Math.max(0, Math.min(1, v)) * barW, PANEL.rowHeight * s - 6 * s);
+    ctx.fillStyle = '#e8eaf0';
+    ctx.textAlign = 'right';
+    ctx.fillText(`${Math.round(v * 100)}%`, p.x + p.width - pad, mid);
+    ctx.textAlign = 'left';
+  });
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { containTransform, PANEL, placePanel, toView } from './layout';
+
+describe('overlay layout', () => {
+  it('letterboxes a 16:9 source in a 4:3 view and maps boxes into it', () => {
+    const t = containTransform(1280, 720, 640, 480);
+    expect(t.scale).toBe(0.5);
+    expect(t.offsetY).toBe(60);
+    expect(toView({ x: 100, y: 100, width: 200, height: 200 }, t)).toEqual({ x: 50, y: 110, width: 100, height: 100 });
+  });
+
+  it('mirrors boxes for a selfie preview, so the box stays on the face', () => {
+    const t = containTransform(1000, 500, 1000, 500, true);
+    expect(toView({ x: 100, y: 0, width: 200, height: 100 }, t).x).toBe(700);
+  });
+
+  it('puts the panel right of the face, else left, else inside the view', () => {
+    const right = placePanel({ x: 100, y: 100, width: 140, height: 140 }, 1000, 600);
+    expect(right.side).toBe('right');
+    expect(right.panel.x).toBeGreaterThan(240);
+    const left = placePanel({ x: 800, y: 100, width: 140, height: 140 }, 1000, 600);
+    expect(left.side).toBe('left');
+    expect(left.panel.x + left.panel.width).toBeLessThanOrEqual(800);
+    const inside = placePanel({ x: 100, y: 100, width: 250, height: 250 }, 400, 600);
+    expect(inside.side).toBe('inside');
+    for (const p of [right, left, inside]) {
+      expect(p.panel.x).toBeGreaterThanOrEqual(0);
+      expect(p.panel.y + p.panel.height).toBeLessThanOrEqual(600);
+    }
+  });
+
+  it('scales the panel with the face size and the device pixel ratio, within bounds', () => {
+    const small = placePanel({ x: 0, y: 0, width: 20, height: 20 }, 4000, 4000);
+    const big = placePanel({ x: 0, y: 0, width: 900, height: 900 }, 4000, 4000);
+    expect(small.panel.width).toBeCloseTo(PANEL.width * 0.7);
+    expect(big.panel.width).toBeCloseTo(PANEL.width * 1.3);
+    expect(placePanel({ x: 0, y: 0, width: 280, height: 280 }, 4000, 4000, 2).panel.width).toBeCloseTo(PANEL.width * 2);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Where each face's box and emotion panel go on screen. Pure: source pixels in, view pixels out.
+ * The source is shown with object-fit: contain (letterboxed), optionally mirrored like a selfie
+ * preview; panels sit beside the face (right, else left, else inside the view), scaled with it.
+ */
+import { type Box, clamp, mirrorBox } from '../../engine/box';
+
+export interface ViewTransform {
+  scale: number;
+  offsetX: number;
+  offsetY: number;
+  mirror: boolean;
+  sourceWidth: number;
+}
+
+/** object-fit: contain of a source in a view. */
+export function containTransform(sourceWidth: number, sourceHeight: number, viewWidth: number, viewHeight: number, mirror = false): ViewTransform {
+  const scale = Math.min(viewWidth / sourceWidth, viewHeight / sourceHeight);
+  return { scale, offsetX: (viewWidth - sourceWidth * scale) / 2, offsetY: (viewHeight - sourceHeight * scale) / 2, mirror, sourceWidth };
+}
+
+export function toView(box: Box, t: ViewTransform): Box {
+  const b = t.mirror ? mirrorBox(box, t.sourceWidth) : box;
+  return { x: b.x * t.scale + t.offsetX, y: b.y * t.scale + t.offsetY, width: b.width * t.scale, height: b.height * t.scale };
+}
+
+/** Panel design size in CSS px at scale 1: a title line and seven bars. */
+export const PANEL = { width: 168, rowHeight: 15, titleHeight: 20, padding: 6 };
+export const PANEL_HEIGHT = PANEL.titleHeight + 7 * PANEL.rowHeight + 2 * PANEL.padding;
+
+export interface PanelPlacement {
+  box: Box;
+  panel: Box;
+  /** Drawing scale of the panel (text, bars). */
+  scale: number;
+  side: 'right' | 'left' | 'inside';
+}
+
+/**
+ * `unit` = view pixels per design pixel (devicePixelRatio on screen, photo-size based for a
+ * photo export). The panel grows with the face between 0.7x and 1.3x of the design size.
+ */
+export function placePanel(viewBox: Box, viewWidth: number, viewHeight: number, unit = 1): PanelPlacement {
+  const scale = unit * clamp(viewBox.height / unit / 140, 0.7, 1.3);
+  const w = PANEL.width * scale;
+  const h = PANEL_HEIGHT * scale;
+  const gap = 6 * scale;
+  const top = clamp(viewBox.y, 0, Math.max(0, viewHeight - h));
+  if (viewBox.x + viewBox.width + gap + w <= viewWidth) {
+    return { box: viewBox, panel: { x: viewBox.x + viewBox.width + gap, y: top, width: w, height: h }, scale, side: 'right' };
+  }
+  if (viewBox.x - gap - w >= 0) {
+    return { box: viewBox, panel: { x: viewBox.x - gap - w, y: top, width: w, height: h }, scale, side: 'left' };
+  }
+  const x = clamp(viewBox.x + viewBox.width / 2 - w / 2, 0, Math.max(0, viewWidth - w));
+  const below = viewBox.y + viewBox.height + gap;
+  const y = below + h <= viewHeight ? below : clamp(viewBox.y - gap - h, 0, Math.max(0, viewHeight - h));
+  return { box: viewBox, panel: { x, y, width: w, height: h }, scale, side: 'inside' };
+}
