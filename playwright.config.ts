@@ -11,7 +11,6 @@ export const chromiumArgs = [
   '--no-first-run',
   '--disable-quic',
   '--enable-unsafe-webgpu',
-  '--use-fake-ui-for-media-stream',
 ];
 const port = Number(process.env.E2E_PORT ?? 4173);
 

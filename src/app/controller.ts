@@ -36,7 +36,7 @@ function serial<T>(job: () => Promise<T>): Promise<T> {
 
 let readyResolve: () => void = () => undefined;
 /** Resolves once the detector and a classifier are ready. */
-let ready = new Promise<void>((r) => (readyResolve = r));
+const ready = new Promise<void>((r) => (readyResolve = r));
 
 const store = () => useStore.getState();
 
@@ -73,6 +73,15 @@ async function prepareClassifier(id: string): Promise<void> {
   pipeline?.setClassifier(next);
   previous?.dispose();
   store().setModelStatus({ phase: 'ready', warmupMs });
+  assemblePipeline();
+}
+
+/** Once both the detector and a classifier exist, build the pipeline and release `ready`. */
+function assemblePipeline(): void {
+  if (pipeline || !detector || !classifier) return;
+  pipeline = new EmotionPipeline(detector, classifier);
+  pipeline.tracker.setOptions({ probHalfLifeMs: store().smoothingMs });
+  readyResolve();
 }
 
 async function useBackend(wanted: BackendName): Promise<void> {
@@ -100,6 +109,7 @@ export async function initEngine(): Promise<void> {
     .then((d) => {
       detector = d;
       store().setDetectorReady(true);
+      assemblePipeline();
     })
     .catch((err: Error) => store().report(errors.detectorLoad(err.message)));
   const modelJob = serial(async () => {
@@ -113,11 +123,6 @@ export async function initEngine(): Promise<void> {
     store().report(errors.modelLoad(err.message));
   });
   await Promise.all([detectorJob, modelJob]);
-  if (detector && classifier) {
-    pipeline = new EmotionPipeline(detector, classifier);
-    pipeline.tracker.setOptions({ probHalfLifeMs: store().smoothingMs });
-    readyResolve();
-  }
 }
 
 export function switchBackend(wanted: BackendName): Promise<void> {
@@ -128,9 +133,9 @@ export function switchBackend(wanted: BackendName): Promise<void> {
     s.setBackendSwitching(true);
     try {
       await waitPipelineIdle();
-      classifier?.dispose();
-      classifier = null;
       pipeline?.tracker.reset();
+      // The old classifier keeps serving nothing (frames pause while switching) until the new one,
+      // prepared and warmed on the new backend, replaces it.
       await useBackend(wanted);
       const id = store().modelId;
       if (id) await prepareClassifier(id);
@@ -259,9 +264,14 @@ export function engineInfo() {
   return { backend: tf.getBackend(), tensors: tf.memory().numTensors, frames: framesProcessed, ready: !!pipeline };
 }
 
+/** The latest camera frame's faces, as plain data (tests and benchmarks read it). */
+export function latestFaces() {
+  return (frameBus.frame?.faces ?? []).map((f) => ({ id: f.id, top: f.top.emotion, probability: f.top.probability, probs: Array.from(f.probs), stale: f.stale }));
+}
+
 declare global {
   interface Window {
-    __resemote?: { info: typeof engineInfo };
+    __resemote?: { info: typeof engineInfo; faces: typeof latestFaces };
   }
 }
-window.__resemote = { info: engineInfo };
+window.__resemote = { info: engineInfo, faces: latestFaces };

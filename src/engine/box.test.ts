@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iou, mirrorBox, nonMaxSuppression, scaleBox } from './box';
+import { clusterBoxes, iou, mirrorBox, nonMaxSuppression, scaleBox, weightedMeanBox } from './box';
 
 describe('box geometry', () => {
   it('iou is 1 for the same box, 0 when disjoint, exact in between', () => {
@@ -22,5 +22,16 @@ describe('box geometry', () => {
       { x: 300, y: 0, width: 50, height: 50 },
     ];
     expect(nonMaxSuppression(boxes, [0.8, 0.9, 0.7, 0.6])).toEqual([1, 3]);
+  });
+
+  it('clusters duplicate detections and fuses them by score', () => {
+    const boxes = [
+      { x: 0, y: 0, width: 100, height: 100 },
+      { x: 10, y: 0, width: 100, height: 100 },
+      { x: 500, y: 0, width: 50, height: 50 },
+    ];
+    const clusters = clusterBoxes(boxes, [0.9, 0.6, 0.8]);
+    expect(clusters).toEqual([{ best: 0, members: [0, 1] }, { best: 2, members: [2] }]);
+    expect(weightedMeanBox([boxes[0]!, boxes[1]!], [0.75, 0.25]).x).toBeCloseTo(2.5);
   });
 });

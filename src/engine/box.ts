@@ -34,23 +34,50 @@ export function mirrorBox(b: Box, width: number): Box {
   return { ...b, x: width - b.x - b.width };
 }
 
+/** Area of the intersection of two boxes. */
+export function intersection(a: Box, b: Box): number {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+/** Two detections of the same face: they overlap by IoU > threshold, or one mostly contains the other. */
+export function sameObject(a: Box, b: Box, threshold: number): boolean {
+  return iou(a, b) > threshold || intersection(a, b) > 0.7 * Math.min(area(a), area(b));
+}
+
+export interface Cluster {
+  /** Index of the best-scoring member. */
+  best: number;
+  /** All members, best first. */
+  members: number[];
+}
+
 /**
- * Greedy non-maximum suppression: keep the highest-scoring box, drop the ones overlapping it by
- * more than `threshold` IoU (or mostly contained in it, for a face found both whole and cut by a
- * tile edge), repeat. Returns kept indices, best first.
+ * Greedy non-maximum suppression that keeps what it suppresses: the highest-scoring box starts a
+ * cluster and takes every remaining box that shows the same object (see sameObject); repeat.
  */
-export function nonMaxSuppression(boxes: readonly Box[], scores: readonly number[], threshold = 0.3): number[] {
+export function clusterBoxes(boxes: readonly Box[], scores: readonly number[], threshold = 0.3): Cluster[] {
   const order = boxes.map((_, i) => i).sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0));
-  const keep: number[] = [];
+  const taken = new Set<number>();
+  const clusters: Cluster[] = [];
   for (const i of order) {
-    const bi = boxes[i] as Box;
-    const overlaps = keep.some((k) => {
-      const bk = boxes[k] as Box;
-      if (iou(bi, bk) > threshold) return true;
-      const inter = area({ x: Math.max(bi.x, bk.x), y: Math.max(bi.y, bk.y), width: Math.min(bi.x + bi.width, bk.x + bk.width) - Math.max(bi.x, bk.x), height: Math.min(bi.y + bi.height, bk.y + bk.height) - Math.max(bi.y, bk.y) });
-      return inter > 0.7 * Math.min(area(bi), area(bk));
-    });
-    if (!overlaps) keep.push(i);
+    if (taken.has(i)) continue;
+    const members = order.filter((j) => !taken.has(j) && (j === i || sameObject(boxes[i] as Box, boxes[j] as Box, threshold)));
+    for (const j of members) taken.add(j);
+    clusters.push({ best: i, members });
   }
-  return keep;
+  return clusters;
+}
+
+/** Score-weighted mean of boxes: several detections of one face locate it better than the best one. */
+export function weightedMeanBox(boxes: readonly Box[], weights: readonly number[]): Box {
+  const total = weights.reduce((a, b) => a + b, 0) || 1;
+  const mean = (key: keyof Box) => boxes.reduce((acc, b, i) => acc + b[key] * (weights[i] ?? 0), 0) / total;
+  return { x: mean('x'), y: mean('y'), width: mean('width'), height: mean('height') };
+}
+
+/** Greedy non-maximum suppression: indices of the best box of each cluster, best first. */
+export function nonMaxSuppression(boxes: readonly Box[], scores: readonly number[], threshold = 0.3): number[] {
+  return clusterBoxes(boxes, scores, threshold).map((c) => c.best);
 }

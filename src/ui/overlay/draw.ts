@@ -5,7 +5,7 @@
  */
 import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../../engine/emotions';
 import type { FaceResult } from '../../engine/pipeline';
-import { PANEL, type ViewTransform, placePanel, toView } from './layout';
+import { layoutPanels, PANEL, type ViewTransform, toView } from './layout';
 
 export interface DrawOptions {
   transform: ViewTransform;
@@ -22,9 +22,11 @@ function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
 }
 
 export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceResult[], o: DrawOptions): void {
-  for (const face of faces) {
-    const view = toView(face.box, o.transform);
-    const place = placePanel(view, o.viewWidth, o.viewHeight, o.unit);
+  const views = faces.map((f) => toView(f.box, o.transform));
+  const places = layoutPanels(views, o.viewWidth, o.viewHeight, o.unit);
+  faces.forEach((face, i) => {
+    const view = views[i] as (typeof views)[number];
+    const place = places[i] as (typeof places)[number];
     const color = EMOTION_COLOR[face.top.emotion];
     const s = place.scale;
     ctx.save();
@@ -39,7 +41,7 @@ export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceRes
     ctx.strokeRect(view.x, view.y, view.width, view.height);
     if (o.showBars !== false) drawPanel(ctx, face, place.panel, s);
     ctx.restore();
-  }
+  });
 }
 
 function drawPanel(ctx: CanvasRenderingContext2D, face: FaceResult, p: { x: number; y: number; width: number; height: number }, s: number): void {

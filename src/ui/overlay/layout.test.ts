@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { containTransform, PANEL, placePanel, toView } from './layout';
+import { intersection } from '../../engine/box';
+import { containTransform, layoutPanels, PANEL, placePanel, toView } from './layout';
 
 describe('overlay layout', () => {
   it('letterboxes a 16:9 source in a 4:3 view and maps boxes into it', () => {
@@ -35,5 +36,16 @@ describe('overlay layout', () => {
     expect(small.panel.width).toBeCloseTo(PANEL.width * 0.7);
     expect(big.panel.width).toBeCloseTo(PANEL.width * 1.3);
     expect(placePanel({ x: 0, y: 0, width: 280, height: 280 }, 4000, 4000, 2).panel.width).toBeCloseTo(PANEL.width * 2);
+  });
+
+  it('lays out a row of close faces without panels covering each other or the faces', () => {
+    const faces = [0, 1, 2, 3].map((i) => ({ x: 100 + i * 150, y: 300, width: 120, height: 120 }));
+    const placed = layoutPanels(faces, 1000, 1000);
+    expect(placed).toHaveLength(4);
+    for (const [i, p] of placed.entries()) {
+      expect(p.box).toBe(faces[i]);
+      for (const f of faces) expect(intersection(p.panel, f)).toBe(0);
+      for (const q of placed) if (q !== p) expect(intersection(p.panel, q.panel)).toBe(0);
+    }
   });
 });

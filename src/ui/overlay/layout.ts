@@ -3,7 +3,7 @@
  * The source is shown with object-fit: contain (letterboxed), optionally mirrored like a selfie
  * preview; panels sit beside the face (right, else left, else inside the view), scaled with it.
  */
-import { type Box, clamp, mirrorBox } from '../../engine/box';
+import { type Box, clamp, intersection, mirrorBox } from '../../engine/box';
 
 export interface ViewTransform {
   scale: number;
@@ -56,4 +56,49 @@ export function placePanel(viewBox: Box, viewWidth: number, viewHeight: number, 
   const below = viewBox.y + viewBox.height + gap;
   const y = below + h <= viewHeight ? below : clamp(viewBox.y - gap - h, 0, Math.max(0, viewHeight - h));
   return { box: viewBox, panel: { x, y, width: w, height: h }, scale, side: 'inside' };
+}
+
+/** Candidate panel positions around a face, in order of preference, each kept inside the view. */
+function candidates(face: Box, w: number, h: number, viewWidth: number, viewHeight: number, gap: number): Box[] {
+  const fitX = (x: number) => clamp(x, 0, Math.max(0, viewWidth - w));
+  const fitY = (y: number) => clamp(y, 0, Math.max(0, viewHeight - h));
+  const cx = face.x + face.width / 2 - w / 2;
+  return [
+    { x: fitX(face.x + face.width + gap), y: fitY(face.y), width: w, height: h },
+    { x: fitX(face.x - gap - w), y: fitY(face.y), width: w, height: h },
+    { x: fitX(cx), y: fitY(face.y + face.height + gap), width: w, height: h },
+    { x: fitX(cx), y: fitY(face.y - gap - h), width: w, height: h },
+  ];
+}
+
+/**
+ * Place every face's panel, avoiding the other panels and the faces (a crowded photo must stay
+ * readable): each face, left to right, takes the candidate position that covers the least of what
+ * is already placed and of all faces, preferring right, left, below, above on ties.
+ */
+export function layoutPanels(faces: readonly Box[], viewWidth: number, viewHeight: number, unit = 1): PanelPlacement[] {
+  const order = faces.map((_, i) => i).sort((a, b) => (faces[a] as Box).x - (faces[b] as Box).x);
+  const placed: Box[] = [];
+  const out: PanelPlacement[] = new Array(faces.length);
+  for (const i of order) {
+    const face = faces[i] as Box;
+    const base = placePanel(face, viewWidth, viewHeight, unit);
+    const { width: w, height: h } = base.panel;
+    let best = base.panel;
+    let bestCost = Infinity;
+    candidates(face, w, h, viewWidth, viewHeight, 6 * base.scale).forEach((c, k) => {
+      const cost =
+        placed.reduce((a, p) => a + intersection(c, p), 0) * 2 +
+        faces.reduce((a, f) => a + intersection(c, f), 0) +
+        k * 1e-6; // preference order breaks ties
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = c;
+      }
+    });
+    placed.push(best);
+    const side = best.x >= face.x + face.width ? 'right' : best.x + best.width <= face.x ? 'left' : 'inside';
+    out[i] = { box: face, panel: best, scale: base.scale, side };
+  }
+  return out;
 }

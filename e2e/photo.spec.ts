@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { FIXTURES } from './global-setup.ts';
+import { foreign, recordRequests, waitReady } from './support.ts';
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('tab-photo').click();
+});
+
+test('photo: every face of a group photo gets bars and a result entry, files can be downloaded', async ({ page }) => {
+  const requests = recordRequests(page);
+  await waitReady(page);
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-6.jpg'));
+  await expect(page.getByTestId('face-count')).toContainText('4 faces in group-6.jpg');
+  const items = page.getByTestId('result-item');
+  await expect(items).toHaveCount(4);
+  for (const item of await items.all()) await expect(item.locator('meter')).toHaveCount(7);
+  await expect(items.nth(1)).toContainText('Happy'); // the broad smile, second from the left
+  await page.screenshot({ path: 'test-results/photo-group.png', fullPage: true });
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (CSV)' }).click()]);
+  expect(csv.suggestedFilename()).toBe('group-6-emotions.csv');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download image (PNG)' }).click()]);
+  expect(png.suggestedFilename()).toBe('group-6-emotions.png');
+  expect(foreign(requests)).toEqual([]);
+});
+
+test('photo: a corrupt file and a non-image say so, and keep the previous result', async ({ page }) => {
+  await waitReady(page);
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-3.jpg'));
+  await expect(page.getByTestId('face-count')).toContainText('3 faces');
+  await page.getByTestId('file-input').setInputFiles({ name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('\xff\xd8\xff\xe0 not really a jpeg', 'latin1') });
+  await expect(page.getByTestId('notice-file-corrupt')).toContainText('"broken.jpg" could not be decoded');
+  await expect(page.getByTestId('face-count')).toContainText('3 faces in group-3.jpg'); // nothing lost
+  await page.getByTestId('file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await expect(page.getByTestId('notice-file-not-image')).toContainText('"notes.txt" is not an image');
+});
+
+test('photo: a photo without a face says so', async ({ page }) => {
+  await waitReady(page);
+  // A plain generated image: a gradient, no face.
+  const png = await page.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 640;
+    c.height = 480;
+    const g = c.getContext('2d')!;
+    const grad = g.createLinearGradient(0, 0, 640, 480);
+    grad.addColorStop(0, '#204060');
+    grad.addColorStop(1, '#e0c090');
+    g.fillStyle = grad;
+    g.fillRect(0, 0, 640, 480);
+    const blob = await new Promise<Blob>((r) => c.toBlob((b) => r(b!), 'image/png'));
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  });
+  await page.getByTestId('file-input').setInputFiles({ name: 'sky.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+  await expect(page.getByTestId('notice-no-face')).toContainText('No face was found in "sky.png"');
+});
+
+test('photo: drag and drop and paste analyse the photo too', async ({ page }) => {
+  await waitReady(page);
+  const bytes = Array.from(readFileSync(join(FIXTURES, 'group-3.jpg')));
+  const dataTransfer = await page.evaluateHandle((b) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(b)], 'dropped.jpg', { type: 'image/jpeg' }));
+    return dt;
+  }, bytes);
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('face-count')).toContainText('3 faces in dropped.jpg');
+  await page.getByTestId('tab-camera').click();
+  await page.evaluate((b) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(b)], 'pasted.jpg', { type: 'image/jpeg' }));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt }));
+  }, bytes);
+  await expect(page.getByTestId('face-count')).toContainText('3 faces in pasted.jpg');
+});
