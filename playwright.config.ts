@@ -29,8 +29,9 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
   },
   webServer: {
-    // The built app, as users get it (npm run build runs the type check and prepares the assets).
-    command: `npm run build && npx vite preview --port ${port} --strictPort`,
+    // The built app, as users get it (npm run build runs the type check and prepares the assets);
+    // E2E_DEV=1 runs the same tests against the dev server.
+    command: process.env.E2E_DEV ? `npx tsx scripts/prepare-assets.ts && npx vite --port ${port} --strictPort` : `npm run build && npx vite preview --port ${port} --strictPort`,
     url: `http://localhost:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 600_000,

@@ -41,8 +41,14 @@ test('camera: a face gets a box and seven emotion bars, a plausible top emotion,
   const after = await page.evaluate(() => window.__resemote!.info().tensors);
   expect(after).toBe(before);
 
-  await page.getByTestId('camera-toggle').click();
+  // The camera goes away mid-stream (unplugged): the track ends; the app says so and stops cleanly.
+  await page.evaluate(() => {
+    const video = document.querySelector('video')!;
+    (video.srcObject as MediaStream).getVideoTracks()[0]!.dispatchEvent(new Event('ended'));
+  });
+  await expect(page.getByTestId('notice-camera-ended')).toContainText('The camera stopped');
   await expect(page.getByTestId('camera-toggle')).toHaveText('Start camera');
+  await expect(page.getByTestId('stat-faces')).toHaveText('0', { timeout: 5000 });
   expect(foreign(requests)).toEqual([]);
   await browser.close();
 });

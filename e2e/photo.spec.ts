@@ -76,3 +76,11 @@ test('photo: drag and drop and paste analyse the photo too', async ({ page }) =>
   }, bytes);
   await expect(page.getByTestId('face-count')).toContainText('3 faces in pasted.jpg');
 });
+
+test('photo: EXIF orientation is honoured (a phone photo stored sideways is analysed upright)', async ({ page }) => {
+  await waitReady(page);
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-3-exif-rotated.jpg'));
+  await expect(page.getByTestId('face-count')).toContainText('3 faces');
+  const size = await page.getByTestId('annotated').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
+  expect(size).toEqual([900, 633]); // stored 633 x 900, displayed turned upright
+});

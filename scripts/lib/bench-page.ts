@@ -1,0 +1,265 @@
+/**
+ * The in-page half of `npm run bench` (scripts/bench.ts). The Vite dev server serves this module
+ * to the headless page, which imports it by URL ('/scripts/lib/bench-page.ts'): it imports the
+ * app's own engine modules, so the bench times exactly the code the app runs, on the same tfjs
+ * instance. It returns raw samples only; the Node side summarizes them (stats.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { activateBackend, type GpuBackend } from '../../src/engine/backend';
+import { type Box, EmotionClassifier } from '../../src/engine/classifier';
+import { cropFaces, squareCrop } from '../../src/engine/crop';
+import { FaceDetectorService } from '../../src/engine/detector';
+import { EmotionPipeline } from '../../src/engine/pipeline';
+
+export interface FrameSpec {
+  width: number;
+  height: number;
+  /** The fixture photo, base64 (the page cannot read the repository; data: URLs are not used). */
+  photoBase64: string;
+  /** Where the photo is drawn in the frame (cover-fit, computed by the Node side). */
+  draw: Box;
+  /** Detector-style face boxes in frame pixels; the first one is the 1-face case. */
+  faces: Box[];
+}
+
+export interface BenchConfig {
+  backend: GpuBackend;
+  models: { id: string; url: string }[];
+  runs: number;
+  frame: FrameSpec;
+}
+
+/** One timed operation: its first call (shader compilation shows here) and `runs` timed calls. */
+export interface Timing {
+  firstMs: number;
+  samples: number[];
+}
+
+export interface ModelResult {
+  id: string;
+  /** Whether the weights came from the Cache Storage (it is cleared first, so this should be false). */
+  fromCache: boolean;
+  loadMs: number;
+  warmupMs: number;
+  /** classifier.classify(pixels, 1 box), frame tensor already on the backend. */
+  classify1: Timing;
+  /** classifier.classify(pixels, 4 boxes). */
+  classify4: Timing;
+  /** cropFaces(pixels, 4 boxes) + data(): the crop alone. */
+  crop4: Timing;
+  /** classifier.predict on a ready [4, 64, 64, 1] tensor + data(): the model alone. */
+  model4: Timing;
+  /** EmotionPipeline.processVideo on the 4-face frame: detect + fromPixels + crop + classify + track. */
+  frame4: Timing;
+  /** Faces the detector found in the frame (the frame time depends on it). */
+  frameFaces: number;
+  /** processVideo's own split of the timed frames, ms. */
+  frameDetectMs: number[];
+  frameClassifyMs: number[];
+  tensors: { beforeLoad: number; beforeRuns: number; afterRuns: number; afterDispose: number };
+}
+
+export interface BackendResult {
+  backend: GpuBackend;
+  /** The backend tfjs actually runs (differs from `backend` only on a fallback, which is an error). */
+  active: string;
+  detectorCreateMs: number;
+  /** detector.detectVideo on the 1280x720 canvas; MediaPipe's CPU wasm, once per backend page. */
+  detect: Timing;
+  detectFaces: number;
+  models: ModelResult[];
+}
+
+export interface GpuInfo {
+  webgpu: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter?: boolean } | null;
+  webgl: { vendor: string; renderer: string } | null;
+  userAgent: string;
+  hardwareConcurrency: number;
+}
+
+function log(message: string): void {
+  console.log(`[bench] ${message}`); // forwarded to the terminal by bench.ts
+}
+
+/** What the browser says about its GPUs (in headless Chromium here: SwiftShader for both). */
+export async function gpuInfo(): Promise<GpuInfo> {
+  let webgpu: GpuInfo['webgpu'] = null;
+  const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
+  if (adapter) {
+    const i = adapter.info;
+    const fallback = (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+    webgpu = { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, ...(fallback === undefined ? {} : { isFallbackAdapter: fallback }) };
+  }
+  let webgl: GpuInfo['webgl'] = null;
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (gl) {
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    webgl = {
+      vendor: String(gl.getParameter(ext ? ext.UNMASKED_VENDOR_WEBGL : gl.VENDOR)),
+      renderer: String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)),
+    };
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+  }
+  return { webgpu, webgl, userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency };
+}
+
+/** Time `fn` once untimed-as-warm (reported as firstMs), then `runs` times. */
+async function time(runs: number, fn: () => unknown): Promise<Timing> {
+  let t = performance.now();
+  await fn();
+  const firstMs = performance.now() - t;
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  return { firstMs, samples };
+}
+
+/** The 1280x720 frame: the fixture photo drawn into a canvas. */
+async function makeFrame(spec: FrameSpec): Promise<HTMLCanvasElement> {
+  const bytes = Uint8Array.from(atob(spec.photoBase64), (c) => c.charCodeAt(0));
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+  const canvas = document.createElement('canvas');
+  canvas.width = spec.width;
+  canvas.height = spec.height;
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+  ctx.fillStyle = '#808080';
+  ctx.fillRect(0, 0, spec.width, spec.height);
+  ctx.drawImage(bitmap, spec.draw.x, spec.draw.y, spec.draw.width, spec.draw.height);
+  bitmap.close();
+  return canvas;
+}
+
+/**
+ * processVideo needs an HTMLVideoElement; a canvas capture stream gives one that shows the frame,
+ * so the whole-frame time is the app's real camera path (fromPixels of a video included).
+ */
+async function videoOf(canvas: HTMLCanvasElement): Promise<HTMLVideoElement> {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = canvas.captureStream(30);
+  document.body.append(video);
+  // A capture stream sends a frame when the canvas is painted; repaint it so the first one comes.
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+  ctx.drawImage(canvas, 0, 0);
+  await video.play();
+  await new Promise<void>((resolve) => video.requestVideoFrameCallback(() => resolve()));
+  if (video.videoWidth !== canvas.width || video.videoHeight !== canvas.height) {
+    throw new Error(`the capture video is ${video.videoWidth}x${video.videoHeight}, expected ${canvas.width}x${canvas.height}`);
+  }
+  return video;
+}
+
+/** Cache Storage holds model shards from earlier loads; clear it so load time includes the download. */
+async function clearCaches(): Promise<void> {
+  for (const key of await caches.keys()) await caches.delete(key);
+}
+
+async function benchModel(
+  model: { id: string; url: string },
+  runs: number,
+  canvas: HTMLCanvasElement,
+  video: HTMLVideoElement,
+  detector: FaceDetectorService,
+  faces: Box[],
+): Promise<ModelResult> {
+  await clearCaches();
+  const beforeLoad = tf.memory().numTensors;
+  let fromCache = false;
+  let t = performance.now();
+  const classifier = await EmotionClassifier.load(model.url, (p) => (fromCache = p.fromCache));
+  const loadMs = performance.now() - t;
+  t = performance.now();
+  await classifier.warmup();
+  const warmupMs = performance.now() - t;
+  log(`${model.id}: loaded in ${loadMs.toFixed(0)} ms, warmed up in ${warmupMs.toFixed(0)} ms`);
+
+  // The app classifies the square crops around the detector boxes, not the boxes themselves.
+  const crops = faces.map((f) => squareCrop(f, canvas.width, canvas.height));
+  const one = crops.slice(0, 1);
+  const pixels = tf.browser.fromPixels(canvas);
+  const ready = cropFaces(pixels, crops); // the model-only input: the real 4 faces, already cut out
+  const beforeRuns = tf.memory().numTensors;
+
+  const classify1 = await time(runs, () => classifier.classify(pixels, one));
+  log(`${model.id}: classify 1 face done`);
+  const classify4 = await time(runs, () => classifier.classify(pixels, crops));
+  log(`${model.id}: classify 4 faces done`);
+  const crop4 = await time(runs, async () => {
+    const batch = cropFaces(pixels, crops);
+    await batch.data();
+    batch.dispose();
+  });
+  const model4 = await time(runs, async () => {
+    const probs = classifier.predict(ready);
+    await probs.data();
+    probs.dispose();
+  });
+  log(`${model.id}: crop-only and model-only done`);
+
+  const pipeline = new EmotionPipeline(detector, classifier);
+  let frameFaces = 0;
+  const frameDetectMs: number[] = [];
+  const frameClassifyMs: number[] = [];
+  const frame4 = await time(runs, async () => {
+    const result = await pipeline.processVideo(video, performance.now());
+    if (!result) throw new Error('processVideo dropped a frame (it was called while busy)');
+    frameFaces = result.faces.filter((f) => !f.stale).length;
+    frameDetectMs.push(result.timings.detectMs);
+    frameClassifyMs.push(result.timings.classifyMs);
+  });
+  // The first call's split is not a timed sample.
+  frameDetectMs.shift();
+  frameClassifyMs.shift();
+  log(`${model.id}: whole frame done (${frameFaces} faces detected)`);
+
+  const afterRuns = tf.memory().numTensors;
+  ready.dispose();
+  pixels.dispose();
+  classifier.dispose();
+  const afterDispose = tf.memory().numTensors;
+  return {
+    id: model.id,
+    fromCache,
+    loadMs,
+    warmupMs,
+    classify1,
+    classify4,
+    crop4,
+    model4,
+    frame4,
+    frameFaces,
+    frameDetectMs,
+    frameClassifyMs,
+    tensors: { beforeLoad, beforeRuns, afterRuns, afterDispose },
+  };
+}
+
+/** Everything for one backend, in a fresh page: detection once, then each model in turn. */
+export async function runBackend(cfg: BenchConfig): Promise<BackendResult> {
+  const { active } = await activateBackend(cfg.backend);
+  if (active !== cfg.backend) throw new Error(`tfjs could not start ${cfg.backend} (fell back to ${active})`);
+  log(`${cfg.backend}: backend active`);
+  const canvas = await makeFrame(cfg.frame);
+  const video = await videoOf(canvas);
+
+  let t = performance.now();
+  const detector = await FaceDetectorService.create();
+  const detectorCreateMs = performance.now() - t;
+  // Detection runs on MediaPipe's CPU wasm whatever the tfjs backend; timed once per backend page.
+  let detectFaces = 0;
+  let clock = 0;
+  const detect = await time(cfg.runs, () => (detectFaces = detector.detectVideo(canvas, (clock += 33)).length));
+  log(`${cfg.backend}: detection done (${detectFaces} faces)`);
+
+  const models: ModelResult[] = [];
+  try {
+    for (const m of cfg.models) models.push(await benchModel(m, cfg.runs, canvas, video, detector, cfg.frame.faces));
+  } finally {
+    detector.close();
+  }
+  return { backend: cfg.backend, active, detectorCreateMs, detect, detectFaces, models };
+}
