@@ -295,4 +295,5 @@ def main(cfg: TrainConfig) -> dict:
 
 if __name__ == "__main__":
     best = main(parse_into(TrainConfig, description=__doc__))
-    print(f"best PublicTest accuracy {best['public_acc']:.4f} at epoch {best.get('epoch')}")
+    if int(os.environ.get("RANK", "0")) == 0:
+        print(f"best PublicTest accuracy {best['public_acc']:.4f} at epoch {best.get('epoch')}")

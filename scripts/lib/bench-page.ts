@@ -6,10 +6,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { activateBackend, type GpuBackend } from '../../src/engine/backend';
-import { type Box, EmotionClassifier } from '../../src/engine/classifier';
+import type { Box } from '../../src/engine/box';
+import { EmotionClassifier } from '../../src/engine/classifier';
 import { cropFaces, squareCrop } from '../../src/engine/crop';
 import { FaceDetectorService } from '../../src/engine/detector';
 import { EmotionPipeline } from '../../src/engine/pipeline';
+
+/** The page's tfjs (the app's instance), for ad-hoc experiments in page.evaluate. */
+export { tf };
 
 export interface FrameSpec {
   width: number;
@@ -103,7 +107,7 @@ export async function gpuInfo(): Promise<GpuInfo> {
   return { webgpu, webgl, userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency };
 }
 
-/** Time `fn` once untimed-as-warm (reported as firstMs), then `runs` times. */
+/** Call `fn` once (reported apart as firstMs: it may compile shaders), then time `runs` calls. */
 async function time(runs: number, fn: () => unknown): Promise<Timing> {
   let t = performance.now();
   await fn();
@@ -145,8 +149,10 @@ async function videoOf(canvas: HTMLCanvasElement): Promise<HTMLVideoElement> {
   // A capture stream sends a frame when the canvas is painted; repaint it so the first one comes.
   const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
   ctx.drawImage(canvas, 0, 0);
+  // play() resolves once a frame is there. (requestVideoFrameCallback would never fire: headless
+  // Chromium composites no frames for an off-screen video.)
   await video.play();
-  await new Promise<void>((resolve) => video.requestVideoFrameCallback(() => resolve()));
+  if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) throw new Error('the capture video has no frame');
   if (video.videoWidth !== canvas.width || video.videoHeight !== canvas.height) {
     throw new Error(`the capture video is ${video.videoWidth}x${video.videoHeight}, expected ${canvas.width}x${canvas.height}`);
   }

@@ -103,13 +103,22 @@ export class EmotionClassifier {
     }
   }
 
-  /** Compile the shaders for the batch sizes a frame will use, before the first real frame. */
-  async warmup(batchSizes: readonly number[] = [1, 2, 4]): Promise<number> {
+  /**
+   * Compile the shaders before the first real frame: the model for the batch sizes a frame will
+   * use, and the crop path (sampling, pyramid levels 1-3, gray) on a frame of `frameSize`.
+   */
+  async warmup(batchSizes: readonly number[] = [1, 2, 4], frameSize: [number, number] = [720, 1280]): Promise<number> {
     const t0 = performance.now();
     for (const n of batchSizes) {
       const probs = tf.tidy(() => this.predict(tf.fill([n, MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, 1], 0.5) as tf.Tensor4D));
       await probs.data();
       probs.dispose();
+    }
+    const frame = tf.zeros([...frameSize, 3], 'int32') as tf.Tensor3D;
+    try {
+      for (const side of [100, 200, 400]) await this.classify(frame, [{ x: 10, y: 10, width: side, height: side }]);
+    } finally {
+      frame.dispose();
     }
     return performance.now() - t0;
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cropFaces, halfPixelBox, pyramidLevel, squareCrop } from './crop';
+import { cropFaces, halfPixelBox, pyramidLevel, samplesOutside, squareCrop } from './crop';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -48,6 +48,14 @@ describe('halfPixelBox', () => {
     const [, x1, , x2] = halfPixelBox({ x: 0, y: 0, width: 4, height: 4 }, 4, 4, 4);
     expect(x1 * 5).toBeCloseTo(1);
     expect(x2 * 5).toBeCloseTo(4);
+  });
+});
+
+describe('samplesOutside', () => {
+  it('is true only for an upsampled crop touching the image edge', () => {
+    expect(samplesOutside({ x: 0, y: 0, width: 48, height: 48 }, 48, 48, 64)).toBe(true);
+    expect(samplesOutside({ x: 10, y: 10, width: 48, height: 48 }, 100, 100, 64)).toBe(false);
+    expect(samplesOutside({ x: 0, y: 0, width: 256, height: 256 }, 256, 256, 256)).toBe(false);
   });
 });
 
@@ -99,6 +107,13 @@ describe('cropFaces', () => {
     ];
     const means = tf.mean(cropFaces(img, boxes), [1, 2, 3]).dataSync();
     expect(Array.from(means).map((m) => Math.round(m * 255))).toEqual([120, 10, 250]);
+  });
+
+  it('an interior crop (no border needed) matches the same crop taken from a padded image', () => {
+    const img = tf.randomUniform([120, 160, 3], 0, 255, 'float32', 2) as tf.Tensor3D;
+    const inner = cropFaces(img, [{ x: 30, y: 20, width: 70, height: 70 }]);
+    const edge = cropFaces(img, [{ x: 30, y: 20, width: 70, height: 70 }, { x: 0, y: 0, width: 40, height: 40 }]); // forces the border
+    expect(tf.max(tf.abs(tf.sub(inner, edge.slice([0, 0, 0, 0], [1, -1, -1, -1])))).dataSync()[0]).toBeLessThan(1e-4);
   });
 
   it('returns an empty batch for no faces', () => {

@@ -67,30 +67,42 @@ export function halfPixelBox(box: Box, imageWidth: number, imageHeight: number, 
   return [y1, x1, y2, x2];
 }
 
+/** True when a half-pixel sampling of `box` at n px reads outside the image (an upsampled crop at the edge). */
+export function samplesOutside(box: Box, imageWidth: number, imageHeight: number, n: number): boolean {
+  const outside = (start: number, length: number, extent: number) => {
+    const step = length / n;
+    const first = start + 0.5 * step - 0.5;
+    return first < 0 || first + step * (n - 1) > extent - 1;
+  };
+  return outside(box.x, box.width, imageWidth) || outside(box.y, box.height, imageHeight);
+}
+
 /**
  * Cut `boxes` out of `pixels` ([H, W, 1|3|4], values 0-255, any dtype) into a float32
  * [N, size, size, 1] batch of gray in [0, 1]. Each crop is sampled at size * 2^level px with
  * half-pixel centres, then halved level times by 2x2 averaging (an antialiasing box filter), so a
- * 400 px face shrinks to 64 px without aliasing. The image gets a 1 px edge-replicated border, so
- * samples that fall half a pixel outside read the edge, as the training resize does.
+ * 400 px face shrinks to 64 px without aliasing. When a sample would fall outside the image (only
+ * an upsampled crop touching the edge does that), the image gets a 1 px edge-replicated border so
+ * the sample reads the edge, as the training resize does; otherwise no full-frame copy is made.
+ * Gray is a 1x1 convolution with the luma weights (a channel sum is slow on WebGPU).
  * Runs on the active backend; leaves no tensor behind but the result.
  */
 export function cropFaces(pixels: tf.Tensor3D, boxes: readonly Box[], size: number = MODEL_INPUT_SIZE): tf.Tensor4D {
   if (boxes.length === 0) return tf.zeros([0, size, size, 1]);
   const [height, width, channels] = pixels.shape;
   return tf.tidy(() => {
-    const padded = tf.mirrorPad(tf.expandDims(pixels, 0), [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric') as tf.Tensor4D;
+    const levels = boxes.map((b) => pyramidLevel(Math.max(b.width, b.height), size));
+    const pad = boxes.some((b, i) => samplesOutside(b, width, height, size * 2 ** (levels[i] as number))) ? 1 : 0;
+    const image4d = tf.expandDims(pixels, 0) as tf.Tensor4D;
+    const source = pad ? (tf.mirrorPad(image4d, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric') as tf.Tensor4D) : image4d;
     const byLevel = new Map<number, number[]>();
-    boxes.forEach((b, i) => {
-      const level = pyramidLevel(Math.max(b.width, b.height), size);
-      byLevel.set(level, [...(byLevel.get(level) ?? []), i]);
-    });
+    levels.forEach((level, i) => byLevel.set(level, [...(byLevel.get(level) ?? []), i]));
     const parts: tf.Tensor4D[] = [];
     const order: number[] = [];
     for (const [level, indices] of byLevel) {
       const n = size * 2 ** level;
-      const norm = indices.map((i) => halfPixelBox(boxes[i] as Box, width, height, n));
-      let crops = tf.image.cropAndResize(padded, norm, indices.map(() => 0), [n, n], 'bilinear');
+      const norm = indices.map((i) => halfPixelBox(boxes[i] as Box, width, height, n, pad));
+      let crops = tf.image.cropAndResize(source, norm, indices.map(() => 0), [n, n], 'bilinear');
       for (let l = 0; l < level; l++) crops = tf.avgPool(crops, 2, 2, 'valid');
       parts.push(crops);
       order.push(...indices);
@@ -104,7 +116,7 @@ export function cropFaces(pixels: tf.Tensor3D, boxes: readonly Box[], size: numb
     if (channels === 1) gray = batch;
     else {
       const rgb = channels === 3 ? batch : batch.slice([0, 0, 0, 0], [-1, -1, -1, 3]);
-      gray = tf.sum(tf.mul(rgb, tf.tensor1d(LUMA)), -1, true);
+      gray = tf.conv2d(rgb, tf.tensor4d(LUMA, [1, 1, 3, 1]), 1, 'valid');
     }
     return tf.clipByValue(tf.div(gray, 255), 0, 1) as tf.Tensor4D;
   });

@@ -11,7 +11,7 @@ describe('errors', () => {
 
   it('every error says what to do next', () => {
     for (const make of Object.values(errors)) {
-      const e = (make as (...a: string[]) => { message: string; action: string })('x', 'y');
+      const e = (make as (...a: string[]) => { message: string; action: string })('photo.jpg', 'a reason given by the browser');
       expect(e.message.length).toBeGreaterThan(5);
       expect(e.action.length).toBeGreaterThan(10);
     }
