@@ -5,18 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-export interface ModelIndexEntry {
-  id: string;
-  name: string;
-  url: string;
-  bytes: number;
-  variant: string;
-  parameters: number;
-  quantization: string;
-  accuracy?: number;
-  macroF1?: number;
-}
+import type { ModelEntry } from '../../src/state/store.ts';
 
 interface Meta {
   name?: string;
@@ -26,9 +15,9 @@ interface Meta {
   metrics?: { splits?: Record<string, { accuracy?: number; macro_f1?: number }> };
 }
 
-export function buildModelIndex(modelsDir: string): ModelIndexEntry[] {
+export function buildModelIndex(modelsDir: string): ModelEntry[] {
   if (!existsSync(modelsDir)) return [];
-  const entries: ModelIndexEntry[] = [];
+  const entries: ModelEntry[] = [];
   for (const id of readdirSync(modelsDir).sort()) {
     const file = join(modelsDir, id, 'model.json');
     if (!existsSync(file)) continue;

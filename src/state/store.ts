@@ -10,6 +10,7 @@ import type { FrameResult } from '../engine/pipeline';
 
 export type Mode = 'camera' | 'photo';
 
+/** One shipped model as the picker lists it (served as /models/index.json, built by scripts/lib/models-index.ts). */
 export interface ModelEntry {
   id: string;
   name: string;
