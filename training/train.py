@@ -63,6 +63,7 @@ class TrainConfig:
     aug_erase: float = 0.5  # random erasing probability
     seed: int = 0  # seeds Python, torch and the data order
     resume: bool = True  # continue from <out>/last.pt when it exists
+    init: str = ""  # start from these weights (a best.pt or last.pt; its EMA weights when it has them) with a fresh schedule
     amp: bool = True  # bf16 autocast (CUDA only)
     channels_last: bool = True  # NHWC memory format (faster on CUDA and on CPU)
     compile: bool = False  # torch.compile the model (PyTorch 2.x)
@@ -186,6 +187,11 @@ def main(cfg: TrainConfig) -> dict:
     model = create_model(cfg.variant).to(device)
     memory_format = torch.channels_last if cfg.channels_last else torch.contiguous_format
     model = model.to(memory_format=memory_format)
+    if cfg.init:
+        init = torch.load(cfg.init, map_location=device)
+        if init.get("variant") != cfg.variant:
+            raise ValueError(f"--init {cfg.init} holds a {init.get('variant')}, not a {cfg.variant}")
+        model.load_state_dict(init.get("ema") or init["state_dict"])
     ema_model = copy.deepcopy(model).eval() if cfg.ema > 0 else None
     decay, no_decay = [], []
     for name, p in model.named_parameters():

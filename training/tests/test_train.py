@@ -47,3 +47,12 @@ def test_checkpoint_round_trip_rebuilds_the_same_function(tmp_path):
     assert ckpt["classes"] == list(CLASSES) and ckpt["variant"] == "resemotenet_s" and ckpt["epoch"] == 3
     assert set(describe(model, "resemotenet_s")) <= set(ckpt)
     assert ckpt["config"]["width"] == 0.25 and ckpt["preprocessing"]["luma"] == [0.299, 0.587, 0.114]
+
+
+def test_init_starts_from_given_weights_with_a_fresh_schedule(tiny_data, tmp_path):
+    run(tiny_data, tmp_path / "a", epochs=2)
+    run(tiny_data, tmp_path / "b", epochs=1, init=str(tmp_path / "a" / "last.pt"))
+    log = read_log(tmp_path / "b")
+    assert [row["epoch"] for row in log] == ["1"]
+    # Started from trained weights: the first epoch's loss is below a fresh model's first epoch.
+    assert float(log[0]["train_loss"]) < float(read_log(tmp_path / "a")[0]["train_loss"])
