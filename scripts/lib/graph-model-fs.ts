@@ -1,6 +1,6 @@
 /**
- * Load a TF.js graph model from the file system in Node (no tfjs-node needed): reads model.json
- * and its weight shards and hands them to tf.loadGraphModel as in-memory artifacts.
+ * Read a TF.js graph model from the file system in Node (no tfjs-node needed): model.json and its
+ * weight shards as in-memory artifacts, for EmotionClassifier.fromArtifacts.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -42,10 +42,4 @@ export async function readModelArtifacts(modelDir: string): Promise<{ json: Mode
   };
   bytes += Buffer.byteLength(JSON.stringify(json));
   return { json, artifacts, bytes };
-}
-
-export async function loadGraphModelFromDir(modelDir: string): Promise<{ model: tf.GraphModel; json: ModelJson; bytes: number }> {
-  const { json, artifacts, bytes } = await readModelArtifacts(modelDir);
-  const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
-  return { model, json, bytes };
 }

@@ -76,8 +76,3 @@ export function weightedMeanBox(boxes: readonly Box[], weights: readonly number[
   const mean = (key: keyof Box) => boxes.reduce((acc, b, i) => acc + b[key] * (weights[i] ?? 0), 0) / total;
   return { x: mean('x'), y: mean('y'), width: mean('width'), height: mean('height') };
 }
-
-/** Greedy non-maximum suppression: indices of the best box of each cluster, best first. */
-export function nonMaxSuppression(boxes: readonly Box[], scores: readonly number[], threshold = 0.3): number[] {
-  return clusterBoxes(boxes, scores, threshold).map((c) => c.best);
-}

@@ -52,7 +52,6 @@ export interface Track {
 export class FaceTracker {
   private tracks: Track[] = [];
   private nextId = 1;
-  private lastTime = Number.NaN;
   readonly options: TrackerOptions;
 
   constructor(options: Partial<TrackerOptions> = {}) {
@@ -111,21 +110,11 @@ export class FaceTracker {
     });
     this.tracks = this.tracks.filter((t) => now - t.lastSeen <= forgetMs);
     for (const t of this.tracks) t.stale = t.lastSeen !== now;
-    this.lastTime = now;
     return this.tracks.filter((t) => now - t.lastSeen <= holdMs);
   }
 
   reset(): void {
     this.tracks = [];
     this.nextId = 1;
-    this.lastTime = Number.NaN;
-  }
-
-  get size(): number {
-    return this.tracks.length;
-  }
-
-  get time(): number {
-    return this.lastTime;
   }
 }

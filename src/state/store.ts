@@ -45,7 +45,7 @@ export interface PhotoState {
   phase: 'idle' | 'loading' | 'done' | 'error';
   name?: string;
   result?: FrameResult;
-  /** Object URL of the annotated-free source image, for thumbnails and export. */
+  /** Object URL of the photo as analysed (orientation applied), for the annotated canvas and thumbnails. */
   url?: string;
 }
 

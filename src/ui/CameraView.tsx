@@ -97,7 +97,7 @@ export function CameraView() {
           No face in view — face the camera, with light on your face.
         </div>
         {!running && (
-          <div className="placeholder">
+          <div className="idle-hint">
             <p>Press <strong>Start camera</strong>. The video stays in this browser; only boxes and bars are drawn over it.</p>
           </div>
         )}
