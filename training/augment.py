@@ -1,5 +1,6 @@
 """Batched augmentation on tensors: one random affine (rescale, rotation, shift, flip) that also
-resizes to the model input, then photometric jitter and random erasing.
+resizes to the model input, then image-quality degradation (degrade.py), photometric jitter and
+random erasing.
 
 With every knob at zero the affine is exactly the preprocessing contract's resize
 (bilinear, half-pixel centres, border clamp), so training sees what evaluation sees.
@@ -13,6 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from contract import INPUT_SIZE
+from degrade import DegradeConfig, degrade
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class AugmentConfig:
     contrast: float = 0.20  # multiplicative around 0.5, uniform in [1 - c, 1 + c]
     erase: float = 0.5  # probability of erasing one random rectangle
     erase_area: tuple[float, float] = (0.02, 0.20)  # fraction of the image the rectangle covers
+    degrade: DegradeConfig = DegradeConfig()  # image-quality stages (degrade.py); off by default
 
 
 def random_affine(gray: torch.Tensor, cfg: AugmentConfig, size: int = INPUT_SIZE,
@@ -83,5 +86,6 @@ def random_erase(x: torch.Tensor, cfg: AugmentConfig, generator: torch.Generator
 def augment(gray: torch.Tensor, cfg: AugmentConfig, size: int = INPUT_SIZE,
             generator: torch.Generator | None = None) -> torch.Tensor:
     x = random_affine(gray, cfg, size, generator)
+    x = degrade(x, cfg.degrade, generator)
     x = photometric(x, cfg, generator)
     return random_erase(x, cfg, generator)

@@ -25,21 +25,34 @@ def describe(model: ResEmoteNet, variant: str) -> dict:
 
 
 def save_checkpoint(path: str | Path, model: ResEmoteNet, variant: str, **extra) -> None:
+    save_payload(path, {**describe(model, variant), "state_dict": model.state_dict(), **extra})
+
+
+def save_payload(path: str | Path, payload: dict) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {**describe(model, variant), "state_dict": model.state_dict(), **extra}
     tmp = path.with_suffix(path.suffix + ".tmp")
     torch.save(payload, tmp)
     tmp.replace(path)  # never leave a half-written checkpoint behind
 
 
-def load_checkpoint(path: str | Path, map_location="cpu") -> tuple[ResEmoteNet, dict]:
+def read_checkpoint(path: str | Path, map_location="cpu") -> dict:
+    """The raw checkpoint dict; a file that is not one is a ValueError naming it, not a traceback."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {path} does not exist")
-    ckpt = torch.load(path, map_location=map_location)
+    try:
+        ckpt = torch.load(path, map_location=map_location)
+    except Exception as err:  # torch.load raises UnpicklingError, RuntimeError, EOFError, ... on garbage
+        raise ValueError(f"{path} is not a readable PyTorch checkpoint ({type(err).__name__}: "
+                         f"{str(err).splitlines()[0] if str(err) else 'unreadable'})") from err
     if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
         raise ValueError(f"{path} is not a ResEmote checkpoint (format {FORMAT})")
+    return ckpt
+
+
+def load_checkpoint(path: str | Path, map_location="cpu") -> tuple[ResEmoteNet, dict]:
+    ckpt = read_checkpoint(path, map_location)
     if tuple(ckpt["classes"]) != CLASSES:
         raise ValueError(f"{path} has classes {ckpt['classes']}, the contract says {list(CLASSES)}")
     model = ResEmoteNet(ResEmoteNetConfig(**ckpt["config"]))

@@ -6,8 +6,17 @@ import argparse
 import ast
 import dataclasses
 import inspect
+import pickle
 import re
-from typing import Any
+import sys
+import zipfile
+from typing import Any, Callable
+
+# Errors a user can cause with a bad flag or file: one line on stderr and exit status 2, never a
+# traceback (DataError is a ValueError; torch.load raises UnpicklingError/RuntimeError/zipfile
+# errors on a file that is not a checkpoint).
+USER_ERRORS = (ValueError, FileNotFoundError, IsADirectoryError, PermissionError, pickle.UnpicklingError,
+               zipfile.BadZipFile, EOFError)
 
 
 def field_docs(cls) -> dict[str, str]:
@@ -37,3 +46,16 @@ def parse_into(cls, argv=None, description: str = "") -> Any:
             parser.add_argument(flag, default=default, type=type(default), help=docs.get(f.name, ""))
     args = parser.parse_args(argv)
     return cls(**{k: v for k, v in vars(args).items()})
+
+
+def run_cli(main: Callable[[], Any]) -> None:
+    """Run a command-line entry point; a user error prints `error: <message>` and exits 2."""
+    try:
+        main()
+    except USER_ERRORS as err:
+        message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        print(f"error: {message}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)

@@ -170,6 +170,8 @@ def read_packed(folder: str | Path, tile: int = 48, per_row: int = 128) -> dict[
                 r, c = divmod(i, per_row)
                 if row["label"] not in CLASSES:
                     raise DataError(f"{index_path}: unknown label {row['label']!r}")
+                if row["usage"] not in parts:
+                    raise DataError(f"{index_path}: usage {row['usage']!r} of tile {i} is not one of {USAGES}")
                 images, labels, paths = parts[row["usage"]]
                 images.append(mosaic[r * tile:(r + 1) * tile, c * tile:(c + 1) * tile].clone())
                 labels.append(CLASSES.index(row["label"]))
@@ -216,6 +218,17 @@ def attach_ferplus(sets: dict[str, FaceSet], votes_csv: str | Path, mode: str) -
     return out
 
 
+def concat_sets(sets: list[FaceSet]) -> FaceSet:
+    """One FaceSet from several (e.g. every split of a validation-only dataset)."""
+    if not sets:
+        raise DataError("no images to concatenate")
+    shapes = {tuple(s.images.shape[1:]) for s in sets}
+    images = [s.images for s in sets] if len(shapes) == 1 else \
+        [to_model_input(s.images).mul(255).round().to(torch.uint8)[:, 0] for s in sets]
+    return FaceSet(torch.cat(images), torch.cat([s.labels for s in sets]), [p for s in sets for p in s.paths],
+                   meta={"source": sets[0].meta.get("source"), "usage": "+".join(s.meta.get("usage", "?") for s in sets)})
+
+
 def pixel_hashes(images: torch.Tensor) -> list[str]:
     return [hashlib.blake2b(img.numpy().tobytes(), digest_size=12).hexdigest() for img in images]
 
@@ -234,4 +247,4 @@ def class_weights(labels: torch.Tensor, power: float) -> torch.Tensor:
 
 
 __all__ = ["DataError", "FaceSet", "USAGES", "INPUT_SIZE", "read_folder", "read_csv", "read_packed",
-           "load_data", "attach_ferplus", "leak_free_mask", "class_weights", "decode_image"]
+           "load_data", "attach_ferplus", "concat_sets", "leak_free_mask", "class_weights", "decode_image"]

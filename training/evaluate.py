@@ -1,12 +1,17 @@
-"""Evaluate a checkpoint: accuracy, macro-F1, per-class recall/precision, confusion matrix.
+"""Evaluate a checkpoint: accuracy, macro-F1, per-class recall/precision, how often each class is
+predicted, ECE (15 bins), confusion matrix.
 
   /usr/bin/python3 training/evaluate.py --checkpoint runs/resemotenet_s/best.pt \
-      --json runs/resemotenet_s/metrics.json --plots runs/resemotenet_s --quantize all
+      --cross ck48=../shared/data/ck48 --json runs/resemotenet_s/metrics.json --plots runs/resemotenet_s --quantize all
 
 Splits: PublicTest, PrivateTest, and PrivateTest without the files that have a pixel-identical
-twin in Training (computed from the data, so it needs the Training split too). Optional test-time
-augmentation (flip, or ten views: 5 crops x flip) and the cost of each export quantisation
-(the exported graph run in PyTorch with the weights exactly as the browser dequantises them).
+twin in Training (computed from the data, so it needs the Training split too), plus each --cross
+set (every split of it, e.g. CK+48: validation only, never for training or selection).
+Probabilities are softmax(logits / T) with the checkpoint's calibrated temperature (calibrate.py),
+as the exported graph computes them. --classes present takes the argmax over the classes a split
+has (CK+48 has no neutral); the default, all, is how the app runs.
+Optional test-time augmentation (flip, or ten views: 5 crops x flip) and the cost of each export
+quantisation (the exported graph run in PyTorch with the weights exactly as the browser dequantises them).
 """
 from __future__ import annotations
 
@@ -17,12 +22,14 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from calibrate import parse_cross
 from checkpoint import load_checkpoint
+from cli import run_cli
 from contract import CLASSES, INPUT_SIZE
-from data import load_data, leak_free_mask
+from data import DataError, concat_sets, load_data, leak_free_mask
 from export import QUANTIZATIONS, build_graph, dequantized_graph
 from graph_runtime import run_graph
-from metrics import confusion_matrix, format_report, plot_confusion, summarize
+from metrics import confusion_matrix, expected_calibration_error, format_report, plot_confusion, summarize
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "fer2013"
@@ -60,26 +67,46 @@ def predict(forward, gray: torch.Tensor, tta: str, batch: int = 512) -> torch.Te
     return torch.cat(probs)
 
 
+def decide(probs: torch.Tensor, labels: torch.Tensor, classes: str) -> torch.Tensor:
+    """Argmax over all classes (as the app runs), or only over those present in `labels`."""
+    if classes == "all":
+        return probs.argmax(1)
+    present = torch.bincount(labels, minlength=len(CLASSES)) > 0
+    return probs.masked_fill(~present, -1.0).argmax(1)
+
+
 def evaluate(checkpoint: str, data: str, tta: str = "none", quantize: str = "none",
-             plots: str = "", log=print) -> dict:
+             plots: str = "", log=print, cross: dict[str, str] | None = None, classes: str = "all") -> dict:
+    if classes not in ("all", "present"):
+        raise ValueError(f"--classes must be all or present, not {classes!r}")
     model, ckpt = load_checkpoint(checkpoint)
+    temperature = float(ckpt.get("temperature", 1.0))
     sets = load_data(data)
     splits = {u: sets[u] for u in ("PublicTest", "PrivateTest") if u in sets}
     if "PrivateTest" in sets and "Training" in sets:
         mask = leak_free_mask(sets["PrivateTest"], sets["Training"])
         splits[LEAK_FREE] = sets["PrivateTest"].subset(mask.nonzero().flatten())
-    torch_forward = lambda v: torch.softmax(model(v), dim=1)  # noqa: E731
-    result = {"checkpoint": str(checkpoint), "variant": ckpt["variant"], "tta": tta, "splits": {}}
+    for name, path in (cross or {}).items():
+        splits[name] = concat_sets(list(load_data(path).values()))
+    if not splits:
+        raise DataError(f"{data} has no split to evaluate (found only {sorted(sets)}); expected a test/ or val/ "
+                        f"folder, FER2013's PublicTest_/PrivateTest_ files, or a --cross set")
+    torch_forward = lambda v: torch.softmax(model(v) / temperature, dim=1)  # noqa: E731
+    result = {"checkpoint": str(checkpoint), "variant": ckpt["variant"], "tta": tta, "classes": classes,
+              "temperature": temperature, "splits": {}}
     for name, s in splits.items():
         probs = predict(torch_forward, s.images, tta)
-        summary = summarize(confusion_matrix(s.labels, probs.argmax(1)))
+        summary = summarize(confusion_matrix(s.labels, decide(probs, s.labels, classes)))
+        summary["ece"] = expected_calibration_error(probs, s.labels)["ece"]
         result["splits"][name] = summary
-        log(format_report(f"{name} ({ckpt['variant']}, tta={tta})", summary))
+        log(format_report(f"{name} ({ckpt['variant']}, tta={tta}, classes={classes})", summary)
+            + f"\n  ECE (15 bins, T={temperature:.3f}): {summary['ece']:.4f}")
         if plots:
-            plot_confusion(summary, f"{ckpt['variant']} on FER2013 {name}", Path(plots) / f"confusion-{name}.png")
+            where = "FER2013 " + name if name in ("PublicTest", "PrivateTest", LEAK_FREE) else name
+            plot_confusion(summary, f"{ckpt['variant']} on {where}", Path(plots) / f"confusion-{name}.png")
     modes = QUANTIZATIONS if quantize == "all" else ([quantize] if quantize != "none" else [])
     if modes:
-        graph = build_graph(model)
+        graph = build_graph(model, temperature=temperature)
         result["quantization"] = {}
         for mode in modes:
             weights = dequantized_graph(graph, mode)
@@ -87,7 +114,7 @@ def evaluate(checkpoint: str, data: str, tta: str = "none", quantize: str = "non
             row = {}
             for name, s in splits.items():
                 probs = predict(graph_forward, s.images, tta)
-                row[name] = summarize(confusion_matrix(s.labels, probs.argmax(1)))["accuracy"]
+                row[name] = summarize(confusion_matrix(s.labels, decide(probs, s.labels, classes)))["accuracy"]
             result["quantization"][mode] = row
             log(f"exported graph, weights {mode:>7}: " + "  ".join(f"{k} {v * 100:.2f}%" for k, v in row.items()))
     return result
@@ -100,14 +127,18 @@ def main(argv=None) -> None:
     p.add_argument("--tta", default="none", choices=["none", "flip", "crops"], help="test-time augmentation")
     p.add_argument("--quantize", default="none", choices=["none", *QUANTIZATIONS, "all"],
                    help="also measure the exported graph with weights stored this way ('all': every way)")
+    p.add_argument("--cross", action="append", default=[], help="name=folder of a cross-domain set to report (repeatable)")
+    p.add_argument("--classes", default="all", choices=["all", "present"],
+                   help="argmax over all 7 classes (as the app runs) or only those present in each split")
     p.add_argument("--json", default="", help="write the metrics here (export.py --metrics reads it)")
     p.add_argument("--plots", default="", help="folder for confusion-matrix PNGs")
     args = p.parse_args(argv)
-    result = evaluate(args.checkpoint, args.data, args.tta, args.quantize, args.plots)
+    result = evaluate(args.checkpoint, args.data, args.tta, args.quantize, args.plots,
+                      cross=parse_cross(args.cross), classes=args.classes)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main)

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,7 +119,11 @@ def fold_bn(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> tuple[np.ndarray, np.ndarray
     return w.permute(2, 3, 1, 0).float().numpy(), b.float().numpy()
 
 
-def build_graph(model: ResEmoteNet, input_size: int = INPUT_SIZE) -> Graph:
+def build_graph(model: ResEmoteNet, input_size: int = INPUT_SIZE, temperature: float = 1.0) -> Graph:
+    """The graph of `model`; `temperature` (calibrate.py) is folded into the last layer:
+    softmax((W x + b) / T) = softmax((W / T) x + b / T), exact and free at run time."""
+    if not temperature > 0:
+        raise ValueError(f"temperature must be > 0, not {temperature}")
     if input_size != 64:
         raise ValueError("the last-block shrink below assumes a 64x64 input (2x2 -> 1x1)")
     g = Graph()
@@ -157,7 +162,9 @@ def build_graph(model: ResEmoteNet, input_size: int = INPUT_SIZE) -> Graph:
         x = g.unary(f"{name}/relu", "Relu", g.binary(f"{name}/add", "AddV2", h, sc))
     x = g.mean_hw("head/pool", x)  # (N, C)
     for i, fc in enumerate([model.fc1, model.fc2, model.fc3, model.fc4], start=1):
-        x = g.dense(f"head/fc{i}", x, fc.weight.detach().numpy().T, fc.bias.detach().numpy(), relu=i < 4)
+        scale = 1.0 / temperature if i == 4 else 1.0
+        x = g.dense(f"head/fc{i}", x, (fc.weight.detach().double().numpy().T * scale).astype(np.float32),
+                    (fc.bias.detach().double().numpy() * scale).astype(np.float32), relu=i < 4)
     g.unary(OUTPUT_NAME, "Softmax", x)
     return g
 
@@ -237,23 +244,40 @@ def write_graph_model(g: Graph, out: Path, mode: str, metadata: dict, shard_byte
     return model_json
 
 
+REPO = Path(__file__).resolve().parent.parent
+
+
+def portable(value):
+    """Metadata without the build machine's absolute paths: each becomes relative to the repository."""
+    if isinstance(value, dict):
+        return {k: portable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [portable(v) for v in value]
+    if isinstance(value, str) and value.startswith("/"):
+        parts = [Path(p) for p in value.split(",")]
+        return ",".join(os.path.relpath(p, REPO) if p.is_absolute() else str(p) for p in parts)
+    return value
+
+
 def export(checkpoint: str | Path, out: str | Path, mode: str = "float16", metrics: dict | None = None,
            name: str | None = None) -> dict:
     if mode not in QUANTIZATIONS:
         raise ValueError(f"--quantize must be one of {QUANTIZATIONS}")
     model, ckpt = load_checkpoint(checkpoint)
-    g = build_graph(model)
+    temperature = float(ckpt.get("temperature", 1.0))
+    g = build_graph(model, temperature=temperature)
     out = Path(out)
     metadata = {
         "name": name or out.name,
         "classes": list(CLASSES),
         "input": {"name": INPUT_NAME, "shape": [-1, INPUT_SIZE, INPUT_SIZE, 1], "dtype": "float32", "range": [0, 1]},
-        "output": {"name": OUTPUT_NAME, "shape": [-1, len(CLASSES)], "activation": "softmax"},
+        "output": {"name": OUTPUT_NAME, "shape": [-1, len(CLASSES)], "activation": "softmax",
+                   "temperature": temperature, "calibration": "temperature folded into the last layer (calibrate.py)"},
         "preprocessing": PREPROCESSING,
         "architecture": {"family": "ResEmoteNet", "variant": ckpt["variant"], **ckpt["config"],
                          "parameters": count_parameters(model), "exportedParameters": graph_parameters(g)},
-        "training": {"data": ckpt.get("training_data"), "epoch": ckpt.get("epoch"), "weights": ckpt.get("weights"),
-                     "config": ckpt.get("train_config")},
+        "training": portable({"data": ckpt.get("training_data"), "epoch": ckpt.get("epoch"),
+                              "weights": ckpt.get("weights"), "config": ckpt.get("train_config")}),
         "metrics": metrics or {},
         "exporter": EXPORTER_VERSION,
     }
@@ -278,4 +302,5 @@ def main(argv=None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from cli import run_cli
+    run_cli(main)

@@ -26,11 +26,14 @@ import torch
 import torch.nn.functional as F
 
 from augment import AugmentConfig, augment
-from checkpoint import save_checkpoint
-from cli import parse_into
+from checkpoint import load_checkpoint, read_checkpoint, save_checkpoint
+from cli import parse_into, run_cli
 from contract import CLASSES
-from data import attach_ferplus, class_weights, load_data
-from model import count_parameters, create_model
+from data import DataError, FaceSet, attach_ferplus, class_weights, concat_sets, load_data
+from degrade import DegradeConfig
+from losses import distillation_loss, log_prior, mix_batch, soft_cross_entropy
+from metrics import confusion_matrix, summarize
+from model import VARIANTS, count_parameters, create_model
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "fer2013"
@@ -61,6 +64,17 @@ class TrainConfig:
     aug_brightness: float = 0.15  # additive brightness jitter
     aug_contrast: float = 0.20  # multiplicative contrast jitter
     aug_erase: float = 0.5  # random erasing probability
+    degrade: float = 0.0  # probability per image of the image-quality pipeline (degrade.py: resample, blur, sharpen, noise, gamma, light, JPEG); 0 = off
+    degrade_min_size: int = 24  # smallest intermediate size of the down-and-up resample, px
+    mixup: float = 0.0  # mixup Beta(alpha, alpha) parameter; 0 = off
+    cutmix: float = 0.0  # cutmix Beta(alpha, alpha) parameter; 0 = off
+    mix_prob: float = 0.5  # probability that a batch is mixed (mixup or cutmix, evenly when both are on)
+    logit_adjust: float = 0.0  # tau of the logit-adjusted loss (logits + tau * log prior while training); 0 = plain loss
+    teacher: str = ""  # comma-separated checkpoints whose averaged prediction is distilled into the student; '' = none
+    distill: float = 0.5  # with --teacher: weight of the distillation term (the labels get 1 - distill)
+    distill_temp: float = 2.0  # with --teacher: softmax temperature for teacher and student
+    watch: str = ""  # a folder dataset (e.g. ../shared/data/ck48) scored every epoch, for the log only: it never selects
+    select: str = "accuracy"  # PublicTest metric that picks best.pt: accuracy | macro_f1
     seed: int = 0  # seeds Python, torch and the data order
     resume: bool = True  # continue from <out>/last.pt when it exists
     init: str = ""  # start from these weights (a best.pt or last.pt; its EMA weights when it has them) with a fresh schedule
@@ -75,7 +89,19 @@ class TrainConfig:
     def augment_config(self) -> AugmentConfig:
         return AugmentConfig(scale=self.aug_scale, rotate=self.aug_rotate, shift=self.aug_shift,
                              flip=self.aug_flip, brightness=self.aug_brightness,
-                             contrast=self.aug_contrast, erase=self.aug_erase)
+                             contrast=self.aug_contrast, erase=self.aug_erase,
+                             degrade=DegradeConfig(p=self.degrade, resample_sizes=(self.degrade_min_size, 64)))
+
+    def check(self) -> None:
+        """Reject inconsistent settings before any data is read or folder written."""
+        if self.variant not in VARIANTS:
+            raise ValueError(f"unknown --variant {self.variant!r}; choose one of {sorted(VARIANTS)}")
+        if self.select not in ("accuracy", "macro_f1"):
+            raise ValueError(f"--select must be accuracy or macro_f1, not {self.select!r}")
+        if self.ferplus_mode not in ("majority", "soft"):
+            raise ValueError(f"--ferplus-mode must be majority or soft, not {self.ferplus_mode!r}")
+        if not 0 <= self.distill <= 1:
+            raise ValueError("--distill must be in [0, 1]")
 
 
 class Progress:
@@ -124,21 +150,40 @@ def ema_update(ema_model, model, decay: float, step: int) -> None:
 
 
 @torch.no_grad()
-def evaluate_accuracy(model, inputs: torch.Tensor, labels: torch.Tensor, device, batch: int = 512,
-                      memory_format=torch.contiguous_format) -> tuple[float, float]:
-    """(accuracy, mean cross-entropy) of `model` on preprocessed inputs (N, 1, 64, 64)."""
+def predict_logits(model, inputs: torch.Tensor, device, batch: int = 512,
+                   memory_format=torch.contiguous_format) -> torch.Tensor:
+    """Logits (N, 7) of `model` on preprocessed inputs (N, 1, 64, 64), on the CPU."""
     model.eval()
-    correct, loss = 0, 0.0
-    for i in range(0, len(labels), batch):
-        x = inputs[i:i + batch].to(device).contiguous(memory_format=memory_format)
-        y = labels[i:i + batch].to(device)
-        logits = model(x).float()
-        loss += F.cross_entropy(logits, y, reduction="sum").item()
-        correct += (logits.argmax(1) == y).sum().item()
-    return correct / len(labels), loss / len(labels)
+    out = [model(inputs[i:i + batch].to(device).contiguous(memory_format=memory_format)).float().cpu()
+           for i in range(0, len(inputs), batch)]
+    return torch.cat(out)
+
+
+def score(logits: torch.Tensor, labels: torch.Tensor) -> dict:
+    """Accuracy, macro-F1 (over the classes present), mean cross-entropy and the share of each
+    predicted class, from logits."""
+    preds = logits.argmax(1)
+    summary = summarize(confusion_matrix(labels, preds))
+    share = torch.bincount(preds, minlength=len(CLASSES)).float() / len(preds)
+    return {"accuracy": summary["accuracy"], "macro_f1": summary["macro_f1"],
+            "loss": F.cross_entropy(logits, labels).item(), "neutral_share": float(share[CLASSES.index("neutral")])}
+
+
+def load_teachers(paths: str, device) -> list:
+    teachers = []
+    for path in [p for p in paths.split(",") if p.strip()]:
+        model, _ = load_checkpoint(path.strip(), map_location=device)
+        teachers.append(model.to(device).eval())
+    return teachers
+
+
+@torch.no_grad()
+def teacher_probs(teachers: list, x: torch.Tensor, temperature: float) -> torch.Tensor:
+    return torch.stack([torch.softmax(t(x).float() / temperature, dim=1) for t in teachers]).mean(0)
 
 
 def soft_targets(labels, soft, cfg: TrainConfig) -> torch.Tensor:
+    """One-hot (or FER+ votes, or a mix of both), then label smoothing."""
     k = len(CLASSES)
     target = F.one_hot(labels, k).float()
     if soft is not None:
@@ -147,6 +192,7 @@ def soft_targets(labels, soft, cfg: TrainConfig) -> torch.Tensor:
 
 
 def main(cfg: TrainConfig) -> dict:
+    cfg.check()
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
     rank = int(os.environ.get("RANK", "0"))
     world = int(os.environ.get("WORLD_SIZE", "1"))
@@ -164,14 +210,20 @@ def main(cfg: TrainConfig) -> dict:
         torch.set_num_threads(cfg.threads)
     main_process = rank == 0
     out = Path(cfg.out)
-    out.mkdir(parents=True, exist_ok=True)
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed + rank)
 
     sets = load_data(cfg.data)
-    if cfg.ferplus:
-        sets = attach_ferplus(sets, cfg.ferplus, cfg.ferplus_mode)
+    for usage, role in (("Training", "train on"), ("PublicTest", "select on")):
+        if usage not in sets:
+            raise DataError(f"{cfg.data} has no {usage} split to {role} (found {sorted(sets)}); a folder "
+                            f"dataset needs train/ and val/ (or FER2013's PublicTest_ files in test/)")
     train, public = sets["Training"], sets["PublicTest"]
+    if cfg.ferplus:
+        # Only the training labels change: selection stays on FER2013's own PublicTest labels.
+        train = attach_ferplus({"Training": train}, cfg.ferplus, cfg.ferplus_mode)["Training"]
+    watch = concat_sets(list(load_data(cfg.watch).values())) if cfg.watch else None
+    out.mkdir(parents=True, exist_ok=True)  # only once the data has loaded: a failed start leaves nothing
     pick = torch.Generator().manual_seed(cfg.seed)  # smoke runs: a seeded random subset, all classes
     if cfg.limit:
         train = train.subset(torch.randperm(len(train), generator=pick)[:cfg.limit])
@@ -181,14 +233,19 @@ def main(cfg: TrainConfig) -> dict:
     train_labels = train.labels.to(device)
     train_soft = None if train.soft is None else train.soft.to(device)
     public_inputs = public.model_input()  # (N, 1, 64, 64): the contract's preprocessing
+    watch_inputs = None if watch is None else watch.model_input()
     weights = class_weights(train.labels, cfg.class_weight_power).to(device)
     aug = cfg.augment_config()
+    train_prior = log_prior(train_soft if train_soft is not None else F.one_hot(train_labels, len(CLASSES)))
+    adjust = cfg.logit_adjust * train_prior.to(device) if cfg.logit_adjust else None
+    teachers = load_teachers(cfg.teacher, device) if cfg.teacher else []
+    mix_modes = [m for m, a in (("mixup", cfg.mixup), ("cutmix", cfg.cutmix)) if a > 0]
 
     model = create_model(cfg.variant).to(device)
     memory_format = torch.channels_last if cfg.channels_last else torch.contiguous_format
     model = model.to(memory_format=memory_format)
     if cfg.init:
-        init = torch.load(cfg.init, map_location=device)
+        init = read_checkpoint(cfg.init, map_location=device)
         if init.get("variant") != cfg.variant:
             raise ValueError(f"--init {cfg.init} holds a {init.get('variant')}, not a {cfg.variant}")
         model.load_state_dict(init.get("ema") or init["state_dict"])
@@ -246,10 +303,17 @@ def main(cfg: TrainConfig) -> dict:
             x = augment(x, aug).contiguous(memory_format=memory_format)  # (B, 1, 64, 64)
             y = train_labels[idx]
             target = soft_targets(y, None if train_soft is None else train_soft[idx], cfg)
+            sample_weight = weights[y]
+            if mix_modes and random.random() < cfg.mix_prob:
+                mode = random.choice(mix_modes)
+                x, target, perm, lam = mix_batch(x, target, mode, cfg.mixup if mode == "mixup" else cfg.cutmix)
+                sample_weight = lam * sample_weight + (1 - lam) * sample_weight[perm]
             with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_amp):
                 logits = net(x)
-            per_sample = -(target * F.log_softmax(logits.float(), dim=1)).sum(1)
-            loss = (per_sample * weights[y]).mean()
+                t_probs = teacher_probs(teachers, x, cfg.distill_temp) if teachers else None
+            loss = soft_cross_entropy(logits, target, sample_weight, adjust)
+            if t_probs is not None:
+                loss = (1 - cfg.distill) * loss + cfg.distill * distillation_loss(logits, t_probs.float(), cfg.distill_temp)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -263,20 +327,23 @@ def main(cfg: TrainConfig) -> dict:
 
         row = {"epoch": epoch + 1, "train_loss": loss_sum / seen, "train_acc": correct / seen, "lr": lr}
         if main_process:
-            acc, ploss = evaluate_accuracy(model, public_inputs, public.labels, device, memory_format=memory_format)
-            row.update(public_acc=acc, public_loss=ploss)
-            candidates = {"raw": (acc, model)}
-            if ema_model is not None:
-                eacc, eloss = evaluate_accuracy(ema_model, public_inputs, public.labels, device,
-                                                memory_format=memory_format)
-                row.update(ema_public_acc=eacc, ema_public_loss=eloss)
-                candidates["ema"] = (eacc, ema_model)
-            which, (sel_acc, sel_model) = max(candidates.items(), key=lambda kv: kv[1][0])
+            candidates = {"raw": model} if ema_model is None else {"raw": model, "ema": ema_model}
+            scores = {k: score(predict_logits(m, public_inputs, device, memory_format=memory_format), public.labels)
+                      for k, m in candidates.items()}
+            for k, sc in scores.items():
+                prefix = "public" if k == "raw" else "ema_public"
+                row.update({f"{prefix}_acc": sc["accuracy"], f"{prefix}_f1": sc["macro_f1"], f"{prefix}_loss": sc["loss"]})
+            which = max(scores, key=lambda k: scores[k][cfg.select])
+            sel_model, sel = candidates[which], scores[which][cfg.select]
+            if watch is not None:  # reported beside, never used to select
+                w = score(predict_logits(sel_model, watch_inputs, device, memory_format=memory_format), watch.labels)
+                row.update(watch_acc=w["accuracy"], watch_f1=w["macro_f1"], watch_neutral=w["neutral_share"])
             row["seconds"] = round(time.time() - t0, 1)
-            if sel_acc > best["public_acc"]:
-                best = {"public_acc": sel_acc, "epoch": epoch + 1, "weights": which}
+            if sel > best["public_acc"]:
+                best = {"public_acc": sel, "epoch": epoch + 1, "weights": which, "metric": cfg.select}
                 save_checkpoint(out / "best.pt", sel_model, cfg.variant, epoch=epoch + 1,
-                                metrics={"PublicTest": {"accuracy": sel_acc}}, weights=which,
+                                metrics={"PublicTest": {"accuracy": scores[which]["accuracy"],
+                                                        "macro_f1": scores[which]["macro_f1"]}}, weights=which,
                                 train_config=asdict(cfg), training_data=train.meta)
             write_header = not log_path.exists()
             with log_path.open("a", newline="") as f:
@@ -299,7 +366,13 @@ def main(cfg: TrainConfig) -> dict:
     return best
 
 
-if __name__ == "__main__":
-    best = main(parse_into(TrainConfig, description=__doc__))
+def cli(argv=None) -> None:
+    cfg = parse_into(TrainConfig, argv, description=__doc__)
+    cfg.check()
+    best = main(cfg)
     if int(os.environ.get("RANK", "0")) == 0:
-        print(f"best PublicTest accuracy {best['public_acc']:.4f} at epoch {best.get('epoch')}")
+        print(f"best PublicTest {cfg.select} {best['public_acc']:.4f} at epoch {best.get('epoch')}")
+
+
+if __name__ == "__main__":
+    run_cli(cli)
