@@ -2,7 +2,8 @@
  * Put the MediaPipe face detector and the tasks-vision wasm where the app serves them
  * (public/mediapipe/, git-ignored, served by Vite at /mediapipe/):
  *
- *   wasm/vision_wasm_internal.{js,wasm}  copied from @mediapipe/tasks-vision (the SIMD build the app loads)
+ *   wasm/vision_wasm_module_internal.{js,wasm}  copied from @mediapipe/tasks-vision (the SIMD ES-module build:
+ *                                         it loads in a module Web Worker and on a page alike)
  *   face_detector.tflite                  @mediapipe/face_detection's short-range model plus the
  *                                         TFLite metadata tasks-vision requires (lib/tflite-metadata.ts)
  *   NOTICE.md                             where these come from, under Apache-2.0
@@ -17,7 +18,7 @@ import { addImageMetadata } from './lib/tflite-metadata.ts';
 const repoRoot = resolve(import.meta.dirname, '..');
 const tasksVisionDir = join(repoRoot, 'node_modules/@mediapipe/tasks-vision');
 const faceDetectionDir = join(repoRoot, 'node_modules/@mediapipe/face_detection');
-const WASM_FILES = ['vision_wasm_internal.js', 'vision_wasm_internal.wasm'] as const;
+const WASM_FILES = ['vision_wasm_module_internal.js', 'vision_wasm_module_internal.wasm'] as const;
 const DETECTOR_SOURCE = 'face_detection_short_range.tflite';
 
 export interface PreparedAsset {
@@ -49,7 +50,7 @@ Apache License, Version 2.0 (https://www.apache.org/licenses/LICENSE-2.0), Copyr
 
 | File | Source | Changes |
 | --- | --- | --- |
-| \`wasm/vision_wasm_internal.js\`, \`wasm/vision_wasm_internal.wasm\` | npm \`@mediapipe/tasks-vision\` ${tasksVisionVersion}, \`wasm/\` | none (copied) |
+| \`wasm/vision_wasm_module_internal.js\`, \`wasm/vision_wasm_module_internal.wasm\` | npm \`@mediapipe/tasks-vision\` ${tasksVisionVersion}, \`wasm/\` | none (copied) |
 | \`face_detector.tflite\` | npm \`@mediapipe/face_detection\` ${faceDetectionVersion}, \`${DETECTOR_SOURCE}\` | modified: TFLite metadata added (see below) |
 
 \`face_detector.tflite\` is MediaPipe's short-range BlazeFace detector (128x128 RGB input; outputs

@@ -1,14 +1,46 @@
+/**
+ * The composition root: settings from localStorage, the app's parts, the React tree, the engine's
+ * start. The test hook (window.__resemote) is installed only when a test asks for it (an init
+ * script sets window.__RESEMOTE_TEST_HOOKS__, or ?testhooks is in the URL): a production page
+ * exposes nothing.
+ */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { initEngine } from './app/controller';
+import { composeApp, testHooks } from './app/composition';
+import { loadSettings, saveSettings } from './state/settings';
+import { settingsOf, useStore } from './state/store';
 import { App } from './ui/App';
+import { AppContext } from './ui/context';
 import './ui/styles.css';
+
+const params = new URLSearchParams(location.search);
+const storage = (() => {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined; // blocked storage: settings simply do not persist
+  }
+})();
+useStore.getState().applySettings(loadSettings(storage));
+let saved = JSON.stringify(settingsOf(useStore.getState()));
+useStore.subscribe((s) => {
+  const next = JSON.stringify(settingsOf(s));
+  if (next !== saved) {
+    saved = next;
+    saveSettings(storage, settingsOf(s));
+  }
+});
+
+const app = composeApp({ base: import.meta.env.BASE_URL, preferWorker: !params.has('samethread') });
+if (window.__RESEMOTE_TEST_HOOKS__ === true || params.has('testhooks')) window.__resemote = testHooks(app);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <AppContext.Provider value={app}>
+      <App />
+    </AppContext.Provider>
   </StrictMode>,
 );
-void initEngine();
+void app.host.start();

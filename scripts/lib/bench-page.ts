@@ -10,7 +10,6 @@ import type { Box } from '../../src/engine/box';
 import { EmotionClassifier } from '../../src/engine/classifier';
 import { cropFaces, squareCrop } from '../../src/engine/crop';
 import { FaceDetectorService } from '../../src/engine/detector';
-import { EmotionPipeline } from '../../src/engine/pipeline';
 
 /** The page's tfjs (the app's instance), for ad-hoc experiments in page.evaluate. */
 export { tf };
@@ -53,7 +52,7 @@ export interface ModelResult {
   crop4: Timing;
   /** classifier.predict on a ready [4, 64, 64, 1] tensor + data(): the model alone. */
   model4: Timing;
-  /** EmotionPipeline.processVideo on the 4-face frame: detect + fromPixels + crop + classify + track. */
+  /** The engine's analysis of the 4-face frame (engine.ts: detect + fromPixels + crop + classify), on this thread. */
   frame4: Timing;
   /** Faces the detector found in the frame (the frame time depends on it). */
   frameFaces: number;
@@ -206,16 +205,23 @@ async function benchModel(
   });
   log(`${model.id}: crop-only and model-only done`);
 
-  const pipeline = new EmotionPipeline(detector, classifier);
   let frameFaces = 0;
   const frameDetectMs: number[] = [];
   const frameClassifyMs: number[] = [];
   const frame4 = await time(runs, async () => {
-    const result = await pipeline.processVideo(video, performance.now());
-    if (!result) throw new Error('processVideo dropped a frame (it was called while busy)');
-    frameFaces = result.faces.filter((f) => !f.stale).length;
-    frameDetectMs.push(result.timings.detectMs);
-    frameClassifyMs.push(result.timings.classifyMs);
+    const t0 = performance.now();
+    const detections = detector.detectImage(video);
+    const t1 = performance.now();
+    const boxes = detections.map((d) => squareCrop(d.box, video.videoWidth, video.videoHeight));
+    const framePixels = tf.browser.fromPixels(video);
+    try {
+      await classifier.classify(framePixels, boxes);
+    } finally {
+      framePixels.dispose();
+    }
+    frameFaces = detections.length;
+    frameDetectMs.push(t1 - t0);
+    frameClassifyMs.push(performance.now() - t1);
   });
   // The first call's split is not a timed sample.
   frameDetectMs.shift();
@@ -257,8 +263,7 @@ export async function runBackend(cfg: BenchConfig): Promise<BackendResult> {
   const detectorCreateMs = performance.now() - t;
   // Detection runs on MediaPipe's CPU wasm whatever the tfjs backend; timed once per backend page.
   let detectFaces = 0;
-  let clock = 0;
-  const detect = await time(cfg.runs, () => (detectFaces = detector.detectVideo(canvas, (clock += 33)).length));
+  const detect = await time(cfg.runs, () => (detectFaces = detector.detectImage(canvas).length));
   log(`${cfg.backend}: detection done (${detectFaces} faces)`);
 
   const models: ModelResult[] = [];

@@ -3,7 +3,7 @@
  * and only when it changed, so a screen reader is informed without being flooded.
  */
 import { EMOTION_LABEL } from '../engine/emotions';
-import type { FaceResult } from '../engine/pipeline';
+import type { FaceResult } from '../engine/faces';
 
 export function summarize(faces: readonly Pick<FaceResult, 'id' | 'top' | 'stale'>[]): string {
   const live = faces.filter((f) => !f.stale);

@@ -27,8 +27,12 @@ export class CameraSession {
     return this.stream?.getVideoTracks()[0]?.getSettings().deviceId ?? null;
   }
 
-  /** Open the camera into the video element. Throws AppException with the user-facing reason. */
-  async start(deviceId: string | null, onEnded: () => void): Promise<void> {
+  /**
+   * Open the camera into the video element. Throws AppException with the user-facing reason.
+   * `isCurrent` is asked once the stream arrives: a start the user has since cancelled releases
+   * its stream at once and never touches the video element (resolves with false).
+   */
+  async start(deviceId: string | null, onEnded: () => void, isCurrent: () => boolean = () => true): Promise<boolean> {
     this.stop();
     if (!navigator.mediaDevices?.getUserMedia) throw new AppException(errors.cameraUnsupported());
     const video: MediaTrackConstraints = deviceId
@@ -39,6 +43,10 @@ export class CameraSession {
       stream = await navigator.mediaDevices.getUserMedia({ video, audio: false });
     } catch (err) {
       throw new AppException(cameraError(err));
+    }
+    if (!isCurrent()) {
+      for (const track of stream.getTracks()) track.stop();
+      return false;
     }
     this.stream = stream;
     this.endedHandler = () => {
@@ -53,9 +61,10 @@ export class CameraSession {
     } catch (err) {
       if ((err as DOMException).name !== 'AbortError') throw new AppException(cameraError(err));
     }
-    if (!this.video.videoWidth) {
+    if (!this.video.videoWidth && this.stream === stream) {
       await new Promise<void>((resolve) => this.video.addEventListener('loadeddata', () => resolve(), { once: true }));
     }
+    return true;
   }
 
   stop(): void {
@@ -64,8 +73,8 @@ export class CameraSession {
       if (this.endedHandler) track.removeEventListener('ended', this.endedHandler);
       track.stop();
     }
+    if (this.video.srcObject === this.stream) this.video.srcObject = null;
     this.stream = null;
-    this.video.srcObject = null;
   }
 }
 

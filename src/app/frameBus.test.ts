@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { FrameResult } from '../engine/pipeline';
+import type { FrameResult } from '../engine/faces';
 import { FrameBus } from './frameBus';
 
 const frame = (time: number, faces = 1): FrameResult => ({
+  model: 'm',
+  backend: 'webgl',
+  tensors: 0,
   width: 640,
   height: 480,
   time,

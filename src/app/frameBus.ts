@@ -3,7 +3,7 @@
  * canvas, the stats panel and the live region subscribe and update themselves through refs, so a
  * 30 fps stream causes no React re-render.
  */
-import type { FrameResult } from '../engine/pipeline';
+import type { FrameResult } from '../engine/faces';
 
 export interface FrameStats {
   fps: number;
@@ -70,4 +70,3 @@ export class FrameBus {
   }
 }
 
-export const frameBus = new FrameBus();

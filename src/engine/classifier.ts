@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Box, cropFaces } from './crop';
 import { classIndexMap, MODEL_INPUT_SIZE, NUM_EMOTIONS } from './emotions';
+import { errorMessage } from './errors';
 import { fetchModelArtifacts, type LoadProgress, ModelLoadError } from './modelLoader';
 
 /** What an exported model says about itself (training/export.py writes it). */
@@ -57,11 +58,18 @@ export class EmotionClassifier {
   static async fromArtifacts(artifacts: tf.io.ModelArtifacts): Promise<EmotionClassifier> {
     const metadata = parseMetadata(artifacts.userDefinedMetadata);
     const map = classIndexMap(metadata.classes);
-    let model: tf.GraphModel;
+    // Built by hand rather than tf.loadGraphModel, so that a model that fails half way (an
+    // unsupported op, a bad shape) releases the weight tensors it had already made.
+    const model = new tf.GraphModel(tf.io.fromMemory(artifacts));
     try {
-      model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
+      await model.load();
     } catch (err) {
-      throw new ModelLoadError(`the model could not be built: ${(err as Error).message}`);
+      try {
+        model.dispose();
+      } catch {
+        /* nothing was built */
+      }
+      throw new ModelLoadError(`the model could not be built: ${errorMessage(err)}`);
     }
     const identity = map.every((v, i) => v === i);
     return new EmotionClassifier(model, metadata, identity ? null : map);

@@ -1,11 +1,15 @@
 /**
- * Face detection with MediaPipe tasks-vision: VIDEO mode for the camera, IMAGE mode for photos.
+ * Face detection with MediaPipe tasks-vision, one detector in IMAGE mode for camera frames and
+ * photos alike (a second instance would load a second copy of the 13 MB wasm runtime).
  * The wasm runtime and the detector model are served from the app's own origin (prepared by
- * scripts/prepare-assets.ts). Photos are also searched tile by tile (see tiling.ts), because the
- * short-range detector looks at 128x128 and misses the small faces of a group photo.
+ * scripts/prepare-assets.ts). The runtime's ES-module build is imported directly, so the same code
+ * runs in a module Web Worker (where tasks-vision's importScripts cannot) and on a page.
+ * Photos are also searched tile by tile (see tiling.ts), because the short-range detector looks at
+ * 128x128 and misses the small faces of a group photo.
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import { type Box, clusterBoxes, iou, scaleBox, weightedMeanBox } from './box';
+import { errorMessage } from './errors';
 import { photoTiles } from './tiling';
 
 export interface DetectedFace {
@@ -14,20 +18,26 @@ export interface DetectedFace {
 }
 
 export interface DetectorOptions {
-  /** Folder of vision_wasm_internal.{js,wasm}. Default '/mediapipe/wasm'. */
+  /** Folder of vision_wasm_module_internal.{js,wasm}. Default '<base>/mediapipe/wasm'. */
   wasmBase: string;
-  /** The detector model (with TFLite metadata). Default '/mediapipe/face_detector.tflite'. */
+  /** The detector model (with TFLite metadata). Default '<base>/mediapipe/face_detector.tflite'. */
   modelUrl: string;
-  /** Minimum detection score. Default 0.6: MediaPipe's 0.5 lets through bodies and blurred
-   *  backgrounds (seen at 0.50-0.56 on the test photos), real faces score 0.6-0.97. */
-  minScore: number;
+  /** The lowest detection score the detector reports. Default 0.5 (MediaPipe's own). Which of
+   *  those faces are shown is the user's setting (minScore in faces.ts, default 0.6). */
+  floorScore: number;
 }
 
+const BASE = import.meta.env?.BASE_URL ?? '/';
+
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
-  wasmBase: `${import.meta.env?.BASE_URL ?? '/'}mediapipe/wasm`.replace(/\/\//g, '/'),
-  modelUrl: `${import.meta.env?.BASE_URL ?? '/'}mediapipe/face_detector.tflite`.replace(/\/\//g, '/'),
-  minScore: 0.6,
+  wasmBase: new URL(`${BASE}mediapipe/wasm`, self.location?.href ?? 'http://localhost/').pathname,
+  modelUrl: new URL(`${BASE}mediapipe/face_detector.tflite`, self.location?.href ?? 'http://localhost/').pathname,
+  floorScore: 0.5,
 };
+
+/** The runtime's ES-module loader and its binary (a pair: each build has its own .wasm). */
+export const WASM_LOADER = 'vision_wasm_module_internal.js';
+export const WASM_BINARY = 'vision_wasm_module_internal.wasm';
 
 export class DetectorLoadError extends Error {
   override name = 'DetectorLoadError';
@@ -41,52 +51,84 @@ function toFaces(result: ReturnType<FaceDetector['detect']>): DetectedFace[] {
   );
 }
 
-export class FaceDetectorService {
-  private lastVideoTime = -1;
+type ModuleFactoryHolder = { ModuleFactory?: unknown };
 
+/**
+ * The runtime's own log lines (glog "I1128 ..." / "W1128 ..." and TFLite's "INFO: Created ...
+ * delegate", which it prints on stderr, so a console shows it as an error) are diagnostics for its
+ * developers: they go to console.debug. Anything else it prints stays an error or a log.
+ */
+export function isRuntimeChatter(line: string): boolean {
+  return /^[IW]\d{4} /.test(line) || /^INFO: /.test(line) || /^Graph successfully started running/.test(line);
+}
+
+type Factory = (arg?: Record<string, unknown>) => Promise<unknown>;
+const quiet = (factory: Factory): Factory => (arg = {}) =>
+  factory({
+    print: (line: string) => (isRuntimeChatter(line) ? console.debug(line) : console.log(line)),
+    printErr: (line: string) => (isRuntimeChatter(line) ? console.debug(line) : console.error(line)),
+    ...arg,
+  });
+
+/** Load the runtime's ES-module build once per thread; it sets globalThis.ModuleFactory. */
+let runtimeLoading: Promise<void> | null = null;
+function loadRuntime(wasmBase: string): Promise<void> {
+  if ((globalThis as ModuleFactoryHolder).ModuleFactory) return Promise.resolve();
+  runtimeLoading ??= import(/* @vite-ignore */ `${wasmBase}/${WASM_LOADER}`).then(
+    (m: { default?: unknown }) => {
+      const factory = (m.default ?? (globalThis as ModuleFactoryHolder).ModuleFactory) as Factory;
+      (globalThis as ModuleFactoryHolder).ModuleFactory = quiet(factory);
+      // The build also routes some warnings through a global it sets to console.warn.
+      (globalThis as { custom_dbg?: (...a: unknown[]) => void }).custom_dbg = (...a: unknown[]) =>
+        isRuntimeChatter(String(a[0] ?? '')) ? console.debug(...a) : console.warn(...a);
+    },
+    (err: unknown) => {
+      runtimeLoading = null;
+      throw err;
+    },
+  );
+  return runtimeLoading;
+}
+
+export class FaceDetectorService {
   private constructor(
-    private readonly video: FaceDetector,
     private readonly image: FaceDetector,
     readonly options: DetectorOptions,
   ) {}
 
   static async create(options: Partial<DetectorOptions> = {}): Promise<FaceDetectorService> {
     const opts = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
-    const fileset = { wasmLoaderPath: `${opts.wasmBase}/vision_wasm_internal.js`, wasmBinaryPath: `${opts.wasmBase}/vision_wasm_internal.wasm` };
-    let model: Uint8Array;
+    const [model] = await Promise.all([
+      fetch(opts.modelUrl)
+        .then(async (res) => {
+          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+          return new Uint8Array(await res.arrayBuffer());
+        })
+        .catch((err: unknown) => {
+          throw new DetectorLoadError(`the face detector model ${opts.modelUrl} could not be loaded (${errorMessage(err)})`);
+        }),
+      loadRuntime(opts.wasmBase).catch((err: unknown) => {
+        throw new DetectorLoadError(`its WebAssembly runtime ${opts.wasmBase}/${WASM_LOADER} could not be loaded (${errorMessage(err)})`);
+      }),
+    ]);
+    // wasmLoaderPath '' : the loader is already in place (loadRuntime), nothing else is fetched.
+    const fileset = { wasmLoaderPath: '', wasmBinaryPath: `${opts.wasmBase}/${WASM_BINARY}` };
     try {
-      const res = await fetch(opts.modelUrl);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      model = new Uint8Array(await res.arrayBuffer());
-    } catch (err) {
-      throw new DetectorLoadError(`the face detector model ${opts.modelUrl} could not be loaded (${(err as Error).message})`);
-    }
-    const make = (runningMode: 'VIDEO' | 'IMAGE') =>
-      FaceDetector.createFromOptions(fileset, {
+      const image = await FaceDetector.createFromOptions(fileset, {
         baseOptions: { modelAssetBuffer: model, delegate: 'CPU' },
-        runningMode,
-        minDetectionConfidence: opts.minScore,
+        runningMode: 'IMAGE',
+        minDetectionConfidence: opts.floorScore,
         minSuppressionThreshold: 0.3,
       });
-    try {
-      const video = await make('VIDEO');
-      const image = await make('IMAGE');
-      return new FaceDetectorService(video, image, opts);
+      return new FaceDetectorService(image, opts);
     } catch (err) {
-      throw new DetectorLoadError(`the face detector could not start (${(err as Error)?.message ?? String(err)}); its WebAssembly runtime may have failed to load`);
+      throw new DetectorLoadError(`it could not start (${errorMessage(err)}); its WebAssembly runtime may have failed to load`);
     }
   }
 
-  /** One camera frame; `timeMs` must increase from call to call. */
-  detectVideo(frame: TexImageSource, timeMs: number): DetectedFace[] {
-    const t = Math.max(timeMs, this.lastVideoTime + 1);
-    this.lastVideoTime = t;
-    return toFaces(this.video.detectForVideo(frame, t));
-  }
-
-  /** One still image, as is. */
-  detectImage(image: TexImageSource): DetectedFace[] {
-    return toFaces(this.image.detect(image));
+  /** One image (a camera frame or a photo), as is. */
+  detectImage(image: TexImageSource | OffscreenCanvas | ImageBitmap): DetectedFace[] {
+    return toFaces(this.image.detect(image as TexImageSource));
   }
 
   /**
@@ -95,7 +137,7 @@ export class FaceDetectorService {
    * boxes averaged by score. Boxes are in `fullWidth` x `fullHeight` pixels; `draw` renders a
    * region of the photo into a square canvas for one pass.
    */
-  detectPhoto(fullWidth: number, fullHeight: number, draw: (region: Box, size: number) => TexImageSource): DetectedFace[] {
+  detectPhoto(fullWidth: number, fullHeight: number, draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[] {
     const found: DetectedFace[] = [];
     for (const { region, size } of photoTiles(fullWidth, fullHeight)) {
       const canvas = draw(region, size);
@@ -113,7 +155,6 @@ export class FaceDetectorService {
   }
 
   close(): void {
-    this.video.close();
     this.image.close();
   }
 }

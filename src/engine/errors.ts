@@ -11,10 +11,15 @@ export type ErrorCode =
   | 'file-not-image'
   | 'file-corrupt'
   | 'file-too-large'
+  | 'file-empty'
+  | 'file-heic'
   | 'no-face'
   | 'model-load'
   | 'detector-load'
   | 'backend-missing'
+  | 'backend-switch'
+  | 'engine-failed'
+  | 'engine-busy'
   | 'unexpected';
 
 export interface AppError {
@@ -70,6 +75,16 @@ export const errors = {
     message: `"${name}" is too large (${detail}).`,
     action: `Use a photo under ${mb(MAX_FILE_BYTES)} and ${MAX_PIXELS / 1e6} megapixels, or scale it down first.`,
   }),
+  emptyFile: (name: string): AppError => ({
+    code: 'file-empty',
+    message: `"${name}" is empty (0 bytes).`,
+    action: 'The file may not have finished downloading or copying; choose it again or pick another photo.',
+  }),
+  heic: (name: string): AppError => ({
+    code: 'file-heic',
+    message: `"${name}" is a HEIC/HEIF photo, which this browser cannot open.`,
+    action: 'Convert it to JPEG first (on an iPhone: Settings > Camera > Formats > Most Compatible; on a Mac: open it in Preview and File > Export as JPEG), or use Safari.',
+  }),
   noFace: (name: string): AppError => ({
     code: 'no-face',
     message: `No face was found in "${name}".`,
@@ -89,6 +104,21 @@ export const errors = {
     code: 'backend-missing',
     message: detail,
     action: 'The app keeps running on the backend shown; results are the same, only speed differs.',
+  }),
+  backendSwitch: (backend: string, detail: string): AppError => ({
+    code: 'backend-switch',
+    message: `${backend} could not be started: ${detail}`,
+    action: 'The app keeps running on the backend it had; results are unaffected.',
+  }),
+  engineFailed: (detail: string): AppError => ({
+    code: 'engine-failed',
+    message: `The analysis engine could not start: ${detail}`,
+    action: 'Press Retry or reload the page. If it persists, try another browser.',
+  }),
+  engineBusy: (): AppError => ({
+    code: 'engine-busy',
+    message: 'The analysis was interrupted by a backend switch.',
+    action: 'Try again: the new backend is ready.',
   }),
   unexpected: (detail: string): AppError => ({
     code: 'unexpected',
@@ -116,5 +146,23 @@ export class AppException extends Error {
 
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppException) return err.error;
-  return errors.unexpected((err as Error)?.message ?? String(err));
+  return errors.unexpected(errorMessage(err));
+}
+
+/**
+ * One readable line from anything thrown: an Error's message (its first line: no stack traces from
+ * inside a wasm runtime), a failed load's Event ("[object Event]" otherwise), a string, or a value.
+ */
+export function errorMessage(err: unknown): string {
+  let text: string;
+  if (err instanceof Error) text = err.message || err.name;
+  else if (typeof Event !== 'undefined' && err instanceof Event) {
+    const target = err.target as { src?: string; url?: string } | null;
+    const where = target?.src ?? target?.url;
+    text = `a file failed to load${where ? ` (${where})` : ''} (${err.type} event)`;
+  } else if (typeof err === 'string') text = err;
+  else if (err && typeof err === 'object' && 'message' in err) text = String((err as { message: unknown }).message);
+  else text = String(err);
+  const first = text.split('\n').map((l) => l.trim()).find((l) => l && !/^at\s/.test(l)) ?? 'unknown error';
+  return first.length > 300 ? `${first.slice(0, 297)}...` : first;
 }

@@ -5,6 +5,7 @@
  * them and a stale or corrupt cache entry is never used.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { errorMessage } from './errors';
 
 export interface LoadProgress {
   loaded: number;
@@ -34,7 +35,7 @@ interface ModelJson {
   signature?: unknown;
 }
 
-async function openCache(): Promise<Cache | null> {
+export async function openCache(): Promise<Cache | null> {
   try {
     return typeof caches === 'undefined' ? null : await caches.open(CACHE_NAME);
   } catch {
@@ -67,6 +68,25 @@ async function readBody(response: Response, onBytes: (n: number) => void): Promi
   return out;
 }
 
+/**
+ * A small JSON file (a model description, the model list), network first so a new deploy is seen at
+ * once, and the copy from the last visit when the network fails (offline with a good cache).
+ * A reply that is not valid JSON counts as a failure too.
+ */
+export async function fetchJsonCached(url: string, cache: Cache | null, fetchImpl: typeof fetch = fetch): Promise<unknown> {
+  try {
+    const res = await fetchImpl(url, { cache: 'no-cache' });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const value: unknown = await res.json();
+    await cache?.put(url, new Response(JSON.stringify(value), { headers: { 'Content-Type': 'application/json' } }));
+    return value;
+  } catch (err) {
+    const cached = await cache?.match(url);
+    if (!cached) throw err;
+    return cached.json();
+  }
+}
+
 export async function sha256Hex(data: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -81,20 +101,20 @@ export async function fetchModelArtifacts(
   const jsonUrl = new URL(modelUrl, globalThis.location?.href ?? 'http://localhost/').toString();
   let json: ModelJson;
   try {
-    const res = await fetchImpl(jsonUrl, { cache: 'no-cache' });
-    if (!res.ok) throw new ModelLoadError(`HTTP ${res.status} for ${modelUrl}`);
-    json = (await res.json()) as ModelJson;
-    await cache?.put(jsonUrl, new Response(JSON.stringify(json), { headers: { 'Content-Type': 'application/json' } }));
+    json = (await fetchJsonCached(jsonUrl, cache, fetchImpl)) as ModelJson;
   } catch (err) {
-    const cached = await cache?.match(jsonUrl); // offline: the copy from the last visit
-    if (!cached) throw new ModelLoadError(`could not load the model description ${modelUrl}: ${(err as Error).message}`);
-    json = (await cached.json()) as ModelJson;
+    throw new ModelLoadError(`could not load the model description ${modelUrl}: ${errorMessage(err)}`);
   }
-  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
+  if (!json || typeof json !== 'object' || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
     throw new ModelLoadError(`${modelUrl} is not a TF.js graph model (no modelTopology / weightsManifest)`);
   }
   const meta = json.userDefinedMetadata?.resemote;
-  const version = meta?.weightsSha256 ?? 'unversioned';
+  // No checksum, no model: weights that cannot be verified are never run (a tampered shard would
+  // otherwise give confident nonsense).
+  if (!meta?.weightsSha256 || !/^[0-9a-f]{64}$/.test(meta.weightsSha256)) {
+    throw new ModelLoadError(`${modelUrl} has no SHA-256 of its weights (userDefinedMetadata.resemote.weightsSha256), so its weights cannot be verified; re-export it with training/export.py`);
+  }
+  const version = meta.weightsSha256;
   const paths = json.weightsManifest.flatMap((g) => g.paths);
   const total = meta?.weightBytes ?? 0;
   let loaded = 0;
@@ -105,7 +125,7 @@ export async function fetchModelArtifacts(
   for (const path of paths) {
     const shardUrl = new URL(path, jsonUrl).toString();
     const key = `${shardUrl}?sha256=${version}`;
-    const cached = version !== 'unversioned' ? await cache?.match(key) : undefined;
+    const cached = await cache?.match(key);
     let res = cached;
     if (!res) {
       fromCache = false;
@@ -121,7 +141,7 @@ export async function fetchModelArtifacts(
       report();
     });
     shards.push(bytes);
-    if (!cached && cache && version !== 'unversioned') await cache.put(key, new Response(bytes as Uint8Array<ArrayBuffer>));
+    if (!cached && cache) await cache.put(key, new Response(bytes as Uint8Array<ArrayBuffer>));
   }
   const weightData = new Uint8Array(shards.reduce((n, s) => n + s.byteLength, 0));
   let offset = 0;
@@ -129,12 +149,10 @@ export async function fetchModelArtifacts(
     weightData.set(s, offset);
     offset += s.byteLength;
   }
-  if (meta?.weightsSha256) {
-    const actual = await sha256Hex(weightData);
-    if (actual !== meta.weightsSha256) {
-      if (cache) for (const path of paths) await cache.delete(`${new URL(path, jsonUrl)}?sha256=${version}`);
-      throw new ModelLoadError(`the weights of ${modelUrl} are corrupt (SHA-256 mismatch); reload to download them again`);
-    }
+  const actual = await sha256Hex(weightData);
+  if (actual !== meta.weightsSha256) {
+    if (cache) for (const path of paths) await cache.delete(`${new URL(path, jsonUrl)}?sha256=${version}`);
+    throw new ModelLoadError(`the weights of ${modelUrl} are corrupt (SHA-256 mismatch); reload to download them again`);
   }
   return {
     artifacts: {

@@ -4,6 +4,7 @@
  */
 import type { Box } from './box';
 import { AppException, errors, MAX_FILE_BYTES, MAX_PIXELS } from './errors';
+import { readImageHeader } from './imageHeader';
 
 /** Crops are cut from the photo at up to this many pixels on its long side (a 12 MP phone photo fits whole). */
 export const MAX_WORKING_SIDE = 4096;
@@ -21,6 +22,7 @@ export interface LoadedPhoto {
 }
 
 export function checkPhotoFile(file: { name: string; type: string; size: number }): void {
+  if (file.size === 0) throw new AppException(errors.emptyFile(file.name));
   const looksLikeImage = file.type ? file.type.startsWith('image/') && file.type !== 'image/svg+xml' : IMAGE_NAME.test(file.name);
   if (!looksLikeImage) throw new AppException(errors.notImage(file.name, file.type));
   if (file.size > MAX_FILE_BYTES) throw new AppException(errors.tooLarge(file.name, `${(file.size / 1024 / 1024).toFixed(1)} MB`));
@@ -31,13 +33,26 @@ export function workingSize(width: number, height: number, maxSide = MAX_WORKING
   return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)) };
 }
 
+/** Refuse, from the header alone, an image too large to decode (before the browser tries). */
+export function checkHeader(name: string, head: Uint8Array): void {
+  const h = readImageHeader(head);
+  if (h.width !== undefined && h.height !== undefined && h.width * h.height > MAX_PIXELS) {
+    throw new AppException(errors.tooLarge(name, `${h.width} x ${h.height} pixels, ${((h.width * h.height) / 1e6).toFixed(0)} megapixels`));
+  }
+}
+
+const HEIC_NAME = /\.(heic|heif)$/i;
+
 export async function loadPhoto(file: File): Promise<LoadedPhoto> {
   checkPhotoFile(file);
+  const head = new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer());
+  checkHeader(file.name, head);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   } catch {
-    throw new AppException(errors.corrupt(file.name));
+    const heic = readImageHeader(head).format === 'heic' || HEIC_NAME.test(file.name) || /image\/hei[cf]/.test(file.type);
+    throw new AppException(heic ? errors.heic(file.name) : errors.corrupt(file.name));
   }
   const { width: ow, height: oh } = bitmap;
   if (ow * oh > MAX_PIXELS) {
@@ -53,9 +68,10 @@ export async function loadPhoto(file: File): Promise<LoadedPhoto> {
   return { name: file.name, bitmap, width: bitmap.width, height: bitmap.height, originalWidth: ow, originalHeight: oh };
 }
 
-/** A renderer of photo regions into one reused square canvas (black outside the photo). */
-export function regionRenderer(source: CanvasImageSource): (region: Box, size: number) => HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
+/** A renderer of photo regions into one reused square canvas (black outside the photo). Works in
+ *  a worker (OffscreenCanvas) and on a page. */
+export function regionRenderer(source: CanvasImageSource): (region: Box, size: number) => OffscreenCanvas {
+  const canvas = new OffscreenCanvas(1, 1);
   const ctx = canvas.getContext('2d', { willReadFrequently: false });
   if (!ctx) throw new Error('2D canvas is not available');
   return (region, size) => {

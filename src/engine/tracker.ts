@@ -1,9 +1,11 @@
 /**
  * Stable face ids across frames and temporal smoothing of boxes and probabilities.
  * Matching: greedy by IoU (a frame holds a handful of faces, so the optimal assignment is not
- * worth its cost). A face that is not detected for a moment keeps its id and is shown as `stale`
- * for `holdMs`, then forgotten after `forgetMs`, so a blink of the detector neither flickers the
- * overlay nor renumbers the face.
+ * worth its cost), and by centre distance when the boxes no longer overlap: at 2-3 analyses a
+ * second a face that moves crosses its own width between two results, and must keep its id.
+ * A face that is not detected for a moment keeps its id and is shown as `stale` for `holdMs` (and
+ * at least `holdUpdates` analyses), then is forgotten after `forgetMs` (and at least
+ * `forgetUpdates` analyses): time alone would forget every face between two slow analyses.
  */
 import { type Box, iou } from './box';
 import { smoothingWeight, smoothInto, smoothNumber } from './smoothing';
@@ -19,6 +21,12 @@ export interface TrackerOptions {
   holdMs: number;
   /** How long an undetected face keeps its id for re-identification, ms. Default 1000. */
   forgetMs: number;
+  /** Match boxes whose centres are within this many box sizes even without overlap. Default 1. */
+  maxJump: number;
+  /** An undetected face is shown for at least this many analyses. Default 1. */
+  holdUpdates: number;
+  /** An undetected face keeps its id for at least this many analyses. Default 4. */
+  forgetUpdates: number;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
@@ -27,6 +35,9 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   boxHalfLifeMs: 60,
   holdMs: 300,
   forgetMs: 1000,
+  maxJump: 1,
+  holdUpdates: 1,
+  forgetUpdates: 4,
 };
 
 export interface Observation {
@@ -47,6 +58,22 @@ export interface Track {
   lastSeen: number;
   /** Not detected in the latest frame, still shown for continuity. */
   stale: boolean;
+  /** Analyses in a row without this face. */
+  missed: number;
+}
+
+/** How well an observed box continues a track: > 0 to match, higher is better. */
+export function affinity(track: Box, observed: Box, iouThreshold: number, maxJump: number): number {
+  const overlap = iou(track, observed);
+  if (overlap >= iouThreshold) return 1 + overlap;
+  const dx = track.x + track.width / 2 - (observed.x + observed.width / 2);
+  const dy = track.y + track.height / 2 - (observed.y + observed.height / 2);
+  const size = Math.max(track.width, track.height, observed.width, observed.height);
+  const gate = maxJump * size;
+  const ratio = Math.max(track.width, track.height) / Math.max(observed.width, observed.height, 1e-6);
+  if (gate <= 0 || ratio > 2 || ratio < 0.5) return 0; // another face of another size, not this one moving
+  const dist = Math.hypot(dx, dy);
+  return dist < gate ? 1 - dist / gate : 0;
 }
 
 export class FaceTracker {
@@ -64,12 +91,12 @@ export class FaceTracker {
 
   /** Feed one frame's faces (at time `now`, ms); returns the faces to show, oldest id first. */
   update(observations: readonly Observation[], now: number): Track[] {
-    const { iouThreshold, probHalfLifeMs, boxHalfLifeMs, holdMs, forgetMs } = this.options;
+    const { iouThreshold, probHalfLifeMs, boxHalfLifeMs, holdMs, forgetMs, maxJump, holdUpdates, forgetUpdates } = this.options;
     const pairs: [number, number, number][] = [];
     this.tracks.forEach((t, ti) =>
       observations.forEach((o, oi) => {
-        const overlap = iou(t.box, o.box);
-        if (overlap >= iouThreshold) pairs.push([overlap, ti, oi]);
+        const a = affinity(t.box, o.box, iouThreshold, maxJump);
+        if (a > 0) pairs.push([a, ti, oi]);
       }),
     );
     pairs.sort((a, b) => b[0] - a[0]);
@@ -94,7 +121,11 @@ export class FaceTracker {
       t.score = o.score;
       t.lastSeen = now;
       t.stale = false;
+      t.missed = 0;
     }
+    this.tracks.forEach((t, ti) => {
+      if (!trackTaken.has(ti)) t.missed++;
+    });
     observations.forEach((o, oi) => {
       if (obsTaken.has(oi)) return;
       this.tracks.push({
@@ -106,11 +137,12 @@ export class FaceTracker {
         firstSeen: now,
         lastSeen: now,
         stale: false,
+        missed: 0,
       });
     });
-    this.tracks = this.tracks.filter((t) => now - t.lastSeen <= forgetMs);
+    this.tracks = this.tracks.filter((t) => now - t.lastSeen <= forgetMs || t.missed <= forgetUpdates);
     for (const t of this.tracks) t.stale = t.lastSeen !== now;
-    return this.tracks.filter((t) => now - t.lastSeen <= holdMs);
+    return this.tracks.filter((t) => now - t.lastSeen <= holdMs || t.missed <= holdUpdates);
   }
 
   reset(): void {

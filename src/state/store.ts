@@ -4,9 +4,11 @@
  * timings) does NOT live here: it goes through src/app/frameBus.ts to canvases and refs.
  */
 import { create } from 'zustand';
-import type { BackendName, BackendSupportMap } from '../engine/backend';
+import type { BackendName, BackendSupportMap } from '../engine/backends';
+import type { EngineThread } from '../engine/remote';
 import type { AppError } from '../engine/errors';
-import type { FrameResult } from '../engine/pipeline';
+import type { FrameResult } from '../engine/faces';
+import { DEFAULT_SETTINGS, type MeasuredChoice, type Settings } from './settings';
 
 export type Mode = 'camera' | 'photo';
 
@@ -22,6 +24,8 @@ export interface ModelEntry {
   /** FER2013 PrivateTest accuracy measured for this export, if known. */
   accuracy?: number;
   macroF1?: number;
+  /** CK+48 7-way accuracy (faces from another database), if measured. */
+  crossAccuracy?: number;
 }
 
 export type LoadPhase = 'idle' | 'loading' | 'warming' | 'ready' | 'error';
@@ -34,6 +38,21 @@ export interface ModelStatus {
   warmupMs?: number;
 }
 
+/** The engine's readiness: analyses wait while loading, and fail at once (with the error) when failed. */
+export type EnginePhase = 'loading' | 'ready' | 'failed';
+
+export interface EngineState {
+  phase: EnginePhase;
+  error?: AppError;
+  thread?: EngineThread;
+  /** Why the engine runs on the page rather than in a worker. */
+  threadReason?: string;
+  /** Why this backend runs (asked for, measured, remembered, the only one). */
+  backendReason?: string;
+  /** An honest estimate of the time left to get ready, seconds (null when unknown). */
+  etaSeconds?: number | null;
+}
+
 export type CameraPhase = 'idle' | 'starting' | 'running' | 'error';
 
 export interface CameraDevice {
@@ -43,25 +62,31 @@ export interface CameraDevice {
 
 export interface PhotoState {
   phase: 'idle' | 'loading' | 'done' | 'error';
+  /** Identity of the analysis this state belongs to: only the latest request may publish. */
+  requestId: number;
   name?: string;
   result?: FrameResult;
-  /** Object URL of the photo as analysed (orientation applied), for the annotated canvas and thumbnails. */
-  url?: string;
+  /** The photo as analysed (orientation applied), for the annotated canvas and thumbnails. */
+  image?: ImageBitmap;
+  /** A file being analysed now (the result shown is still the previous one). */
+  pending?: string;
+  /** The file last chosen could not be analysed: the result shown is the previous photo's. */
+  failed?: string;
 }
 
-interface SettingsSlice {
+interface SettingsSlice extends Settings {
   mode: Mode;
-  /** The backend the user asked for; null = the best this browser has. */
-  backendWanted: BackendName | null;
-  modelId: string | null;
-  /** Half-life of the probability smoothing, ms (0 = off). */
-  smoothingMs: number;
-  mirror: boolean;
   setMode(mode: Mode): void;
   setBackendWanted(b: BackendName): void;
+  setMeasured(m: MeasuredChoice): void;
   setModelId(id: string): void;
   setSmoothingMs(ms: number): void;
   setMirror(on: boolean): void;
+  setMinScore(v: number): void;
+  setMinSize(v: number): void;
+  setHideLowConfidence(on: boolean): void;
+  setReadyMs(b: BackendName, ms: number): void;
+  applySettings(s: Settings): void;
 }
 
 interface StatusSlice {
@@ -69,14 +94,19 @@ interface StatusSlice {
   backendActive: BackendName | null;
   backendSwitching: boolean;
   models: ModelEntry[];
+  /** The model that is running now (provenance); modelId is the one asked for. */
+  modelActive: string | null;
   model: ModelStatus;
   detectorReady: boolean;
+  engine: EngineState;
   setSupport(s: BackendSupportMap): void;
   setBackendActive(b: BackendName | null): void;
   setBackendSwitching(on: boolean): void;
   setModels(m: ModelEntry[]): void;
+  setModelActive(id: string | null): void;
   setModelStatus(s: Partial<ModelStatus>): void;
   setDetectorReady(on: boolean): void;
+  setEngine(e: Partial<EngineState>): void;
 }
 
 interface CameraSlice {
@@ -99,20 +129,21 @@ interface NoticeSlice {
 
 export type AppState = SettingsSlice & StatusSlice & CameraSlice & PhotoSlice & NoticeSlice;
 
+const clampNum = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
+
 const initial = {
   mode: 'camera' as Mode,
-  backendWanted: null,
-  modelId: null,
-  smoothingMs: 250,
-  mirror: true,
+  ...DEFAULT_SETTINGS,
   support: null,
   backendActive: null,
   backendSwitching: false,
   models: [] as ModelEntry[],
+  modelActive: null,
   model: { phase: 'idle', loaded: 0, total: 0, fromCache: false } as ModelStatus,
   detectorReady: false,
+  engine: { phase: 'loading' } as EngineState,
   camera: { phase: 'idle' as CameraPhase, devices: [] as CameraDevice[], deviceId: null },
-  photo: { phase: 'idle' } as PhotoState,
+  photo: { phase: 'idle', requestId: 0 } as PhotoState,
   notices: [] as AppError[],
 };
 
@@ -120,21 +151,46 @@ export const useStore = create<AppState>()((set) => ({
   ...initial,
   setMode: (mode) => set({ mode }),
   setBackendWanted: (backendWanted) => set({ backendWanted }),
+  setMeasured: (measured) => set({ measured }),
   setModelId: (modelId) => set({ modelId }),
-  setSmoothingMs: (ms) => set({ smoothingMs: Math.max(0, Math.min(2000, Math.round(ms))) }),
+  setSmoothingMs: (ms) => set({ smoothingMs: clampNum(Math.round(ms), 0, 2000) }),
   setMirror: (mirror) => set({ mirror }),
+  setMinScore: (v) => set({ minScore: clampNum(v, 0.3, 0.99) }),
+  setMinSize: (v) => set({ minSize: clampNum(v, 0, 0.5) }),
+  setHideLowConfidence: (hideLowConfidence) => set({ hideLowConfidence }),
+  setReadyMs: (b, ms) => set((st) => ({ readyMs: { ...st.readyMs, [b]: Math.round(ms) } })),
+  applySettings: (s) => set({ ...s }),
   setSupport: (support) => set({ support }),
   setBackendActive: (backendActive) => set({ backendActive }),
   setBackendSwitching: (backendSwitching) => set({ backendSwitching }),
   setModels: (models) => set({ models }),
+  setModelActive: (modelActive) => set({ modelActive }),
   setModelStatus: (s) => set((st) => ({ model: { ...st.model, ...s } })),
   setDetectorReady: (detectorReady) => set({ detectorReady }),
+  setEngine: (e) => set((st) => ({ engine: { ...st.engine, ...e } })),
   setCamera: (c) => set((st) => ({ camera: { ...st.camera, ...c } })),
   setPhoto: (photo) => set({ photo }),
   report: (e) => set((st) => ({ notices: [...st.notices.filter((n) => n.code !== e.code), e] })),
   dismiss: (code) => set((st) => ({ notices: st.notices.filter((n) => n.code !== code) })),
   clearNotices: (codes) => set((st) => ({ notices: codes ? st.notices.filter((n) => !codes.includes(n.code)) : [] })),
 }));
+
+export type Store = typeof useStore;
+
+/** The persisted part of the state. */
+export function settingsOf(s: AppState): Settings {
+  return {
+    backendWanted: s.backendWanted,
+    measured: s.measured,
+    modelId: s.modelId,
+    smoothingMs: s.smoothingMs,
+    mirror: s.mirror,
+    minScore: s.minScore,
+    minSize: s.minSize,
+    hideLowConfidence: s.hideLowConfidence,
+    readyMs: s.readyMs,
+  };
+}
 
 /** Back to the initial state (tests). */
 export function resetStore(): void {

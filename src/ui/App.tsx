@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import { analysePhoto } from '../app/controller';
 import { useStore } from '../state/store';
 import { CameraView } from './CameraView';
-import { Controls } from './Controls';
+import { useApp } from './context';
+import { Controls, Settings } from './Controls';
 import { LiveRegion } from './LiveRegion';
 import { LoadProgress } from './LoadProgress';
 import { Notices } from './Notices';
@@ -10,19 +10,20 @@ import { PhotoView } from './PhotoView';
 import { StatsPanel } from './StatsPanel';
 
 export function App() {
+  const { photos } = useApp();
   const mode = useStore((s) => s.mode);
   useEffect(() => {
     // Paste a photo anywhere: it is analysed in the Photo tab.
     const onPaste = (e: ClipboardEvent) => {
-      const file = Array.from(e.clipboardData?.files ?? []).find((f) => f.type.startsWith('image/'));
-      if (!file) return;
+      const files = Array.from(e.clipboardData?.files ?? []).filter((f) => f.type.startsWith('image/'));
+      if (!files.length) return;
       e.preventDefault();
       useStore.getState().setMode('photo');
-      void analysePhoto(file);
+      void photos.analyseFiles(files);
     };
     document.addEventListener('paste', onPaste);
     return () => document.removeEventListener('paste', onPaste);
-  }, []);
+  }, [photos]);
   return (
     <div className="app">
       <header className="app-header">
@@ -37,12 +38,19 @@ export function App() {
       <Controls />
       <LoadProgress />
       <Notices />
-      <main className="stage">{mode === 'camera' ? <CameraView /> : <PhotoView />}</main>
-      <StatsPanel />
+      <div className="workspace">
+        <main className="stage" id="stage" role="tabpanel" aria-labelledby={`tab-${mode}`}>
+          {mode === 'camera' ? <CameraView /> : <PhotoView />}
+        </main>
+        <aside className="side">
+          <StatsPanel />
+          <Settings />
+        </aside>
+      </div>
       <LiveRegion />
       <footer className="app-footer">
-        Emotion model: ResEmoteNet (Roy et al., 2024), trained by this project on FER2013. Face detection: MediaPipe
-        (Apache-2.0). Results are estimates of facial expressions, not of what a person feels.
+        Emotion model: ResEmoteNet (Roy et al., 2024), trained by this project on FER2013 with FER+ crowd labels. Face
+        detection: MediaPipe (Apache-2.0). Results are estimates of facial expressions, not of what a person feels.
       </footer>
     </div>
   );

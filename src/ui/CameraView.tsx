@@ -1,20 +1,26 @@
 import { useEffect, useRef } from 'react';
-import { frameBus } from '../app/frameBus';
-import { refreshCameras, startCamera, stopCamera } from '../app/controller';
+import { BoxMotion } from '../engine/motion';
 import { useStore } from '../state/store';
+import { useApp } from './context';
 import { drawFaces } from './overlay/draw';
 import { containTransform } from './overlay/layout';
 
-/** Draws the latest frame's faces on a canvas over the video, outside React's render cycle. */
+/**
+ * Draws the latest frame's faces over the video at display rate (requestAnimationFrame), outside
+ * React. Boxes glide toward each new result (BoxMotion), so a face is followed between analyses.
+ * A cleared frame (camera stopped, tab left) clears the canvas at once: no ghost box stays.
+ */
 function useOverlay(canvasRef: React.RefObject<HTMLCanvasElement | null>, noFaceRef: React.RefObject<HTMLDivElement | null>) {
+  const { bus } = useApp();
   useEffect(() => {
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx) return;
+    const motion = new BoxMotion();
     let raf = 0;
     const draw = () => {
       raf = 0;
-      const frame = frameBus.frame;
+      const frame = bus.frame;
       const dpr = window.devicePixelRatio || 1;
       const w = Math.round(canvas.clientWidth * dpr);
       const h = Math.round(canvas.clientHeight * dpr);
@@ -24,14 +30,25 @@ function useOverlay(canvasRef: React.RefObject<HTMLCanvasElement | null>, noFace
       }
       ctx.clearRect(0, 0, w, h);
       if (noFaceRef.current) noFaceRef.current.hidden = !frame || frame.faces.length > 0;
-      if (!frame) return;
-      const transform = containTransform(frame.width, frame.height, w, h, useStore.getState().mirror);
-      drawFaces(ctx, frame.faces, { transform, viewWidth: w, viewHeight: h, unit: dpr });
+      if (!frame) {
+        motion.clear();
+        return;
+      }
+      const now = performance.now();
+      const faces = frame.faces.map((f) => ({ ...f, box: motion.at(f.id, now) ?? f.box }));
+      const { mirror, minScore } = useStore.getState();
+      const transform = containTransform(frame.width, frame.height, w, h, mirror);
+      drawFaces(ctx, faces, { transform, viewWidth: w, viewHeight: h, unit: dpr, minScore });
+      if (motion.moving()) schedule();
     };
     const schedule = () => {
       if (!raf) raf = requestAnimationFrame(draw);
     };
-    const off = frameBus.subscribe(schedule);
+    const off = bus.subscribe((frame) => {
+      motion.setTargets(frame?.faces ?? []);
+      if (!frame) draw(); // cleared: wipe now, not at the next frame
+      else schedule();
+    });
     const resize = new ResizeObserver(schedule);
     resize.observe(canvas);
     const offMirror = useStore.subscribe((s, p) => s.mirror !== p.mirror && schedule());
@@ -40,11 +57,13 @@ function useOverlay(canvasRef: React.RefObject<HTMLCanvasElement | null>, noFace
       offMirror();
       resize.disconnect();
       if (raf) cancelAnimationFrame(raf);
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
     };
-  }, [canvasRef, noFaceRef]);
+  }, [bus, canvasRef, noFaceRef]);
 }
 
 export function CameraView() {
+  const { live } = useApp();
   const videoRef = useRef<HTMLVideoElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const noFaceRef = useRef<HTMLDivElement>(null);
@@ -53,22 +72,23 @@ export function CameraView() {
   useOverlay(canvasRef, noFaceRef);
 
   useEffect(() => {
-    void refreshCameras();
-    const onChange = () => void refreshCameras();
+    void live.refreshCameras();
+    const onChange = () => void live.refreshCameras();
     navigator.mediaDevices?.addEventListener?.('devicechange', onChange);
     return () => {
       navigator.mediaDevices?.removeEventListener?.('devicechange', onChange);
-      stopCamera(); // leaving the camera tab releases the camera
+      live.stop(); // leaving the camera tab releases the camera, even one still opening
     };
-  }, []);
+  }, [live]);
 
   const running = camera.phase === 'running';
-  const start = () => videoRef.current && void startCamera(videoRef.current);
+  const starting = camera.phase === 'starting';
+  const start = () => videoRef.current && void live.start(videoRef.current);
   return (
     <section className="camera-view" aria-label="Camera">
       <div className="camera-controls">
-        <button type="button" className="primary" data-testid="camera-toggle" disabled={camera.phase === 'starting'} onClick={running ? stopCamera : start}>
-          {running ? 'Stop camera' : camera.phase === 'starting' ? 'Starting…' : 'Start camera'}
+        <button type="button" className="primary" data-testid="camera-toggle" onClick={running || starting ? () => live.stop() : start}>
+          {running ? 'Stop camera' : starting ? 'Starting… (cancel)' : 'Start camera'}
         </button>
         {camera.devices.length > 1 && (
           <>
@@ -78,7 +98,10 @@ export function CameraView() {
               value={camera.deviceId ?? ''}
               onChange={(e) => {
                 useStore.getState().setCamera({ deviceId: e.target.value });
-                if (running && videoRef.current) void startCamera(videoRef.current, e.target.value);
+                if (running && videoRef.current) {
+                  live.stop();
+                  void live.start(videoRef.current, e.target.value);
+                }
               }}
             >
               {camera.devices.map((d) => (
@@ -98,7 +121,9 @@ export function CameraView() {
         </div>
         {!running && (
           <div className="idle-hint">
-            <p>Press <strong>Start camera</strong>. The video stays in this browser; only boxes and bars are drawn over it.</p>
+            <p>
+              Press <strong>Start camera</strong>. The video stays in this browser; only boxes and bars are drawn over it.
+            </p>
           </div>
         )}
       </div>

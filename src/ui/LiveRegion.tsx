@@ -1,13 +1,14 @@
 import { useEffect, useRef } from 'react';
 import { Announcer } from '../app/announce';
-import { frameBus } from '../app/frameBus';
+import { useApp } from './context';
 
 /** A polite live region with the top emotion per face, throttled (see announce.ts). */
 export function LiveRegion() {
+  const { bus } = useApp();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const announcer = new Announcer();
-    return frameBus.subscribe((frame) => {
+    return bus.subscribe((frame) => {
       if (!frame) {
         announcer.reset();
         return;
@@ -15,6 +16,6 @@ export function LiveRegion() {
       const text = announcer.next(frame.faces, performance.now());
       if (text && ref.current) ref.current.textContent = text;
     });
-  }, []);
+  }, [bus]);
   return <div ref={ref} className="sr-only" aria-live="polite" role="status" data-testid="live-region" />;
 }

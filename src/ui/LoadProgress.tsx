@@ -1,22 +1,42 @@
+import { useEffect, useRef, useState } from 'react';
+import { BACKEND_LABEL } from '../engine/backends';
 import { useStore } from '../state/store';
 
+/**
+ * What the engine is doing while it gets ready, with an honest estimate: the download's own rate
+ * for what is left to fetch, and how long preparing took on this device last time.
+ */
 export function LoadProgress() {
   const model = useStore((s) => s.model);
+  const engine = useStore((s) => s.engine);
   const detectorReady = useStore((s) => s.detectorReady);
+  const wanted = useStore((s) => s.backendWanted ?? s.measured?.backend ?? null);
+  const readyMs = useStore((s) => s.readyMs);
   const name = useStore((s) => s.models.find((m) => m.id === s.modelId)?.name);
-  if (model.phase === 'ready' && detectorReady) return null;
-  if (model.phase === 'error') return null;
+  const started = useRef(performance.now());
+  const [, tick] = useState(0);
+  const loading = engine.phase === 'loading' || model.phase === 'loading' || model.phase === 'warming';
+  useEffect(() => {
+    if (!loading) return;
+    const t = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(t);
+  }, [loading]);
+  if (!loading || engine.phase === 'failed') return null;
+  const elapsed = (performance.now() - started.current) / 1000;
   const pct = model.total ? Math.min(100, Math.round((model.loaded / model.total) * 100)) : 0;
+  const rate = model.loaded / Math.max(elapsed, 0.5);
+  const last = wanted ? readyMs[wanted] : undefined;
+  const estimate = last ? ` — took ${(last / 1000).toFixed(0)} s on this device last time` : '';
   const text =
-    model.phase === 'warming'
-      ? 'Preparing the model for your GPU…'
-      : model.phase === 'loading'
-        ? `Loading ${name ?? 'model'}: ${(model.loaded / 1e6).toFixed(1)} of ${(model.total / 1e6).toFixed(1)} MB${model.fromCache ? ' (from cache)' : ''}`
+    model.phase === 'loading'
+      ? `Loading ${name ?? 'the model'}: ${(model.loaded / 1e6).toFixed(1)} of ${(model.total / 1e6).toFixed(1)} MB${model.fromCache ? ' (from cache)' : rate > 0 && model.total > model.loaded ? `, about ${Math.ceil((model.total - model.loaded) / rate)} s left` : ''}`
+      : model.phase === 'warming'
+        ? `Preparing the model for ${wanted ? BACKEND_LABEL[wanted] : 'your GPU'}: ${elapsed.toFixed(0)} s${estimate}`
         : !detectorReady
-          ? 'Loading the face detector…'
-          : 'Starting…';
+          ? `Loading the face detector: ${elapsed.toFixed(0)} s${estimate}`
+          : `Starting: ${elapsed.toFixed(0)} s${estimate}`;
   return (
-    <div className="load-progress" data-testid="load-progress">
+    <div className="load-progress" data-testid="load-progress" role="status">
       <label htmlFor="model-progress">{text}</label>
       <progress id="model-progress" max={100} value={model.phase === 'loading' ? pct : undefined} />
     </div>

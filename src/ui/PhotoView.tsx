@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
-import { analysePhoto } from '../app/controller';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { exportName, resultsToCsv, resultsToJson } from '../app/results';
 import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine/emotions';
-import type { FaceResult, FrameResult } from '../engine/pipeline';
+import { type FaceResult, isLowConfidence, visibleFaces } from '../engine/faces';
 import { useStore } from '../state/store';
+import { useApp } from './context';
 import { drawFaces } from './overlay/draw';
 import { containTransform } from './overlay/layout';
 
@@ -16,84 +16,96 @@ function download(blob: Blob, name: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function useImage(url: string | undefined): HTMLImageElement | null {
-  const [img, setImg] = useState<HTMLImageElement | null>(null);
-  useEffect(() => {
-    if (!url) return setImg(null);
-    const el = new Image();
-    el.onload = () => setImg(el);
-    el.src = url;
-    return () => void (el.onload = null);
-  }, [url]);
-  return img;
-}
-
-function Thumbnail({ img, face }: { img: HTMLImageElement; face: FaceResult }) {
+function Thumbnail({ image, face }: { image: ImageBitmap; face: FaceResult }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
     if (!ctx) return;
     ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(img, face.crop.x, face.crop.y, face.crop.width, face.crop.height, 0, 0, 72, 72);
-  }, [img, face]);
+    ctx.drawImage(image, face.crop.x, face.crop.y, face.crop.width, face.crop.height, 0, 0, 72, 72);
+  }, [image, face]);
   return <canvas ref={ref} width={72} height={72} className="thumb" aria-hidden="true" />;
 }
 
-function ResultList({ img, result }: { img: HTMLImageElement; result: FrameResult }) {
+function ResultList({ image, faces, minScore, onHighlight }: { image: ImageBitmap; faces: FaceResult[]; minScore: number; onHighlight(id: number | null): void }) {
   return (
     <ol className="results" data-testid="result-list" aria-label="Faces found">
-      {result.faces.map((f) => (
-        <li key={f.id} data-testid="result-item">
-          <Thumbnail img={img} face={f} />
-          <div className="result-body">
-            <div className="result-title">
-              Face {f.id}: <strong style={{ color: EMOTION_COLOR[f.top.emotion] }}>{EMOTION_LABEL[f.top.emotion]}</strong>{' '}
-              {Math.round(f.top.probability * 100)}%
+      {faces.map((f) => {
+        const low = isLowConfidence(f, { minScore, minSize: 0, hideLowConfidence: false });
+        return (
+          <li
+            key={f.id}
+            data-testid="result-item"
+            tabIndex={0}
+            className={low ? 'low-confidence' : undefined}
+            onMouseEnter={() => onHighlight(f.id)}
+            onMouseLeave={() => onHighlight(null)}
+            onFocus={() => onHighlight(f.id)}
+            onBlur={() => onHighlight(null)}
+          >
+            <Thumbnail image={image} face={f} />
+            <div className="result-body">
+              <div className="result-title">
+                <span>
+                  Face {f.id}: <strong style={{ color: EMOTION_COLOR[f.top.emotion] }}>{EMOTION_LABEL[f.top.emotion]}</strong> {Math.round(f.top.probability * 100)}%
+                </span>
+                <span className="det-score" data-testid="detection-score" title="How sure the face detector is that this is a face">
+                  face {Math.round(f.score * 100)}%{low ? ' (uncertain)' : ''}
+                </span>
+              </div>
+              <dl className="bars">
+                {EMOTIONS.map((e, i) => (
+                  <div key={e} className="bar-row">
+                    <dt>{EMOTION_LABEL[e]}</dt>
+                    <dd>
+                      <meter min={0} max={1} value={f.probs[i] ?? 0} aria-label={`${EMOTION_LABEL[e]} ${Math.round((f.probs[i] ?? 0) * 100)}%`} style={{ '--c': EMOTION_COLOR[e] } as React.CSSProperties} />
+                      <span>{Math.round((f.probs[i] ?? 0) * 100)}%</span>
+                    </dd>
+                  </div>
+                ))}
+              </dl>
             </div>
-            <dl className="bars">
-              {EMOTIONS.map((e, i) => (
-                <div key={e} className="bar-row">
-                  <dt>{EMOTION_LABEL[e]}</dt>
-                  <dd>
-                    <meter min={0} max={1} value={f.probs[i] ?? 0} aria-label={`${EMOTION_LABEL[e]} ${Math.round((f.probs[i] ?? 0) * 100)}%`} style={{ '--c': EMOTION_COLOR[e] } as React.CSSProperties} />
-                    <span>{Math.round((f.probs[i] ?? 0) * 100)}%</span>
-                  </dd>
-                </div>
-              ))}
-            </dl>
-          </div>
-        </li>
-      ))}
+          </li>
+        );
+      })}
     </ol>
   );
 }
 
 export function PhotoView() {
+  const { photos } = useApp();
   const photo = useStore((s) => s.photo);
-  const modelId = useStore((s) => s.modelId);
-  const backend = useStore((s) => s.backendActive);
+  const minScore = useStore((s) => s.minScore);
+  const minSize = useStore((s) => s.minSize);
+  const hideLowConfidence = useStore((s) => s.hideLowConfidence);
+  const models = useStore((s) => s.models);
   const [dragging, setDragging] = useState(false);
+  const [highlight, setHighlight] = useState<number | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
-  const img = useImage(photo.phase === 'done' ? photo.url : undefined);
-  const result = photo.phase === 'done' ? photo.result : undefined;
+  const result = photo.result;
+  const image = photo.image;
+  const faces = useMemo(() => (result ? visibleFaces(result, { minScore, minSize, hideLowConfidence }, true) : []), [result, minScore, minSize, hideLowConfidence]);
+  const hidden = result ? result.faces.length - faces.length : 0;
 
   useEffect(() => {
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx || !img || !result) return;
+    if (!canvas || !ctx || !image || !result) return;
     canvas.width = result.width;
     canvas.height = result.height;
-    ctx.drawImage(img, 0, 0, result.width, result.height);
+    ctx.drawImage(image, 0, 0, result.width, result.height);
     const unit = Math.max(1, Math.max(result.width, result.height) / 1000);
-    drawFaces(ctx, result.faces, { transform: containTransform(result.width, result.height, result.width, result.height), viewWidth: result.width, viewHeight: result.height, unit });
-  }, [img, result]);
+    drawFaces(ctx, faces, { transform: containTransform(result.width, result.height, result.width, result.height), viewWidth: result.width, viewHeight: result.height, unit, highlight, minScore });
+  }, [image, result, faces, highlight, minScore]);
 
   const onFiles = (files: FileList | null | undefined) => {
-    const file = files?.[0];
-    if (file) void analysePhoto(file);
+    if (files?.length) void photos.analyseFiles(Array.from(files));
   };
-  const ctx = { image: photo.name ?? 'photo', model: modelId ?? '', backend: backend ?? '' };
+  // Provenance: the files name the model and backend that produced the result, not the current ones.
+  const modelName = result ? (models.find((m) => m.id === result.model)?.name ?? result.model) : '';
+  const ctx = { image: photo.name ?? 'photo', model: modelName, backend: result?.backend ?? '' };
+  const exportResult = result ? { ...result, faces } : undefined;
 
   return (
     <section className="photo-view" aria-label="Photo">
@@ -118,7 +130,7 @@ export function PhotoView() {
         <input
           ref={inputRef}
           type="file"
-          accept="image/*"
+          accept="image/jpeg,image/png,image/webp,image/gif,image/bmp,image/avif,.heic,.heif"
           data-testid="file-input"
           aria-label="Choose a photo to analyse"
           hidden
@@ -127,26 +139,36 @@ export function PhotoView() {
             e.target.value = '';
           }}
         />
-        {photo.phase === 'loading' && <p role="status">Analysing {photo.name}…</p>}
+        {photo.phase === 'loading' && (
+          <p role="status" data-testid="photo-busy">
+            Analysing {photo.pending}…
+          </p>
+        )}
       </div>
-      {result && img && (
-        <div className="photo-result" data-testid="photo-result" data-faces={result.faces.length}>
+      {result && image && exportResult && (
+        <div className="photo-result" data-testid="photo-result" data-faces={faces.length}>
           <div className="photo-actions">
             <span data-testid="face-count">
-              {result.faces.length} {result.faces.length === 1 ? 'face' : 'faces'} in {photo.name} ({result.timings.totalMs.toFixed(0)} ms)
+              {faces.length} {faces.length === 1 ? 'face' : 'faces'} in {photo.name} ({result.timings.totalMs.toFixed(0)} ms)
+              {hidden > 0 && <span className="muted"> · {hidden} hidden by your face filters</span>}
             </span>
+            {photo.failed && (
+              <span className="stale-note" data-testid="previous-note">
+                Still showing {photo.name}: “{photo.failed}” was not analysed.
+              </span>
+            )}
             <button type="button" onClick={() => canvasRef.current?.toBlob((b) => b && download(b, exportName(ctx.image, 'png')), 'image/png')}>
               Download image (PNG)
             </button>
-            <button type="button" onClick={() => download(new Blob([resultsToJson(result, ctx)], { type: 'application/json' }), exportName(ctx.image, 'json'))}>
+            <button type="button" onClick={() => download(new Blob([resultsToJson(exportResult, ctx)], { type: 'application/json' }), exportName(ctx.image, 'json'))}>
               Results (JSON)
             </button>
-            <button type="button" onClick={() => download(new Blob([resultsToCsv(result, ctx)], { type: 'text/csv' }), exportName(ctx.image, 'csv'))}>
+            <button type="button" onClick={() => download(new Blob([resultsToCsv(exportResult, ctx)], { type: 'text/csv' }), exportName(ctx.image, 'csv'))}>
               Results (CSV)
             </button>
           </div>
-          <canvas ref={canvasRef} className="annotated" data-testid="annotated" role="img" aria-label={`${photo.name} with ${result.faces.length} faces annotated`} />
-          <ResultList img={img} result={result} />
+          <canvas ref={canvasRef} className="annotated" data-testid="annotated" role="img" aria-label={`${photo.name} with ${faces.length} faces annotated`} />
+          <ResultList image={image} faces={faces} minScore={minScore} onHighlight={setHighlight} />
         </div>
       )}
     </section>

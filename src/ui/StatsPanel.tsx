@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'react';
-import { engineInfo } from '../app/controller';
-import { frameBus, type FrameStats } from '../app/frameBus';
+import { EMPTY_STATS, type FrameStats } from '../app/frameBus';
+import { visibleFaces } from '../engine/faces';
+import { useStore } from '../state/store';
+import { useApp } from './context';
 
 const FIELDS: [keyof FrameStats, string, (v: number | string) => string][] = [
   ['fps', 'fps', (v) => Number(v).toFixed(1)],
@@ -9,48 +11,78 @@ const FIELDS: [keyof FrameStats, string, (v: number | string) => string][] = [
   ['totalMs', 'frame', (v) => `${Number(v).toFixed(1)} ms`],
   ['faces', 'faces', (v) => String(v)],
   ['dropped', 'skipped', (v) => String(v)],
-  ['tensors', 'tensors', (v) => String(v)],
+  ['tensors', 'tensors', (v) => (Number(v) < 0 ? '—' : String(v))],
   ['backend', 'backend', (v) => String(v || '—')],
 ];
 
-/** Updates its own text nodes from the frame bus, a few times a second: no React renders. */
+/**
+ * Camera figures from the frame bus (a few times a second, written into text nodes: no React
+ * renders), a photo's own figures in Photo mode, dashes when nothing runs. A definition list, so a
+ * screen reader says "fps: 12.0", not "fps12.0".
+ */
 export function StatsPanel() {
+  const { bus, host } = useApp();
+  const mode = useStore((s) => s.mode);
+  const photo = useStore((s) => s.photo.result);
+  const thread = useStore((s) => s.engine.thread);
+  const threadReason = useStore((s) => s.engine.threadReason);
   const refs = useRef<Record<string, HTMLElement | null>>({});
   useEffect(() => {
     let last = 0;
-    const write = (stats: FrameStats) => {
+    const write = (stats: FrameStats, blank = false) => {
       for (const [key, , fmt] of FIELDS) {
         const el = refs.current[key];
-        if (el) el.textContent = fmt(stats[key]);
+        if (el) el.textContent = blank && key !== 'backend' && key !== 'tensors' ? '—' : fmt(stats[key]);
       }
     };
-    const off = frameBus.subscribe((_, stats) => {
+    const idle = async () => {
+      const s = useStore.getState();
+      const m = s.engine.phase === 'ready' ? await host.memory() : null;
+      const base = { ...EMPTY_STATS, tensors: m?.tensors ?? -1, backend: s.engine.phase === 'ready' ? (s.backendActive ?? '') : '' };
+      const r = s.photo.result;
+      if (s.mode === 'photo' && r) {
+        write({ ...base, detectMs: r.timings.detectMs, classifyMs: r.timings.classifyMs, totalMs: r.timings.totalMs, faces: visibleFaces(r, s, true).length, backend: r.backend });
+        const fps = refs.current.fps;
+        if (fps) fps.textContent = '—';
+      } else write(base, true);
+    };
+    const off = bus.subscribe((frame, stats) => {
+      if (!frame) return void idle(); // stopped: reset at once
+      if (useStore.getState().mode !== 'camera') return;
       const now = performance.now();
       if (now - last < 250 && stats.fps !== 0) return;
       last = now;
       write(stats);
     });
-    // Outside the camera loop (photo mode, idle), keep backend and tensor count current.
     const timer = setInterval(() => {
-      if (performance.now() - last < 1000) return;
-      const info = engineInfo();
-      write({ ...frameBus.stats, tensors: info.tensors, backend: info.backend });
+      if (performance.now() - last < 1500 && useStore.getState().camera.phase === 'running') return;
+      void idle();
     }, 1000);
+    void idle();
     return () => {
       off();
       clearInterval(timer);
     };
-  }, []);
+  }, [bus, host, mode, photo]);
   return (
     <section className="stats" aria-label="Performance" data-testid="stats">
-      {FIELDS.map(([key, label]) => (
-        <div key={key}>
-          <span className="k">{label}</span>
-          <span className="v" data-testid={`stat-${key}`} ref={(el) => void (refs.current[key] = el)}>
-            —
-          </span>
+      <dl>
+        {FIELDS.map(([key, label]) => (
+          <div key={key}>
+            <dt>{label}</dt>
+            <dd data-testid={`stat-${key}`} ref={(el) => void (refs.current[key] = el)}>
+              —
+            </dd>
+          </div>
+        ))}
+        <div>
+          <dt>engine</dt>
+          <dd data-testid="stat-thread" title={threadReason}>
+            {thread === 'worker' ? 'worker' : thread === 'page' ? 'page thread' : '—'}
+          </dd>
         </div>
-      ))}
+      </dl>
+      {thread === 'page' && threadReason && <p className="why">The engine runs on the page's thread: {threadReason}.</p>}
     </section>
   );
 }

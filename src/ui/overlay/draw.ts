@@ -4,7 +4,7 @@
  * everything readable on any background.
  */
 import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../../engine/emotions';
-import type { FaceResult } from '../../engine/pipeline';
+import type { FaceResult } from '../../engine/faces';
 import { layoutPanels, PANEL, type ViewTransform, toView } from './layout';
 
 export interface DrawOptions {
@@ -14,6 +14,10 @@ export interface DrawOptions {
   /** View pixels per design pixel. */
   unit: number;
   showBars?: boolean;
+  /** A face to emphasise (hovered or focused in the result list). */
+  highlight?: number | null;
+  /** Faces below this detection score are drawn dashed, with their score ("?"). */
+  minScore?: number;
 }
 
 function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number): void {
@@ -37,23 +41,31 @@ export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceRes
     ctx.lineWidth = 5 * o.unit;
     ctx.strokeRect(view.x, view.y, view.width, view.height);
     ctx.strokeStyle = color;
-    ctx.lineWidth = 2.5 * o.unit;
+    ctx.lineWidth = (o.highlight === face.id ? 4 : 2.5) * o.unit;
+    if (o.minScore !== undefined && face.score < o.minScore) ctx.setLineDash([6 * o.unit, 4 * o.unit]);
     ctx.strokeRect(view.x, view.y, view.width, view.height);
-    if (o.showBars !== false) drawPanel(ctx, face, place.panel, s);
+    ctx.setLineDash([]);
+    if (o.showBars !== false) drawPanel(ctx, face, place.panel, s, place.compact, o.highlight === face.id);
     ctx.restore();
   });
 }
 
-function drawPanel(ctx: CanvasRenderingContext2D, face: FaceResult, p: { x: number; y: number; width: number; height: number }, s: number): void {
+function drawPanel(ctx: CanvasRenderingContext2D, face: FaceResult, p: { x: number; y: number; width: number; height: number }, s: number, compact: boolean, highlight: boolean): void {
   const pad = PANEL.padding * s;
   ctx.fillStyle = 'rgba(12,14,20,0.82)';
   roundRect(ctx, p.x, p.y, p.width, p.height, 6 * s);
   ctx.fill();
+  if (highlight) {
+    ctx.strokeStyle = '#ffffff';
+    ctx.lineWidth = 2 * s;
+    ctx.stroke();
+  }
   ctx.textBaseline = 'middle';
   ctx.font = `600 ${12.5 * s}px system-ui, sans-serif`;
   ctx.fillStyle = EMOTION_COLOR[face.top.emotion];
   const title = `#${face.id} ${EMOTION_LABEL[face.top.emotion]} ${Math.round(face.top.probability * 100)}%`;
   ctx.fillText(title, p.x + pad, p.y + pad + (PANEL.titleHeight * s) / 2, p.width - 2 * pad);
+  if (compact) return;
   const labelW = 56 * s;
   const pctW = 32 * s;
   const barX = p.x + pad + labelW;

@@ -27,6 +27,8 @@ export function toView(box: Box, t: ViewTransform): Box {
 /** Panel design size in CSS px at scale 1: a title line and seven bars. */
 export const PANEL = { width: 168, rowHeight: 15, titleHeight: 20, padding: 6 };
 export const PANEL_HEIGHT = PANEL.titleHeight + 7 * PANEL.rowHeight + 2 * PANEL.padding;
+/** A compact panel: the top emotion only, when the full one has no room. */
+export const COMPACT = { width: 118, height: PANEL.titleHeight + 2 * PANEL.padding };
 
 export interface PanelPlacement {
   box: Box;
@@ -34,6 +36,8 @@ export interface PanelPlacement {
   /** Drawing scale of the panel (text, bars). */
   scale: number;
   side: 'right' | 'left' | 'inside';
+  /** Title only (the top emotion): the seven bars had no room. */
+  compact: boolean;
 }
 
 /**
@@ -47,15 +51,15 @@ export function placePanel(viewBox: Box, viewWidth: number, viewHeight: number, 
   const gap = 6 * scale;
   const top = clamp(viewBox.y, 0, Math.max(0, viewHeight - h));
   if (viewBox.x + viewBox.width + gap + w <= viewWidth) {
-    return { box: viewBox, panel: { x: viewBox.x + viewBox.width + gap, y: top, width: w, height: h }, scale, side: 'right' };
+    return { box: viewBox, panel: { x: viewBox.x + viewBox.width + gap, y: top, width: w, height: h }, scale, side: 'right', compact: false };
   }
   if (viewBox.x - gap - w >= 0) {
-    return { box: viewBox, panel: { x: viewBox.x - gap - w, y: top, width: w, height: h }, scale, side: 'left' };
+    return { box: viewBox, panel: { x: viewBox.x - gap - w, y: top, width: w, height: h }, scale, side: 'left', compact: false };
   }
   const x = clamp(viewBox.x + viewBox.width / 2 - w / 2, 0, Math.max(0, viewWidth - w));
   const below = viewBox.y + viewBox.height + gap;
   const y = below + h <= viewHeight ? below : clamp(viewBox.y - gap - h, 0, Math.max(0, viewHeight - h));
-  return { box: viewBox, panel: { x, y, width: w, height: h }, scale, side: 'inside' };
+  return { box: viewBox, panel: { x, y, width: w, height: h }, scale, side: 'inside', compact: false };
 }
 
 /** Candidate panel positions around a face, in order of preference, each kept inside the view. */
@@ -83,22 +87,30 @@ export function layoutPanels(faces: readonly Box[], viewWidth: number, viewHeigh
   for (const i of order) {
     const face = faces[i] as Box;
     const base = placePanel(face, viewWidth, viewHeight, unit);
+    const pick = (w: number, h: number) => {
+      let best = base.panel;
+      let bestCost = Infinity;
+      candidates(face, w, h, viewWidth, viewHeight, 6 * base.scale).forEach((c, k) => {
+        const cost =
+          placed.reduce((a, p) => a + intersection(c, p), 0) * 2 +
+          faces.reduce((a, f) => a + intersection(c, f), 0) +
+          k * 1e-6; // preference order breaks ties
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = c;
+        }
+      });
+      return { best, cost: bestCost };
+    };
     const { width: w, height: h } = base.panel;
-    let best = base.panel;
-    let bestCost = Infinity;
-    candidates(face, w, h, viewWidth, viewHeight, 6 * base.scale).forEach((c, k) => {
-      const cost =
-        placed.reduce((a, p) => a + intersection(c, p), 0) * 2 +
-        faces.reduce((a, f) => a + intersection(c, f), 0) +
-        k * 1e-6; // preference order breaks ties
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = c;
-      }
-    });
+    let { best, cost } = pick(w, h);
+    // No room for seven bars (a phone screen, a crowded photo): the top emotion only.
+    const compact = w > 0.45 * viewWidth || h > 0.6 * viewHeight || cost > 0.2 * w * h;
+    if (compact) best = pick(COMPACT.width * base.scale, COMPACT.height * base.scale).best;
+    void cost;
     placed.push(best);
     const side = best.x >= face.x + face.width ? 'right' : best.x + best.width <= face.x ? 'left' : 'inside';
-    out[i] = { box: face, panel: best, scale: base.scale, side };
+    out[i] = { box: face, panel: best, scale: base.scale, side, compact };
   }
   return out;
 }

@@ -1,0 +1,346 @@
+/**
+ * The page's side of the engine: it creates the engine (in a worker where it can), keeps its
+ * readiness as state (loading | ready | failed, with the error), runs backend and model switches one
+ * at a time behind a single lock, and hands analyses to whichever engine is current. One instance,
+ * made by main.tsx and passed down; no module state.
+ *
+ * - Readiness: `ready()` waits while loading and rejects at once, with the error the user sees, when
+ *   the engine failed; a photo dropped on a broken engine shows that error, never a spinner.
+ * - Backend switch: the new engine is created and warmed while the old one keeps analysing; then
+ *   they swap and the old one is disposed, so the overlay never freezes. (On the page's thread two
+ *   TF.js backends cannot coexist: there the old engine is released first.)
+ * - Default backend: the user's pick if any; otherwise, where both GPU backends exist, the app starts
+ *   on the one that is ready first (WebGL), prepares WebGPU beside it, measures both on the same
+ *   crops and keeps WebGPU unless it is slower; the choice and its reason are remembered.
+ * - Provenance: results and the model picker name the model and backend that actually ran.
+ */
+import { BACKEND_LABEL, type BackendName, type BackendSupportMap, preferredBackend, probeBackends } from '../engine/backends';
+import type { AnalysisKind, BenchmarkResult, EngineApi, EngineConfig, EngineProgress } from '../engine/engine';
+import { AppException, type AppError, errorMessage, errors } from '../engine/errors';
+import { type FrameResult, toFrameResult } from '../engine/faces';
+import { fetchJsonCached, openCache } from '../engine/modelLoader';
+import { type CreatedEngine, createEngine, EngineError } from '../engine/remote';
+import type { ModelEntry, Store } from '../state/store';
+
+export interface EngineHostOptions {
+  /** The app's base URL ('/' or a sub-path). */
+  base: string;
+  /** false: run the engine on the page (tests of the fallback; browsers without workers). */
+  preferWorker?: boolean;
+  /** Create an engine (tests swap in fakes). */
+  create?: typeof createEngine;
+  /** Probe the browser's backends (tests swap in fakes). */
+  probe?: () => Promise<BackendSupportMap>;
+  /** Fetch the model list (tests swap in fakes). */
+  fetchModels?: () => Promise<ModelEntry[]>;
+}
+
+/** Which backend to start on, and whether to measure the other one beside it. */
+export function startingBackend(
+  support: BackendSupportMap,
+  wanted: BackendName | null,
+  measured: { backend: BackendName } | null,
+): { backend: BackendName; reason: string; measure: boolean } {
+  const usable = (b: BackendName) => b === 'cpu' || support[b].available;
+  if (wanted && usable(wanted)) return { backend: wanted, reason: 'your choice', measure: false };
+  if (measured && usable(measured.backend)) return { backend: measured.backend, reason: 'measured on this device earlier', measure: false };
+  if (support.webgpu.available && support.webgl.available) {
+    return { backend: 'webgl', reason: 'ready first; WebGPU is being measured beside it', measure: true };
+  }
+  const only = preferredBackend(support);
+  return { backend: only, reason: only === 'cpu' ? 'no GPU backend is available' : `the only GPU backend this browser has`, measure: false };
+}
+
+/** WebGPU unless it measured slower than WebGL (the sum of a 1-face and a 4-face batch). */
+export function pickMeasured(webgpu: BenchmarkResult, webgl: BenchmarkResult): { backend: BackendName; reason: string } {
+  const gpu = webgpu.oneFaceMs + webgpu.fourFacesMs;
+  const gl = webgl.oneFaceMs + webgl.fourFacesMs;
+  const figures = `WebGPU ${webgpu.oneFaceMs.toFixed(0)}/${webgpu.fourFacesMs.toFixed(0)} ms, WebGL ${webgl.oneFaceMs.toFixed(0)}/${webgl.fourFacesMs.toFixed(0)} ms for 1/4 faces`;
+  return gpu <= gl
+    ? { backend: 'webgpu', reason: `measured on this device: ${figures}` }
+    : { backend: 'webgl', reason: `measured faster on this device: ${figures}` };
+}
+
+function failureNotice(err: unknown): AppError {
+  if (err instanceof AppException) return err.error;
+  const message = errorMessage(err);
+  if (err instanceof EngineError) {
+    if (err.part === 'model') return errors.modelLoad(message);
+    if (err.part === 'detector') return errors.detectorLoad(message);
+  }
+  return errors.engineFailed(message);
+}
+
+async function defaultModels(base: string): Promise<ModelEntry[]> {
+  let models: unknown;
+  try {
+    models = await fetchJsonCached(new URL(`${base}models/index.json`, location.href).toString(), await openCache());
+  } catch (err) {
+    throw new AppException(errors.modelLoad(`the model list could not be loaded (${errorMessage(err)})`));
+  }
+  if (!Array.isArray(models) || models.length === 0) throw new AppException(errors.modelLoad('no model is installed under models/'));
+  return models as ModelEntry[];
+}
+
+export class EngineHost {
+  private current: CreatedEngine | null = null;
+  private waiters: { resolve(e: EngineApi): void; reject(e: unknown): void }[] = [];
+  private lock: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+  private readonly create: typeof createEngine;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: EngineHostOptions,
+  ) {
+    this.create = options.create ?? createEngine;
+  }
+
+  private get s() {
+    return this.store.getState();
+  }
+
+  /** Serialise backend/model changes: one at a time, in order. */
+  private exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(job, job);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The current engine, once ready; rejects with the failure when the engine failed. */
+  ready(): Promise<EngineApi> {
+    const { engine } = this.s;
+    if (engine.phase === 'ready' && this.current) return Promise.resolve(this.current.engine);
+    if (engine.phase === 'failed') return Promise.reject(new AppException(engine.error ?? errors.engineFailed('unknown error')));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private settle(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    const { engine } = this.s;
+    for (const w of waiters) {
+      if (engine.phase === 'ready' && this.current) w.resolve(this.current.engine);
+      else w.reject(new AppException(engine.error ?? errors.engineFailed('unknown error')));
+    }
+  }
+
+  private fail(err: unknown): void {
+    const notice = failureNotice(err);
+    this.s.setEngine({ phase: 'failed', error: notice, etaSeconds: null });
+    if (notice.code === 'model-load') this.s.setModelStatus({ phase: 'error' });
+    this.s.report(notice);
+    this.settle();
+  }
+
+  private progress = (p: EngineProgress): void => {
+    const s = this.s;
+    if (p.stage === 'model') s.setModelStatus({ phase: 'loading', loaded: p.loaded, total: p.total, fromCache: p.fromCache });
+    else if (p.stage === 'detector') s.setDetectorReady(p.done);
+    else if (p.stage === 'warming') s.setModelStatus({ phase: 'warming' });
+  };
+
+  private config(backend: BackendName, model: ModelEntry): EngineConfig {
+    return {
+      backend,
+      ...(this.s.support ? { support: this.s.support } : {}),
+      modelUrl: new URL(`${this.options.base}${model.url}`, location.href).toString(),
+      modelId: model.id,
+      warmupFrame: [720, 1280],
+    };
+  }
+
+  private install(next: CreatedEngine, reason: string): void {
+    this.current = next;
+    const status = next.engine.status;
+    const s = this.s;
+    s.setBackendActive(status.backend);
+    s.setModelActive(status.modelId);
+    s.setModelId(status.modelId);
+    s.setModelStatus({ phase: 'ready', warmupMs: status.warmupMs, fromCache: status.modelFromCache });
+    s.setDetectorReady(true);
+    s.setReadyMs(status.backend, status.loadMs);
+    s.setEngine({
+      phase: 'ready',
+      thread: next.thread,
+      ...(next.threadReason ? { threadReason: next.threadReason } : { threadReason: undefined }),
+      backendReason: reason,
+      etaSeconds: null,
+    });
+    if (status.fallback) {
+      s.report(errors.backendMissing(`${BACKEND_LABEL[status.fallback.from]} is not available (${status.fallback.reason}); running on ${BACKEND_LABEL[status.backend]} instead.`));
+    } else s.dismiss('backend-missing');
+    this.settle();
+  }
+
+  /** Probe, load the model list, create the first engine; then measure the backends if needed. */
+  start(): Promise<void> {
+    return this.exclusive(() => this.boot());
+  }
+
+  private async boot(): Promise<void> {
+    const s = this.s;
+    s.setEngine({ phase: 'loading', etaSeconds: null });
+    let models: ModelEntry[];
+    let support: BackendSupportMap;
+    try {
+      [support, models] = await Promise.all([(this.options.probe ?? probeBackends)(), (this.options.fetchModels ?? (() => defaultModels(this.options.base)))()]);
+    } catch (err) {
+      return this.fail(err);
+    }
+    s.setSupport(support);
+    s.setModels(models);
+    const model = models.find((m) => m.id === s.modelId) ?? (models[0] as ModelEntry);
+    s.setModelId(model.id);
+    const choice = startingBackend(support, s.backendWanted, s.measured);
+    try {
+      this.install(await this.create(this.config(choice.backend, model), this.progress, this.createOptions()), choice.reason);
+    } catch (err) {
+      return this.fail(err);
+    }
+    if (choice.measure) void this.measure(model);
+  }
+
+  private createOptions() {
+    return this.options.preferWorker === undefined ? {} : { preferWorker: this.options.preferWorker };
+  }
+
+  /** Prepare WebGPU beside the running WebGL engine, measure both, keep the faster (WebGPU on a tie). */
+  private measure(model: ModelEntry): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.disposed || !this.current || this.s.backendWanted) return;
+      if (this.current.thread === 'page') return; // two backends cannot coexist on one thread
+      let other: CreatedEngine | null = null;
+      try {
+        other = await this.create(this.config('webgpu', model), () => undefined, this.createOptions());
+        if (other.engine.status.backend !== 'webgpu' || this.disposed || this.s.backendWanted || !this.current) {
+          await other.engine.dispose();
+          return;
+        }
+        const [gpu, gl] = [await other.engine.benchmark(), await this.current.engine.benchmark()];
+        const pick = pickMeasured(gpu, gl);
+        this.s.setMeasured(pick);
+        if (pick.backend === 'webgpu') {
+          const old = this.current;
+          this.install(other, pick.reason);
+          other = null;
+          await old.engine.dispose();
+        } else {
+          this.s.setEngine({ backendReason: pick.reason });
+        }
+      } catch {
+        // WebGPU could not be prepared: stay on WebGL and say so.
+        this.s.setMeasured({ backend: 'webgl', reason: 'WebGPU could not be prepared on this device' });
+        this.s.setEngine({ backendReason: 'WebGPU could not be prepared on this device' });
+      } finally {
+        await other?.engine.dispose();
+      }
+    });
+  }
+
+  /** Analyse one image on the current engine; the result names the model and backend that ran. */
+  async analyse(image: ImageBitmap, kind: AnalysisKind, time = performance.now()): Promise<FrameResult> {
+    let engine: EngineApi;
+    try {
+      engine = await this.ready();
+    } catch (err) {
+      image.close();
+      throw err;
+    }
+    try {
+      return toFrameResult(await engine.analyse(image, kind), time);
+    } catch (err) {
+      // The engine was swapped (a backend switch) while this image was on the old one.
+      if (this.current?.engine !== engine) throw new AppException(errors.engineBusy());
+      throw new AppException(failureNotice(err));
+    }
+  }
+
+  /** Switch backend: the old engine keeps analysing until the new one is warm. */
+  switchBackend(wanted: BackendName): Promise<void> {
+    this.s.setBackendWanted(wanted);
+    return this.exclusive(async () => {
+      const s = this.s;
+      if (!this.current || s.backendActive === wanted) {
+        if (s.engine.phase === 'failed') return this.restart();
+        return;
+      }
+      const model = s.models.find((m) => m.id === s.modelActive);
+      if (!model) return;
+      s.setBackendSwitching(true);
+      const old = this.current;
+      try {
+        if (old.thread === 'page') {
+          this.current = null;
+          s.setEngine({ phase: 'loading' });
+          await old.engine.dispose();
+        }
+        const next = await this.create(this.config(wanted, model), this.progress, this.createOptions());
+        this.install(next, 'your choice');
+        if (old.thread !== 'page') await old.engine.dispose();
+      } catch (err) {
+        if (old.thread === 'page') return this.fail(err);
+        s.report(errors.backendSwitch(BACKEND_LABEL[wanted], errorMessage(err)));
+        s.setBackendActive(old.engine.status.backend);
+      } finally {
+        s.setBackendSwitching(false);
+      }
+    });
+  }
+
+  /** Switch model: downloaded and warmed beside the running one; on failure the old one stays. */
+  switchModel(id: string): Promise<void> {
+    const s = this.s;
+    const entry = s.models.find((m) => m.id === id);
+    if (!entry) return Promise.resolve();
+    s.setModelId(id);
+    return this.exclusive(async () => {
+      if (!this.current) return this.restart();
+      if (this.current.engine.status.modelId === id) return;
+      try {
+        const status = await this.current.engine.setModel(this.config(this.s.backendActive ?? 'webgl', entry).modelUrl, id, this.progress);
+        this.s.setModelActive(status.modelId);
+        this.s.setModelStatus({ phase: 'ready', warmupMs: status.warmupMs, fromCache: status.modelFromCache });
+        this.s.dismiss('model-load');
+      } catch (err) {
+        const running = this.current.engine.status.modelId;
+        const runningName = this.s.models.find((m) => m.id === running)?.name ?? running;
+        this.s.report(errors.modelLoad(`${errorMessage(err)}. Still using ${runningName}.`));
+        this.s.setModelId(running); // the picker names the model that runs
+        this.s.setModelStatus({ phase: 'ready' });
+      }
+    });
+  }
+
+  /** After a failure: try again from the start (the Retry button). */
+  retry(): Promise<void> {
+    return this.exclusive(() => this.restart());
+  }
+
+  private async restart(): Promise<void> {
+    const old = this.current;
+    this.current = null;
+    await old?.engine.dispose();
+    this.s.clearNotices(['model-load', 'detector-load', 'engine-failed']);
+    await this.boot();
+  }
+
+  /** Tensor count and engine thread, for the stats panel and tests. */
+  async memory(): Promise<{ tensors: number; bytes: number } | null> {
+    if (!this.current || this.s.engine.phase !== 'ready') return null;
+    try {
+      return await this.current.engine.memory();
+    } catch {
+      return null;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const old = this.current;
+    this.current = null;
+    this.s.setEngine({ phase: 'failed', error: errors.engineFailed('the engine was shut down') });
+    this.settle();
+    await old?.engine.dispose();
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The live camera view's logic, outside React: open and close the camera (never twice, never left
+ * on behind the user's back), feed frames to the engine one at a time (a frame that comes while
+ * one is being analysed is skipped, never queued), track faces across frames and publish them on
+ * the frame bus for the overlay, stats panel and live region.
+ *
+ * Every start has a generation number; stop() and dispose() move it on, so a start that is still
+ * waiting for getUserMedia when the user stops, switches tab or starts again releases the stream it
+ * gets instead of showing it.
+ */
+import { AppException, errors, toAppError } from '../engine/errors';
+import { type FaceFilter, type FrameResult, visibleFaces } from '../engine/faces';
+import { topEmotion } from '../engine/emotions';
+import { FaceTracker } from '../engine/tracker';
+import type { Store } from '../state/store';
+import { CameraSession, frameLoop, listCameras } from './camera';
+import type { EngineHost } from './engineHost';
+import type { FrameBus } from './frameBus';
+
+export class LiveView {
+  private generation = 0;
+  private camera: CameraSession | null = null;
+  private stopLoop: (() => void) | null = null;
+  private starting: { generation: number; done: Promise<void> } | null = null;
+  private readonly tracker = new FaceTracker();
+  private readonly offSettings: () => void;
+  /** Analysed camera frames (tests and benchmarks read it). */
+  frames = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly host: EngineHost,
+    private readonly bus: FrameBus,
+  ) {
+    this.tracker.setOptions({ probHalfLifeMs: store.getState().smoothingMs });
+    this.offSettings = store.subscribe((s, p) => {
+      if (s.smoothingMs !== p.smoothingMs) this.tracker.setOptions({ probHalfLifeMs: s.smoothingMs });
+    });
+  }
+
+  private get s() {
+    return this.store.getState();
+  }
+
+  async refreshCameras(): Promise<void> {
+    try {
+      this.s.setCamera({ devices: await listCameras() });
+    } catch {
+      /* enumerateDevices is best effort */
+    }
+  }
+
+  /** Open the camera into `video` and start analysing. A second call while starting is the same call. */
+  start(video: HTMLVideoElement, deviceId: string | null = this.s.camera.deviceId): Promise<void> {
+    // A start already under way (and not cancelled since) is this start.
+    if (this.starting && this.starting.generation === this.generation) return this.starting.done;
+    if (this.camera && deviceId === this.s.camera.deviceId) return Promise.resolve();
+    this.halt();
+    const generation = ++this.generation;
+    const done = this.open(video, deviceId, generation).finally(() => {
+      if (this.starting?.generation === generation) this.starting = null;
+    });
+    this.starting = { generation, done };
+    return done;
+  }
+
+  private async open(video: HTMLVideoElement, deviceId: string | null, generation: number): Promise<void> {
+    const s = this.s;
+    s.setCamera({ phase: 'starting' });
+    s.clearNotices(['camera-denied', 'camera-missing', 'camera-busy', 'camera-ended', 'camera-unsupported']);
+    const camera = new CameraSession(video);
+    try {
+      const opened = await camera.start(
+        deviceId,
+        () => {
+          if (this.camera !== camera) return;
+          this.stop();
+          this.s.report(errors.cameraEnded());
+          this.s.setCamera({ phase: 'error' });
+          void this.refreshCameras();
+        },
+        () => generation === this.generation,
+      );
+      if (!opened) return;
+    } catch (err) {
+      camera.stop();
+      if (generation !== this.generation) return; // stopped meanwhile: nothing to report
+      this.s.setCamera({ phase: 'error' });
+      this.s.report(err instanceof AppException ? err.error : toAppError(err));
+      return;
+    }
+    if (generation !== this.generation) {
+      camera.stop(); // the user stopped, switched tab or started again while the camera opened
+      return;
+    }
+    this.camera = camera;
+    this.s.setCamera({ phase: 'running', deviceId: camera.deviceId });
+    void this.refreshCameras(); // labels become available once permission is granted
+    this.tracker.reset();
+    this.bus.clear();
+    let inFlight = false;
+    this.stopLoop = frameLoop(
+      video,
+      async (now) => {
+        if (inFlight || generation !== this.generation || !video.videoWidth) return;
+        inFlight = true;
+        try {
+          const bitmap = await createImageBitmap(video);
+          const frame = await this.host.analyse(bitmap, 'frame', now);
+          if (generation !== this.generation) return;
+          this.publish(frame, now);
+        } catch (err) {
+          if (generation !== this.generation) return;
+          const notice = err instanceof AppException ? err.error : toAppError(err);
+          if (notice.code !== 'engine-busy') this.s.report(notice);
+          if (this.s.engine.phase === 'failed') this.stop();
+        } finally {
+          inFlight = false;
+        }
+      },
+      () => this.bus.drop(),
+    );
+  }
+
+  private publish(frame: FrameResult, now: number): void {
+    const s = this.s;
+    const filter: FaceFilter = { minScore: s.minScore, minSize: s.minSize, hideLowConfidence: s.hideLowConfidence };
+    const faces = visibleFaces(frame, filter, false);
+    const tracks = this.tracker.update(faces.map((f) => ({ box: f.box, score: f.score, probs: f.probs })), now);
+    this.frames++;
+    this.bus.publish(
+      {
+        ...frame,
+        faces: tracks.map((t) => ({ id: t.id, box: t.box, crop: t.box, score: t.score, probs: t.probs, top: topEmotion(t.probs), stale: t.stale })),
+      },
+      { tensors: frame.tensors, backend: frame.backend },
+    );
+  }
+
+  /** Stop analysing and release the camera; the overlay and stats are cleared. */
+  stop(): void {
+    this.generation++;
+    this.halt();
+    this.bus.clear();
+    const phase = this.s.camera.phase;
+    if (phase === 'running' || phase === 'starting') this.s.setCamera({ phase: 'idle' });
+  }
+
+  private halt(): void {
+    this.stopLoop?.();
+    this.stopLoop = null;
+    this.camera?.stop();
+    this.camera = null;
+    this.tracker.reset();
+  }
+
+  /** The latest frame's faces, as plain data (tests and benchmarks read it). */
+  latestFaces() {
+    return (this.bus.frame?.faces ?? []).map((f) => ({ id: f.id, top: f.top.emotion, probability: f.top.probability, probs: Array.from(f.probs), stale: f.stale, score: f.score }));
+  }
+
+  dispose(): void {
+    this.stop();
+    this.offSettings();
+  }
+}

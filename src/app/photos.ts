@@ -1,0 +1,78 @@
+/**
+ * Photo analysis, outside React. Every request gets an identity; only the latest may publish, so a
+ * big photo that finishes after a small one picked later never replaces it, and dropping ten
+ * photos shows the last. The photo as analysed (orientation applied) is kept as an ImageBitmap for
+ * the annotated canvas and the thumbnails, and closed as soon as another photo replaces it; no
+ * object URL is made.
+ */
+import { AppException, errors, toAppError } from '../engine/errors';
+import { loadPhoto } from '../engine/photo';
+import type { Store } from '../state/store';
+import type { EngineHost } from './engineHost';
+
+const FILE_NOTICES = ['file-not-image', 'file-corrupt', 'file-too-large', 'file-empty', 'file-heic', 'no-face', 'engine-busy'] as const;
+
+export class PhotoSession {
+  private latest = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly host: EngineHost,
+  ) {}
+
+  private get s() {
+    return this.store.getState();
+  }
+
+  /** Analyse the last of `files` (a drop of many shows the last one). */
+  analyseFiles(files: readonly File[]): Promise<void> {
+    const file = files[files.length - 1];
+    return file ? this.analyse(file) : Promise.resolve();
+  }
+
+  async analyse(file: File): Promise<void> {
+    const id = ++this.latest;
+    const s = this.s;
+    s.clearNotices([...FILE_NOTICES]);
+    const previous = s.photo;
+    s.setPhoto({ ...previous, phase: 'loading', requestId: id, pending: file.name });
+    let image: ImageBitmap | null = null;
+    try {
+      const photo = await loadPhoto(file);
+      image = photo.bitmap;
+      if (id !== this.latest) return;
+      let result;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          result = await this.host.analyse(await createImageBitmap(image), 'photo');
+          break;
+        } catch (err) {
+          // A backend switch took the engine away mid-analysis: once more on the new one.
+          if (attempt === 0 && err instanceof AppException && err.error.code === 'engine-busy') continue;
+          throw err;
+        }
+      }
+      if (id !== this.latest) return;
+      if (result.faces.length === 0) this.s.report(errors.noFace(file.name));
+      const old = this.s.photo.image;
+      this.s.setPhoto({ phase: 'done', requestId: id, name: file.name, result, image });
+      image = null; // now owned by the store's photo state
+      if (old && old !== this.s.photo.image) old.close();
+    } catch (err) {
+      if (id !== this.latest) return;
+      this.s.report(err instanceof AppException ? err.error : toAppError(err));
+      const now = this.s.photo;
+      // Nothing is lost: the previous result stays, marked as not being the file just chosen.
+      this.s.setPhoto(now.result ? { ...now, phase: 'done', requestId: id, failed: file.name, pending: undefined } : { phase: 'error', requestId: id, name: file.name });
+    } finally {
+      image?.close();
+    }
+  }
+
+  /** Forget the current photo (and release its pixels). */
+  clear(): void {
+    this.latest++;
+    this.s.photo.image?.close();
+    this.s.setPhoto({ phase: 'idle', requestId: this.latest });
+  }
+}

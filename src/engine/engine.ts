@@ -1,0 +1,343 @@
+/**
+ * The engine: one TF.js backend, one face detector, one emotion classifier, and one verb that turns
+ * an image into faces with emotions. It runs in a dedicated Web Worker (engine.worker.ts) or, where
+ * a browser cannot run the backend there, on the page's thread; both sides see the same interface
+ * (EngineApi), so nothing above it knows where it runs.
+ *
+ * Lifecycle (the shape of tfjs-models' detectors and MediaPipe tasks): `await Engine.create()`
+ * does all I/O (backend, model download, detector and its wasm, in parallel, then shader warm-up)
+ * and either gives a ready engine or rejects with an EngineError saying what failed; `analyse()`
+ * is the verb; `setModel()` swaps the classifier only once the new one is warm (the old one keeps
+ * analysing until then, and stays on failure); `dispose()` releases every tensor and the detector.
+ *
+ * A camera frame and a photo go through the same path (detect -> square crops -> gray 64x64 ->
+ * classify in one batch); a photo is also searched tile by tile for small faces. Tracking and
+ * smoothing are not here: they belong to the live view (app/live.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type ActivationResult, activateBackend, type BackendName, type BackendSupportMap } from './backend';
+import type { Box } from './box';
+import { EmotionClassifier, type ModelMetadata } from './classifier';
+import { type CropConfig, DEFAULT_CROP, squareCrop } from './crop';
+import { type DetectedFace, type DetectorOptions, FaceDetectorService } from './detector';
+import { NUM_EMOTIONS } from './emotions';
+import { errorMessage } from './errors';
+import { fetchModelArtifacts, type LoadProgress } from './modelLoader';
+import { regionRenderer } from './photo';
+
+export type AnalysisKind = 'frame' | 'photo';
+
+/** Everything an analysis returns, as flat typed arrays (cheap to send between threads). */
+export interface Analysis {
+  kind: AnalysisKind;
+  width: number;
+  height: number;
+  count: number;
+  /** Detector boxes, source pixels: x, y, width, height per face. */
+  boxes: Float32Array;
+  /** The squares the classifier saw, source pixels: x, y, width, height per face. */
+  crops: Float32Array;
+  /** Detection confidence per face. */
+  scores: Float32Array;
+  /** Probabilities, NUM_EMOTIONS per face, app class order. */
+  probs: Float32Array;
+  timings: { detectMs: number; classifyMs: number; totalMs: number };
+  /** Provenance: what produced this result. */
+  backend: BackendName;
+  model: string;
+  tensors: number;
+}
+
+export interface EngineConfig {
+  /** The backend asked for; the engine falls back (webgpu -> webgl -> cpu) and says why. */
+  backend: BackendName;
+  /** What the page found the browser supports (a worker cannot probe WebGL through a document). */
+  support?: BackendSupportMap;
+  /** URL of the model folder's model.json. */
+  modelUrl: string;
+  /** A name for results' provenance (the model id). */
+  modelId: string;
+  detector?: Partial<DetectorOptions>;
+  crop?: CropConfig;
+  /** Camera frame size to compile the crop shaders for. */
+  warmupFrame?: [number, number];
+}
+
+export type EngineProgress =
+  | { stage: 'model'; loaded: number; total: number; fromCache: boolean }
+  | { stage: 'detector'; done: boolean }
+  | { stage: 'backend'; backend: BackendName }
+  | { stage: 'warming'; backend: BackendName };
+
+export type FailedPart = 'backend' | 'model' | 'detector' | 'engine';
+
+/** A failure with the part that failed, so the page can say what to do. */
+export class EngineError extends Error {
+  override name = 'EngineError';
+  constructor(
+    readonly part: FailedPart,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface EngineStatus {
+  backend: BackendName;
+  /** Set when the wanted backend could not start: which, and why. */
+  fallback?: { from: BackendName; reason: string };
+  modelId: string;
+  model: Pick<ModelMetadata, 'name' | 'quantization' | 'weightBytes'>;
+  loadMs: number;
+  warmupMs: number;
+  modelFromCache: boolean;
+}
+
+export interface BenchmarkResult {
+  backend: BackendName;
+  /** Median ms to classify one face crop batch of 1 and of 4 (crop + model + read back). */
+  oneFaceMs: number;
+  fourFacesMs: number;
+}
+
+/** What the page calls, wherever the engine runs. */
+export interface EngineApi {
+  readonly status: EngineStatus;
+  /** Detect and classify every face; takes ownership of the bitmap (it is closed or transferred). */
+  analyse(image: ImageBitmap, kind: AnalysisKind): Promise<Analysis>;
+  setModel(modelUrl: string, modelId: string, onProgress?: (p: EngineProgress) => void): Promise<EngineStatus>;
+  benchmark(runs?: number): Promise<BenchmarkResult>;
+  memory(): Promise<{ tensors: number; bytes: number }>;
+  dispose(): Promise<void>;
+}
+
+/** The parts an engine is built from; tests swap in fakes. */
+export interface Detector {
+  detectImage(image: TexImageSource | OffscreenCanvas | ImageBitmap): DetectedFace[];
+  detectPhoto(width: number, height: number, draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[];
+  close(): void;
+}
+
+export interface Classifier {
+  readonly metadata: ModelMetadata;
+  classify(pixels: tf.Tensor3D, boxes: readonly Box[]): Promise<Float32Array[]>;
+  warmup(batchSizes?: readonly number[], frameSize?: [number, number]): Promise<number>;
+  dispose(): void;
+}
+
+export interface EngineDeps {
+  activate(wanted: BackendName, support?: BackendSupportMap): Promise<ActivationResult>;
+  /** Download (or read from the cache) a model's artifacts; no backend needed. */
+  loadModel(url: string, onProgress: (p: LoadProgress) => void): Promise<{ artifacts: tf.io.ModelArtifacts; fromCache: boolean }>;
+  /** Build a classifier from artifacts on the active backend. */
+  buildClassifier(artifacts: tf.io.ModelArtifacts): Promise<Classifier>;
+  createDetector(options: Partial<DetectorOptions>): Promise<Detector>;
+  /** Pixels of an image as a tensor on the active backend. */
+  pixels(image: ImageBitmap): tf.Tensor3D;
+}
+
+export const browserDeps: EngineDeps = {
+  activate: activateBackend,
+  loadModel: (url, onProgress) => fetchModelArtifacts(url, onProgress),
+  buildClassifier: (artifacts) => EmotionClassifier.fromArtifacts(artifacts),
+  createDetector: (options) => FaceDetectorService.create(options),
+  pixels: (image) => tf.browser.fromPixels(image),
+};
+
+async function attempt<T>(part: FailedPart, job: Promise<T>): Promise<T> {
+  try {
+    return await job;
+  } catch (err) {
+    throw err instanceof EngineError ? err : new EngineError(part, errorMessage(err));
+  }
+}
+
+export class Engine implements EngineApi {
+  private disposed = false;
+  /** One analysis or model swap at a time inside the engine (the page never queues more). */
+  private busy: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly deps: EngineDeps,
+    private readonly detector: Detector,
+    private classifier: Classifier,
+    private readonly crop: CropConfig,
+    private readonly warmupFrame: [number, number],
+    public status: EngineStatus,
+  ) {}
+
+  static async create(config: EngineConfig, onProgress: (p: EngineProgress) => void = () => undefined, deps: EngineDeps = browserDeps): Promise<Engine> {
+    const t0 = performance.now();
+    // The downloads (model, detector + wasm) start at once and run while the backend initialises.
+    const backendJob = attempt('backend', deps.activate(config.backend, config.support));
+    const download = attempt('model', deps.loadModel(config.modelUrl, (p) => onProgress({ stage: 'model', ...p })));
+    const modelJob = Promise.all([backendJob, download]).then(async ([, loaded]) => ({
+      classifier: await attempt('model', deps.buildClassifier(loaded.artifacts)),
+      fromCache: loaded.fromCache,
+    }));
+    onProgress({ stage: 'detector', done: false });
+    const detectorJob = attempt('detector', deps.createDetector(config.detector ?? {})).then((d) => {
+      onProgress({ stage: 'detector', done: true });
+      return d;
+    });
+    let parts: [ActivationResult, { classifier: Classifier; fromCache: boolean }, Detector];
+    try {
+      parts = await Promise.all([backendJob, modelJob, detectorJob]);
+    } catch (err) {
+      // Fail at the first failure; release the parts that still finish: a failed start leaves no
+      // tensor and no wasm instance behind.
+      void modelJob.then((m) => m.classifier.dispose(), () => undefined);
+      void detectorJob.then((d) => d.close(), () => undefined);
+      throw err;
+    }
+    const [activation, { classifier, fromCache }, detector] = parts;
+    onProgress({ stage: 'backend', backend: activation.active });
+    onProgress({ stage: 'warming', backend: activation.active });
+    const frame = config.warmupFrame ?? [720, 1280];
+    let warmupMs: number;
+    try {
+      warmupMs = await classifier.warmup([1, 2, 4], frame);
+    } catch (err) {
+      classifier.dispose();
+      detector.close();
+      throw new EngineError('backend', `the ${activation.active} backend failed while preparing the model: ${errorMessage(err)}`);
+    }
+    const status: EngineStatus = {
+      backend: activation.active,
+      ...(activation.fallback ? { fallback: activation.fallback } : {}),
+      modelId: config.modelId,
+      model: { name: classifier.metadata.name, quantization: classifier.metadata.quantization, weightBytes: classifier.metadata.weightBytes },
+      loadMs: performance.now() - t0,
+      warmupMs,
+      modelFromCache: fromCache,
+    };
+    return new Engine(deps, detector, classifier, config.crop ?? DEFAULT_CROP, frame, status);
+  }
+
+  private exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(job, job);
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Detect and classify every face of `image`. Takes ownership of the bitmap (closes it). */
+  analyse(image: ImageBitmap, kind: AnalysisKind): Promise<Analysis> {
+    return this.exclusive(() => this.analyseNow(image, kind)).finally(() => image.close());
+  }
+
+  private async analyseNow(image: ImageBitmap, kind: AnalysisKind): Promise<Analysis> {
+    if (this.disposed) throw new EngineError('engine', 'the engine was disposed');
+    const t0 = performance.now();
+    const { width, height } = image;
+    let detections: DetectedFace[];
+    try {
+      detections =
+        kind === 'photo'
+          ? this.detector.detectPhoto(width, height, regionRenderer(image))
+          : this.detector.detectImage(image);
+    } catch (err) {
+      throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
+    }
+    if (kind === 'photo') detections.sort((a, b) => a.box.x - b.box.x || a.box.y - b.box.y);
+    const t1 = performance.now();
+    const crops = detections.map((d) => squareCrop(d.box, width, height, this.crop));
+    let probs: Float32Array[] = [];
+    if (crops.length) {
+      const pixels = this.deps.pixels(image);
+      try {
+        probs = await this.classifier.classify(pixels, crops);
+      } finally {
+        pixels.dispose();
+      }
+    }
+    const t2 = performance.now();
+    const n = detections.length;
+    const out: Analysis = {
+      kind,
+      width,
+      height,
+      count: n,
+      boxes: new Float32Array(n * 4),
+      crops: new Float32Array(n * 4),
+      scores: new Float32Array(n),
+      probs: new Float32Array(n * NUM_EMOTIONS),
+      timings: { detectMs: t1 - t0, classifyMs: t2 - t1, totalMs: t2 - t0 },
+      backend: this.status.backend,
+      model: this.status.modelId,
+      tensors: tf.memory().numTensors,
+    };
+    detections.forEach((d, i) => {
+      const c = crops[i] as Box;
+      out.boxes.set([d.box.x, d.box.y, d.box.width, d.box.height], i * 4);
+      out.crops.set([c.x, c.y, c.width, c.height], i * 4);
+      out.scores[i] = d.score;
+      out.probs.set(probs[i] ?? new Float32Array(NUM_EMOTIONS), i * NUM_EMOTIONS);
+    });
+    return out;
+  }
+
+  setModel(modelUrl: string, modelId: string, onProgress: (p: EngineProgress) => void = () => undefined): Promise<EngineStatus> {
+    // Download outside the lock (analyses go on meanwhile); build, warm and swap inside it.
+    const loading = attempt('model', this.deps.loadModel(modelUrl, (p) => onProgress({ stage: 'model', ...p })));
+    return this.exclusive(async () => {
+      const { artifacts, fromCache } = await loading;
+      if (this.disposed) throw new EngineError('engine', 'the engine was disposed');
+      const next = await attempt('model', this.deps.buildClassifier(artifacts));
+      onProgress({ stage: 'warming', backend: this.status.backend });
+      let warmupMs: number;
+      try {
+        warmupMs = await next.warmup([1, 2, 4], this.warmupFrame);
+      } catch (err) {
+        next.dispose();
+        throw new EngineError('model', `the model could not run on ${this.status.backend}: ${errorMessage(err)}`);
+      }
+      const previous = this.classifier;
+      this.classifier = next;
+      previous.dispose();
+      this.status = {
+        ...this.status,
+        modelId,
+        model: { name: next.metadata.name, quantization: next.metadata.quantization, weightBytes: next.metadata.weightBytes },
+        warmupMs,
+        modelFromCache: fromCache,
+      };
+      return this.status;
+    });
+  }
+
+  benchmark(runs = 7): Promise<BenchmarkResult> {
+    return this.exclusive(async () => {
+      const [h, w] = this.warmupFrame;
+      const frame = tf.zeros([h, w, 3], 'int32') as tf.Tensor3D;
+      const boxes = (k: number): Box[] => Array.from({ length: k }, (_, i) => ({ x: 20 + i * 150, y: 40, width: 140, height: 140 }));
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+      const time = async (k: number) => {
+        const samples: number[] = [];
+        for (let i = 0; i < runs; i++) {
+          const t0 = performance.now();
+          await this.classifier.classify(frame, boxes(k));
+          samples.push(performance.now() - t0);
+        }
+        return median(samples);
+      };
+      try {
+        return { backend: this.status.backend, oneFaceMs: await time(1), fourFacesMs: await time(4) };
+      } finally {
+        frame.dispose();
+      }
+    });
+  }
+
+  async memory(): Promise<{ tensors: number; bytes: number }> {
+    const m = tf.memory();
+    return { tensors: m.numTensors, bytes: m.numBytes };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.busy;
+    this.classifier.dispose();
+    this.detector.close();
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Faces as the page uses them: an engine Analysis (flat typed arrays) turned into FaceResult
+ * objects, and the user's filters on them (detection confidence, face size). Pure.
+ */
+import type { Box } from './box';
+import type { BackendName } from './backends';
+import type { Analysis } from './engine';
+import { NUM_EMOTIONS, topEmotion, type Emotion } from './emotions';
+
+export interface FaceResult {
+  /** Stable across frames on the camera; 1..n left to right on a photo. */
+  id: number;
+  /** Detector box, source pixels. */
+  box: Box;
+  /** The square the classifier saw, source pixels. */
+  crop: Box;
+  /** Detection confidence, 0-1. */
+  score: number;
+  /** Probabilities in app class order (smoothed on the camera). */
+  probs: Float32Array;
+  top: { emotion: Emotion; probability: number };
+  /** Not detected in this frame; shown for continuity. */
+  stale: boolean;
+}
+
+export interface FrameTimings {
+  detectMs: number;
+  classifyMs: number;
+  totalMs: number;
+}
+
+export interface FrameResult {
+  width: number;
+  height: number;
+  faces: FaceResult[];
+  timings: FrameTimings;
+  /** When the frame was taken, ms (performance.now clock). */
+  time: number;
+  /** Provenance: the model and backend that produced these faces. */
+  model: string;
+  backend: BackendName;
+  /** Tensors the engine held after this analysis (a leak shows as growth). */
+  tensors: number;
+}
+
+function box(a: Float32Array, i: number): Box {
+  return { x: a[i * 4] ?? 0, y: a[i * 4 + 1] ?? 0, width: a[i * 4 + 2] ?? 0, height: a[i * 4 + 3] ?? 0 };
+}
+
+/** An analysis as faces numbered 1..n in the engine's order (left to right on a photo). */
+export function toFrameResult(a: Analysis, time: number): FrameResult {
+  const faces: FaceResult[] = [];
+  for (let i = 0; i < a.count; i++) {
+    const probs = a.probs.slice(i * NUM_EMOTIONS, (i + 1) * NUM_EMOTIONS);
+    faces.push({ id: i + 1, box: box(a.boxes, i), crop: box(a.crops, i), score: a.scores[i] ?? 0, probs, top: topEmotion(probs), stale: false });
+  }
+  return { width: a.width, height: a.height, faces, timings: a.timings, time, model: a.model, backend: a.backend, tensors: a.tensors };
+}
+
+export interface FaceFilter {
+  /** Faces detected with a lower confidence are hidden (when `hideLowConfidence`). 0-1. */
+  minScore: number;
+  /** Faces whose box's larger side is below this fraction of the image's shorter side are hidden. */
+  minSize: number;
+  hideLowConfidence: boolean;
+}
+
+export const DEFAULT_FACE_FILTER: FaceFilter = { minScore: 0.6, minSize: 0, hideLowConfidence: true };
+
+/** A face the user asked not to see? Low confidence (when hiding those) or too small. */
+export function isFiltered(face: Pick<FaceResult, 'score' | 'box'>, width: number, height: number, f: FaceFilter): boolean {
+  if (f.hideLowConfidence && face.score < f.minScore) return true;
+  return Math.max(face.box.width, face.box.height) < f.minSize * Math.min(width, height);
+}
+
+/** The faces to show; photo faces are renumbered 1..n so cards and boxes agree. */
+export function visibleFaces(result: FrameResult, f: FaceFilter, renumber: boolean): FaceResult[] {
+  const kept = result.faces.filter((face) => !isFiltered(face, result.width, result.height, f));
+  return renumber ? kept.map((face, i) => ({ ...face, id: i + 1 })) : kept;
+}
+
+/** Below the threshold but shown (the user chose to see them): flagged as uncertain. */
+export function isLowConfidence(face: Pick<FaceResult, 'score'>, f: FaceFilter): boolean {
+  return face.score < f.minScore;
+}

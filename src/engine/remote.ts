@@ -1,0 +1,171 @@
+/**
+ * Where the engine runs. `createEngine` prefers a dedicated module Web Worker (RemoteEngine, a
+ * proxy that speaks protocol.ts) and falls back to the page's own thread (Engine itself) where the
+ * browser cannot run the engine in a worker: no OffscreenCanvas, no WebGL2 there, or a worker that
+ * fails to start. The caller learns which, and why.
+ */
+import type { BackendName } from './backends';
+import type { Analysis, AnalysisKind, BenchmarkResult, EngineApi, EngineConfig, EngineProgress, EngineStatus, FailedPart } from './engine';
+import type { EngineReply, EngineRequest } from './worker/protocol';
+
+/** A failure with the part that failed (the same shape as engine.ts's EngineError, which this
+ *  module does not import: loading engine.ts would pull TF.js into the page). */
+export class EngineError extends Error {
+  override name = 'EngineError';
+  constructor(
+    readonly part: FailedPart,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The engine on the page's own thread, loaded only when needed (it brings TF.js and MediaPipe). */
+async function createOnPage(config: EngineConfig, onProgress: (p: EngineProgress) => void): Promise<EngineApi> {
+  const { Engine, EngineError: PageEngineError } = await import('./engine');
+  try {
+    return await Engine.create(config, onProgress);
+  } catch (err) {
+    throw err instanceof PageEngineError ? new EngineError(err.part, err.message) : err;
+  }
+}
+
+type Pending = { resolve(v: unknown): void; reject(e: unknown): void; progress?: (p: EngineProgress) => void };
+type RequestBody = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+export class RemoteEngine implements EngineApi {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private dead: EngineError | null = null;
+
+  private constructor(
+    private readonly worker: Worker,
+    public status: EngineStatus,
+  ) {}
+
+  static async create(config: EngineConfig, onProgress: (p: EngineProgress) => void, makeWorker: () => Worker = defaultWorker): Promise<RemoteEngine> {
+    const worker = makeWorker();
+    const engine = new RemoteEngine(worker, undefined as unknown as EngineStatus);
+    worker.onmessage = (e: MessageEvent<EngineReply>) => engine.receive(e.data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      engine.fail(new EngineError('engine', `the engine worker stopped (${e.message || 'it could not be loaded'})`));
+    };
+    worker.onmessageerror = () => engine.fail(new EngineError('engine', 'a message from the engine worker could not be read'));
+    try {
+      engine.status = (await engine.call({ op: 'create', config }, [], onProgress)) as EngineStatus;
+    } catch (err) {
+      worker.terminate();
+      throw err;
+    }
+    return engine;
+  }
+
+  private receive(reply: EngineReply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    if (reply.kind === 'progress') return p.progress?.(reply.progress);
+    this.pending.delete(reply.id);
+    if (reply.kind === 'ok') p.resolve(reply.value);
+    else p.reject(new EngineError(reply.part, reply.message));
+  }
+
+  private fail(err: EngineError): void {
+    this.dead ??= err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  private call(body: RequestBody, transfer: Transferable[] = [], progress?: (p: EngineProgress) => void): Promise<unknown> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, ...(progress ? { progress } : {}) });
+      this.worker.postMessage({ ...body, id } as EngineRequest, transfer);
+    });
+  }
+
+  analyse(image: ImageBitmap, kind: AnalysisKind): Promise<Analysis> {
+    if (this.dead) {
+      image.close();
+      return Promise.reject(this.dead);
+    }
+    return this.call({ op: 'analyse', image, kind }, [image]) as Promise<Analysis>;
+  }
+
+  async setModel(url: string, modelId: string, onProgress?: (p: EngineProgress) => void): Promise<EngineStatus> {
+    this.status = (await this.call({ op: 'setModel', url, modelId }, [], onProgress)) as EngineStatus;
+    return this.status;
+  }
+
+  benchmark(runs = 7): Promise<BenchmarkResult> {
+    return this.call({ op: 'benchmark', runs }) as Promise<BenchmarkResult>;
+  }
+
+  memory(): Promise<{ tensors: number; bytes: number }> {
+    return this.call({ op: 'memory' }) as Promise<{ tensors: number; bytes: number }>;
+  }
+
+  async dispose(): Promise<void> {
+    try {
+      if (!this.dead) await Promise.race([this.call({ op: 'dispose' }), new Promise((r) => setTimeout(r, 2000))]);
+    } catch {
+      /* the worker is going away anyway */
+    } finally {
+      this.fail(new EngineError('engine', 'the engine was disposed'));
+      this.worker.terminate();
+    }
+  }
+}
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'resemote-engine' });
+}
+
+export type EngineThread = 'worker' | 'page';
+
+/** Can this browser run the engine, on `backend`, in a worker? A reason when it cannot. */
+export function workerSupport(backend: BackendName, env: { Worker?: unknown; OffscreenCanvas?: unknown } = globalThis as never): { ok: true } | { ok: false; reason: string } {
+  if (typeof env.Worker !== 'function') return { ok: false, reason: 'this browser has no Web Workers' };
+  if (typeof env.OffscreenCanvas !== 'function') return { ok: false, reason: 'this browser has no OffscreenCanvas, which the engine needs off the page' };
+  if (backend === 'webgl') {
+    try {
+      const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+      if (!gl) return { ok: false, reason: 'WebGL 2 is not available off the page (OffscreenCanvas)' };
+      (gl.getExtension('WEBGL_lose_context') as { loseContext(): void } | null)?.loseContext();
+    } catch {
+      return { ok: false, reason: 'WebGL 2 is not available off the page (OffscreenCanvas)' };
+    }
+  }
+  return { ok: true };
+}
+
+export interface CreatedEngine {
+  engine: EngineApi;
+  thread: EngineThread;
+  /** Why the engine runs on the page, when it does. */
+  threadReason?: string;
+}
+
+/**
+ * Create an engine in a worker where the browser can, on the page otherwise. A worker that fails to
+ * start or cannot bring up its backend (while the page could) falls back to the page, once.
+ */
+export async function createEngine(
+  config: EngineConfig,
+  onProgress: (p: EngineProgress) => void,
+  options: { preferWorker?: boolean; makeWorker?: () => Worker } = {},
+): Promise<CreatedEngine> {
+  const support = options.preferWorker === false ? { ok: false as const, reason: 'the page asked for the same-thread engine' } : workerSupport(config.backend);
+  if (support.ok) {
+    try {
+      return { engine: await RemoteEngine.create(config, onProgress, options.makeWorker), thread: 'worker' };
+    } catch (err) {
+      // A missing model or detector fails the same way on the page: report it, do not retry there.
+      if (!(err instanceof EngineError) || err.part === 'model' || err.part === 'detector') throw err;
+      const engine = await createOnPage(config, onProgress);
+      return { engine, thread: 'page', threadReason: `the worker could not run it (${err.message})` };
+    }
+  }
+  return { engine: await createOnPage(config, onProgress), thread: 'page', threadReason: support.reason };
+}

@@ -1,0 +1,50 @@
+/**
+ * The engine's own thread: it hosts one Engine (engine.ts) and answers the page's requests
+ * (protocol.ts). TF.js (WebGPU, or WebGL through an OffscreenCanvas) and MediaPipe run here, so
+ * shader compilation, model warm-up and inference never block the page.
+ */
+import { Engine, EngineError } from '../engine';
+import { errorMessage } from '../errors';
+import { type EngineReply, type EngineRequest, transferables } from './protocol';
+
+const scope = self as unknown as { postMessage(m: EngineReply, t?: Transferable[]): void; onmessage: ((e: MessageEvent<EngineRequest>) => void) | null };
+let engine: Engine | null = null;
+
+function reply(message: EngineReply, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+async function handle(req: EngineRequest): Promise<unknown> {
+  if (req.op === 'create') {
+    if (engine) throw new EngineError('engine', 'the engine is already created');
+    engine = await Engine.create(req.config, (progress) => reply({ id: req.id, kind: 'progress', progress }));
+    return engine.status;
+  }
+  if (req.op === 'dispose') {
+    await engine?.dispose();
+    engine = null;
+    return null;
+  }
+  if (!engine) {
+    if (req.op === 'analyse') req.image.close();
+    throw new EngineError('engine', 'the engine is not ready');
+  }
+  switch (req.op) {
+    case 'analyse':
+      return engine.analyse(req.image, req.kind);
+    case 'setModel':
+      return engine.setModel(req.url, req.modelId, (progress) => reply({ id: req.id, kind: 'progress', progress }));
+    case 'benchmark':
+      return engine.benchmark(req.runs);
+    case 'memory':
+      return engine.memory();
+  }
+}
+
+scope.onmessage = (event) => {
+  const req = event.data;
+  handle(req).then(
+    (value) => reply({ id: req.id, kind: 'ok', value }, transferables(value)),
+    (err: unknown) => reply({ id: req.id, kind: 'error', part: err instanceof EngineError ? err.part : 'engine', message: errorMessage(err) }),
+  );
+};

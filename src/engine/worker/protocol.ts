@@ -1,0 +1,28 @@
+/**
+ * The messages between the page and the engine worker: requests carry an id, replies answer it
+ * (ok with a value, or an error with the part that failed); progress messages share the id of the
+ * request they report on. Images go in transferred (ImageBitmap), results come back as typed
+ * arrays (transferred too): nothing is copied.
+ */
+import type { AnalysisKind, EngineConfig, EngineProgress, FailedPart } from '../engine';
+
+export type EngineRequest =
+  | { id: number; op: 'create'; config: EngineConfig }
+  | { id: number; op: 'analyse'; image: ImageBitmap; kind: AnalysisKind }
+  | { id: number; op: 'setModel'; url: string; modelId: string }
+  | { id: number; op: 'benchmark'; runs: number }
+  | { id: number; op: 'memory' }
+  | { id: number; op: 'dispose' };
+
+export type EngineReply =
+  | { id: number; kind: 'ok'; value: unknown }
+  | { id: number; kind: 'error'; part: FailedPart; message: string }
+  | { id: number; kind: 'progress'; progress: EngineProgress };
+
+/** The typed arrays of a value, to transfer rather than copy. */
+export function transferables(value: unknown): Transferable[] {
+  if (!value || typeof value !== 'object') return [];
+  return Object.values(value as Record<string, unknown>).flatMap((v) =>
+    ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer ? [v.buffer] : [],
+  );
+}

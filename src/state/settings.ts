@@ -1,0 +1,90 @@
+/**
+ * The settings a user expects to find again after a reload (backend, model, smoothing, mirror,
+ * face filters, the measured backend choice), kept in localStorage. Pure parsing: anything missing,
+ * malformed or out of range falls back to the default, so a bad stored value never breaks start-up.
+ */
+import type { BackendName } from '../engine/backends';
+
+export const SETTINGS_KEY = 'resemote.settings.v1';
+
+export interface MeasuredChoice {
+  backend: BackendName;
+  /** In words, for the UI: why this backend. */
+  reason: string;
+}
+
+export interface Settings {
+  /** The backend the user picked; null = the app chooses (measured once when both GPU backends exist). */
+  backendWanted: BackendName | null;
+  /** The app's own choice, measured on this device, remembered so a revisit does not measure again. */
+  measured: MeasuredChoice | null;
+  modelId: string | null;
+  smoothingMs: number;
+  mirror: boolean;
+  minScore: number;
+  minSize: number;
+  hideLowConfidence: boolean;
+  /** How long the engine took to get ready last time, per backend, ms (for an honest estimate). */
+  readyMs: Partial<Record<BackendName, number>>;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  backendWanted: null,
+  measured: null,
+  modelId: null,
+  smoothingMs: 250,
+  mirror: true,
+  minScore: 0.6,
+  minSize: 0,
+  hideLowConfidence: true,
+  readyMs: {},
+};
+
+const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+const isBackend = (v: unknown): v is BackendName => typeof v === 'string' && (BACKENDS as readonly string[]).includes(v);
+const num = (v: unknown, lo: number, hi: number, dflt: number) => (typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? v : dflt);
+const bool = (v: unknown, dflt: boolean) => (typeof v === 'boolean' ? v : dflt);
+
+export function parseSettings(text: string | null): Settings {
+  let raw: Record<string, unknown> = {};
+  try {
+    const value: unknown = text ? JSON.parse(text) : {};
+    if (value && typeof value === 'object' && !Array.isArray(value)) raw = value as Record<string, unknown>;
+  } catch {
+    /* a corrupt entry is ignored */
+  }
+  const d = DEFAULT_SETTINGS;
+  const m = raw.measured as Record<string, unknown> | null | undefined;
+  return {
+    backendWanted: isBackend(raw.backendWanted) ? raw.backendWanted : null,
+    measured: m && isBackend(m.backend) && typeof m.reason === 'string' ? { backend: m.backend, reason: m.reason.slice(0, 300) } : null,
+    modelId: typeof raw.modelId === 'string' && /^[\w.-]{1,80}$/.test(raw.modelId) ? raw.modelId : null,
+    smoothingMs: num(raw.smoothingMs, 0, 2000, d.smoothingMs),
+    mirror: bool(raw.mirror, d.mirror),
+    minScore: num(raw.minScore, 0.3, 0.99, d.minScore),
+    minSize: num(raw.minSize, 0, 0.5, d.minSize),
+    hideLowConfidence: bool(raw.hideLowConfidence, d.hideLowConfidence),
+    readyMs: Object.fromEntries(
+      BACKENDS.flatMap((b) => {
+        const v = (raw.readyMs as Record<string, unknown> | undefined)?.[b];
+        return typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 3.6e6 ? [[b, v]] : [];
+      }),
+    ),
+  };
+}
+
+export function loadSettings(storage: Pick<Storage, 'getItem'> | undefined): Settings {
+  try {
+    return parseSettings(storage?.getItem(SETTINGS_KEY) ?? null);
+  } catch {
+    return { ...DEFAULT_SETTINGS }; // storage blocked (privacy mode): defaults
+  }
+}
+
+export function saveSettings(storage: Pick<Storage, 'setItem'> | undefined, settings: Settings): void {
+  try {
+    storage?.setItem(SETTINGS_KEY, JSON.stringify(settings));
+  } catch {
+    /* quota or privacy mode: settings just do not persist */
+  }
+}
