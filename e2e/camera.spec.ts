@@ -1,16 +1,22 @@
-import { expect, test } from '@playwright/test';
 import { FACE_Y4M, NO_FACE_Y4M } from './global-setup.ts';
-import { BASE, foreign, framesProcessed, launchWithCamera, recordRequests, useBackend, waitFrames, waitReady } from './support.ts';
+import { engineTensors, expect, foreign, framesProcessed, launchWithCamera, openPage, recordErrors, recordRequests, test, waitFrames, waitReady } from './support.ts';
+
+/** Painted (non-transparent) pixels of the overlay canvas. */
+const painted = (page: import('@playwright/test').Page) =>
+  page.getByTestId('overlay').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+    return n;
+  });
 
 test('camera: a face gets a box and seven emotion bars, a plausible top emotion, and stable tensors', async () => {
   const browser = await launchWithCamera(FACE_Y4M);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.grantPermissions(['camera'], { origin: BASE });
-  const page = await context.newPage();
+  const page = await openPage(browser, { camera: true });
   const requests = recordRequests(page);
+  const errors = recordErrors(page);
   await page.goto('/');
   await waitReady(page);
-  await useBackend(page, 'webgl'); // the faster software backend here; both are checked in backend.spec
   await page.getByTestId('camera-toggle').click();
   await expect(page.getByTestId('camera-toggle')).toHaveText('Stop camera');
   await waitFrames(page, 5);
@@ -22,45 +28,47 @@ test('camera: a face gets a box and seven emotion bars, a plausible top emotion,
   expect(faces[0]!.top).toBe('happy'); // a broad smile showing teeth
   await expect(page.getByTestId('no-face')).toBeHidden();
   await expect(page.getByTestId('stat-faces')).toHaveText('1');
+  await expect(page.getByTestId('stat-thread')).toHaveText('worker');
   await expect(page.getByTestId('live-region')).toContainText('face 1: happy');
-
-  // The overlay really drew: some pixels of the canvas are painted.
-  const painted = await page.getByTestId('overlay').evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
-    return n;
-  });
-  expect(painted).toBeGreaterThan(2000);
+  expect(await painted(page)).toBeGreaterThan(2000);
   await page.screenshot({ path: 'test-results/camera-face.png' });
 
   // Tensors held stay flat over 100 frames: nothing leaks per frame.
   const start = await framesProcessed(page);
-  const before = await page.evaluate(() => window.__resemote!.info().tensors);
+  const before = await engineTensors(page);
   await waitFrames(page, start + 100, 170_000);
-  const after = await page.evaluate(() => window.__resemote!.info().tensors);
-  expect(after).toBe(before);
+  expect(await engineTensors(page)).toBe(before);
 
-  // The camera goes away mid-stream (unplugged): the track ends; the app says so and stops cleanly.
+  // Stop camera: the overlay is wiped at once and the stats reset (no ghost box, no stale numbers).
+  await page.getByTestId('camera-toggle').click();
+  await expect(page.getByTestId('camera-toggle')).toHaveText('Start camera');
+  expect(await painted(page)).toBe(0);
+  await expect(page.getByTestId('stat-faces')).toHaveText('—');
+  await expect(page.getByTestId('stat-fps')).toHaveText('—');
+  expect(await page.evaluate(() => window.__resemote!.faces())).toEqual([]);
+
+  // Start again, then the camera goes away mid-stream (unplugged): the app says so and stops cleanly.
+  await page.getByTestId('camera-toggle').click();
+  const restarted = await framesProcessed(page);
+  await waitFrames(page, restarted + 2);
   await page.evaluate(() => {
     const video = document.querySelector('video')!;
     (video.srcObject as MediaStream).getVideoTracks()[0]!.dispatchEvent(new Event('ended'));
   });
   await expect(page.getByTestId('notice-camera-ended')).toContainText('The camera stopped');
   await expect(page.getByTestId('camera-toggle')).toHaveText('Start camera');
-  await expect(page.getByTestId('stat-faces')).toHaveText('0', { timeout: 5000 });
+  await expect(page.getByTestId('stat-faces')).toHaveText('—');
+  expect(await painted(page)).toBe(0);
   expect(foreign(requests)).toEqual([]);
+  expect(errors).toEqual([]); // a normal session prints no error of its own
   await browser.close();
 });
 
 test('camera: a scene without a face shows the "no face" state', async () => {
   const browser = await launchWithCamera(NO_FACE_Y4M);
-  const context = await browser.newContext();
-  await context.grantPermissions(['camera'], { origin: BASE });
-  const page = await context.newPage();
+  const page = await openPage(browser, { camera: true });
   await page.goto('/');
   await waitReady(page);
-  await useBackend(page, 'webgl');
   await page.getByTestId('camera-toggle').click();
   await waitFrames(page, 5);
   await expect(page.getByTestId('no-face')).toBeVisible();
@@ -71,8 +79,7 @@ test('camera: a scene without a face shows the "no face" state', async () => {
 
 test('camera: permission denied gives a clear message and a way forward', async () => {
   const browser = await launchWithCamera(FACE_Y4M);
-  const context = await browser.newContext(); // camera permission not granted: the browser denies it
-  const page = await context.newPage();
+  const page = await openPage(browser); // camera permission not granted: the browser denies it
   await page.goto('/');
   await page.getByTestId('camera-toggle').click();
   const notice = page.getByTestId('notice-camera-denied');

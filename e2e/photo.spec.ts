@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
 import { FIXTURES } from './global-setup.ts';
-import { foreign, recordRequests, waitReady } from './support.ts';
+import { expect, foreign, recordRequests, test, waitReady } from './support.ts';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');

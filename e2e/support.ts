@@ -1,8 +1,42 @@
-/** Page helpers and browser launchers shared by the specs. */
-import { type Browser, chromium, expect, type Page } from '@playwright/test';
+/**
+ * Page helpers, fixtures and browser launchers shared by the specs.
+ *
+ * Every page gets, before the app's scripts run: the test hook flag (window.__resemote exists only
+ * when a test asks for it) and the backend pinned through the app's own stored settings. Tests that
+ * do not test WebGPU run on WebGL: SwiftShader's WebGPU warm-up takes minutes on a busy 2-core
+ * machine. Waits are on the app's readiness state, never on a guessed delay.
+ */
+import { type Browser, type BrowserContext, test as base, chromium, expect, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
 
 export const BASE = `http://localhost:${process.env.E2E_PORT ?? 4173}`;
+export type Backend = 'webgl' | 'webgpu' | 'auto';
+
+/** What every page of a context gets before the app starts. */
+export async function prepareContext(context: BrowserContext, backend: Backend = 'webgl', settings: Record<string, unknown> = {}): Promise<void> {
+  await context.addInitScript(
+    ([b, extra]) => {
+      (window as unknown as { __RESEMOTE_TEST_HOOKS__: boolean }).__RESEMOTE_TEST_HOOKS__ = true;
+      // Only on a fresh profile: a test that changes settings and reloads must find them again.
+      if (!sessionStorage.getItem('resemote.test.seeded')) {
+        sessionStorage.setItem('resemote.test.seeded', '1');
+        const current = JSON.parse(localStorage.getItem('resemote.settings.v1') ?? '{}') as Record<string, unknown>;
+        localStorage.setItem('resemote.settings.v1', JSON.stringify({ ...current, ...(b === 'auto' ? {} : { backendWanted: b }), ...extra }));
+      }
+    },
+    [backend, settings] as const,
+  );
+}
+
+/** Playwright's test, with every page prepared (WebGL unless a test says `test.use({ backend })`). */
+export const test = base.extend<{ backend: Backend }>({
+  backend: ['webgl', { option: true }],
+  context: async ({ context, backend }, use) => {
+    await prepareContext(context, backend);
+    await use(context);
+  },
+});
+export { expect };
 
 /** A Chromium whose camera is the given Y4M file (grant the permission on the context to use it). */
 export function launchWithCamera(y4m: string, extra: string[] = []): Promise<Browser> {
@@ -12,13 +46,24 @@ export function launchWithCamera(y4m: string, extra: string[] = []): Promise<Bro
   });
 }
 
-export async function waitReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.__resemote?.info().ready === true, null, { timeout: 150_000 });
+/** A prepared page in a new context of `browser` (camera granted when asked). */
+export async function openPage(browser: Browser, options: { backend?: Backend; camera?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
+  if (options.camera) await context.grantPermissions(['camera'], { origin: BASE });
+  await prepareContext(context, options.backend ?? 'webgl');
+  return context.newPage();
 }
 
-export async function useBackend(page: Page, backend: 'webgl' | 'webgpu'): Promise<void> {
+/** Wait until the engine is ready (or failed: then this throws with the page's error). */
+export async function waitReady(page: Page, timeout = 240_000): Promise<void> {
+  await page.waitForFunction(() => window.__resemote?.info().phase !== 'loading' && window.__resemote?.info().phase !== undefined, null, { timeout, polling: 250 });
+  const info = await page.evaluate(() => window.__resemote!.info());
+  if (!info.ready) throw new Error(`the engine failed to start: ${await page.locator('[data-testid^="notice-"]').allTextContents()}`);
+}
+
+export async function useBackend(page: Page, backend: 'webgl' | 'webgpu', timeout = 480_000): Promise<void> {
   await page.getByTestId(`backend-${backend}`).check();
-  await expect(page.getByTestId('backend-active')).toHaveText(`in use: ${backend === 'webgl' ? 'WebGL' : 'WebGPU'}`, { timeout: 120_000 });
+  await expect(page.getByTestId('backend-active')).toHaveText(`in use: ${backend === 'webgl' ? 'WebGL' : 'WebGPU'}`, { timeout });
 }
 
 export async function framesProcessed(page: Page): Promise<number> {
@@ -27,6 +72,13 @@ export async function framesProcessed(page: Page): Promise<number> {
 
 export async function waitFrames(page: Page, atLeast: number, timeout = 150_000): Promise<void> {
   await page.waitForFunction((n) => (window.__resemote?.info().frames ?? 0) >= n, atLeast, { timeout, polling: 250 });
+}
+
+/** Tensors the engine holds now (asked of the engine, in its worker). */
+export async function engineTensors(page: Page): Promise<number> {
+  const m = await page.evaluate(() => window.__resemote!.memory());
+  if (!m) throw new Error('the engine is not ready');
+  return m.tensors;
 }
 
 /** Every request the page makes, to check that none leaves the app's origin. */
@@ -38,4 +90,28 @@ export function recordRequests(page: Page): string[] {
 
 export function foreign(urls: string[]): string[] {
   return urls.filter((u) => !u.startsWith(BASE) && !u.startsWith('blob:') && !u.startsWith('data:'));
+}
+
+/** Console errors and page errors, to check a normal session prints none of its own. */
+export function recordErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return errors;
+}
+
+/** Record the page's long tasks (PerformanceObserver 'longtask', > 50 ms on the main thread). */
+export async function recordLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longtasks: number[] };
+    w.__longtasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longtasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+/** The longest main-thread task so far, ms (0 when none passed 50 ms). */
+export async function longestTask(page: Page): Promise<number> {
+  return page.evaluate(() => Math.max(0, ...(window as unknown as { __longtasks: number[] }).__longtasks));
 }

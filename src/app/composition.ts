@@ -52,6 +52,7 @@ export function testHooks(app: AppParts) {
         phase: s.engine.phase,
         thread: s.engine.thread ?? '',
         frames: app.live.frames,
+        photosInFlight: app.photos.inFlight,
         tensors,
         model: s.modelActive ?? '',
       };

@@ -144,7 +144,7 @@ export class EngineHost {
     return {
       backend,
       ...(this.s.support ? { support: this.s.support } : {}),
-      modelUrl: new URL(`${this.options.base}${model.url}`, location.href).toString(),
+      modelUrl: new URL(`${this.options.base}${model.url}`, globalThis.location?.href ?? 'http://localhost/').toString(),
       modelId: model.id,
       warmupFrame: [720, 1280],
     };

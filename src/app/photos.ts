@@ -14,6 +14,8 @@ const FILE_NOTICES = ['file-not-image', 'file-corrupt', 'file-too-large', 'file-
 
 export class PhotoSession {
   private latest = 0;
+  /** Requests not finished yet, superseded ones included (tests wait for 0). */
+  inFlight = 0;
 
   constructor(
     private readonly store: Store,
@@ -31,6 +33,15 @@ export class PhotoSession {
   }
 
   async analyse(file: File): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.run(file);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async run(file: File): Promise<void> {
     const id = ++this.latest;
     const s = this.s;
     s.clearNotices([...FILE_NOTICES]);

@@ -30,8 +30,8 @@ export interface DetectorOptions {
 const BASE = import.meta.env?.BASE_URL ?? '/';
 
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
-  wasmBase: new URL(`${BASE}mediapipe/wasm`, self.location?.href ?? 'http://localhost/').pathname,
-  modelUrl: new URL(`${BASE}mediapipe/face_detector.tflite`, self.location?.href ?? 'http://localhost/').pathname,
+  wasmBase: new URL(`${BASE}mediapipe/wasm`, globalThis.location?.href ?? 'http://localhost/').pathname,
+  modelUrl: new URL(`${BASE}mediapipe/face_detector.tflite`, globalThis.location?.href ?? 'http://localhost/').pathname,
   floorScore: 0.5,
 };
 

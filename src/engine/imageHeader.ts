@@ -29,7 +29,8 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
   }
   if (n >= 30 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') {
     const chunk = ascii(bytes, 12, 4);
-    if (chunk === 'VP8X') return { format: 'webp', width: 1 + (v.getUint32(24, true) & 0xffffff), height: 1 + (v.getUint32(27, true) & 0xffffff) };
+    const u24 = (at: number) => (bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16);
+    if (chunk === 'VP8X') return { format: 'webp', width: 1 + u24(24), height: 1 + u24(27) };
     if (chunk === 'VP8L') {
       const bits = v.getUint32(21, true);
       return { format: 'webp', width: 1 + (bits & 0x3fff), height: 1 + ((bits >> 14) & 0x3fff) };
@@ -37,7 +38,7 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
     if (chunk === 'VP8 ') return { format: 'webp', width: v.getUint16(26, true) & 0x3fff, height: v.getUint16(28, true) & 0x3fff };
     return { format: 'webp' };
   }
-  if (n >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8) {
+  if (n >= 2 && bytes[0] === 0xff && bytes[1] === 0xd8) {
     // Walk the JPEG markers to the first start-of-frame (SOF0-15 except DHT/JPG/DAC).
     let i = 2;
     while (i + 9 < n) {

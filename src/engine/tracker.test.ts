@@ -29,7 +29,7 @@ describe('FaceTracker', () => {
   });
 
   it('holds a briefly missed face as stale, then drops it, and re-identifies within forgetMs', () => {
-    const t = new FaceTracker({ holdMs: 100, forgetMs: 500 });
+    const t = new FaceTracker({ holdMs: 100, forgetMs: 500, holdUpdates: 0, forgetUpdates: 0 });
     t.update([face(0)], 0);
     const held = t.update([], 50);
     expect(held).toHaveLength(1);
@@ -38,6 +38,23 @@ describe('FaceTracker', () => {
     expect(t.update([face(5)], 300)[0]?.id).toBe(1); // same face back: same id
     t.update([], 900);
     expect(t.update([face(5)], 1000)[0]?.id).toBe(2); // forgotten: a new id
+  });
+
+  it('at a few analyses a second, a face that moved past its own width, or was missed once, keeps its id', () => {
+    const t = new FaceTracker(); // holdMs 300, forgetMs 1000 by time; at least 1 / 4 analyses by count
+    t.update([face(0)], 0);
+    const live = (fs: { id: number; stale: boolean }[]) => fs.filter((f) => !f.stale).map((f) => f.id);
+    expect(live(t.update([face(90)], 700))).toEqual([1]); // moved 90 px (> its 80 px width): no overlap
+    expect(t.update([], 1400)).toHaveLength(1); // missed once, 700 ms later: still shown, stale
+    expect(live(t.update([face(100)], 2100))).toEqual([1]); // back after 1.4 s: same face
+    expect(live(t.update([face(100), face(400)], 2800))).toEqual([1, 2]); // a far face is another face
+  });
+
+  it('does not take a face of another size for the same face moving', () => {
+    const t = new FaceTracker();
+    t.update([face(0)], 0);
+    const big = { box: { x: 60, y: 100, width: 200, height: 200 }, score: 0.9, probs: probs(3) };
+    expect(t.update([big], 500).find((f) => !f.stale)?.id).toBe(2);
   });
 
   it('never gives one detection to two tracks', () => {

@@ -21,7 +21,7 @@ export interface TrackerOptions {
   holdMs: number;
   /** How long an undetected face keeps its id for re-identification, ms. Default 1000. */
   forgetMs: number;
-  /** Match boxes whose centres are within this many box sizes even without overlap. Default 1. */
+  /** Match boxes whose centres are within this many box sizes even without overlap. Default 1.5. */
   maxJump: number;
   /** An undetected face is shown for at least this many analyses. Default 1. */
   holdUpdates: number;
@@ -35,7 +35,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   boxHalfLifeMs: 60,
   holdMs: 300,
   forgetMs: 1000,
-  maxJump: 1,
+  maxJump: 1.5,
   holdUpdates: 1,
   forgetUpdates: 4,
 };

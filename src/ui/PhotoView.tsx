@@ -144,6 +144,11 @@ export function PhotoView() {
             Analysing {photo.pending}…
           </p>
         )}
+        {photo.phase === 'error' && (
+          <p className="photo-error" data-testid="photo-error">
+            “{photo.name}” was not analysed: see the message above.
+          </p>
+        )}
       </div>
       {result && image && exportResult && (
         <div className="photo-result" data-testid="photo-result" data-faces={faces.length}>

@@ -49,3 +49,13 @@ describe('overlay layout', () => {
     }
   });
 });
+
+describe('compact panels', () => {
+  it('shrink to the top emotion when the full panel has no room (a phone, a crowd), not otherwise', () => {
+    const roomy = layoutPanels([{ x: 100, y: 100, width: 140, height: 140 }], 1280, 720);
+    expect(roomy[0]?.compact).toBe(false);
+    const phone = layoutPanels([{ x: 100, y: 60, width: 120, height: 120 }], 340, 255);
+    expect(phone[0]?.compact).toBe(true);
+    expect(phone[0]!.panel.height).toBeLessThan(40);
+  });
+});

@@ -105,9 +105,8 @@ export function layoutPanels(faces: readonly Box[], viewWidth: number, viewHeigh
     const { width: w, height: h } = base.panel;
     let { best, cost } = pick(w, h);
     // No room for seven bars (a phone screen, a crowded photo): the top emotion only.
-    const compact = w > 0.45 * viewWidth || h > 0.6 * viewHeight || cost > 0.2 * w * h;
+    const compact = w > 0.35 * viewWidth || h > 0.45 * viewHeight || cost > 0.1 * w * h;
     if (compact) best = pick(COMPACT.width * base.scale, COMPACT.height * base.scale).best;
-    void cost;
     placed.push(best);
     const side = best.x >= face.x + face.width ? 'right' : best.x + best.width <= face.x ? 'left' : 'inside';
     out[i] = { box: face, panel: best, scale: base.scale, side, compact };

@@ -1,0 +1,125 @@
+/**
+ * Photos: only the latest request publishes, nothing leaks (object URLs, tensors), results carry
+ * the model and backend that produced them, and exported files are safe to open.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { BIG_PNG, FIXTURES, pngOf } from './global-setup.ts';
+import { engineTensors, expect, test, waitReady } from './support.ts';
+
+/** Count object URLs made and revoked by the page. */
+async function countObjectUrls(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __urls: { made: Set<string>; revoked: Set<string> } };
+    w.__urls = { made: new Set(), revoked: new Set() };
+    const make = URL.createObjectURL.bind(URL);
+    const revoke = URL.revokeObjectURL.bind(URL);
+    URL.createObjectURL = (o: Blob | MediaSource) => {
+      const u = make(o);
+      w.__urls.made.add(u);
+      return u;
+    };
+    URL.revokeObjectURL = (u: string) => {
+      w.__urls.revoked.add(u);
+      revoke(u);
+    };
+  });
+}
+const unrevoked = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as unknown as { __urls: { made: Set<string>; revoked: Set<string> } };
+    return [...w.__urls.made].filter((u) => !w.__urls.revoked.has(u)).length;
+  });
+const photosIdle = (page: Page) => page.waitForFunction(() => window.__resemote!.info().photosInFlight === 0, null, { timeout: 300_000 });
+
+test.beforeEach(async ({ page }) => {
+  await countObjectUrls(page);
+  await page.goto('/');
+  await page.getByTestId('tab-photo').click();
+  await waitReady(page);
+});
+
+test('a big photo then a small one picked right after: the small one is shown, and stays', async ({ page }) => {
+  test.setTimeout(400_000);
+  await page.getByTestId('file-input').setInputFiles(BIG_PNG);
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-3.jpg'));
+  await expect(page.getByTestId('face-count')).toContainText('in group-3.jpg', { timeout: 300_000 });
+  await photosIdle(page); // the big one has finished (or was dropped) by now
+  await expect(page.getByTestId('face-count')).toContainText('3 faces in group-3.jpg');
+  await expect(page.getByTestId('photo-busy')).toBeHidden();
+});
+
+test('ten photos dropped at once: the last is shown; no object URL is left unrevoked', async ({ page }) => {
+  const bytes = Array.from(readFileSync(join(FIXTURES, 'group-3.jpg')));
+  const dataTransfer = await page.evaluateHandle((b) => {
+    const dt = new DataTransfer();
+    for (let i = 1; i <= 10; i++) dt.items.add(new File([new Uint8Array(b)], `photo-${i}.jpg`, { type: 'image/jpeg' }));
+    return dt;
+  }, bytes);
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('face-count')).toContainText('3 faces in photo-10.jpg');
+  await photosIdle(page);
+  expect(await unrevoked(page)).toBe(0);
+});
+
+test('30 photos in a row: tensors stay flat and every object URL is revoked', async ({ page }) => {
+  test.setTimeout(600_000);
+  const files = ['group-3.jpg', 'group-4.jpg', 'group-6.jpg'];
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, files[0]!));
+  await expect(page.getByTestId('face-count')).toContainText('in group-3.jpg');
+  const before = await engineTensors(page);
+  for (let i = 1; i <= 30; i++) {
+    const name = files[i % 3]!;
+    await page.getByTestId('file-input').setInputFiles({ name: `${i}-${name}`, mimeType: 'image/jpeg', buffer: readFileSync(join(FIXTURES, name)) });
+    await expect(page.getByTestId('face-count')).toContainText(`in ${i}-${name}`, { timeout: 120_000 });
+  }
+  await photosIdle(page);
+  expect(await engineTensors(page)).toBe(before);
+  // Downloads make object URLs too: each is revoked once the download has started.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (CSV)' }).click()]);
+  await download.path();
+  await expect.poll(() => unrevoked(page), { timeout: 10_000 }).toBe(0);
+});
+
+test('a file name that is a spreadsheet formula is exported as text (CSV injection)', async ({ page }) => {
+  const name = "+cmd|' /C calc'!A0.jpg";
+  await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'image/jpeg', buffer: readFileSync(join(FIXTURES, 'group-3.jpg')) });
+  await expect(page.getByTestId('face-count')).toContainText('3 faces');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (CSV)' }).click()]);
+  const text = readFileSync((await csv.path())!, 'utf8');
+  const firstCell = text.split(/\r?\n/)[1]!.split(',')[0]!;
+  expect(firstCell.replace(/^"|"$/g, '').startsWith("'")).toBe(true);
+});
+
+test('a failed model switch: the old model keeps running and the picker and the export name it', async ({ page, context }) => {
+  await context.route('**/models/index.json', async (route) => {
+    const res = await route.fetch();
+    const models = await res.json();
+    await route.fulfill({ response: res, json: [...models, { ...models[0], id: 'broken', name: 'Broken model', url: 'models/broken/model.json' }] });
+  });
+  await page.reload();
+  await waitReady(page);
+  await page.getByTestId('tab-photo').click();
+  const running = await page.getByTestId('model-picker').inputValue();
+  await page.getByTestId('model-picker').selectOption('broken');
+  await expect(page.getByTestId('notice-model-load')).toContainText('Still using');
+  await expect(page.getByTestId('model-picker')).toHaveValue(running);
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-3.jpg'));
+  await expect(page.getByTestId('face-count')).toContainText('3 faces');
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (JSON)' }).click()]);
+  const result = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+  expect(result.model).not.toContain('Broken');
+  expect(result.backend).toBe('webgl');
+});
+
+test('bad files get their own message: an empty file, a 30000 x 30000 PNG, a HEIC', async ({ page }) => {
+  await page.getByTestId('file-input').setInputFiles({ name: 'empty.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(0) });
+  await expect(page.getByTestId('notice-file-empty')).toContainText('is empty');
+  await page.getByTestId('file-input').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: pngOf(30000, 30000, false) });
+  await expect(page.getByTestId('notice-file-too-large')).toContainText('30000 x 30000');
+  const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(64)]);
+  await page.getByTestId('file-input').setInputFiles({ name: 'IMG_0001.HEIC', mimeType: 'image/heic', buffer: heic });
+  await expect(page.getByTestId('notice-file-heic')).toContainText('HEIC');
+  await expect(page.getByTestId('notice-file-heic')).toContainText('JPEG');
+});

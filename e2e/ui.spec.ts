@@ -1,0 +1,75 @@
+/** What a user meets in the first minute: a phone-sized screen, the keyboard, settings that stay. */
+import { join } from 'node:path';
+import { FIXTURES } from './global-setup.ts';
+import { expect, test, waitReady } from './support.ts';
+
+test.describe('on a 390 x 844 phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('nothing is wider than the screen, on either tab', async ({ page }) => {
+    await page.goto('/');
+    await waitReady(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: 'test-results/phone-camera.png', fullPage: true });
+    await page.getByTestId('tab-photo').click();
+    await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-6.jpg'));
+    await expect(page.getByTestId('face-count')).toContainText('faces in group-6.jpg');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: 'test-results/phone-photo.png', fullPage: true });
+    await test.info().attach('phone-photo', { path: 'test-results/phone-photo.png', contentType: 'image/png' });
+  });
+});
+
+test('the Camera/Photo tabs follow the ARIA tabs pattern: arrow keys, Home, End', async ({ page }) => {
+  await page.goto('/');
+  const camera = page.getByTestId('tab-camera');
+  const photo = page.getByTestId('tab-photo');
+  await expect(camera).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tabpanel')).toHaveAttribute('aria-labelledby', 'tab-camera');
+  await camera.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(photo).toHaveAttribute('aria-selected', 'true');
+  await expect(photo).toBeFocused();
+  await expect(photo).toHaveAttribute('tabindex', '0');
+  await expect(camera).toHaveAttribute('tabindex', '-1');
+  await page.keyboard.press('ArrowRight'); // wraps around
+  await expect(camera).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(photo).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Home');
+  await expect(camera).toHaveAttribute('aria-selected', 'true');
+});
+
+test('settings survive a reload: smoothing, mirror, face filters and the model', async ({ page }) => {
+  await page.goto('/');
+  await waitReady(page);
+  await page.getByText('Settings').click();
+  await page.getByTestId('setting-smoothing').fill('600');
+  await page.getByTestId('setting-mirror').uncheck();
+  await page.getByTestId('setting-min-score').fill('0.8');
+  await page.getByTestId('setting-hide-low').uncheck();
+  await page.reload();
+  await waitReady(page);
+  await page.getByText('Settings').click();
+  await expect(page.getByTestId('setting-smoothing')).toHaveValue('600');
+  await expect(page.getByTestId('setting-mirror')).not.toBeChecked();
+  await expect(page.getByTestId('setting-min-score')).toHaveValue('0.8');
+  await expect(page.getByTestId('setting-hide-low')).not.toBeChecked();
+  await expect(page.getByTestId('backend-active')).toHaveText('in use: WebGL');
+});
+
+test('the detection score is on each card, and the confidence filter hides or shows uncertain faces', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('tab-photo').click();
+  await waitReady(page);
+  await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-6.jpg'));
+  await expect(page.getByTestId('face-count')).toContainText('faces in group-6.jpg');
+  const shown = await page.getByTestId('result-item').count();
+  await expect(page.getByTestId('detection-score').first()).toContainText(/face \d+%/);
+  await page.getByText('Settings').click();
+  await page.getByTestId('setting-min-score').fill('0.95');
+  await expect.poll(() => page.getByTestId('result-item').count()).toBeLessThan(shown);
+  await page.getByTestId('setting-hide-low').uncheck(); // show them again, marked uncertain
+  await expect.poll(() => page.getByTestId('result-item').count()).toBeGreaterThanOrEqual(shown);
+  await expect(page.locator('.low-confidence').first()).toContainText('uncertain');
+});

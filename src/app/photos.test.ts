@@ -1,0 +1,102 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AppException, errors } from '../engine/errors';
+import type { FrameResult } from '../engine/faces';
+import { resetStore, useStore } from '../state/store';
+import type { EngineHost } from './engineHost';
+import { PhotoSession } from './photos';
+
+/** ImageBitmap and createImageBitmap stand-ins: a photo "decodes" to a bitmap of its byte size. */
+class FakeBitmap {
+  closed = false;
+  constructor(readonly width: number, readonly height: number, readonly tag: string) {}
+  close() {
+    this.closed = true;
+  }
+}
+const bitmaps: FakeBitmap[] = [];
+Object.assign(globalThis, {
+  createImageBitmap: async (src: Blob | FakeBitmap) => {
+    const b = src instanceof FakeBitmap ? new FakeBitmap(src.width, src.height, src.tag) : new FakeBitmap(640, 480, (src as File).name);
+    bitmaps.push(b);
+    return b;
+  },
+});
+
+const jpeg = (name: string) => new File([Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 2])], name, { type: 'image/jpeg' });
+const result = (tag: string): FrameResult => ({ width: 640, height: 480, faces: [], timings: { detectMs: 0, classifyMs: 0, totalMs: 0 }, time: 0, model: tag, backend: 'webgl', tensors: 0 });
+
+/** A host whose analyses finish when the test says so. */
+function fakeHost() {
+  const pending: { tag: string; resolve(): void; reject(e: unknown): void }[] = [];
+  const host = {
+    analyse: (image: FakeBitmap) =>
+      new Promise<FrameResult>((resolve, reject) => {
+        image.close();
+        pending.push({ tag: image.tag, resolve: () => resolve(result(image.tag)), reject });
+      }),
+  } as unknown as EngineHost;
+  return { host, pending };
+}
+const tick = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+};
+
+beforeEach(() => {
+  resetStore();
+  bitmaps.length = 0;
+});
+
+describe('PhotoSession', () => {
+  it('only the latest request publishes: a slow earlier photo never replaces a later one', async () => {
+    const { host, pending } = fakeHost();
+    const photos = new PhotoSession(useStore, host);
+    const big = photos.analyse(jpeg('big.jpg'));
+    await tick();
+    const small = photos.analyse(jpeg('small.jpg'));
+    await tick();
+    pending.find((p) => p.tag === 'small.jpg')!.resolve();
+    await small;
+    expect(useStore.getState().photo).toMatchObject({ phase: 'done', name: 'small.jpg' });
+    pending.find((p) => p.tag === 'big.jpg')!.resolve();
+    await big;
+    expect(useStore.getState().photo).toMatchObject({ phase: 'done', name: 'small.jpg' });
+    expect(photos.inFlight).toBe(0);
+    // Every bitmap but the one on screen is closed.
+    const shown = useStore.getState().photo.image as unknown as FakeBitmap;
+    expect(bitmaps.filter((b) => !b.closed)).toEqual([shown]);
+  });
+
+  it('a drop of many files analyses the last', async () => {
+    const { host, pending } = fakeHost();
+    const photos = new PhotoSession(useStore, host);
+    const run = photos.analyseFiles([jpeg('1.jpg'), jpeg('2.jpg'), jpeg('3.jpg')]);
+    await tick();
+    expect(pending.map((p) => p.tag)).toEqual(['3.jpg']);
+    pending[0]!.resolve();
+    await run;
+    expect(useStore.getState().photo.name).toBe('3.jpg');
+  });
+
+  it('a failed file keeps the previous result, marked as not the file just chosen', async () => {
+    const { host, pending } = fakeHost();
+    const photos = new PhotoSession(useStore, host);
+    const first = photos.analyse(jpeg('good.jpg'));
+    await tick();
+    pending[0]!.resolve();
+    await first;
+    await photos.analyse(new File(['hello'], 'notes.txt', { type: 'text/plain' }));
+    expect(useStore.getState().photo).toMatchObject({ phase: 'done', name: 'good.jpg', failed: 'notes.txt' });
+    expect(useStore.getState().notices.map((n) => n.code)).toContain('file-not-image');
+  });
+
+  it('an engine failure ends the request with an error, not a spinner', async () => {
+    const { host, pending } = fakeHost();
+    const photos = new PhotoSession(useStore, host);
+    const run = photos.analyse(jpeg('a.jpg'));
+    await tick();
+    pending[0]!.reject(new AppException(errors.detectorLoad('wasm 404')));
+    await run;
+    expect(useStore.getState().photo).toMatchObject({ phase: 'error', name: 'a.jpg' });
+    expect(useStore.getState().notices.map((n) => n.code)).toContain('detector-load');
+  });
+});

@@ -1,0 +1,183 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ActivationResult } from './backend';
+import type { Box } from './box';
+import type { ModelMetadata } from './classifier';
+import { type Classifier, type Detector, Engine, type EngineConfig, type EngineDeps, EngineError } from './engine';
+
+const CONFIG: EngineConfig = { backend: 'webgl', modelUrl: 'http://x/models/m/model.json', modelId: 'm', warmupFrame: [120, 160] };
+const META = { name: 'Fake', quantization: 'none', weightBytes: 1 } as ModelMetadata;
+
+/** A classifier that holds one tensor (as a real model holds its weights) and answers "happy". */
+function fakeClassifier(name = 'Fake'): Classifier & { disposed: boolean } {
+  const weights = tf.ones([4]);
+  return {
+    metadata: { ...META, name },
+    disposed: false,
+    async classify(_pixels: tf.Tensor3D, boxes: readonly Box[]) {
+      return boxes.map(() => Float32Array.from([0, 0, 0, 1, 0, 0, 0]));
+    },
+    async warmup() {
+      return 1;
+    },
+    dispose() {
+      weights.dispose();
+      this.disposed = true;
+    },
+  };
+}
+
+function fakeDetector(faces: Box[] = [{ x: 10, y: 10, width: 40, height: 40 }]): Detector & { closed: boolean } {
+  return {
+    closed: false,
+    detectImage: () => faces.map((box) => ({ box, score: 0.9 })),
+    detectPhoto: () => faces.map((box) => ({ box, score: 0.9 })),
+    close() {
+      this.closed = true;
+    },
+  };
+}
+
+function deps(overrides: Partial<EngineDeps> = {}) {
+  const made = { classifiers: [] as ReturnType<typeof fakeClassifier>[], detectors: [] as ReturnType<typeof fakeDetector>[] };
+  const d: EngineDeps = {
+    activate: async (wanted): Promise<ActivationResult> => ({ active: wanted }),
+    loadModel: async () => ({ artifacts: {} as tf.io.ModelArtifacts, fromCache: false }),
+    buildClassifier: async () => {
+      const c = fakeClassifier(`Fake ${made.classifiers.length + 1}`);
+      made.classifiers.push(c);
+      return c;
+    },
+    createDetector: async () => {
+      const det = fakeDetector();
+      made.detectors.push(det);
+      return det;
+    },
+    pixels: (image) => tf.zeros([image.height, image.width, 3], 'int32') as tf.Tensor3D,
+    ...overrides,
+  };
+  return { d, made };
+}
+
+/** An ImageBitmap stand-in: the engine only reads its size and closes it. */
+function bitmap(width = 160, height = 120) {
+  const b = { width, height, closed: false, close: () => void (b.closed = true) };
+  return b as unknown as ImageBitmap & { closed: boolean };
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('Engine', () => {
+  it('is created ready, analyses a frame into flat arrays with provenance, and closes the image', async () => {
+    const { d } = deps();
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    expect(engine.status).toMatchObject({ backend: 'webgl', modelId: 'm', model: { name: 'Fake 1' } });
+    const image = bitmap();
+    const a = await engine.analyse(image, 'frame');
+    expect(image.closed).toBe(true);
+    expect(a).toMatchObject({ count: 1, width: 160, height: 120, backend: 'webgl', model: 'm' });
+    expect(Array.from(a.boxes)).toEqual([10, 10, 40, 40]);
+    expect(a.probs).toHaveLength(7);
+    expect(a.probs[3]).toBe(1);
+    expect(a.crops[2]).toBeGreaterThan(40); // the square crop is wider than the detector's box
+    await engine.dispose();
+  });
+
+  it.each([
+    ['backend', { activate: async () => Promise.reject(new Error('no GPU')) }],
+    ['model', { loadModel: async () => Promise.reject(new Error('HTTP 404')) }],
+    ['model', { buildClassifier: async () => Promise.reject(new Error('unsupported op')) }],
+    ['detector', { createDetector: async () => Promise.reject(new Error('wasm 404')) }],
+  ] as [string, Partial<EngineDeps>][])('a failing %s rejects create() with that part named, leaving nothing behind', async (part, override) => {
+    const before = tf.memory().numTensors;
+    const { d, made } = deps(override);
+    const err = await Engine.create(CONFIG, () => undefined, d).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as EngineError).part).toBe(part);
+    await new Promise((r) => setTimeout(r, 0)); // parts that finish after the failure are released too
+    expect(made.classifiers.every((c) => c.disposed)).toBe(true);
+    expect(made.detectors.every((det) => det.closed)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a failing warm-up is a backend failure and releases the model and detector', async () => {
+    const { d, made } = deps({
+      buildClassifier: async () => {
+        const c = fakeClassifier();
+        c.warmup = async () => Promise.reject(new Error('shader compile failed'));
+        made.classifiers.push(c);
+        return c;
+      },
+    });
+    const err = (await Engine.create(CONFIG, () => undefined, d).catch((e: unknown) => e)) as EngineError;
+    expect(err.part).toBe('backend');
+    expect(made.classifiers[0]?.disposed).toBe(true);
+    expect(made.detectors[0]?.closed).toBe(true);
+  });
+
+  it('setModel swaps only once the new model is warm; a failed one leaves the old one running', async () => {
+    let fail = false;
+    const { d, made } = deps({
+      buildClassifier: async () => {
+        if (fail) throw new Error('bad model');
+        const c = fakeClassifier(`Fake ${made.classifiers.length + 1}`);
+        made.classifiers.push(c);
+        return c;
+      },
+    });
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    const status = await engine.setModel('http://x/models/n/model.json', 'n');
+    expect(status).toMatchObject({ modelId: 'n', model: { name: 'Fake 2' } });
+    expect(made.classifiers[0]?.disposed).toBe(true);
+    fail = true;
+    const err = (await engine.setModel('http://x/models/bad/model.json', 'bad').catch((e: unknown) => e)) as EngineError;
+    expect(err.part).toBe('model');
+    expect(engine.status.modelId).toBe('n');
+    expect((await engine.analyse(bitmap(), 'frame')).model).toBe('n');
+    await engine.dispose();
+  });
+
+  it('dispose releases every tensor and the detector, and later calls reject', async () => {
+    const before = tf.memory().numTensors;
+    const { d, made } = deps();
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    await engine.analyse(bitmap(), 'frame');
+    await engine.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(made.detectors[0]?.closed).toBe(true);
+    const image = bitmap();
+    await expect(engine.analyse(image, 'frame')).rejects.toThrow('disposed');
+    expect(image.closed).toBe(true);
+  });
+
+  it('analyses run one at a time, in order', async () => {
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const { d } = deps({
+      buildClassifier: async () => {
+        const c = fakeClassifier();
+        let calls = 0;
+        c.classify = async (_p, boxes) => {
+          const n = ++calls;
+          order.push(`start ${n}`);
+          if (n === 1) await gate;
+          order.push(`end ${n}`);
+          return boxes.map(() => new Float32Array(7));
+        };
+        return c;
+      },
+    });
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    const first = engine.analyse(bitmap(), 'frame');
+    const second = engine.analyse(bitmap(), 'frame');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual(['start 1']);
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+    await engine.dispose();
+  });
+});

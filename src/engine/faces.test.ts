@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { Analysis } from './engine';
+import { isFiltered, toFrameResult, visibleFaces } from './faces';
+
+const analysis: Analysis = {
+  kind: 'photo',
+  width: 1000,
+  height: 800,
+  count: 2,
+  boxes: Float32Array.from([10, 20, 200, 200, 600, 100, 30, 30]),
+  crops: Float32Array.from([0, 0, 240, 240, 590, 90, 40, 40]),
+  scores: Float32Array.from([0.95, 0.55]),
+  probs: Float32Array.from([0, 0, 0, 0.9, 0, 0, 0.1, 0.2, 0, 0, 0, 0.7, 0, 0.1]),
+  timings: { detectMs: 1, classifyMs: 2, totalMs: 3 },
+  backend: 'webgl',
+  model: 'm',
+  tensors: 5,
+};
+
+describe('faces', () => {
+  it('turns flat arrays into faces with boxes, scores, top emotions and provenance', () => {
+    const r = toFrameResult(analysis, 42);
+    expect(r).toMatchObject({ width: 1000, height: 800, time: 42, model: 'm', backend: 'webgl', tensors: 5 });
+    expect(r.faces[0]).toMatchObject({ id: 1, box: { x: 10, y: 20, width: 200, height: 200 }, top: { emotion: 'happy' } });
+    expect(r.faces[1]).toMatchObject({ id: 2, top: { emotion: 'sad' } });
+    expect(r.faces[1]!.score).toBeCloseTo(0.55);
+  });
+
+  it('hides faces below the confidence threshold (when asked) or below the minimum size, renumbering photo faces', () => {
+    const r = toFrameResult(analysis, 0);
+    const f = { minScore: 0.6, minSize: 0, hideLowConfidence: true };
+    expect(visibleFaces(r, f, true).map((x) => x.id)).toEqual([1]);
+    expect(visibleFaces(r, { ...f, hideLowConfidence: false }, true)).toHaveLength(2);
+    // minimum size: 10 % of the shorter side (80 px): the 30 px face goes, even when shown uncertain
+    expect(visibleFaces(r, { ...f, hideLowConfidence: false, minSize: 0.1 }, true).map((x) => x.box.width)).toEqual([200]);
+    expect(isFiltered(r.faces[1]!, 1000, 800, { minScore: 0.5, minSize: 0, hideLowConfidence: true })).toBe(false);
+    const renumbered = visibleFaces({ ...r, faces: [r.faces[1]!, r.faces[0]!].map((x) => ({ ...x, score: 0.9 })) }, f, true);
+    expect(renumbered.map((x) => x.id)).toEqual([1, 2]);
+  });
+});
