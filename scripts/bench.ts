@@ -1,261 +1,279 @@
 /**
- * Benchmark the app's engine in headless Chromium: per tfjs backend and shipped model, model load
- * and warm-up, classification of 1 and 4 faces (the per-frame call, and its crop and model parts),
- * face detection, and the whole camera frame. Prints figures, never fails on them.
+ * Benchmark the app as a user meets it: the built app (vite preview) in headless Chromium with a
+ * fake camera. Prints figures, never fails on them (targets live in README, not in tests).
  *
- *   npm run bench -- [--runs 50] [--backends webgpu,webgl] [--models id1,id2] [--out file.json]
+ *   npm run bench -- [--backends webgl,webgpu] [--url http://host:port/] [--out file.json] [--skip memory]
  *
- * The in-page half is scripts/lib/bench-page.ts; it imports the app's own modules from the Vite
- * dev server, so the bench measures the code the app runs.
+ * Per backend:
+ *   cold   time from navigation to the first analysed camera frame, fresh profile (nothing cached);
+ *          bytes downloaded; the longest main-thread task (PerformanceObserver 'longtask') meanwhile
+ *   warm   the same after a reload (model weights in Cache Storage, HTTP cache warm)
+ *   fps    analysed frames per second over 20 s with 1 face and with 4 faces in view
+ *   switch time to switch to the other backend (the old one keeps analysing), and the longest
+ *          main-thread task during the switch
+ *   memory the renderer's and the GPU process's resident memory (Linux /proc) before the camera,
+ *          after 300 frames, and after a 99-megapixel photo (and once it is replaced)
+ *
+ * --url measures another build (an older commit served elsewhere): the bench only uses the page's
+ * test hook (window.__resemote.info().frames / ready) and its controls' data-testids.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Page } from '@playwright/test';
-import type { GpuBackend } from '../src/engine/backend.ts';
-import type { Box } from '../src/engine/box.ts';
-import { launchChromium, startDevServer } from './lib/browser.ts';
-import type { BackendResult, BenchConfig, FrameSpec, GpuInfo, ModelResult, Timing } from './lib/bench-page.ts';
-import { type Column, formatMedP95, formatMs, formatTable, type Summary, summarize } from './lib/stats.ts';
+import { type Browser, chromium, type Page } from '@playwright/test';
+import { FACE_Y4M, GENERATED, pngOf, default as prepareFixtures } from '../e2e/global-setup.ts';
+import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
+import { decodeImage } from './lib/decode-image.ts';
+import { cropScale, toY4m } from './lib/y4m.ts';
 
 const root = join(import.meta.dirname, '..');
-const FRAME = { width: 1280, height: 720 };
-const PHOTO = 'group-6.jpg';
-const SWIFTSHADER_NOTE =
-  'In headless Chromium here WebGPU and WebGL both run on SwiftShader (a CPU emulation of a GPU): ' +
-  'ratios between backends and models carry over to real GPUs, absolute numbers do not.';
+type Backend = 'webgl' | 'webgpu';
+const LABEL: Record<Backend, string> = { webgl: 'WebGL', webgpu: 'WebGPU' };
+const FOUR_Y4M = join(GENERATED, 'four-faces.y4m');
+const HUGE_PNG = join(GENERATED, 'huge-99mp.png');
 
-interface Options {
-  runs: number;
-  backends: GpuBackend[];
-  models: string[];
-  out: string;
-}
-
-function parseOptions(): Options {
+function options() {
   const { values } = parseArgs({
     options: {
-      runs: { type: 'string', default: '50' },
-      backends: { type: 'string', default: 'webgpu,webgl' },
-      models: { type: 'string' },
+      backends: { type: 'string', default: 'webgl,webgpu' },
+      url: { type: 'string' },
       out: { type: 'string' },
+      skip: { type: 'string', default: '' },
+      fps: { type: 'string', default: '20' },
     },
   });
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
-  const backends = values.backends.split(',').map((b) => b.trim());
-  for (const b of backends) if (b !== 'webgpu' && b !== 'webgl') throw new Error(`unknown backend ${b} (webgpu, webgl)`);
-  const available = listModels();
-  const models = values.models ? values.models.split(',').map((m) => m.trim()) : available;
-  for (const m of models) if (!available.includes(m)) throw new Error(`no model ${m} in models/ (have: ${available.join(', ')})`);
+  const backends = values.backends.split(',').map((b) => b.trim()) as Backend[];
+  for (const b of backends) if (b !== 'webgl' && b !== 'webgpu') throw new Error(`unknown backend ${b}`);
   const date = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  return { runs, backends: backends as GpuBackend[], models, out: values.out ?? join(root, 'bench-results', `bench-${date}.json`) };
+  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps) };
 }
 
-/** Every subfolder of models/ with a model.json (the Vite plugin serves it at /models/<id>/). */
-function listModels(): string[] {
-  const dir = join(root, 'models');
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'model.json')))
-    .map((d) => d.name)
-    .sort();
-}
-
-/** The JPEG's pixel size, from its start-of-frame marker (no image decoder needed in Node). */
-function jpegSize(bytes: Buffer): { width: number; height: number } {
-  let i = 2;
-  while (i + 9 < bytes.length) {
-    if (bytes[i] !== 0xff) throw new Error('not a JPEG marker');
-    const marker = bytes[i + 1] as number;
-    const length = bytes.readUInt16BE(i + 2);
-    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the size.
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: bytes.readUInt16BE(i + 5), width: bytes.readUInt16BE(i + 7) };
+/** Resident memory (MB) of this browser's renderer and GPU processes, from /proc (Linux). */
+function processMemory(browserPid: number | undefined): { renderer: number; gpu: number } | null {
+  if (!browserPid || process.platform !== 'linux') return null;
+  const children = (pid: number): number[] => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
     }
-    i += 2 + length;
+  };
+  const all: number[] = [];
+  const walk = (pid: number) => children(pid).forEach((c) => (all.push(c), walk(c)));
+  walk(browserPid);
+  let renderer = 0;
+  let gpu = 0;
+  for (const pid of all) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+      if (cmd.includes('--type=renderer')) renderer += rss;
+      else if (cmd.includes('--type=gpu-process')) gpu += rss;
+    } catch {
+      /* gone */
+    }
   }
-  throw new Error('JPEG has no size');
+  return { renderer: Math.round(renderer), gpu: Math.round(gpu) };
 }
 
-/**
- * The fixture photo cover-fitted into the frame (scaled to fill it, centred, the overflow cut)
- * and its labelled face boxes mapped the same way. group-6.jpg is 1280x1025, so it is cropped
- * top and bottom at scale 1 and its faces stay ~160 px, as a face near a webcam.
- */
-function frameSpec(): FrameSpec {
-  const fixtures = join(root, 'e2e', 'fixtures');
-  const bytes = readFileSync(join(fixtures, PHOTO));
-  const photo = jpegSize(bytes);
-  const s = Math.max(FRAME.width / photo.width, FRAME.height / photo.height);
-  const draw: Box = { x: (FRAME.width - photo.width * s) / 2, y: (FRAME.height - photo.height * s) / 2, width: photo.width * s, height: photo.height * s };
-  const labelled = (JSON.parse(readFileSync(join(fixtures, 'faces.json'), 'utf8')) as Record<string, { box: Box }[]>)[PHOTO] ?? [];
-  const faces = labelled.map(({ box: b }) => ({ x: draw.x + b.x * s, y: draw.y + b.y * s, width: b.width * s, height: b.height * s }));
-  if (faces.length !== 4) throw new Error(`expected 4 faces for ${PHOTO} in faces.json, found ${faces.length}`);
-  for (const f of faces) {
-    if (f.x < 0 || f.y < 0 || f.x + f.width > FRAME.width || f.y + f.height > FRAME.height) throw new Error(`face ${JSON.stringify(f)} falls outside the frame`);
-  }
-  return { ...FRAME, photoBase64: bytes.toString('base64'), draw, faces };
-}
-
-/**
- * A page on the dev server's origin that is not the app: the app's index would start its own
- * engine (backend, model, detector) and compete with the bench. Any same-origin document can
- * import the served modules.
- */
-async function openBenchPage(page: Page, url: string): Promise<void> {
-  page.on('console', (m) => {
-    if (m.text().startsWith('[bench]')) console.error(m.text());
-  });
-  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
-  await page.goto(`${url}models/index.json`);
-}
-
-const PAGE_MODULE = '/scripts/lib/bench-page.ts';
-
-async function gpuInfo(page: Page): Promise<GpuInfo> {
-  return page.evaluate(async (path) => {
-    const m = (await import(/* @vite-ignore */ path)) as typeof import('./lib/bench-page.ts');
-    return m.gpuInfo();
-  }, PAGE_MODULE);
-}
-
-async function runBackend(page: Page, cfg: BenchConfig): Promise<BackendResult> {
-  return page.evaluate(
-    async ({ path, cfg }) => {
-      const m = (await import(/* @vite-ignore */ path)) as typeof import('./lib/bench-page.ts');
-      return m.runBackend(cfg);
-    },
-    { path: PAGE_MODULE, cfg },
-  );
-}
-
-/** A Timing with its samples summarized, for the JSON. */
-function withSummary(t: Timing): Timing & { summary: Summary } {
-  return { ...t, summary: summarize(t.samples) };
-}
-
-interface Row {
-  backend: string;
-  model: string;
-  result: ModelResult | null;
-  detect: Summary | null;
-  error?: string;
-}
-
-const COLUMNS: Column<Row>[] = [
-  { header: 'backend', cell: (r) => r.backend, align: 'left' },
-  { header: 'model', cell: (r) => r.model, align: 'left' },
-  { header: 'load', cell: (r) => (r.result ? `${formatMs(r.result.loadMs)}${r.result.fromCache ? ' (cache)' : ''}` : '-') },
-  { header: 'warm-up', cell: (r) => formatMs(r.result?.warmupMs) },
-  { header: 'cls 1 med/p95', cell: (r) => (r.result ? formatMedP95(summarize(r.result.classify1.samples)) : '-') },
-  { header: 'cls 4 med/p95', cell: (r) => (r.result ? formatMedP95(summarize(r.result.classify4.samples)) : '-') },
-  { header: 'crop 4 med', cell: (r) => (r.result ? formatMs(summarize(r.result.crop4.samples).median) : '-') },
-  { header: 'model 4 med', cell: (r) => (r.result ? formatMs(summarize(r.result.model4.samples).median) : '-') },
-  { header: 'detect med/p95', cell: (r) => formatMedP95(r.detect) },
-  { header: 'frame med/p95', cell: (r) => (r.result ? `${formatMedP95(summarize(r.result.frame4.samples))} (${r.result.frameFaces}f)` : '-') },
-  { header: 'tensors b/a', cell: (r) => (r.result ? `${r.result.tensors.beforeRuns}/${r.result.tensors.afterRuns}` : '-') },
-  { header: 'error', cell: (r) => r.error ?? '', align: 'left' },
-];
-
-async function main(): Promise<void> {
-  const opts = parseOptions();
-  const frame = frameSpec();
-  const cpu = cpus();
-  const { server, url } = await startDevServer();
-  const browser = await launchChromium();
-  const results: BackendResult[] = [];
-  const failures: { backend: string; error: string }[] = [];
-  let gpu: GpuInfo | null = null;
+function browserPid(browser: Browser): number | undefined {
+  // Playwright does not expose it; the newest chromium whose parent is this node process is it.
   try {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await openBenchPage(page, url);
-    gpu = await gpuInfo(page);
-    await context.close();
-    // One fresh context per backend: no tfjs state, shader cache or Cache Storage carries over.
-    for (const backend of opts.backends) {
-      const ctx = await browser.newContext();
+    const out = execSync(`pgrep -P ${process.pid} -n`, { encoding: 'utf8' }).trim();
+    void browser;
+    return Number(out) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function launch(y4m: string, backend: Backend) {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [...chromiumArgs, '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`],
+  });
+  const pid = browserPid(browser);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['camera']);
+  await context.addInitScript((b) => {
+    const w = window as unknown as { __RESEMOTE_TEST_HOOKS__: boolean; __longtasks: number[] };
+    w.__RESEMOTE_TEST_HOOKS__ = true;
+    w.__longtasks = [];
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__longtasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    if (!sessionStorage.getItem('bench.seeded')) {
+      sessionStorage.setItem('bench.seeded', '1');
+      localStorage.setItem('resemote.settings.v1', JSON.stringify({ backendWanted: b }));
+    }
+  }, backend);
+  const page = await context.newPage();
+  return { browser, context, page, pid };
+}
+
+const info = (page: Page) => page.evaluate(() => (window as unknown as { __resemote?: { info(): { frames: number; backend: string; ready: boolean } } }).__resemote?.info() ?? null);
+const longest = (page: Page) => page.evaluate(() => Math.max(0, ...(window as unknown as { __longtasks: number[] }).__longtasks));
+const resetLongTasks = (page: Page) => page.evaluate(() => void ((window as unknown as { __longtasks: number[] }).__longtasks = []));
+
+/** Navigate, start the camera as soon as the button exists, wait for the first analysed frame. */
+async function firstResult(page: Page, url: string, backend: Backend, reload = false): Promise<{ ms: number; bytes: number }> {
+  let bytes = 0;
+  const onFinished = async (req: import('@playwright/test').Request) => {
+    try {
+      const sizes = await req.sizes();
+      bytes += sizes.responseBodySize + sizes.responseHeadersSize;
+    } catch {
+      /* a request that failed */
+    }
+  };
+  page.on('requestfinished', onFinished);
+  const t0 = Date.now();
+  if (reload) await page.reload();
+  else await page.goto(url);
+  await page.getByTestId('camera-toggle').click();
+  // An older build without stored settings starts on its own default: pick the backend once ready.
+  await page.waitForFunction(() => (window as unknown as { __resemote?: { info(): { ready: boolean } } }).__resemote?.info().ready === true, null, { timeout: 900_000, polling: 100 });
+  const now = await info(page);
+  if (now && now.backend !== backend) {
+    await page.getByTestId(`backend-${backend}`).check();
+    await page.getByTestId('backend-active').filter({ hasText: `in use: ${LABEL[backend]}` }).waitFor({ timeout: 900_000 });
+  }
+  await page.waitForFunction(() => ((window as unknown as { __resemote?: { info(): { frames: number } } }).__resemote?.info().frames ?? 0) >= 1, null, { timeout: 900_000, polling: 50 });
+  const ms = Date.now() - t0;
+  page.off('requestfinished', onFinished);
+  return { ms, bytes };
+}
+
+async function fps(page: Page, seconds: number): Promise<number> {
+  const a = (await info(page))?.frames ?? 0;
+  const t = Date.now();
+  await page.waitForTimeout(seconds * 1000); // a measurement window, not a wait for an event
+  const b = (await info(page))?.frames ?? 0;
+  return (b - a) / ((Date.now() - t) / 1000);
+}
+
+async function benchBackend(backend: Backend, url: string, opts: ReturnType<typeof options>) {
+  const out: Record<string, unknown> = { backend };
+  const log = (k: string, v: unknown) => {
+    out[k] = v;
+    console.error(`[bench] ${backend} ${k}: ${JSON.stringify(v)}`);
+  };
+  {
+    const { browser, page, pid } = await launch(FACE_Y4M, backend);
+    try {
+      const before = processMemory(pid);
+      const cold = await firstResult(page, url, backend);
+      log('cold', { firstResultMs: cold.ms, downloadedMB: +(cold.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
+      log('fps1', +(await fps(page, opts.fpsSeconds)).toFixed(2));
+      await resetLongTasks(page);
+      const warm = await firstResult(page, url, backend, true);
+      log('warm', { firstResultMs: warm.ms, downloadedMB: +(warm.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
+      const other: Backend = backend === 'webgl' ? 'webgpu' : 'webgl';
+      if (!opts.skip.has('switch') && (await page.getByTestId(`backend-${other}`).isEnabled())) {
+        await resetLongTasks(page);
+        const framesBefore = (await info(page))?.frames ?? 0;
+        const t0 = Date.now();
+        await page.getByTestId(`backend-${other}`).check();
+        await page.getByTestId('backend-active').filter({ hasText: `in use: ${LABEL[other]}` }).waitFor({ timeout: 900_000 });
+        const switchMs = Date.now() - t0;
+        const framesDuring = ((await info(page))?.frames ?? 0) - framesBefore;
+        log('switch', { to: other, ms: switchMs, framesAnalysedMeanwhile: framesDuring, longestTaskMs: Math.round(await longest(page)) });
+      }
+      if (!opts.skip.has('memory') && pid) {
+        // Back on this backend, camera running: memory over 300 frames, then a 99 MP photo.
+        await page.reload();
+        await page.getByTestId('camera-toggle').click();
+        await page.waitForFunction(() => ((window as unknown as { __resemote?: { info(): { frames: number } } }).__resemote?.info().frames ?? 0) >= 1, null, { timeout: 900_000 });
+        const m0 = processMemory(pid);
+        const f0 = (await info(page))?.frames ?? 0;
+        await page.waitForFunction((n) => ((window as unknown as { __resemote?: { info(): { frames: number } } }).__resemote?.info().frames ?? 0) >= n, f0 + 300, { timeout: 1_800_000, polling: 500 });
+        const m300 = processMemory(pid);
+        await page.getByTestId('camera-toggle').click();
+        await page.getByTestId('tab-photo').click();
+        await page.getByTestId('file-input').setInputFiles(HUGE_PNG);
+        await page.getByTestId('face-count').or(page.getByTestId('notice-no-face')).first().waitFor({ timeout: 900_000 });
+        const mPhoto = processMemory(pid);
+        await page.getByTestId('file-input').setInputFiles(join(root, 'e2e', 'fixtures', 'group-3.jpg'));
+        await page.getByTestId('face-count').filter({ hasText: 'group-3.jpg' }).waitFor({ timeout: 300_000 });
+        const mAfter = processMemory(pid);
+        log('memoryMB', { beforeStart: before, cameraFirstFrame: m0, after300Frames: m300, after99MpPhoto: mPhoto, afterNextPhoto: mAfter });
+      }
+    } finally {
+      await browser.close();
+    }
+  }
+  if (!opts.skip.has('fps4')) {
+    const { browser, page } = await launch(FOUR_Y4M, backend);
+    try {
+      await firstResult(page, url, backend);
+      log('fps4', +(await fps(page, opts.fpsSeconds)).toFixed(2));
+      const faces = await page.evaluate(() => (window as unknown as { __resemote: { faces(): unknown[] } }).__resemote.faces().length);
+      log('fps4Faces', faces);
+    } finally {
+      await browser.close();
+    }
+  }
+  return out;
+}
+
+function fixtures(): void {
+  prepareFixtures();
+  const photo = decodeImage(readFileSync(join(root, 'e2e', 'fixtures', 'group-6.jpg')));
+  // The four women of group-6.jpg in a 16:9 1280x720 frame: 4 faces in view.
+  writeFileSync(FOUR_Y4M, toY4m(cropScale(photo, { x: 0, y: 150, width: 1280, height: 720 }, 1280, 720)));
+}
+
+async function main() {
+  const opts = options();
+  fixtures();
+  // 99 megapixels, 11000 x 9000 grey: the largest kind of photo the app accepts (100 MP).
+  if (!opts.skip.has('memory')) writeFileSync(HUGE_PNG, pngOf(11000, 9000, true));
+  let server: ReturnType<typeof spawn> | null = null;
+  let url = opts.url;
+  if (!url) {
+    execSync('npm run build', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    server = spawn('npx', ['vite', 'preview', '--port', '4180', '--strictPort'], { cwd: root, stdio: 'ignore' });
+    url = 'http://localhost:4180/';
+    for (let i = 0; i < 100; i++) {
       try {
-        const p = await ctx.newPage();
-        await openBenchPage(p, url);
-        const models = opts.models.map((id) => ({ id, url: `/models/${id}/model.json` }));
-        results.push(await runBackend(p, { backend, models, runs: opts.runs, frame }));
-      } catch (err) {
-        const error = (err as Error).message.split('\n')[0] ?? String(err);
-        console.error(`[bench] ${backend} failed: ${error}`);
-        failures.push({ backend, error });
-      } finally {
-        await ctx.close();
+        if ((await fetch(url)).ok) break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
       }
     }
-
-    const context_ = {
-      date: new Date().toISOString(),
-      cpu: { model: cpu[0]?.model ?? 'unknown', cores: cpu.length },
-      browser: `Chromium ${browser.version()}`,
-      gpu,
-      note: SWIFTSHADER_NOTE,
-      runs: opts.runs,
-      frame: { width: frame.width, height: frame.height, photo: PHOTO, draw: frame.draw, faces: frame.faces },
-      detection: 'MediaPipe FaceDetector (CPU wasm), detectVideo on the canvas, timed once per backend page',
-    };
-    const json = {
-      context: context_,
-      failures,
-      results: results.map((r) => ({
-        ...r,
-        detect: withSummary(r.detect),
-        models: r.models.map((m) => ({
-          ...m,
-          classify1: withSummary(m.classify1),
-          classify4: withSummary(m.classify4),
-          crop4: withSummary(m.crop4),
-          model4: withSummary(m.model4),
-          frame4: withSummary(m.frame4),
-          frameSplit: { detect: summarize(m.frameDetectMs), classify: summarize(m.frameClassifyMs) },
-        })),
-      })),
-    };
-    mkdirSync(dirname(opts.out), { recursive: true });
-    // performance.now() has 0.1 ms resolution here (no cross-origin isolation): 3 decimals keep all of it.
-    const rounded = (_key: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v);
-    writeFileSync(opts.out, JSON.stringify(json, rounded, 2) + '\n');
-
-    printReport(opts, context_, results, failures);
-    console.log(`\nfull results: ${relative(process.cwd(), opts.out)}`);
-  } finally {
-    await browser.close();
-    await server.close();
   }
-}
-
-function printReport(
-  opts: Options,
-  ctx: { cpu: { model: string; cores: number }; browser: string; gpu: GpuInfo | null },
-  results: BackendResult[],
-  failures: { backend: string; error: string }[],
-): void {
-  const rows: Row[] = [];
-  for (const r of results) for (const m of r.models) rows.push({ backend: r.backend, model: m.id, result: m, detect: summarize(r.detect.samples) });
-  for (const f of failures) for (const m of opts.models) rows.push({ backend: f.backend, model: m, result: null, detect: null, error: f.error });
-
-  const g = ctx.gpu;
-  console.log(`CPU: ${ctx.cpu.model} x ${ctx.cpu.cores} cores`);
-  console.log(`Browser: ${ctx.browser} (headless)`);
-  console.log(`WebGPU adapter: ${g?.webgpu ? Object.values(g.webgpu).filter((v) => v !== '').join(' / ') : 'none'}`);
-  console.log(`WebGL renderer: ${g?.webgl ? `${g.webgl.vendor} / ${g.webgl.renderer}` : 'none'}`);
-  console.log(SWIFTSHADER_NOTE);
-  console.log(
-    `\n${opts.runs} timed runs each after warm-up; ms. Frame ${FRAME.width}x${FRAME.height} from ${PHOTO}. ` +
-      'cls = classifier.classify(pixels, boxes) (crop + model + read-back); crop/model 4 = each part alone; ' +
-      'detect = MediaPipe detectVideo (CPU wasm, per backend page); frame = EmotionPipeline.processVideo (faces found); ' +
-      'tensors b/a = tf.memory().numTensors before/after the timed runs.\n',
-  );
-  console.log(formatTable(rows.some((r) => r.error) ? COLUMNS : COLUMNS.slice(0, -1), rows));
-  // warmup() compiles the model's shaders only; the crop's compile on the first real frame.
-  const firsts = results.flatMap((r) => r.models.map((m) => `${r.backend}/${m.id}: ${formatMs(m.classify1.firstMs)}`));
-  if (firsts.length) console.log(`\nFirst 1-face classify after warm-up (the crop shaders compile on it): ${firsts.join(', ')} ms`);
+  const results = [];
+  try {
+    for (const b of opts.backends) {
+      try {
+        results.push(await benchBackend(b, url, opts));
+      } catch (err) {
+        console.error(`[bench] ${b} failed: ${(err as Error).message.split('\n')[0]}`);
+        results.push({ backend: b, error: (err as Error).message.split('\n')[0] });
+      }
+    }
+  } finally {
+    server?.kill();
+  }
+  const cpu = cpus();
+  const json = { date: new Date().toISOString(), url, cpu: `${cpu[0]?.model} x ${cpu.length}`, note: 'headless Chromium; WebGPU and WebGL run on SwiftShader (CPU) here', results };
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, JSON.stringify(json, null, 2) + '\n');
+  console.log(`CPU: ${json.cpu}; ${json.note}`);
+  console.log('| backend | cold first result | warm first result | cold download | longest main-thread task (cold / warm / switch) | switch | fps 1 face | fps 4 faces | renderer MB (start / 300 frames / 99 MP photo / after) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results as Record<string, any>[]) {
+    if (r.error) {
+      console.log(`| ${r.backend} | failed: ${r.error} |`);
+      continue;
+    }
+    const m = r.memoryMB;
+    const mem = m ? `${m.cameraFirstFrame?.renderer} / ${m.after300Frames?.renderer} / ${m.after99MpPhoto?.renderer} / ${m.afterNextPhoto?.renderer} (GPU ${m.cameraFirstFrame?.gpu} / ${m.after300Frames?.gpu} / ${m.after99MpPhoto?.gpu} / ${m.afterNextPhoto?.gpu})` : '-';
+    console.log(
+      `| ${r.backend} | ${(r.cold.firstResultMs / 1000).toFixed(1)} s | ${(r.warm.firstResultMs / 1000).toFixed(1)} s | ${r.cold.downloadedMB} MB | ${r.cold.longestTaskMs} / ${r.warm.longestTaskMs} / ${r.switch?.longestTaskMs ?? '-'} ms | ${r.switch ? `${(r.switch.ms / 1000).toFixed(1)} s to ${r.switch.to} (${r.switch.framesAnalysedMeanwhile} frames meanwhile)` : '-'} | ${r.fps1} | ${r.fps4 ?? '-'} (${r.fps4Faces ?? '?'} faces) | ${mem} |`,
+    );
+  }
+  console.log(`\nfull results: ${relative(process.cwd(), opts.out)}`);
 }
 
 await main();

@@ -71,3 +71,33 @@ def run_graph(g: Graph, x_nhwc: torch.Tensor, weights: dict[str, np.ndarray] | N
             raise NotImplementedError(f"graph_runtime has no op {op}")
         values[name] = y
     return values[g.nodes[-1]["name"]]
+
+
+def load_graph_model(folder) -> Graph:
+    """An exported TF.js graph model (model.json + shards) back into a Graph, with the weights
+    dequantised exactly as the browser does (float16, or affine uint8/uint16: q * scale + min)."""
+    import json
+    from pathlib import Path
+
+    folder = Path(folder)
+    model = json.loads((folder / "model.json").read_text())
+    data = b"".join((folder / p).read_bytes() for group in model["weightsManifest"] for p in group["paths"])
+    specs = [w for group in model["weightsManifest"] for w in group["weights"]]
+    weights, offset = [], 0
+    for spec in specs:
+        count = int(np.prod(spec["shape"])) if spec["shape"] else 1
+        q = spec.get("quantization")
+        if q is None:
+            dtype = np.float32 if spec["dtype"] == "float32" else np.int32
+            value = np.frombuffer(data, dtype, count, offset)
+            offset += count * 4
+        elif q["dtype"] == "float16":
+            value = np.frombuffer(data, np.float16, count, offset).astype(np.float32)
+            offset += count * 2
+        else:
+            dtype, size = (np.uint8, 1) if q["dtype"] == "uint8" else (np.uint16, 2)
+            value = (np.frombuffer(data, dtype, count, offset).astype(np.float32) * np.float32(q["scale"])
+                     + np.float32(q["min"])).astype(np.float32)
+            offset += count * size
+        weights.append((spec["name"], value.reshape(spec["shape"]).copy()))
+    return Graph(nodes=model["modelTopology"]["node"], weights=weights)
