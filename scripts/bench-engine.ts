@@ -17,7 +17,7 @@ import type { GpuBackend } from '../src/engine/backends.ts';
 import type { Box } from '../src/engine/box.ts';
 import { launchChromium, startDevServer } from './lib/browser.ts';
 import type { BackendResult, BenchConfig, FrameSpec, GpuInfo, ModelResult, Timing } from './lib/bench-page.ts';
-import { type Column, formatMedP95, formatMs, formatTable, type Summary, summarize } from './lib/stats.ts';
+import { type Column, formatMedP95, formatMs, formatTable, type Summary, summarizeSamples } from './lib/stats.ts';
 
 const root = join(import.meta.dirname, '..');
 const FRAME = { width: 1280, height: 720 };
@@ -132,7 +132,7 @@ async function runBackend(page: Page, cfg: BenchConfig): Promise<BackendResult> 
 
 /** A Timing with its samples summarized, for the JSON. */
 function withSummary(t: Timing): Timing & { summary: Summary } {
-  return { ...t, summary: summarize(t.samples) };
+  return { ...t, summary: summarizeSamples(t.samples) };
 }
 
 interface Row {
@@ -148,12 +148,12 @@ const COLUMNS: Column<Row>[] = [
   { header: 'model', cell: (r) => r.model, align: 'left' },
   { header: 'load', cell: (r) => (r.result ? `${formatMs(r.result.loadMs)}${r.result.fromCache ? ' (cache)' : ''}` : '-') },
   { header: 'warm-up', cell: (r) => formatMs(r.result?.warmupMs) },
-  { header: 'cls 1 med/p95', cell: (r) => (r.result ? formatMedP95(summarize(r.result.classify1.samples)) : '-') },
-  { header: 'cls 4 med/p95', cell: (r) => (r.result ? formatMedP95(summarize(r.result.classify4.samples)) : '-') },
-  { header: 'crop 4 med', cell: (r) => (r.result ? formatMs(summarize(r.result.crop4.samples).median) : '-') },
-  { header: 'model 4 med', cell: (r) => (r.result ? formatMs(summarize(r.result.model4.samples).median) : '-') },
+  { header: 'cls 1 med/p95', cell: (r) => (r.result ? formatMedP95(summarizeSamples(r.result.classify1.samples)) : '-') },
+  { header: 'cls 4 med/p95', cell: (r) => (r.result ? formatMedP95(summarizeSamples(r.result.classify4.samples)) : '-') },
+  { header: 'crop 4 med', cell: (r) => (r.result ? formatMs(summarizeSamples(r.result.crop4.samples).median) : '-') },
+  { header: 'model 4 med', cell: (r) => (r.result ? formatMs(summarizeSamples(r.result.model4.samples).median) : '-') },
   { header: 'detect med/p95', cell: (r) => formatMedP95(r.detect) },
-  { header: 'frame med/p95', cell: (r) => (r.result ? `${formatMedP95(summarize(r.result.frame4.samples))} (${r.result.frameFaces}f)` : '-') },
+  { header: 'frame med/p95', cell: (r) => (r.result ? `${formatMedP95(summarizeSamples(r.result.frame4.samples))} (${r.result.frameFaces}f)` : '-') },
   { header: 'tensors b/a', cell: (r) => (r.result ? `${r.result.tensors.beforeRuns}/${r.result.tensors.afterRuns}` : '-') },
   { header: 'error', cell: (r) => r.error ?? '', align: 'left' },
 ];
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
           crop4: withSummary(m.crop4),
           model4: withSummary(m.model4),
           frame4: withSummary(m.frame4),
-          frameSplit: { detect: summarize(m.frameDetectMs), classify: summarize(m.frameClassifyMs) },
+          frameSplit: { detect: summarizeSamples(m.frameDetectMs), classify: summarizeSamples(m.frameClassifyMs) },
         })),
       })),
     };
@@ -237,7 +237,7 @@ function printReport(
   failures: { backend: string; error: string }[],
 ): void {
   const rows: Row[] = [];
-  for (const r of results) for (const m of r.models) rows.push({ backend: r.backend, model: m.id, result: m, detect: summarize(r.detect.samples) });
+  for (const r of results) for (const m of r.models) rows.push({ backend: r.backend, model: m.id, result: m, detect: summarizeSamples(r.detect.samples) });
   for (const f of failures) for (const m of opts.models) rows.push({ backend: f.backend, model: m, result: null, detect: null, error: f.error });
 
   const g = ctx.gpu;

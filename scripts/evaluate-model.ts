@@ -3,10 +3,14 @@
  * crop/resize code (src/engine/crop.ts) and classifier (src/engine/classifier.ts).
  *
  *   npm run eval -- --model models/resemotenet-s --data ../shared/data/fer2013 [--leak-free] [--json out.json]
+ *   npm run eval -- --model models/resemotenet-s --data ../shared/data/ck48 --classes all|present
  *
  * --data is an image-folder dataset <root>/<split>/<class>/*. Files in a `train` split are skipped
  * (except to find leaks); the rest are grouped by their file-name prefix (PublicTest_, PrivateTest_)
- * when they carry one, otherwise by split folder. Prints the same metrics as training/evaluate.py.
+ * when they carry one, otherwise by split folder. Prints the same metrics as training/evaluate.py:
+ * accuracy, macro-F1, per-class recall and precision, how often each class is predicted, ECE.
+ * --classes present takes the argmax over the classes a split has (CK+48 has no neutral); the
+ * default, all, is how the app runs. --leak-free needs a train split to find the twins in.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -15,11 +19,11 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { EmotionClassifier } from '../src/engine/classifier.ts';
 import { cropFaces } from '../src/engine/crop.ts';
-import { argmax, EMOTIONS, type Emotion } from '../src/engine/emotions.ts';
+import { EMOTIONS, type Emotion } from '../src/engine/emotions.ts';
 import { decodeImage, type RgbImage } from './lib/decode-image.ts';
 import { readModelArtifacts } from './lib/graph-model-fs.ts';
-import { confusionMatrix, formatReport, summarize, type Summary } from './lib/metrics.ts';
-import { type NodeBackend, useNodeBackend } from './lib/node-backend.ts';
+import { confusionMatrix, decide, expectedCalibrationError, formatReport, summarizeConfusion, type Summary } from './lib/metrics.ts';
+import { type NodeBackend, activateNodeBackend } from './lib/node-backend.ts';
 
 const IMAGE = /\.(jpe?g|png)$/i;
 
@@ -60,8 +64,8 @@ function load(path: string): RgbImage {
   return decodeImage(readFileSync(path), path);
 }
 
-async function predictAll(classifier: EmotionClassifier, images: RgbImage[], batch = 128): Promise<number[]> {
-  const preds: number[] = [];
+async function predictAll(classifier: EmotionClassifier, images: RgbImage[], batch = 128): Promise<Float32Array[]> {
+  const preds: Float32Array[] = [];
   for (let i = 0; i < images.length; i += batch) {
     const probs = tf.tidy(() => {
       const crops = images.slice(i, i + batch).map((img) => {
@@ -70,16 +74,17 @@ async function predictAll(classifier: EmotionClassifier, images: RgbImage[], bat
       });
       return classifier.predict(tf.concat(crops, 0) as tf.Tensor4D);
     });
-    const flat = await probs.data();
+    const flat = (await probs.data()) as Float32Array;
     probs.dispose();
-    for (let j = 0; j < flat.length / EMOTIONS.length; j++) preds.push(argmax(flat.subarray(j * EMOTIONS.length, (j + 1) * EMOTIONS.length)));
+    for (let j = 0; j < flat.length / EMOTIONS.length; j++) preds.push(flat.slice(j * EMOTIONS.length, (j + 1) * EMOTIONS.length));
   }
   return preds;
 }
 
-export async function evaluateModel(opts: { model: string; data: string; backend: NodeBackend; leakFree: boolean; log?: (s: string) => void }) {
+export async function evaluateModel(opts: { model: string; data: string; backend: NodeBackend; leakFree: boolean; classes?: 'all' | 'present'; log?: (s: string) => void }) {
+  const classes = opts.classes ?? 'all';
   const log = opts.log ?? console.log;
-  const backend = await useNodeBackend(opts.backend);
+  const backend = await activateNodeBackend(opts.backend);
   const { artifacts, bytes } = await readModelArtifacts(opts.model);
   const classifier = await EmotionClassifier.fromArtifacts(artifacts);
   const meta = classifier.metadata;
@@ -87,25 +92,30 @@ export async function evaluateModel(opts: { model: string; data: string; backend
   const { eval: samples, train } = listDataset(opts.data);
   const groups = new Map<string, Sample[]>();
   for (const s of samples) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
+  if (opts.leakFree && train.length === 0) throw new Error(`--leak-free needs a train split in ${opts.data} to find the test images' twins in; it has none`);
   const trainHashes = opts.leakFree ? new Set(train.map((s) => pixelHash(load(s.path)))) : null;
   const results: Record<string, Summary> = {};
   const t0 = performance.now();
   for (const [group, items] of [...groups].sort()) {
     const images = items.map((s) => load(s.path));
-    const preds = await predictAll(classifier, images);
-    results[group] = summarize(confusionMatrix(items.map((s) => s.label), preds));
-    log(formatReport(`${group} (tfjs ${backend})`, results[group]));
+    const probs = await predictAll(classifier, images);
+    const labels = items.map((s) => s.label);
+    const preds = decide(probs, labels, classes);
+    results[group] = { ...summarizeConfusion(confusionMatrix(labels, preds)), ece: expectedCalibrationError(probs, labels) };
+    log(formatReport(`${group} (tfjs ${backend}, classes=${classes})`, results[group]));
     if (trainHashes && group === 'PrivateTest') {
       const keep = images.map((img) => !trainHashes.has(pixelHash(img)));
       const name = 'PrivateTestLeakFree';
-      results[name] = summarize(confusionMatrix(items.filter((_, i) => keep[i]).map((s) => s.label), preds.filter((_, i) => keep[i])));
+      const kept = labels.filter((_, i) => keep[i]);
+      const keptProbs = probs.filter((_, i) => keep[i]);
+      results[name] = { ...summarizeConfusion(confusionMatrix(kept, preds.filter((_, i) => keep[i]))), ece: expectedCalibrationError(keptProbs, kept) };
       log(formatReport(`${name} (tfjs ${backend}; ${keep.filter((k) => !k).length} files with a twin in train left out)`, results[name]));
     }
   }
   const seconds = (performance.now() - t0) / 1000;
   log(`${samples.length} images in ${seconds.toFixed(1)} s`);
   classifier.dispose();
-  return { model: relative(process.cwd(), opts.model) || opts.model, backend, bytes, quantization: meta.quantization, splits: results };
+  return { model: relative(process.cwd(), opts.model) || opts.model, backend, bytes, quantization: meta.quantization, classes, splits: results };
 }
 
 async function main() {
@@ -115,16 +125,18 @@ async function main() {
       data: { type: 'string', default: '../shared/data/fer2013' },
       backend: { type: 'string', default: 'wasm' },
       'leak-free': { type: 'boolean', default: false },
+      classes: { type: 'string', default: 'all' },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help || !values.model) {
-    console.log('usage: npm run eval -- --model models/<name> [--data <folder>] [--backend wasm|cpu] [--leak-free] [--json out.json]');
+    console.log('usage: npm run eval -- --model models/<name> [--data <folder>] [--backend wasm|cpu] [--leak-free] [--classes all|present] [--json out.json]');
     process.exit(values.help ? 0 : 2);
   }
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new Error('--backend must be wasm or cpu');
-  const result = await evaluateModel({ model: values.model, data: values.data, backend: values.backend, leakFree: values['leak-free'] });
+  if (values.classes !== 'all' && values.classes !== 'present') throw new Error('--classes must be all or present');
+  const result = await evaluateModel({ model: values.model, data: values.data, backend: values.backend, leakFree: values['leak-free'], classes: values.classes });
   if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 1));
 }
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { confusionMatrix, formatReport, summarize } from './metrics';
+import { confusionMatrix, formatReport, summarizeConfusion } from './metrics';
 
 describe('metrics', () => {
   it('computes accuracy, per-class recall/precision and macro-F1 over present classes', () => {
     // 3 classes used out of 7: angry(0) x3, disgust(1) x1, happy(3) x2
     const labels = [0, 0, 0, 1, 3, 3];
     const preds = [0, 0, 3, 1, 3, 0];
-    const s = summarize(confusionMatrix(labels, preds));
+    const s = summarizeConfusion(confusionMatrix(labels, preds));
     expect(s.n).toBe(6);
     expect(s.accuracy).toBeCloseTo(4 / 6);
     expect(s.recall.angry).toBeCloseTo(0.6667, 4);
@@ -20,7 +20,7 @@ describe('metrics', () => {
 
   it('rejects out-of-range predictions and prints a report with every class', () => {
     expect(() => confusionMatrix([0], [9])).toThrow(/out of range/);
-    const text = formatReport('PrivateTest', summarize(confusionMatrix([3, 6], [3, 6])));
+    const text = formatReport('PrivateTest', summarizeConfusion(confusionMatrix([3, 6], [3, 6])));
     expect(text).toContain('accuracy=100.00%');
     expect(text.split('\n').filter((l) => /neutral/.test(l))).toHaveLength(2);
   });

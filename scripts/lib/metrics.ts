@@ -10,7 +10,11 @@ export interface Summary {
   macro_f1: number;
   recall: Record<string, number>;
   precision: Record<string, number>;
+  /** How often each class is the answer (confusion columns / n). */
+  predicted: Record<string, number>;
   confusion: number[][];
+  /** Expected calibration error, 15 equal-width confidence bins (when probabilities were given). */
+  ece?: number;
 }
 
 export function confusionMatrix(labels: readonly number[], preds: readonly number[], k = EMOTIONS.length): number[][] {
@@ -26,7 +30,7 @@ export function confusionMatrix(labels: readonly number[], preds: readonly numbe
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
-export function summarize(conf: number[][]): Summary {
+export function summarizeConfusion(conf: number[][]): Summary {
   const k = conf.length;
   const col = (j: number) => conf.reduce((s, row) => s + (row[j] ?? 0), 0);
   const support = conf.map((row) => row.reduce((a, b) => a + b, 0));
@@ -46,11 +50,43 @@ export function summarize(conf: number[][]): Summary {
     macro_f1: present.length ? present.reduce((a, b) => a + b, 0) / present.length : 0,
     recall: Object.fromEntries(names.map((c, i) => [c, round4(recall[i] ?? 0)])),
     precision: Object.fromEntries(names.map((c, i) => [c, round4(precision[i] ?? 0)])),
+    predicted: Object.fromEntries(names.map((c, i) => [c, round4(n ? col(i) / n : 0)])),
     confusion: conf,
   };
 }
 
 const pad = (s: string, w: number) => s.padStart(w);
+
+/**
+ * Expected calibration error (Guo et al., 2017), the definition of training/metrics.py: equal-width
+ * confidence bins over (0, 1], mean |accuracy - confidence| weighted by the bin's share.
+ */
+export function expectedCalibrationError(probs: readonly Float32Array[], labels: readonly number[], bins = 15): number {
+  const count = new Array<number>(bins).fill(0);
+  const correct = new Array<number>(bins).fill(0);
+  const confidence = new Array<number>(bins).fill(0);
+  probs.forEach((p, i) => {
+    let top = 0;
+    for (let k = 1; k < p.length; k++) if ((p[k] ?? 0) > (p[top] ?? 0)) top = k;
+    const conf = p[top] ?? 0;
+    const b = Math.min(bins - 1, Math.max(0, Math.ceil(conf * bins) - 1));
+    count[b] = (count[b] ?? 0) + 1;
+    correct[b] = (correct[b] ?? 0) + (top === labels[i] ? 1 : 0);
+    confidence[b] = (confidence[b] ?? 0) + conf;
+  });
+  const n = probs.length || 1;
+  return count.reduce((e, c, b) => (c ? e + (c / n) * Math.abs((correct[b] ?? 0) / c - (confidence[b] ?? 0) / c) : e), 0);
+}
+
+/** The argmax over all classes (as the app runs), or only over the classes present in `labels`. */
+export function decide(probs: readonly Float32Array[], labels: readonly number[], classes: 'all' | 'present'): number[] {
+  const present = new Set(labels);
+  return probs.map((p) => {
+    let best = -1;
+    for (let k = 0; k < p.length; k++) if ((classes === 'all' || present.has(k)) && (best < 0 || (p[k] ?? 0) > (p[best] ?? 0))) best = k;
+    return best;
+  });
+}
 
 export function formatReport(title: string, s: Summary): string {
   const lines = [
@@ -60,6 +96,8 @@ export function formatReport(title: string, s: Summary): string {
   for (const c of EMOTIONS) {
     lines.push(`  ${pad(c, 8)} ${pad(((s.recall[c] ?? 0) * 100).toFixed(2), 7)}% ${pad(((s.precision[c] ?? 0) * 100).toFixed(2), 8)}%`);
   }
+  lines.push(`  predicted share: ${EMOTIONS.map((c) => `${c.slice(0, 3)} ${((s.predicted[c] ?? 0) * 100).toFixed(1)}%`).join(' ')}`);
+  if (s.ece !== undefined) lines.push(`  ECE (15 bins): ${s.ece.toFixed(4)}`);
   lines.push(`  confusion (rows true, columns predicted): ${EMOTIONS.map((c) => c.slice(0, 3)).join(' ')}`);
   s.confusion.forEach((row, i) => lines.push(`  ${pad(EMOTIONS[i] ?? '', 8)} ${row.map((v) => pad(String(v), 5)).join(' ')}`));
   return lines.join('\n');

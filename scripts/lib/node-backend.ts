@@ -6,7 +6,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 export type NodeBackend = 'wasm' | 'cpu';
 
-export async function useNodeBackend(name: NodeBackend): Promise<string> {
+export async function activateNodeBackend(name: NodeBackend): Promise<string> {
   if (name === 'wasm') {
     const require = createRequire(import.meta.url);
     const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));

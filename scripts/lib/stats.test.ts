@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMedP95, formatMs, formatTable, mean, median, percentile, summarize } from './stats';
+import { formatMedP95, formatMs, formatTable, mean, median, percentile, summarizeSamples } from './stats';
 
 describe('stats', () => {
   it('takes the median of odd and even counts, whatever the input order', () => {
@@ -20,7 +20,7 @@ describe('stats', () => {
 
   it('summarizes without reordering the caller’s array, and rejects empty or non-finite samples', () => {
     const v = [3, 1, 2, 10];
-    const s = summarize(v);
+    const s = summarizeSamples(v);
     expect(v).toEqual([3, 1, 2, 10]);
     expect(s).toMatchObject({ n: 4, min: 1, max: 10, median: 2.5, mean: 4 });
     expect(mean([1, 2])).toBe(1.5);
@@ -33,7 +33,7 @@ describe('stats', () => {
     expect(formatMs(42.34)).toBe('42.3');
     expect(formatMs(1234.5)).toBe('1235');
     expect(formatMs(null)).toBe('-');
-    expect(formatMedP95(summarize([1, 2, 3]))).toBe('2.00 / 2.90');
+    expect(formatMedP95(summarizeSamples([1, 2, 3]))).toBe('2.00 / 2.90');
     expect(formatMedP95(null)).toBe('-');
   });
 

@@ -42,7 +42,7 @@ export function mean(values: readonly number[]): number {
   return v.reduce((s, x) => s + x, 0) / v.length;
 }
 
-export function summarize(values: readonly number[]): Summary {
+export function summarizeSamples(values: readonly number[]): Summary {
   const v = sorted(values);
   return { n: v.length, mean: mean(v), median: median(v), p95: percentile(v, 95), min: v[0] as number, max: v[v.length - 1] as number };
 }

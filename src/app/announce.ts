@@ -5,7 +5,7 @@
 import { EMOTION_LABEL } from '../engine/emotions';
 import type { FaceResult } from '../engine/faces';
 
-export function summarize(faces: readonly Pick<FaceResult, 'id' | 'top' | 'stale'>[]): string {
+export function describeFaces(faces: readonly Pick<FaceResult, 'id' | 'top' | 'stale'>[]): string {
   const live = faces.filter((f) => !f.stale);
   if (live.length === 0) return 'No face in view.';
   const parts = live.map((f) => `face ${f.id}: ${EMOTION_LABEL[f.top.emotion].toLowerCase()}`);
@@ -20,7 +20,7 @@ export class Announcer {
 
   /** The text to announce now, or null to stay quiet. */
   next(faces: readonly Pick<FaceResult, 'id' | 'top' | 'stale'>[], now: number): string | null {
-    const text = summarize(faces);
+    const text = describeFaces(faces);
     if (text === this.lastText || now - this.lastTime < this.minIntervalMs) return null;
     this.lastText = text;
     this.lastTime = now;

@@ -16,6 +16,24 @@ function download(blob: Blob, name: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+function renderAnnotated(
+  canvas: HTMLCanvasElement,
+  image: ImageBitmap,
+  width: number,
+  height: number,
+  faces: FaceResult[],
+  o: { unit: number; highlight: number | null; minScore: number },
+): void {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  ctx.drawImage(image, 0, 0, width, height);
+  drawFaces(ctx, faces, { transform: containTransform(width, height, width, height), viewWidth: width, viewHeight: height, ...o });
+}
+
 function Thumbnail({ image, face }: { image: ImageBitmap; face: FaceResult }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -88,16 +106,33 @@ export function PhotoView() {
   const faces = useMemo(() => (result ? visibleFaces(result, { minScore, minSize, hideLowConfidence }, true) : []), [result, minScore, minSize, hideLowConfidence]);
   const hidden = result ? result.faces.length - faces.length : 0;
 
+  // The photo is drawn at its own resolution; panels are sized for the size it is shown at (one
+  // design pixel = one CSS pixel), so they stay readable on a phone (or shrink to the top emotion).
+  const [shownWidth, setShownWidth] = useState(0);
   useEffect(() => {
     const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx || !image || !result) return;
-    canvas.width = result.width;
-    canvas.height = result.height;
-    ctx.drawImage(image, 0, 0, result.width, result.height);
-    const unit = Math.max(1, Math.max(result.width, result.height) / 1000);
-    drawFaces(ctx, faces, { transform: containTransform(result.width, result.height, result.width, result.height), viewWidth: result.width, viewHeight: result.height, unit, highlight, minScore });
-  }, [image, result, faces, highlight, minScore]);
+    if (!canvas) return;
+    const observer = new ResizeObserver(() => setShownWidth(canvas.clientWidth));
+    observer.observe(canvas);
+    return () => observer.disconnect();
+  }, [result]);
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || !image || !result) return;
+    const unit = shownWidth > 0 ? Math.max(0.5, result.width / shownWidth) : Math.max(1, Math.max(result.width, result.height) / 1000);
+    renderAnnotated(canvas, image, result.width, result.height, faces, { unit, highlight, minScore });
+  }, [image, result, faces, highlight, minScore, shownWidth]);
+
+  /** The PNG download: the photo at full size, panels sized for the photo (not for this screen). */
+  const downloadPng = () => {
+    if (!image || !result) return;
+    const canvas = document.createElement('canvas');
+    renderAnnotated(canvas, image, result.width, result.height, faces, { unit: Math.max(1, Math.max(result.width, result.height) / 1000), highlight: null, minScore });
+    canvas.toBlob((b) => {
+      if (b) download(b, exportName(ctx.image, 'png'));
+      canvas.width = canvas.height = 0; // release its pixels now
+    }, 'image/png');
+  };
 
   const onFiles = (files: FileList | null | undefined) => {
     if (files?.length) void photos.analyseFiles(Array.from(files));
@@ -162,7 +197,7 @@ export function PhotoView() {
                 Still showing {photo.name}: “{photo.failed}” was not analysed.
               </span>
             )}
-            <button type="button" onClick={() => canvasRef.current?.toBlob((b) => b && download(b, exportName(ctx.image, 'png')), 'image/png')}>
+            <button type="button" onClick={downloadPng}>
               Download image (PNG)
             </button>
             <button type="button" onClick={() => download(new Blob([resultsToJson(exportResult, ctx)], { type: 'application/json' }), exportName(ctx.image, 'json'))}>
