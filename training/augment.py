@@ -40,12 +40,28 @@ def random_affine(gray: torch.Tensor, cfg: AugmentConfig, size: int = INPUT_SIZE
 
     zoom = uniform(1 - cfg.scale, 1 + cfg.scale)  # >1 enlarges the face
     angle = uniform(-cfg.rotate, cfg.rotate) * (math.pi / 180)
-    flip = torch.where(torch.rand(n, generator=generator).to(device) < cfg.flip, -1.0, 1.0)
-    tx, ty = uniform(-cfg.shift, cfg.shift) * 2, uniform(-cfg.shift, cfg.shift) * 2  # normalised coords
+    flip = torch.rand(n, generator=generator).to(device) < cfg.flip
+    tx, ty = uniform(-cfg.shift, cfg.shift), uniform(-cfg.shift, cfg.shift)
+    return affine(gray, zoom, angle, flip, tx, ty, size)
+
+
+def affine(gray: torch.Tensor, zoom, angle, flip, tx, ty, size: int = INPUT_SIZE) -> torch.Tensor:
+    """(N, 1, H, W) -> (N, 1, size, size): zoom (>1 enlarges the face), rotation (radians), horizontal
+    flip (bool), shift (fraction of the image), bilinear with half-pixel centres and edge clamp. Each
+    parameter is a number or an (N,) tensor. Training's random affine and evaluation's test-time
+    views (evaluate.py) are this one function."""
+    n, device = gray.shape[0], gray.device
+
+    def per_image(v) -> torch.Tensor:
+        return torch.as_tensor(v, dtype=torch.float32, device=device).expand(n) if not torch.is_tensor(v) or v.ndim == 0 \
+            else v.to(device=device, dtype=torch.float32)
+
+    zoom, angle, tx, ty = per_image(zoom), per_image(angle), per_image(tx) * 2, per_image(ty) * 2  # shifts in normalised coords
+    sign = torch.where(per_image(flip.float() if torch.is_tensor(flip) else float(flip)) > 0.5, -1.0, 1.0)
     cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
     theta = torch.stack([
-        torch.stack([cos * flip, -sin, tx], dim=1),
-        torch.stack([sin * flip, cos, ty], dim=1),
+        torch.stack([cos * sign, -sin, tx], dim=1),
+        torch.stack([sin * sign, cos, ty], dim=1),
     ], dim=1)  # (N, 2, 3): output coords -> input coords
     grid = F.affine_grid(theta, [n, 1, size, size], align_corners=False)
     return F.grid_sample(gray, grid, mode="bilinear", padding_mode="border", align_corners=False)

@@ -20,8 +20,8 @@ import json
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 
+from augment import affine
 from calibrate import parse_cross
 from checkpoint import load_checkpoint
 from cli import run_cli
@@ -40,12 +40,9 @@ def tta_views(gray: torch.Tensor, mode: str) -> list[torch.Tensor]:
     """(N, H, W) uint8 -> list of (N, 1, 64, 64) views. 'none': the contract resize; 'flip': + mirror;
     'crops': centre and four corner crops at 90 % of the face, each also mirrored (ten views)."""
     x = gray.float().div(255).unsqueeze(1)
-    n = x.shape[0]
 
     def view(zoom: float, tx: float, ty: float, flip: bool) -> torch.Tensor:
-        theta = torch.tensor([[(-1 if flip else 1) / zoom, 0, tx], [0, 1 / zoom, ty]], dtype=torch.float32)
-        grid = F.affine_grid(theta.expand(n, 2, 3), [n, 1, INPUT_SIZE, INPUT_SIZE], align_corners=False)
-        return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+        return affine(x, zoom, 0.0, flip, tx / 2, ty / 2, INPUT_SIZE)  # tx, ty in normalised coords
 
     if mode == "none":
         return [view(1, 0, 0, False)]

@@ -5,41 +5,22 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-
-export interface ModelJson {
-  modelTopology: unknown;
-  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  userDefinedMetadata?: Record<string, unknown>;
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string;
-  signature?: unknown;
-}
+import { isModelJson, type ModelJson, shardPaths, toArtifacts } from '../../src/engine/modelFormat.ts';
 
 export async function readModelArtifacts(modelDir: string): Promise<{ json: ModelJson; artifacts: tf.io.ModelArtifacts; bytes: number }> {
   const jsonPath = modelDir.endsWith('.json') ? modelDir : join(modelDir, 'model.json');
-  const json = JSON.parse(await readFile(jsonPath, 'utf8')) as ModelJson;
+  const parsed: unknown = JSON.parse(await readFile(jsonPath, 'utf8'));
+  if (!isModelJson(parsed)) throw new Error(`${jsonPath} is not a TF.js graph model`);
+  const json: ModelJson = parsed;
   const base = dirname(jsonPath);
   const buffers: ArrayBuffer[] = [];
   let bytes = 0;
-  for (const group of json.weightsManifest) {
-    for (const path of group.paths) {
-      const data = await readFile(join(base, path));
-      bytes += data.byteLength;
-      buffers.push(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
-    }
+  for (const path of shardPaths(json)) {
+    const data = await readFile(join(base, path));
+    bytes += data.byteLength;
+    buffers.push(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
   }
-  const weightData = tf.io.concatenateArrayBuffers(buffers);
-  const artifacts: tf.io.ModelArtifacts = {
-    modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
-    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-    weightData,
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
-    signature: json.signature as tf.io.ModelArtifacts['signature'],
-    userDefinedMetadata: json.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'],
-  };
+  const artifacts = toArtifacts(json, tf.io.concatenateArrayBuffers(buffers));
   bytes += Buffer.byteLength(JSON.stringify(json));
   return { json, artifacts, bytes };
 }

@@ -7,7 +7,7 @@ import { buildModelIndex } from './models-index';
 function fakeModel(dir: string, id: string, weightBytes: number, accuracy?: number) {
   mkdirSync(join(dir, id), { recursive: true });
   const meta = { name: id.toUpperCase(), weightBytes, quantization: 'float16', architecture: { variant: 'v', exportedParameters: 10 }, metrics: accuracy ? { splits: { PrivateTest: { accuracy, macro_f1: 0.5 } } } : {} };
-  writeFileSync(join(dir, id, 'model.json'), JSON.stringify({ userDefinedMetadata: { resemote: meta } }));
+  writeFileSync(join(dir, id, 'model.json'), JSON.stringify({ modelTopology: { node: [] }, weightsManifest: [], userDefinedMetadata: { resemote: meta } }));
 }
 
 describe('model index', () => {
@@ -21,6 +21,15 @@ describe('model index', () => {
     expect(index[1]).toMatchObject({ name: 'BIG', url: 'models/big/model.json', accuracy: 0.7, macroF1: 0.5 });
     expect(index[0]?.accuracy).toBeUndefined();
     expect(index[0]?.bytes).toBeGreaterThan(1_000_000);
+  });
+
+  it('follows models/catalog.json for the order (the first is the default), then size', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'models-'));
+    fakeModel(dir, 'a-small', 1_000_000);
+    fakeModel(dir, 'b-best', 5_000_000);
+    fakeModel(dir, 'c-mid', 3_000_000);
+    writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ order: ['b-best'] }));
+    expect(buildModelIndex(dir).map((m) => m.id)).toEqual(['b-best', 'a-small', 'c-mid']);
   });
 
   it('the shipped models folder lists at least one trained model with its measured accuracy', () => {

@@ -1,19 +1,12 @@
 /**
  * The list of shipped models, read from models/<id>/model.json: what the app's model picker shows
  * (name, download size, measured accuracy). Served as /models/index.json by the Vite plugin and
- * written into the build, so it can never disagree with the models themselves.
+ * written into the build, so it can never disagree with the models themselves. The order (the
+ * first is the default) is models/catalog.json's; models it does not name follow, smallest first.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelEntry } from '../../src/state/store.ts';
-
-interface Meta {
-  name?: string;
-  weightBytes?: number;
-  quantization?: string;
-  architecture?: { variant?: string; exportedParameters?: number };
-  metrics?: { splits?: Record<string, { accuracy?: number; macro_f1?: number }> };
-}
+import { isModelJson, type ModelEntry, toModelEntry } from '../../src/engine/modelFormat.ts';
 
 export function buildModelIndex(modelsDir: string): ModelEntry[] {
   if (!existsSync(modelsDir)) return [];
@@ -21,22 +14,14 @@ export function buildModelIndex(modelsDir: string): ModelEntry[] {
   for (const id of readdirSync(modelsDir).sort()) {
     const file = join(modelsDir, id, 'model.json');
     if (!existsSync(file)) continue;
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { userDefinedMetadata?: { resemote?: Meta } };
-    const meta = json.userDefinedMetadata?.resemote;
-    if (!meta) continue;
-    const private_ = meta.metrics?.splits?.PrivateTest;
-    entries.push({
-      id,
-      name: meta.name ?? id,
-      url: `models/${id}/model.json`,
-      bytes: (meta.weightBytes ?? 0) + Buffer.byteLength(readFileSync(file)),
-      variant: meta.architecture?.variant ?? 'unknown',
-      parameters: meta.architecture?.exportedParameters ?? 0,
-      quantization: meta.quantization ?? 'unknown',
-      accuracy: private_?.accuracy,
-      macroF1: private_?.macro_f1,
-    });
+    const text = readFileSync(file, 'utf8');
+    const json: unknown = JSON.parse(text);
+    if (!isModelJson(json)) continue;
+    const entry = toModelEntry(id, json, Buffer.byteLength(text));
+    if (entry) entries.push(entry);
   }
-  // Smallest first: the default is the one that loads and runs fastest.
-  return entries.sort((a, b) => a.bytes - b.bytes);
+  const catalog = join(modelsDir, 'catalog.json');
+  const order: string[] = existsSync(catalog) ? ((JSON.parse(readFileSync(catalog, 'utf8')) as { order?: string[] }).order ?? []) : [];
+  const rank = (e: ModelEntry) => (order.includes(e.id) ? order.indexOf(e.id) : order.length);
+  return entries.sort((a, b) => rank(a) - rank(b) || a.bytes - b.bytes);
 }

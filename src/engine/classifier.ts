@@ -8,41 +8,15 @@ import { type Box, cropFaces } from './crop';
 import { classIndexMap, MODEL_INPUT_SIZE, NUM_EMOTIONS } from './emotions';
 import { errorMessage } from './errors';
 import { fetchModelArtifacts, type LoadProgress, ModelLoadError } from './modelLoader';
+import { type ModelMetadata, ModelFormatError, parseMetadata } from './modelFormat';
 
-/** What an exported model says about itself (training/export.py writes it). */
-export interface ModelMetadata {
-  name: string;
-  classes: string[];
-  input: { name: string; shape: number[]; dtype: string; range: [number, number] };
-  output: { name: string; shape: number[] };
-  architecture: { family: string; variant: string; width: number; parameters: number; exportedParameters: number };
-  metrics?: {
-    splits?: Record<string, { accuracy: number; macro_f1: number; n: number }>;
-    quantization?: Record<string, Record<string, number>>;
-  };
-  quantization: string;
-  weightBytes: number;
-  weightsSha256?: string;
-  exporter: string;
-}
+export type { ModelMetadata } from './modelFormat';
 
 export const MAX_BATCH = 32;
 
 export function batchBucket(n: number): number {
   if (n <= 1) return 1;
   return Math.min(MAX_BATCH, 2 ** Math.ceil(Math.log2(n)));
-}
-
-export function parseMetadata(user: unknown): ModelMetadata {
-  const meta = (user as { resemote?: ModelMetadata } | undefined)?.resemote;
-  if (!meta || !Array.isArray(meta.classes)) {
-    throw new ModelLoadError('model.json has no ResEmote metadata (userDefinedMetadata.resemote.classes)');
-  }
-  const [, h, w, c] = meta.input?.shape ?? [];
-  if (h !== MODEL_INPUT_SIZE || w !== MODEL_INPUT_SIZE || c !== 1) {
-    throw new ModelLoadError(`the model expects input ${JSON.stringify(meta.input?.shape)}, the app feeds [N, ${MODEL_INPUT_SIZE}, ${MODEL_INPUT_SIZE}, 1]`);
-  }
-  return meta;
 }
 
 export class EmotionClassifier {
@@ -56,7 +30,12 @@ export class EmotionClassifier {
   ) {}
 
   static async fromArtifacts(artifacts: tf.io.ModelArtifacts): Promise<EmotionClassifier> {
-    const metadata = parseMetadata(artifacts.userDefinedMetadata);
+    let metadata: ModelMetadata;
+    try {
+      metadata = parseMetadata(artifacts.userDefinedMetadata);
+    } catch (err) {
+      throw err instanceof ModelFormatError ? new ModelLoadError(err.message) : err;
+    }
     const map = classIndexMap(metadata.classes);
     // Built by hand rather than tf.loadGraphModel, so that a model that fails half way (an
     // unsupported op, a bad shape) releases the weight tensors it had already made.

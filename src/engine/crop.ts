@@ -4,8 +4,8 @@
  * frame's pixels, antialiased, gray, 64x64, in one batch.
  */
 import * as tf from '@tensorflow/tfjs';
-import contract from './contract.json';
 import { type Box, clamp } from './box';
+import { CROP } from './contract';
 import { LUMA, MODEL_INPUT_SIZE } from './emotions';
 
 export type { Box } from './box';
@@ -18,7 +18,7 @@ export interface CropConfig {
 }
 
 /** Measured by `npm run calibrate-crop` (scripts/calibrate-crop.ts), stored in contract.json. */
-export const DEFAULT_CROP: CropConfig = { scale: contract.crop.scale, offsetY: contract.crop.offsetY };
+export const DEFAULT_CROP: CropConfig = CROP;
 
 /**
  * The square crop for a detected face: `scale` times the box's larger side, centred on the box

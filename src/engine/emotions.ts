@@ -2,14 +2,13 @@
  * The emotion classes, in model output order, with how the UI shows them: the one place they live.
  * The order comes from contract.json, which the training toolkit reads too.
  */
-import contract from './contract.json';
+import { CLASSES, type Emotion, INPUT_SIZE, LUMA } from './contract';
 
-export type Emotion = 'angry' | 'disgust' | 'fear' | 'happy' | 'sad' | 'surprise' | 'neutral';
-
-export const EMOTIONS = contract.classes as readonly Emotion[];
+export type { Emotion } from './contract';
+export { LUMA };
+export const EMOTIONS = CLASSES;
 export const NUM_EMOTIONS = EMOTIONS.length;
-export const MODEL_INPUT_SIZE: number = contract.inputSize;
-export const LUMA = contract.luma as [number, number, number];
+export const MODEL_INPUT_SIZE = INPUT_SIZE;
 
 export const EMOTION_LABEL: Record<Emotion, string> = {
   angry: 'Angry',

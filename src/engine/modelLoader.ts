@@ -6,6 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { errorMessage } from './errors';
+import { isModelJson, type ModelJson, shardPaths, toArtifacts } from './modelFormat';
 
 export interface LoadProgress {
   loaded: number;
@@ -24,16 +25,6 @@ export class ModelLoadError extends Error {
 }
 
 const CACHE_NAME = 'resemote-models-v1';
-
-interface ModelJson {
-  modelTopology: unknown;
-  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  userDefinedMetadata?: { resemote?: { weightBytes?: number; weightsSha256?: string } };
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string;
-  signature?: unknown;
-}
 
 export async function openCache(): Promise<Cache | null> {
   try {
@@ -105,7 +96,7 @@ export async function fetchModelArtifacts(
   } catch (err) {
     throw new ModelLoadError(`could not load the model description ${modelUrl}: ${errorMessage(err)}`);
   }
-  if (!json || typeof json !== 'object' || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
+  if (!isModelJson(json)) {
     throw new ModelLoadError(`${modelUrl} is not a TF.js graph model (no modelTopology / weightsManifest)`);
   }
   const meta = json.userDefinedMetadata?.resemote;
@@ -115,7 +106,7 @@ export async function fetchModelArtifacts(
     throw new ModelLoadError(`${modelUrl} has no SHA-256 of its weights (userDefinedMetadata.resemote.weightsSha256), so its weights cannot be verified; re-export it with training/export.py`);
   }
   const version = meta.weightsSha256;
-  const paths = json.weightsManifest.flatMap((g) => g.paths);
+  const paths = shardPaths(json);
   const total = meta?.weightBytes ?? 0;
   let loaded = 0;
   let fromCache = true;
@@ -155,16 +146,7 @@ export async function fetchModelArtifacts(
     throw new ModelLoadError(`the weights of ${modelUrl} are corrupt (SHA-256 mismatch); reload to download them again`);
   }
   return {
-    artifacts: {
-      modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
-      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-      weightData: weightData.buffer,
-      format: json.format,
-      generatedBy: json.generatedBy,
-      convertedBy: json.convertedBy,
-      signature: json.signature as tf.io.ModelArtifacts['signature'],
-      userDefinedMetadata: json.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'],
-    },
+    artifacts: toArtifacts(json, weightData.buffer),
     bytes: loaded,
     fromCache,
   };

@@ -8,25 +8,12 @@ import type { BackendName, BackendSupportMap } from '../engine/backends';
 import type { EngineThread } from '../engine/remote';
 import type { AppError } from '../engine/errors';
 import type { FrameResult } from '../engine/faces';
+import type { ModelEntry } from '../engine/modelFormat';
 import { DEFAULT_SETTINGS, type MeasuredChoice, type Settings } from './settings';
 
 export type Mode = 'camera' | 'photo';
 
-/** One shipped model as the picker lists it (served as /models/index.json, built by scripts/lib/models-index.ts). */
-export interface ModelEntry {
-  id: string;
-  name: string;
-  url: string;
-  bytes: number;
-  variant: string;
-  parameters: number;
-  quantization: string;
-  /** FER2013 PrivateTest accuracy measured for this export, if known. */
-  accuracy?: number;
-  macroF1?: number;
-  /** CK+48 7-way accuracy (faces from another database), if measured. */
-  crossAccuracy?: number;
-}
+export type { ModelEntry } from '../engine/modelFormat';
 
 export type LoadPhase = 'idle' | 'loading' | 'warming' | 'ready' | 'error';
 

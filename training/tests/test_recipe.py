@@ -176,3 +176,14 @@ def test_bad_settings_are_refused_before_anything_is_written(tiny_data, tmp_path
     with pytest.raises(ValueError, match="select"):
         main(TrainConfig(data=str(tiny_data), out=str(tmp_path / "x"), select="loss", progress=False))
     assert not (tmp_path / "x").exists()
+
+
+def test_test_time_views_are_the_training_affine_and_the_identity_view_is_the_contract_resize():
+    from contract import to_model_input
+    from evaluate import tta_views
+    gray = (torch.rand(3, 48, 48) * 255).round().to(torch.uint8)
+    (identity,) = tta_views(gray, "none")
+    assert torch.allclose(identity, to_model_input(gray), atol=1e-5)
+    plain, mirrored = tta_views(gray, "flip")
+    assert torch.allclose(mirrored, plain.flip(-1), atol=1e-5)
+    assert len(tta_views(gray, "crops")) == 10

@@ -1,0 +1,113 @@
+/**
+ * The model format, in one place: what training/export.py writes (a TF.js graph model: model.json
+ * with the topology, the weights manifest and ResEmote's self-description), how its metadata is
+ * read and checked, how artifacts are assembled from model.json and the shard bytes, and how a
+ * model becomes an entry of the app's model list. The browser loader (modelLoader.ts), the Node
+ * reader (scripts/lib/graph-model-fs.ts) and the model index (scripts/lib/models-index.ts) all use it.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { INPUT_SIZE } from './contract';
+
+/** model.json as the exporter writes it. */
+export interface ModelJson {
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string;
+  signature?: unknown;
+  modelTopology: unknown;
+  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  userDefinedMetadata?: { resemote?: ModelMetadata };
+}
+
+/** What an exported model says about itself (userDefinedMetadata.resemote). */
+export interface ModelMetadata {
+  name: string;
+  classes: string[];
+  input: { name: string; shape: number[]; dtype: string; range: [number, number] };
+  output: { name: string; shape: number[]; temperature?: number };
+  architecture: { family: string; variant: string; width: number; parameters: number; exportedParameters: number };
+  metrics?: {
+    splits?: Record<string, { accuracy: number; macro_f1: number; n: number; ece?: number }>;
+    quantization?: Record<string, Record<string, number>>;
+  };
+  quantization: string;
+  weightBytes: number;
+  weightsSha256?: string;
+  exporter: string;
+}
+
+/** One shipped model as the picker lists it (served as /models/index.json). */
+export interface ModelEntry {
+  id: string;
+  name: string;
+  url: string;
+  bytes: number;
+  variant: string;
+  parameters: number;
+  quantization: string;
+  /** FER2013 PrivateTest accuracy measured for this export, if known. */
+  accuracy?: number;
+  macroF1?: number;
+  /** CK+48 7-way accuracy (faces from another database), if measured. */
+  crossAccuracy?: number;
+}
+
+export class ModelFormatError extends Error {
+  override name = 'ModelFormatError';
+}
+
+export function isModelJson(value: unknown): value is ModelJson {
+  const v = value as Partial<ModelJson> | null;
+  return !!v && typeof v === 'object' && !!v.modelTopology && Array.isArray(v.weightsManifest) && v.weightsManifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights));
+}
+
+/** The metadata, checked against the app's contract (input shape). */
+export function parseMetadata(user: unknown): ModelMetadata {
+  const meta = (user as { resemote?: ModelMetadata } | undefined)?.resemote;
+  if (!meta || !Array.isArray(meta.classes)) {
+    throw new ModelFormatError('model.json has no ResEmote metadata (userDefinedMetadata.resemote.classes)');
+  }
+  const [, h, w, c] = meta.input?.shape ?? [];
+  const size = INPUT_SIZE;
+  if (h !== size || w !== size || c !== 1) {
+    throw new ModelFormatError(`the model expects input ${JSON.stringify(meta.input?.shape)}, the app feeds [N, ${size}, ${size}, 1]`);
+  }
+  return meta;
+}
+
+/** Shard file names, in manifest order. */
+export function shardPaths(json: ModelJson): string[] {
+  return json.weightsManifest.flatMap((g) => g.paths);
+}
+
+/** In-memory artifacts for tf.GraphModel from model.json and the concatenated shard bytes. */
+export function toArtifacts(json: ModelJson, weightData: ArrayBuffer): tf.io.ModelArtifacts {
+  return {
+    modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+    weightData,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    signature: json.signature as tf.io.ModelArtifacts['signature'],
+    userDefinedMetadata: json.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'],
+  };
+}
+
+/** The picker's entry for a model folder `id`, from its model.json (`jsonBytes` = its size). */
+export function toModelEntry(id: string, json: ModelJson, jsonBytes: number): ModelEntry | null {
+  const meta = json.userDefinedMetadata?.resemote;
+  if (!meta) return null;
+  const splits = meta.metrics?.splits;
+  return {
+    id,
+    name: meta.name ?? id,
+    url: `models/${id}/model.json`,
+    bytes: (meta.weightBytes ?? 0) + jsonBytes,
+    variant: meta.architecture?.variant ?? 'unknown',
+    parameters: meta.architecture?.exportedParameters ?? 0,
+    quantization: meta.quantization ?? 'unknown',
+    ...(splits?.PrivateTest ? { accuracy: splits.PrivateTest.accuracy, macroF1: splits.PrivateTest.macro_f1 } : {}),
+    ...(splits?.['CK+48'] ? { crossAccuracy: splits['CK+48'].accuracy } : {}),
+  };
+}
