@@ -50,7 +50,7 @@ test('a big photo then a small one picked right after: the small one is shown, a
   await expect(page.getByTestId('photo-busy')).toBeHidden();
 });
 
-test('ten photos dropped at once: the last is shown; no object URL is left unrevoked', async ({ page }) => {
+test('ten photos dropped at once: a batch of all ten, in order, the last included; no object URL left unrevoked', async ({ page }) => {
   const bytes = Array.from(readFileSync(join(FIXTURES, 'group-3.jpg')));
   const dataTransfer = await page.evaluateHandle((b) => {
     const dt = new DataTransfer();
@@ -58,7 +58,11 @@ test('ten photos dropped at once: the last is shown; no object URL is left unrev
     return dt;
   }, bytes);
   await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
-  await expect(page.getByTestId('face-count')).toContainText('3 faces in photo-10.jpg');
+  await expect(page.getByTestId('batch')).toHaveAttribute('data-phase', 'done', { timeout: 300_000 });
+  const items = page.getByTestId('batch-item');
+  await expect(items).toHaveCount(10);
+  await expect(items.last()).toContainText('photo-10.jpg');
+  await expect(items.last()).toHaveAttribute('data-status', 'done');
   await photosIdle(page);
   expect(await unrevoked(page)).toBe(0);
 });
@@ -80,6 +84,38 @@ test('30 photos in a row: tensors stay flat and every object URL is revoked', as
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (CSV)' }).click()]);
   await download.path();
   await expect.poll(() => unrevoked(page), { timeout: 10_000 }).toBe(0);
+});
+
+test('a batch of 5 photos with one corrupt: 4 results, 1 listed error, one combined CSV, cancel works', async ({ page }) => {
+  const photo = (name: string, file: string) => ({ name, mimeType: 'image/jpeg', buffer: readFileSync(join(FIXTURES, file)) });
+  await page.getByTestId('file-input').setInputFiles([
+    photo('one.jpg', 'group-3.jpg'),
+    photo('two.jpg', 'group-4.jpg'),
+    { name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('\xff\xd8\xff\xe0 not a jpeg', 'latin1') },
+    photo('four.jpg', 'group-6.jpg'),
+    photo('five.jpg', 'group-3.jpg'),
+  ]);
+  await expect(page.getByTestId('batch')).toHaveAttribute('data-phase', 'done', { timeout: 300_000 });
+  await expect(page.locator('[data-testid="batch-item"][data-status="done"]')).toHaveCount(4);
+  await expect(page.locator('[data-testid="batch-item"][data-status="error"]')).toHaveCount(1);
+  await expect(page.getByTestId('batch-error')).toContainText('broken.jpg');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'All results (CSV)' }).click()]);
+  const lines = readFileSync((await csv.path())!, 'utf8').trim().split(/\r?\n/);
+  expect(lines[0]).toMatch(/^file,face,x,y,width,height,detection_score,top_emotion,angry/);
+  const files = new Set(lines.slice(1).map((l) => l.split(',')[0]));
+  expect([...files].sort()).toEqual(['five.jpg', 'four.jpg', 'one.jpg', 'two.jpg']);
+  expect(lines.length - 1).toBe(3 + 4 + 4 + 3); // every face of the four good photos
+  const [zipDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Annotated photos (ZIP)' }).click()]);
+  const zipBytes = readFileSync((await zipDownload.path())!);
+  expect(zipBytes.readUInt32LE(zipBytes.length - 22)).toBe(0x06054b50);
+  expect(zipBytes.readUInt16LE(zipBytes.length - 12)).toBe(4); // four annotated photos
+
+  // A new batch, cancelled at once: it stops after the file in hand.
+  const many = Array.from({ length: 12 }, (_, i) => photo(`again-${i}.jpg`, 'group-3.jpg'));
+  await page.getByTestId('file-input').setInputFiles(many);
+  await page.getByTestId('batch-cancel').click();
+  await expect(page.getByTestId('batch')).toHaveAttribute('data-phase', 'cancelled', { timeout: 120_000 });
+  expect(await page.locator('[data-testid="batch-item"][data-status="pending"]').count()).toBeGreaterThan(0);
 });
 
 test('a file name that is a spreadsheet formula is exported as text (CSV injection)', async ({ page }) => {

@@ -4,10 +4,15 @@
  * singleton, so tests build their own.
  */
 import { useStore, type Store } from '../state/store';
+import { BatchSession } from './batch';
 import { EngineHost, type EngineHostOptions } from './engineHost';
 import { FrameBus } from './frameBus';
 import { LiveView } from './live';
 import { PhotoSession } from './photos';
+import { Recorder } from './recorder';
+import { RecordingStore } from './recordingStore';
+import { LiveTimeline } from './timeline';
+import { VideoAnalysis } from './videoFile';
 
 export interface AppParts {
   store: Store;
@@ -15,6 +20,10 @@ export interface AppParts {
   host: EngineHost;
   live: LiveView;
   photos: PhotoSession;
+  timeline: LiveTimeline;
+  recorder: Recorder;
+  batch: BatchSession;
+  video: VideoAnalysis;
   dispose(): Promise<void>;
 }
 
@@ -22,14 +31,26 @@ export function composeApp(options: EngineHostOptions, store: Store = useStore):
   const bus = new FrameBus();
   const host = new EngineHost(store, options);
   const live = new LiveView(store, host, bus);
-  const photos = new PhotoSession(store, host);
+  const batch = new BatchSession(host);
+  const video = new VideoAnalysis(host);
+  const photos = new PhotoSession(store, host, batch);
+  const timeline = new LiveTimeline(bus);
+  const recorder = new Recorder(bus, store, typeof indexedDB === 'undefined' ? null : new RecordingStore());
   return {
     store,
     bus,
     host,
     live,
     photos,
+    timeline,
+    recorder,
+    batch,
+    video,
     async dispose() {
+      video.close();
+      batch.clear();
+      recorder.dispose();
+      timeline.dispose();
       live.dispose();
       photos.clear();
       await host.dispose();
@@ -53,6 +74,7 @@ export function testHooks(app: AppParts) {
         thread: s.engine.thread ?? '',
         frames: app.live.frames,
         photosInFlight: app.photos.inFlight,
+        batch: { phase: app.batch.state.phase, done: app.batch.state.done, total: app.batch.state.items.length },
         tensors,
         model: s.modelActive ?? '',
       };

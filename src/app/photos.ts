@@ -8,6 +8,7 @@
 import { AppException, errors, toAppError } from '../engine/errors';
 import { loadPhoto } from '../engine/photo';
 import type { Store } from '../state/store';
+import type { BatchSession } from './batch';
 import type { EngineHost } from './engineHost';
 
 const FILE_NOTICES = ['file-not-image', 'file-corrupt', 'file-too-large', 'file-empty', 'file-heic', 'no-face', 'engine-busy'] as const;
@@ -20,14 +21,21 @@ export class PhotoSession {
   constructor(
     private readonly store: Store,
     private readonly host: EngineHost,
+    private readonly batch?: BatchSession,
   ) {}
 
   private get s() {
     return this.store.getState();
   }
 
-  /** Analyse the last of `files` (a drop of many shows the last one). */
+  /** One file: the photo view. Several (a multi-select, a drop, a folder): a batch, every file in
+   *  order, when a batch session exists; otherwise the last one. */
   analyseFiles(files: readonly File[]): Promise<void> {
+    if (files.length > 1 && this.batch) {
+      this.clear();
+      return this.batch.analyse(files);
+    }
+    this.batch?.clear();
     const file = files[files.length - 1];
     return file ? this.analyse(file) : Promise.resolve();
   }

@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { FrameResult } from '../engine/pipeline';
-import { Announcer, summarize } from './announce';
+import { Announcer, describeFaces } from './announce';
 import { exportName, resultsToCsv, resultsToJson } from './results';
 
 const probs = Float32Array.from([0.01, 0, 0.02, 0.9, 0.03, 0.04, 0]);
-const result: FrameResult = {
+const result = {
   width: 800,
   height: 600,
   time: 0,
   timings: { detectMs: 1, classifyMs: 1, totalMs: 2 },
   faces: [
-    { id: 1, box: { x: 10.26, y: 20, width: 100, height: 120 }, crop: { x: 0, y: 0, width: 150, height: 150 }, score: 0.97, probs, top: { emotion: 'happy', probability: 0.9 }, stale: false },
-    { id: 2, box: { x: 400, y: 20, width: 90, height: 90 }, crop: { x: 0, y: 0, width: 1, height: 1 }, score: 0.8, probs, top: { emotion: 'happy', probability: 0.9 }, stale: false },
+    { id: 1, box: { x: 10.26, y: 20, width: 100, height: 120 }, crop: { x: 0, y: 0, width: 150, height: 150 }, score: 0.97, probs, top: { emotion: 'happy' as const, probability: 0.9 }, stale: false },
+    { id: 2, box: { x: 400, y: 20, width: 90, height: 90 }, crop: { x: 0, y: 0, width: 1, height: 1 }, score: 0.8, probs, top: { emotion: 'happy' as const, probability: 0.9 }, stale: false },
   ],
 };
 const ctx = { image: 'team, "final".jpg', model: 'resemotenet-s', backend: 'webgl' };
@@ -25,19 +24,89 @@ describe('result files', () => {
     expect(json.faces[0].box.x).toBe(10.3);
   });
 
-  it('CSV has a header and one row per face, with quoting', () => {
-    const lines = resultsToCsv(result, ctx).trim().split('\n');
+  it('CSV has a header and one row per face, with quoting and CRLF line ends (RFC 4180)', () => {
+    const csv = resultsToCsv(result, ctx);
+    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // no bare CR or LF between rows
+    const lines = csv.split('\r\n');
     expect(lines[0]).toBe('image,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral');
-    expect(lines).toHaveLength(3);
-    expect(lines[1]?.startsWith('"team, ""final"".jpg",1,')).toBe(true);
+    expect(lines).toHaveLength(4); // header, two faces, the empty string after the last CRLF
+    expect(lines[3]).toBe('');
+    expect(lines[1]?.startsWith('"team, ""final"".jpg",1,10.3,20,100,120,0.97,happy,')).toBe(true);
     expect(exportName('photo.final.jpg', 'csv')).toBe('photo.final-emotions.csv');
+  });
+});
+
+/** The first cell of the first face's row, as written (a quoted cell may hold CR and LF). */
+const firstCell = (image: string) => {
+  const rows = resultsToCsv(result, { ...ctx, image });
+  const afterHeader = rows.slice(rows.indexOf('\r\n') + 2);
+  return /^("([^"]|"")*"|[^,]*)/.exec(afterHeader)?.[0];
+};
+
+describe('CSV injection (OWASP): file names stay text', () => {
+  it.each([
+    ['=1+1', "'=1+1"],
+    ["+cmd|' /C calc'!A0.jpg", "'+cmd|' /C calc'!A0.jpg"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['-2+3', "'-2+3"],
+    ['\tx', "'\tx"],
+    ['\rx', '"\'\rx"'], // neutralised, then quoted for its CR
+    ['=HYPERLINK("http://x","y")', '"\'=HYPERLINK(""http://x"",""y"")"'],
+  ])('%j', (image, cell) => {
+    expect(firstCell(image)).toBe(cell);
+  });
+
+  it('leaves ordinary names alone, formula characters later in a name too', () => {
+    expect(firstCell('photo.jpg')).toBe('photo.jpg');
+    expect(firstCell('a=b+c-d@e.jpg')).toBe('a=b+c-d@e.jpg');
+    expect(firstCell("'quoted'.jpg")).toBe("'quoted'.jpg");
+  });
+
+  it('quotes a name with a comma, a quote or a line break (RFC 4180)', () => {
+    expect(firstCell('a,b.jpg')).toBe('"a,b.jpg"');
+    expect(firstCell('say "cheese".jpg')).toBe('"say ""cheese"".jpg"');
+    expect(firstCell('two\nlines.jpg')).toBe('"two\nlines.jpg"');
+    expect(firstCell('two\r\nlines.jpg')).toBe('"two\r\nlines.jpg"');
+  });
+
+  it('keeps numbers as numbers, negative ones included', () => {
+    const face = result.faces[0]!;
+    const off = { ...result, faces: [{ ...face, box: { x: -3.54, y: -0.5, width: 100, height: 120 } }] };
+    const row = resultsToCsv(off, ctx).split('\r\n')[1]!;
+    expect(row.startsWith('"team, ""final"".jpg",1,-3.5,-0.5,100,120,0.97,happy,')).toBe(true);
+    expect(row).not.toContain("'");
+  });
+});
+
+describe('download names', () => {
+  it.each([
+    ['photo.jpg', 'photo-emotions.csv'],
+    ['photo.final.jpg', 'photo.final-emotions.csv'],
+    ['../../etc/passwd', 'passwd-emotions.csv'],
+    ['C:\\Users\\me\\pic.png', 'pic-emotions.csv'],
+    ['dir/', 'photo-emotions.csv'],
+    ['', 'photo-emotions.csv'],
+    ['.jpg', 'photo-emotions.csv'],
+    ['...', 'photo-emotions.csv'],
+    ['a\u0000b\nc\u007f.jpg', 'abc-emotions.csv'],
+    ['cat\u202Egpj.exe', 'catgpj-emotions.csv'],
+    ['what?<is>:this|"*.jpg', 'what__is__this___-emotions.csv'],
+    ['  spaced  .jpg', 'spaced-emotions.csv'],
+  ])('%j -> %s', (image, name) => {
+    expect(exportName(image, 'csv')).toBe(name);
+  });
+
+  it('keeps names short and never empty', () => {
+    expect(exportName(`${'x'.repeat(500)}.jpg`, 'json')).toBe(`${'x'.repeat(200)}-emotions.json`);
+    expect(exportName('\u0001\u0002', 'png')).toBe('photo-emotions.png');
   });
 });
 
 describe('announcer', () => {
   it('summarises the top emotion per face', () => {
-    expect(summarize(result.faces)).toBe('2 faces. face 1: happy, face 2: happy.');
-    expect(summarize([])).toBe('No face in view.');
+    expect(describeFaces(result.faces)).toBe('2 faces. face 1: happy, face 2: happy.');
+    expect(describeFaces([])).toBe('No face in view.');
   });
 
   it('speaks only on change and at most every interval', () => {

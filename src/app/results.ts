@@ -1,6 +1,18 @@
 /** Photo results as files: JSON (everything) and CSV (one row per face). Pure. */
 import { EMOTIONS } from '../engine/emotions';
-import type { FrameResult } from '../engine/pipeline';
+
+/** What the files need of a frame's result (the engine's FrameResult has this shape and more). */
+export interface ResultFrame {
+  width: number;
+  height: number;
+  faces: readonly {
+    id: number;
+    box: { x: number; y: number; width: number; height: number };
+    score: number;
+    probs: ArrayLike<number>;
+    top: { emotion: string };
+  }[];
+}
 
 export interface ResultContext {
   image: string;
@@ -10,7 +22,7 @@ export interface ResultContext {
 
 const r = (v: number, digits = 4) => Number(v.toFixed(digits));
 
-export function resultsToJson(result: FrameResult, ctx: ResultContext): string {
+export function resultsToJson(result: ResultFrame, ctx: ResultContext): string {
   return JSON.stringify(
     {
       image: ctx.image,
@@ -31,12 +43,19 @@ export function resultsToJson(result: FrameResult, ctx: ResultContext): string {
   );
 }
 
+/**
+ * One CSV cell. Text (file names, labels) that a spreadsheet would read as a formula, i.e. starting
+ * with = + - @ tab or CR, gets a leading ' so it stays text (OWASP, "CSV Injection"); numbers are
+ * written as numbers, so our own negative coordinates stay numeric. Then RFC 4180: a cell with a
+ * quote, comma, CR or LF is quoted, inner quotes doubled.
+ */
 function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const s = typeof v === 'number' ? String(v) : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function resultsToCsv(result: FrameResult, ctx: ResultContext): string {
+/** RFC 4180: a header row, one row per face, every line ended by CRLF. */
+export function resultsToCsv(result: ResultFrame, ctx: ResultContext): string {
   const header = ['image', 'face', 'x', 'y', 'width', 'height', 'detection_score', 'top_emotion', ...EMOTIONS];
   const rows = result.faces.map((f) => [
     ctx.image,
@@ -49,11 +68,31 @@ export function resultsToCsv(result: FrameResult, ctx: ResultContext): string {
     f.top.emotion,
     ...EMOTIONS.map((_, i) => r(f.probs[i] ?? 0)),
   ]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+  return [header, ...rows].map((row) => row.map(csvCell).join(',') + '\r\n').join('');
 }
 
-/** "photo.jpg" -> "photo-emotions.csv" */
+// C0/C1 control characters and the bidirectional controls that could disguise the extension.
+const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** "photo.jpg" -> "photo-emotions.csv". A safe download name whatever the image was called: no
+ *  folders (only the part after the last / or \), no control characters, no characters that
+ *  Windows refuses, no leading or trailing dots or spaces, at most 200 characters before the suffix,
+ *  and "photo" when nothing is left. */
 export function exportName(image: string, suffix: string): string {
-  const base = image.replace(/\.[^.]+$/, '') || 'photo';
-  return `${base}-emotions.${suffix}`;
+  const file = image.replace(UNSAFE_IN_NAME, '').split(/[/\\]/).pop() ?? '';
+  const base = Array.from(
+    file
+      .replace(/\.[^.]+$/, '')
+      .replace(/[<>:"|?*]/g, '_')
+      .replace(/^[\s.]+|[\s.]+$/g, ''),
+  )
+    .slice(0, 200)
+    .join('')
+    .replace(/[\s.]+$/, '');
+  return `${base || 'photo'}-emotions.${suffix}`;
+}
+
+/** One CSV line (no line end) from cells, each written as csvCell does: safe text, numbers as numbers. */
+export function csvRow(cells: readonly (string | number)[]): string {
+  return cells.map(csvCell).join(',');
 }

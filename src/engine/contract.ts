@@ -3,7 +3,7 @@
  * contract.json): class order, input size and gray conversion, the names of the graph's input and
  * output, and the calibrated face crop. The one place the app reads it from.
  */
-import contract from './contract.json';
+import contract from './contract.json' with { type: 'json' };
 
 export type Emotion = 'angry' | 'disgust' | 'fear' | 'happy' | 'sad' | 'surprise' | 'neutral';
 

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'file-too-large'
   | 'file-empty'
   | 'file-heic'
+  | 'video-unreadable'
+  | 'file-not-video'
   | 'no-face'
   | 'model-load'
   | 'detector-load'
@@ -84,6 +86,16 @@ export const errors = {
     code: 'file-heic',
     message: `"${name}" is a HEIC/HEIF photo, which this browser cannot open.`,
     action: 'Convert it to JPEG first (on an iPhone: Settings > Camera > Formats > Most Compatible; on a Mac: open it in Preview and File > Export as JPEG), or use Safari.',
+  }),
+  notVideo: (name: string, type: string): AppError => ({
+    code: 'file-not-video',
+    message: `"${name}" is not a video${type ? ` (${type})` : ''}.`,
+    action: 'Choose a WebM, MP4 or MOV file (photos go in the Photo tab).',
+  }),
+  videoUnreadable: (name: string, detail: string): AppError => ({
+    code: 'video-unreadable',
+    message: `"${name}" could not be opened: ${detail}.`,
+    action: 'This browser may not support its codec: try an MP4 (H.264) or WebM (VP8/VP9) copy.',
   }),
   noFace: (name: string): AppError => ({
     code: 'no-face',

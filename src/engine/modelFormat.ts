@@ -6,7 +6,7 @@
  * reader (scripts/lib/graph-model-fs.ts) and the model index (scripts/lib/models-index.ts) all use it.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { INPUT_SIZE } from './contract';
+import { INPUT_SIZE } from './contract.ts';
 
 /** model.json as the exporter writes it. */
 export interface ModelJson {

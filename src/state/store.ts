@@ -11,7 +11,7 @@ import type { FrameResult } from '../engine/faces';
 import type { ModelEntry } from '../engine/modelFormat';
 import { DEFAULT_SETTINGS, type MeasuredChoice, type Settings } from './settings';
 
-export type Mode = 'camera' | 'photo';
+export type Mode = 'camera' | 'photo' | 'video';
 
 export type { ModelEntry } from '../engine/modelFormat';
 

@@ -8,6 +8,7 @@ import { LoadProgress } from './LoadProgress';
 import { Notices } from './Notices';
 import { PhotoView } from './PhotoView';
 import { StatsPanel } from './StatsPanel';
+import { VideoView } from './VideoView';
 
 export function App() {
   const { photos } = useApp();
@@ -40,7 +41,7 @@ export function App() {
       <Notices />
       <div className="workspace">
         <main className="stage" id="stage" role="tabpanel" aria-labelledby={`tab-${mode}`}>
-          {mode === 'camera' ? <CameraView /> : <PhotoView />}
+          {mode === 'camera' ? <CameraView /> : mode === 'photo' ? <PhotoView /> : <VideoView />}
         </main>
         <aside className="side">
           <StatsPanel />

@@ -2,7 +2,9 @@ import { useEffect, useRef } from 'react';
 import { BoxMotion } from '../engine/motion';
 import { useStore } from '../state/store';
 import { useApp } from './context';
+import { LiveTimelinePanel } from './LiveTimelinePanel';
 import { drawFaces } from './overlay/draw';
+import { RecordingPanel } from './RecordingPanel';
 import { containTransform } from './overlay/layout';
 
 /**
@@ -127,6 +129,8 @@ export function CameraView() {
           </div>
         )}
       </div>
+      <RecordingPanel video={videoRef} overlay={canvasRef} />
+      <LiveTimelinePanel />
     </section>
   );
 }

@@ -7,6 +7,7 @@ const GPU_BACKENDS: GpuBackend[] = ['webgpu', 'webgl'];
 const MODES: { id: Mode; label: string }[] = [
   { id: 'camera', label: 'Camera' },
   { id: 'photo', label: 'Photo' },
+  { id: 'video', label: 'Video file' },
 ];
 
 /** The ARIA tabs pattern: arrow keys, Home and End move between tabs; one tab in the tab order. */

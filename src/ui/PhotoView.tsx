@@ -4,35 +4,9 @@ import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine/emotions';
 import { type FaceResult, isLowConfidence, visibleFaces } from '../engine/faces';
 import { useStore } from '../state/store';
 import { useApp } from './context';
-import { drawFaces } from './overlay/draw';
-import { containTransform } from './overlay/layout';
-
-function download(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-function renderAnnotated(
-  canvas: HTMLCanvasElement,
-  image: ImageBitmap,
-  width: number,
-  height: number,
-  faces: FaceResult[],
-  o: { unit: number; highlight: number | null; minScore: number },
-): void {
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  if (canvas.width !== width || canvas.height !== height) {
-    canvas.width = width;
-    canvas.height = height;
-  }
-  ctx.drawImage(image, 0, 0, width, height);
-  drawFaces(ctx, faces, { transform: containTransform(width, height, width, height), viewWidth: width, viewHeight: height, ...o });
-}
+import { renderAnnotated } from './annotate';
+import { BatchView } from './BatchView';
+import { download } from './download';
 
 function Thumbnail({ image, face }: { image: ImageBitmap; face: FaceResult }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -101,6 +75,7 @@ export function PhotoView() {
   const [highlight, setHighlight] = useState<number | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
+  const folderRef = useRef<HTMLInputElement>(null);
   const result = photo.result;
   const image = photo.image;
   const faces = useMemo(() => (result ? visibleFaces(result, { minScore, minSize, hideLowConfidence }, true) : []), [result, minScore, minSize, hideLowConfidence]);
@@ -158,19 +133,36 @@ export function PhotoView() {
           onFiles(e.dataTransfer.files);
         }}
       >
-        <p>Drop a photo here, paste one (Ctrl/⌘+V), or</p>
+        <p>Drop photos here (one, many, or a folder's worth), paste one (Ctrl/⌘+V), or</p>
         <button type="button" className="primary" onClick={() => inputRef.current?.click()}>
-          Choose a photo…
+          Choose photos…
+        </button>{' '}
+        <button type="button" onClick={() => folderRef.current?.click()}>
+          Choose a folder…
         </button>
         <input
           ref={inputRef}
           type="file"
+          multiple
           accept="image/jpeg,image/png,image/webp,image/gif,image/bmp,image/avif,.heic,.heif"
           data-testid="file-input"
-          aria-label="Choose a photo to analyse"
+          aria-label="Choose photos to analyse"
           hidden
           onChange={(e) => {
             onFiles(e.target.files);
+            e.target.value = '';
+          }}
+        />
+        <input
+          ref={folderRef}
+          type="file"
+          {...{ webkitdirectory: '' }}
+          data-testid="folder-input"
+          aria-label="Choose a folder of photos to analyse"
+          hidden
+          onChange={(e) => {
+            const images = Array.from(e.target.files ?? []).filter((f) => /^image\//.test(f.type) || /\.(jpe?g|png|webp|gif|bmp|avif|heic|heif)$/i.test(f.name));
+            if (images.length) void photos.analyseFiles(images);
             e.target.value = '';
           }}
         />
@@ -185,6 +177,7 @@ export function PhotoView() {
           </p>
         )}
       </div>
+      <BatchView />
       {result && image && exportResult && (
         <div className="photo-result" data-testid="photo-result" data-faces={faces.length}>
           <div className="photo-actions">

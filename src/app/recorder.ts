@@ -1,0 +1,196 @@
+/**
+ * Record a camera session: every analysed frame becomes rows (recording.ts), kept in memory and in
+ * IndexedDB (recordingStore.ts) about once a second, so a reload loses nothing. Optionally a WebM
+ * of the camera with the overlay burnt in (MediaRecorder on a canvas the page composes) when the
+ * user asks; otherwise no image is stored at all.
+ */
+import { version } from '../../package.json';
+import type { FrameResult } from '../engine/faces';
+import type { Store } from '../state/store';
+import type { FrameBus } from './frameBus';
+import { type RecordingMeta, type RecordingRow, rowsOf } from './recording';
+import type { RecordingStore } from './recordingStore';
+
+export const APP_VERSION: string = version;
+
+export interface RecorderState {
+  phase: 'idle' | 'recording' | 'stopped';
+  rows: number;
+  startedAt?: string;
+  elapsedMs: number;
+}
+
+export class Recorder {
+  rows: RecordingRow[] = [];
+  meta: RecordingMeta | null = null;
+  private id = '';
+  private start = 0;
+  private seq = 0;
+  private pending: RecordingRow[] = [];
+  private flushTimer: ReturnType<typeof setInterval> | null = null;
+  private off: (() => void) | null = null;
+  private listeners = new Set<(s: RecorderState) => void>();
+  state: RecorderState = { phase: 'idle', rows: 0, elapsedMs: 0 };
+
+  constructor(
+    private readonly bus: FrameBus,
+    private readonly store: Store,
+    private readonly persist: RecordingStore | null,
+  ) {}
+
+  subscribe(listener: (s: RecorderState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(patch: Partial<RecorderState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l(this.state);
+  }
+
+  begin(now = performance.now()): void {
+    if (this.state.phase === 'recording') return;
+    const s = this.store.getState();
+    this.rows = [];
+    this.pending = [];
+    this.seq = 0;
+    this.start = now;
+    this.id = `rec-${Date.now()}`;
+    const frame = this.bus.frame;
+    this.meta = {
+      kind: 'camera',
+      source: 'camera',
+      model: s.models.find((m) => m.id === s.modelActive)?.name ?? s.modelActive ?? '',
+      backend: s.backendActive ?? '',
+      appVersion: APP_VERSION,
+      startedAt: new Date().toISOString(),
+      frameWidth: frame?.width ?? 0,
+      frameHeight: frame?.height ?? 0,
+    };
+    void this.persist?.begin(this.id, this.meta).catch(() => undefined);
+    this.off = this.bus.subscribe((f) => f && this.add(f));
+    this.flushTimer = setInterval(() => void this.flush(), 1000);
+    this.emit({ phase: 'recording', rows: 0, startedAt: this.meta.startedAt, elapsedMs: 0 });
+  }
+
+  private add(frame: FrameResult): void {
+    if (this.meta && !this.meta.frameWidth) Object.assign(this.meta, { frameWidth: frame.width, frameHeight: frame.height });
+    const rows = rowsOf(frame, frame.time - this.start);
+    this.rows.push(...rows);
+    this.pending.push(...rows);
+    this.emit({ rows: this.rows.length, elapsedMs: frame.time - this.start });
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.pending.length) return;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      await this.persist?.append(this.id, this.seq++, batch);
+    } catch {
+      /* storage full or blocked: the rows stay in memory and in the export */
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.state.phase !== 'recording') return;
+    this.off?.();
+    this.off = null;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.flushTimer = null;
+    await this.flush();
+    await this.persist?.finish(this.id).catch(() => undefined);
+    this.emit({ phase: 'stopped' });
+  }
+
+  /** A recording kept in IndexedDB from an earlier visit (or a crash), shown again. */
+  async loadKept(): Promise<boolean> {
+    if (!this.persist || this.state.phase !== 'idle') return false;
+    const last = await this.persist.last().catch(() => null);
+    if (!last || !last.rows.length || this.state.phase !== 'idle') return false;
+    this.restore(last.meta, last.rows);
+    return true;
+  }
+
+  /** Show a recording kept from an earlier visit. */
+  restore(meta: RecordingMeta, rows: RecordingRow[]): void {
+    this.meta = meta;
+    this.rows = rows;
+    this.emit({ phase: 'stopped', rows: rows.length, startedAt: meta.startedAt, elapsedMs: rows.length ? (rows[rows.length - 1]?.t ?? 0) : 0 });
+  }
+
+  async discard(): Promise<void> {
+    await this.stop();
+    this.rows = [];
+    this.meta = null;
+    await this.persist?.discard().catch(() => undefined);
+    this.emit({ phase: 'idle', rows: 0, elapsedMs: 0, startedAt: undefined });
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+}
+
+/**
+ * A WebM of what the user sees: each animation frame, the video and the overlay canvas are drawn
+ * into one canvas whose stream MediaRecorder encodes. Only when the user asks for it.
+ */
+export class VideoRecorder {
+  private recorder: MediaRecorder | null = null;
+  private chunks: Blob[] = [];
+  private raf = 0;
+  private readonly canvas = document.createElement('canvas');
+
+  static supported(): boolean {
+    return typeof MediaRecorder !== 'undefined' && typeof HTMLCanvasElement.prototype.captureStream === 'function';
+  }
+
+  start(video: HTMLVideoElement, overlay: HTMLCanvasElement, mirror: () => boolean): void {
+    const w = video.videoWidth || 640;
+    const h = video.videoHeight || 480;
+    this.canvas.width = w;
+    this.canvas.height = h;
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    const draw = () => {
+      ctx.save();
+      if (mirror()) {
+        ctx.translate(w, 0);
+        ctx.scale(-1, 1);
+      }
+      ctx.drawImage(video, 0, 0, w, h);
+      ctx.restore();
+      // The overlay canvas covers the letterboxed view; map it back onto the frame.
+      const s = Math.min(overlay.width / w, overlay.height / h);
+      const ox = (overlay.width - w * s) / 2;
+      const oy = (overlay.height - h * s) / 2;
+      if (s > 0) ctx.drawImage(overlay, ox, oy, w * s, h * s, 0, 0, w, h);
+      this.raf = requestAnimationFrame(draw);
+    };
+    draw();
+    const type = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+    this.recorder = new MediaRecorder(this.canvas.captureStream(30), type ? { mimeType: type } : undefined);
+    this.chunks = [];
+    this.recorder.ondataavailable = (e) => e.data.size && this.chunks.push(e.data);
+    this.recorder.start(1000);
+  }
+
+  /** Stop and return the WebM (null when nothing was recorded). */
+  stop(): Promise<Blob | null> {
+    cancelAnimationFrame(this.raf);
+    const recorder = this.recorder;
+    this.recorder = null;
+    if (!recorder || recorder.state === 'inactive') return Promise.resolve(null);
+    return new Promise((resolve) => {
+      recorder.onstop = () => {
+        for (const t of recorder.stream.getTracks()) t.stop();
+        const blob = this.chunks.length ? new Blob(this.chunks, { type: recorder.mimeType || 'video/webm' }) : null;
+        this.chunks = [];
+        this.canvas.width = this.canvas.height = 0;
+        resolve(blob);
+      };
+      recorder.stop();
+    });
+  }
+}

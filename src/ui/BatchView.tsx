@@ -1,0 +1,131 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { type BatchItem, type BatchState, batchToCsv, batchToJson } from '../app/batch';
+import { APP_VERSION } from '../app/recorder';
+import { exportName } from '../app/results';
+import { zip } from '../app/zip';
+import { EMOTION_COLOR, EMOTION_LABEL } from '../engine/emotions';
+import { type FaceResult, type FrameResult, visibleFaces } from '../engine/faces';
+import { loadPhoto } from '../engine/photo';
+import { useStore } from '../state/store';
+import { annotatedJpeg } from './annotate';
+import { useApp } from './context';
+import { download } from './download';
+
+function Thumb({ bitmap }: { bitmap: ImageBitmap }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const c = ref.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx) return;
+    c.width = bitmap.width;
+    c.height = bitmap.height;
+    ctx.drawImage(bitmap, 0, 0);
+  }, [bitmap]);
+  return <canvas ref={ref} className="batch-thumb" aria-hidden="true" />;
+}
+
+function Card({ item, faces }: { item: BatchItem; faces: FaceResult[] }) {
+  return (
+    <li className={`batch-card ${item.status}`} data-testid="batch-item" data-status={item.status}>
+      {item.thumb ? <Thumb bitmap={item.thumb} /> : <div className="batch-thumb placeholder" aria-hidden="true" />}
+      <div className="batch-body">
+        <div className="batch-name" title={item.name}>
+          {item.name}
+        </div>
+        {item.status === 'pending' && <div className="muted">waiting…</div>}
+        {item.status === 'error' && (
+          <div className="batch-error" data-testid="batch-error">
+            {item.message}
+          </div>
+        )}
+        {item.status === 'done' && (
+          <div className="batch-faces">
+            {faces.length === 0 ? (
+              <span className="muted">{item.message ?? 'no face shown'}</span>
+            ) : (
+              faces.map((f) => (
+                <span key={f.id} className="chip" style={{ borderColor: EMOTION_COLOR[f.top.emotion] }}>
+                  #{f.id} {EMOTION_LABEL[f.top.emotion]} {Math.round(f.top.probability * 100)}%
+                </span>
+              ))
+            )}
+          </div>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** A batch of photos: progress, cancel, a grid of results, combined files. */
+export function BatchView() {
+  const { batch } = useApp();
+  const [state, setState] = useState<BatchState>(batch.state);
+  const [zipping, setZipping] = useState<string | null>(null);
+  useEffect(() => batch.subscribe(setState), [batch]);
+  const minScore = useStore((s) => s.minScore);
+  const minSize = useStore((s) => s.minSize);
+  const hideLowConfidence = useStore((s) => s.hideLowConfidence);
+  const models = useStore((s) => s.models);
+  const visible = useMemo(() => (r: FrameResult) => visibleFaces(r, { minScore, minSize, hideLowConfidence }, true), [minScore, minSize, hideLowConfidence]);
+  if (state.phase === 'idle') return null;
+  const total = state.items.length;
+  const errors = state.items.filter((i) => i.status === 'error').length;
+  const first = state.items.find((i) => i.result)?.result;
+  const meta = { model: first ? (models.find((m) => m.id === first.model)?.name ?? first.model) : '', backend: first?.backend ?? '', appVersion: APP_VERSION };
+  const name = `resemote-batch-${new Date(Date.now()).toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
+  const makeZip = async () => {
+    const entries: { name: string; data: Uint8Array }[] = [];
+    for (let i = 0; i < state.items.length; i++) {
+      const item = state.items[i] as BatchItem;
+      const file = batch.file(i);
+      if (!item.result || !file) continue;
+      setZipping(`${entries.length + 1} of ${state.items.filter((x) => x.result).length}`);
+      const photo = await loadPhoto(file);
+      try {
+        entries.push({ name: exportName(item.name, 'jpg'), data: await annotatedJpeg(photo.bitmap, visible(item.result), minScore) });
+      } finally {
+        photo.bitmap.close();
+      }
+    }
+    setZipping(null);
+    download(new Blob([zip(entries) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), `${name}.zip`);
+  };
+  return (
+    <section className="batch" aria-label="Batch of photos" data-testid="batch" data-phase={state.phase}>
+      <div className="batch-progress">
+        <label htmlFor="batch-progress">
+          {state.phase === 'running' ? 'Analysing' : state.phase === 'cancelled' ? 'Cancelled after' : 'Analysed'} {state.done} of {total} photos
+          {errors ? `, ${errors} could not be analysed` : ''}
+          {state.phase === 'running' && state.etaSeconds !== null ? `, about ${Math.ceil(state.etaSeconds)} s left` : ''}
+        </label>
+        <progress id="batch-progress" data-testid="batch-progress" max={total} value={state.done} />
+        {state.phase === 'running' && (
+          <button type="button" data-testid="batch-cancel" onClick={() => batch.cancel()}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {state.phase !== 'running' && (
+        <div className="photo-actions">
+          <button type="button" onClick={() => download(new Blob([batchToCsv(state.items, visible)], { type: 'text/csv' }), `${name}.csv`)}>
+            All results (CSV)
+          </button>
+          <button type="button" onClick={() => download(new Blob([batchToJson(state.items, visible, meta)], { type: 'application/json' }), `${name}.json`)}>
+            All results (JSON)
+          </button>
+          <button type="button" disabled={zipping !== null} onClick={() => void makeZip()}>
+            {zipping ? `Making the ZIP: ${zipping}…` : 'Annotated photos (ZIP)'}
+          </button>
+          <button type="button" onClick={() => batch.clear()}>
+            Clear
+          </button>
+        </div>
+      )}
+      <ol className="batch-grid" data-testid="batch-grid">
+        {state.items.map((item, i) => (
+          <Card key={`${i}-${item.name}`} item={item} faces={item.result ? visible(item.result) : []} />
+        ))}
+      </ol>
+    </section>
+  );
+}

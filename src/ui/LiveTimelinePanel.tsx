@@ -1,0 +1,65 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { TIMELINE_WINDOW_MS } from '../app/timeline';
+import { useApp } from './context';
+import { drawTimeline, TimelineCanvas, TimelineLegend } from './TimelineChart';
+
+const MAX_FACES = 4;
+
+/**
+ * The last minute per tracked face, drawn at display rate from the timeline's ring buffers while
+ * the panel is open; closed, it costs nothing but the buffers' pushes.
+ */
+export function LiveTimelinePanel() {
+  const { timeline } = useApp();
+  const [open, setOpen] = useState(false);
+  const [ids, setIds] = useState<number[]>([]);
+  const canvases = useRef(new Map<number, HTMLCanvasElement>());
+  useEffect(() => {
+    if (!open) return;
+    let raf = 0;
+    let seen = -1;
+    let lastDraw = 0;
+    const loop = (now: number) => {
+      raf = requestAnimationFrame(loop);
+      if (timeline.version === seen && now - lastDraw < 250) return; // nothing new: only scroll, 4x a second
+      seen = timeline.version;
+      lastDraw = now;
+      const current = [...timeline.faces.keys()].sort((a, b) => a - b).slice(0, MAX_FACES);
+      setIds((prev) => (prev.length === current.length && prev.every((v, i) => v === current[i]) ? prev : current));
+      const end = performance.now();
+      for (const id of current) {
+        const canvas = canvases.current.get(id);
+        const buffer = timeline.faces.get(id);
+        if (canvas && buffer) drawTimeline(canvas, buffer, end - TIMELINE_WINDOW_MS, end);
+      }
+    };
+    raf = requestAnimationFrame(loop);
+    return () => cancelAnimationFrame(raf);
+  }, [open, timeline]);
+  const bind = useCallback(
+    (id: number) => (c: HTMLCanvasElement | null) => {
+      if (c) canvases.current.set(id, c);
+      else canvases.current.delete(id);
+    },
+    [],
+  );
+  return (
+    <section className="timeline-panel" aria-label="Timeline">
+      <button type="button" aria-expanded={open} data-testid="timeline-toggle" onClick={() => setOpen((o) => !o)}>
+        {open ? 'Hide timeline' : 'Show timeline'}
+      </button>
+      {open && (
+        <div data-testid="timeline" data-faces={ids.length}>
+          <TimelineLegend />
+          {ids.length === 0 && <p className="muted">No face yet: the last minute of each face appears here.</p>}
+          {ids.map((id) => (
+            <figure key={id} className="timeline-face">
+              <figcaption>Face #{id} — last minute</figcaption>
+              <TimelineCanvas label={`Emotions of face ${id} over the last minute`} onCanvas={bind(id)} />
+            </figure>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
