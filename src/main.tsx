@@ -7,6 +7,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { composeApp, testHooks } from './app/composition';
+import { registerServiceWorker } from './app/pwa';
 import { loadSettings, saveSettings } from './state/settings';
 import { settingsOf, useStore } from './state/store';
 import { App } from './ui/App';
@@ -44,3 +45,5 @@ createRoot(root).render(
   </StrictMode>,
 );
 void app.host.start();
+// Installable and offline after one visit (production builds; ?nosw opts out).
+if (import.meta.env.PROD && !params.has('nosw')) registerServiceWorker((update) => useStore.getState().setUpdate(update));

@@ -106,6 +106,12 @@ interface PhotoSlice {
   setPhoto(p: PhotoState): void;
 }
 
+interface UpdateSlice {
+  /** A new version of the app is installed and waiting (service worker); apply() reloads into it. */
+  update: { apply(): void } | null;
+  setUpdate(u: { apply(): void } | null): void;
+}
+
 interface NoticeSlice {
   /** Errors and notices the user has not dismissed, newest last; one per code. */
   notices: AppError[];
@@ -114,7 +120,7 @@ interface NoticeSlice {
   clearNotices(codes?: AppError['code'][]): void;
 }
 
-export type AppState = SettingsSlice & StatusSlice & CameraSlice & PhotoSlice & NoticeSlice;
+export type AppState = SettingsSlice & StatusSlice & CameraSlice & PhotoSlice & NoticeSlice & UpdateSlice;
 
 const clampNum = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 
@@ -132,6 +138,7 @@ const initial = {
   camera: { phase: 'idle' as CameraPhase, devices: [] as CameraDevice[], deviceId: null },
   photo: { phase: 'idle', requestId: 0 } as PhotoState,
   notices: [] as AppError[],
+  update: null,
 };
 
 export const useStore = create<AppState>()((set) => ({
@@ -157,6 +164,7 @@ export const useStore = create<AppState>()((set) => ({
   setEngine: (e) => set((st) => ({ engine: { ...st.engine, ...e } })),
   setCamera: (c) => set((st) => ({ camera: { ...st.camera, ...c } })),
   setPhoto: (photo) => set({ photo }),
+  setUpdate: (update) => set({ update }),
   report: (e) => set((st) => ({ notices: [...st.notices.filter((n) => n.code !== e.code), e] })),
   dismiss: (code) => set((st) => ({ notices: st.notices.filter((n) => n.code !== code) })),
   clearNotices: (codes) => set((st) => ({ notices: codes ? st.notices.filter((n) => !codes.includes(n.code)) : [] })),

@@ -10,6 +10,19 @@ import { PhotoView } from './PhotoView';
 import { StatsPanel } from './StatsPanel';
 import { VideoView } from './VideoView';
 
+function UpdateBanner() {
+  const update = useStore((s) => s.update);
+  if (!update) return null;
+  return (
+    <div className="update-banner" role="status" data-testid="update-banner">
+      A new version of ResEmote is ready.{' '}
+      <button type="button" onClick={() => update.apply()}>
+        Reload to use it
+      </button>
+    </div>
+  );
+}
+
 export function App() {
   const { photos } = useApp();
   const mode = useStore((s) => s.mode);
@@ -36,6 +49,7 @@ export function App() {
           leaves it — the page is not allowed to send anything anywhere.
         </p>
       </header>
+      <UpdateBanner />
       <Controls />
       <LoadProgress />
       <Notices />
