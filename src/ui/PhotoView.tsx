@@ -6,6 +6,7 @@ import { useStore } from '../state/store';
 import { useApp } from './context';
 import { renderAnnotated } from './annotate';
 import { BatchView } from './BatchView';
+import { ZoomView } from './ZoomView';
 import { download } from './download';
 
 function Thumbnail({ image, face }: { image: ImageBitmap; face: FaceResult }) {
@@ -19,7 +20,7 @@ function Thumbnail({ image, face }: { image: ImageBitmap; face: FaceResult }) {
   return <canvas ref={ref} width={72} height={72} className="thumb" aria-hidden="true" />;
 }
 
-function ResultList({ image, faces, minScore, onHighlight }: { image: ImageBitmap; faces: FaceResult[]; minScore: number; onHighlight(id: number | null): void }) {
+function ResultList({ image, faces, minScore, highlight, onHighlight }: { image: ImageBitmap; faces: FaceResult[]; minScore: number; highlight: number | null; onHighlight(id: number | null): void }) {
   return (
     <ol className="results" data-testid="result-list" aria-label="Faces found">
       {faces.map((f) => {
@@ -29,7 +30,7 @@ function ResultList({ image, faces, minScore, onHighlight }: { image: ImageBitma
             key={f.id}
             data-testid="result-item"
             tabIndex={0}
-            className={low ? 'low-confidence' : undefined}
+            className={[low ? 'low-confidence' : '', highlight === f.id ? 'highlighted' : ''].join(' ').trim() || undefined}
             onMouseEnter={() => onHighlight(f.id)}
             onMouseLeave={() => onHighlight(null)}
             onFocus={() => onHighlight(f.id)}
@@ -81,22 +82,16 @@ export function PhotoView() {
   const faces = useMemo(() => (result ? visibleFaces(result, { minScore, minSize, hideLowConfidence }, true) : []), [result, minScore, minSize, hideLowConfidence]);
   const hidden = result ? result.faces.length - faces.length : 0;
 
-  // The photo is drawn at its own resolution; panels are sized for the size it is shown at (one
-  // design pixel = one CSS pixel), so they stay readable on a phone (or shrink to the top emotion).
-  const [shownWidth, setShownWidth] = useState(0);
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas) return;
-    const observer = new ResizeObserver(() => setShownWidth(canvas.clientWidth));
-    observer.observe(canvas);
-    return () => observer.disconnect();
-  }, [result]);
+  // The photo is drawn at its own resolution; panels are sized for the size it is shown at when it
+  // fits the screen (one design pixel = one CSS pixel), so they stay readable on a phone (or shrink
+  // to the top emotion); zooming in enlarges them with the photo.
+  const [fitScale, setFitScale] = useState(0);
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || !image || !result) return;
-    const unit = shownWidth > 0 ? Math.max(0.5, result.width / shownWidth) : Math.max(1, Math.max(result.width, result.height) / 1000);
+    const unit = fitScale > 0 ? Math.max(0.5, 1 / fitScale) : Math.max(1, Math.max(result.width, result.height) / 1000);
     renderAnnotated(canvas, image, result.width, result.height, faces, { unit, highlight, minScore });
-  }, [image, result, faces, highlight, minScore, shownWidth]);
+  }, [image, result, faces, highlight, minScore, fitScale]);
 
   /** The PNG download: the photo at full size, panels sized for the photo (not for this screen). */
   const downloadPng = () => {
@@ -200,8 +195,15 @@ export function PhotoView() {
               Results (CSV)
             </button>
           </div>
-          <canvas ref={canvasRef} className="annotated" data-testid="annotated" role="img" aria-label={`${photo.name} with ${faces.length} faces annotated`} />
-          <ResultList image={image} faces={faces} minScore={minScore} onHighlight={setHighlight} />
+          <ZoomView
+            picture={{ width: result.width, height: result.height }}
+            canvasRef={canvasRef}
+            faces={faces}
+            onFitScale={setFitScale}
+            onHover={setHighlight}
+            label={`${photo.name} with ${faces.length} faces annotated`}
+          />
+          <ResultList image={image} faces={faces} minScore={minScore} highlight={highlight} onHighlight={setHighlight} />
         </div>
       )}
     </section>
