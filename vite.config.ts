@@ -4,7 +4,8 @@ import react from '@vitejs/plugin-react';
 import { type Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { buildModelIndex } from './scripts/lib/models-index.ts';
-import { contentSecurityPolicy } from './src/security/csp.ts';
+import { pwaPlugin } from './scripts/lib/pwa.ts';
+import { contentSecurityPolicy, headersFile, securityHeaders } from './src/security/csp.ts';
 
 const root = import.meta.dirname;
 const modelsDir = resolve(root, 'models');
@@ -52,8 +53,28 @@ function csp(): Plugin {
   };
 }
 
+/** The security headers (src/security/csp.ts) on every response of the dev and preview servers, and
+ *  as `_headers` in the build for static hosts that read it (Netlify, Cloudflare Pages); see
+ *  docs/deploy-headers.md for other servers. Runs first, so responses that other middlewares end
+ *  (the models) carry them too. */
+function securityHeadersPlugin(): Plugin {
+  let dev = false;
+  const middleware = (headers: Record<string, string>) => (_req: unknown, res: import('node:http').ServerResponse, next: () => void) => {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    next();
+  };
+  return {
+    name: 'resemote-security-headers',
+    enforce: 'pre',
+    configResolved: (config) => void (dev = config.command === 'serve' && config.mode !== 'production'),
+    configureServer: (server) => void server.middlewares.use(middleware(securityHeaders({ dev }))),
+    configurePreviewServer: (server) => void server.middlewares.use(middleware(securityHeaders({ dev: false }))),
+    writeBundle: (options) => writeFileSync(resolve(options.dir ?? 'dist', '_headers'), headersFile(securityHeaders({ dev: false }))),
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), serveModels(), csp()],
+  plugins: [securityHeadersPlugin(), react(), serveModels(), csp(), pwaPlugin()],
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { port: 5173, strictPort: false },
   preview: { port: 4173 },
