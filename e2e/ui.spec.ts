@@ -73,3 +73,14 @@ test('the detection score is on each card, and the confidence filter hides or sh
   await expect.poll(() => page.getByTestId('result-item').count()).toBeGreaterThanOrEqual(shown);
   await expect(page.locator('.low-confidence').first()).toContainText('uncertain');
 });
+
+test('the production page exposes no test hook unless a test asks for it', async ({ browser }) => {
+  const context = await browser.newContext(); // not prepared: no hook flag
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.getByTestId('tab-camera')).toBeVisible();
+  expect(await page.evaluate(() => typeof window.__resemote)).toBe('undefined');
+  await page.goto('/?testhooks');
+  await page.waitForFunction(() => typeof window.__resemote === 'object');
+  await context.close();
+});
