@@ -18,11 +18,11 @@
  * test hook (window.__resemote.info().frames / ready) and its controls' data-testids.
  */
 import { execSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Browser, chromium, type Page } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { FACE_Y4M, GENERATED, pngOf, default as prepareFixtures } from '../e2e/global-setup.ts';
 import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
 import { decodeImage } from './lib/decode-image.ts';
@@ -53,19 +53,26 @@ function options() {
 /** Resident memory (MB) of this browser's renderer and GPU processes, from /proc (Linux). */
 function processMemory(browserPid: number | undefined): { renderer: number; gpu: number } | null {
   if (!browserPid || process.platform !== 'linux') return null;
-  const children = (pid: number): number[] => {
+  // Every process's parent, from /proc/<pid>/stat (Chromium's zygote forks the renderers, so the
+  // whole tree under the browser process is walked).
+  const parent = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
     try {
-      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
-      return [];
+      /* gone */
     }
+  }
+  const inTree = (pid: number) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 20; p = parent.get(p) ?? 0, hops++) if (p === browserPid) return true;
+    return false;
   };
-  const all: number[] = [];
-  const walk = (pid: number) => children(pid).forEach((c) => (all.push(c), walk(c)));
-  walk(browserPid);
   let renderer = 0;
   let gpu = 0;
-  for (const pid of all) {
+  for (const pid of parent.keys()) {
+    if (pid === browserPid || !inTree(pid)) continue;
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -78,15 +85,21 @@ function processMemory(browserPid: number | undefined): { renderer: number; gpu:
   return { renderer: Math.round(renderer), gpu: Math.round(gpu) };
 }
 
-function browserPid(browser: Browser): number | undefined {
-  // Playwright does not expose it; the newest chromium whose parent is this node process is it.
-  try {
-    const out = execSync(`pgrep -P ${process.pid} -n`, { encoding: 'utf8' }).trim();
-    void browser;
-    return Number(out) || undefined;
-  } catch {
-    return undefined;
+/** The browser process Playwright launched: this process's newest child running Chromium. */
+function browserPid(): number | undefined {
+  let best: number | undefined;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (ppid === process.pid && /chrom/.test(cmd) && !/pgrep|^\/bin\/sh/.test(cmd) && (!best || Number(name) > best)) best = Number(name);
+    } catch {
+      /* gone */
+    }
   }
+  return best;
 }
 
 async function launch(y4m: string, backend: Backend) {
@@ -94,7 +107,7 @@ async function launch(y4m: string, backend: Backend) {
     executablePath: chromiumPath,
     args: [...chromiumArgs, '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`],
   });
-  const pid = browserPid(browser);
+  const pid = browserPid();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.grantPermissions(['camera']);
   await context.addInitScript((b) => {
@@ -135,7 +148,7 @@ async function firstResult(page: Page, url: string, backend: Backend, reload = f
   await page.waitForFunction(() => (window as unknown as { __resemote?: { info(): { ready: boolean } } }).__resemote?.info().ready === true, null, { timeout: 900_000, polling: 100 });
   const now = await info(page);
   if (now && now.backend !== backend) {
-    await page.getByTestId(`backend-${backend}`).check();
+    await page.getByTestId(`backend-${backend}`).click(); // not check(): a controlled radio changes once the switch is done
     await page.getByTestId('backend-active').filter({ hasText: `in use: ${LABEL[backend]}` }).waitFor({ timeout: 900_000 });
   }
   await page.waitForFunction(() => ((window as unknown as { __resemote?: { info(): { frames: number } } }).__resemote?.info().frames ?? 0) >= 1, null, { timeout: 900_000, polling: 50 });
@@ -173,7 +186,7 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
         await resetLongTasks(page);
         const framesBefore = (await info(page))?.frames ?? 0;
         const t0 = Date.now();
-        await page.getByTestId(`backend-${other}`).check();
+        await page.getByTestId(`backend-${other}`).click();
         await page.getByTestId('backend-active').filter({ hasText: `in use: ${LABEL[other]}` }).waitFor({ timeout: 900_000 });
         const switchMs = Date.now() - t0;
         const framesDuring = ((await info(page))?.frames ?? 0) - framesBefore;
