@@ -20,7 +20,10 @@ export default defineConfig({
   expect: { timeout: 60_000 },
   fullyParallel: false,
   workers: 1, // 2 cores, software GPU: one browser at a time keeps timings sane
+  // One retry in CI, so a flaky test shows up as flaky in the report; failOnFlakyTests makes it fail
+  // the run all the same: a test that passes only on retry is a failing test.
   retries: process.env.CI ? 1 : 0,
+  failOnFlakyTests: !!process.env.CI,
   reporter: [['list']],
   globalSetup: './e2e/global-setup.ts',
   use: {

@@ -9,6 +9,11 @@ and only changes confidence.
 probabilities and export.py folds 1/T into the last layer of the graph, so the app needs nothing.
 ECE (15 equal-width bins) is reported before and after, on PublicTest (where T was fitted),
 PrivateTest and each --cross set.
+
+--balance also corrects the model's class prior: logits + c with c = -tau * log(prior), the prior
+being the model's own mean prediction on PublicTest, tau chosen on a grid to maximise PublicTest
+macro-F1 (every class counts the same; accuracy would favour FER2013's frequent classes). c is
+stored as `logit_bias` and folded into the graph with T. Chosen on PublicTest only.
 """
 from __future__ import annotations
 
@@ -61,8 +66,23 @@ def parse_cross(items: list[str]) -> dict[str, str]:
     return out
 
 
+TAUS = (-0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25)
+
+
+def choose_prior_correction(logits: torch.Tensor, labels: torch.Tensor) -> tuple[float, torch.Tensor, list]:
+    """(tau, bias, table): bias = -tau * log(mean softmax), tau maximising macro-F1 on these logits."""
+    from metrics import confusion_matrix, summarize
+    log_prior = torch.softmax(logits.double(), 1).mean(0).clamp(min=1e-6).log()
+    table = []
+    for tau in TAUS:
+        s = summarize(confusion_matrix(labels, (logits.double() - tau * log_prior).argmax(1)))
+        table.append({"tau": tau, "macro_f1": round(s["macro_f1"], 4), "accuracy": round(s["accuracy"], 4)})
+    best = max(table, key=lambda r: (r["macro_f1"], -abs(r["tau"])))
+    return best["tau"], (-best["tau"] * log_prior).float(), table
+
+
 def calibrate(checkpoint: str, data: str, cross: dict[str, str], plots: str = "", write: bool = False,
-              log=print) -> dict:
+              log=print, balance: bool = False) -> dict:
     model, ckpt = load_checkpoint(checkpoint)
     sets = load_data(data)
     if "PublicTest" not in sets:
@@ -71,8 +91,16 @@ def calibrate(checkpoint: str, data: str, cross: dict[str, str], plots: str = ""
     for name, path in cross.items():
         evals[name] = concat_sets(list(load_data(path).values()))
     logits = {name: logits_of(model, s.images) for name, s in evals.items()}
+    bias = torch.zeros(logits["PublicTest"].shape[1])
+    result: dict = {"checkpoint": str(checkpoint), "fitted_on": "PublicTest", "bins": 15, "splits": {}}
+    if balance:
+        tau, bias, table = choose_prior_correction(logits["PublicTest"], evals["PublicTest"].labels)
+        result.update(prior_tau=tau, logit_bias=[round(float(v), 6) for v in bias], prior_table=table)
+        log("prior correction on PublicTest (tau: macro-F1, accuracy): "
+            + ", ".join(f"{r['tau']}: {r['macro_f1']:.4f}, {r['accuracy'] * 100:.2f}%" for r in table) + f" -> tau {tau}")
+        logits = {k: v + bias for k, v in logits.items()}
     t = fit_temperature(logits["PublicTest"], evals["PublicTest"].labels)
-    result = {"checkpoint": str(checkpoint), "temperature": t, "fitted_on": "PublicTest", "bins": 15, "splits": {}}
+    result["temperature"] = t
     for name, s in evals.items():
         before = expected_calibration_error(torch.softmax(logits[name], 1), s.labels)
         after = expected_calibration_error(torch.softmax(logits[name] / t, 1), s.labels)
@@ -87,8 +115,11 @@ def calibrate(checkpoint: str, data: str, cross: dict[str, str], plots: str = ""
                              f"{ckpt['variant']} on {name}: reliability (15 bins)", Path(plots) / f"reliability-{name}.png")
     log(f"temperature {t:.4f} (fitted on PublicTest, n={len(evals['PublicTest'])})")
     if write:
-        save_payload(checkpoint, {**ckpt, "temperature": t})
-        log(f"wrote temperature into {checkpoint}")
+        payload = {**ckpt, "temperature": t}
+        if balance:
+            payload["logit_bias"] = [float(v) for v in bias]
+        save_payload(checkpoint, payload)
+        log(f"wrote the calibration into {checkpoint}")
     return result
 
 
@@ -100,8 +131,9 @@ def main(argv=None) -> None:
     p.add_argument("--plots", default="", help="folder for reliability-diagram PNGs")
     p.add_argument("--json", default="", help="write the result here")
     p.add_argument("--write", action="store_true", help="store the fitted temperature in the checkpoint")
+    p.add_argument("--balance", action="store_true", help="also choose a class-prior correction on PublicTest macro-F1")
     args = p.parse_args(argv)
-    result = calibrate(args.checkpoint, args.data, parse_cross(args.cross), args.plots, args.write)
+    result = calibrate(args.checkpoint, args.data, parse_cross(args.cross), args.plots, args.write, balance=args.balance)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result, indent=1))

@@ -78,6 +78,7 @@ def evaluate(checkpoint: str, data: str, tta: str = "none", quantize: str = "non
         raise ValueError(f"--classes must be all or present, not {classes!r}")
     model, ckpt = load_checkpoint(checkpoint)
     temperature = float(ckpt.get("temperature", 1.0))
+    bias = torch.tensor(ckpt["logit_bias"], dtype=torch.float32) if ckpt.get("logit_bias") is not None else torch.zeros(len(CLASSES))
     sets = load_data(data)
     splits = {u: sets[u] for u in ("PublicTest", "PrivateTest") if u in sets}
     if "PrivateTest" in sets and "Training" in sets:
@@ -88,7 +89,7 @@ def evaluate(checkpoint: str, data: str, tta: str = "none", quantize: str = "non
     if not splits:
         raise DataError(f"{data} has no split to evaluate (found only {sorted(sets)}); expected a test/ or val/ "
                         f"folder, FER2013's PublicTest_/PrivateTest_ files, or a --cross set")
-    torch_forward = lambda v: torch.softmax(model(v) / temperature, dim=1)  # noqa: E731
+    torch_forward = lambda v: torch.softmax((model(v) + bias) / temperature, dim=1)  # noqa: E731
     result = {"checkpoint": str(checkpoint), "variant": ckpt["variant"], "tta": tta, "classes": classes,
               "temperature": temperature, "splits": {}}
     for name, s in splits.items():
@@ -103,7 +104,7 @@ def evaluate(checkpoint: str, data: str, tta: str = "none", quantize: str = "non
             plot_confusion(summary, f"{ckpt['variant']} on {where}", Path(plots) / f"confusion-{name}.png")
     modes = QUANTIZATIONS if quantize == "all" else ([quantize] if quantize != "none" else [])
     if modes:
-        graph = build_graph(model, temperature=temperature)
+        graph = build_graph(model, temperature=temperature, logit_bias=ckpt.get("logit_bias"))
         result["quantization"] = {}
         for mode in modes:
             weights = dequantized_graph(graph, mode)

@@ -119,9 +119,11 @@ def fold_bn(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> tuple[np.ndarray, np.ndarray
     return w.permute(2, 3, 1, 0).float().numpy(), b.float().numpy()
 
 
-def build_graph(model: ResEmoteNet, input_size: int = INPUT_SIZE, temperature: float = 1.0) -> Graph:
-    """The graph of `model`; `temperature` (calibrate.py) is folded into the last layer:
-    softmax((W x + b) / T) = softmax((W / T) x + b / T), exact and free at run time."""
+def build_graph(model: ResEmoteNet, input_size: int = INPUT_SIZE, temperature: float = 1.0,
+                logit_bias=None) -> Graph:
+    """The graph of `model`; the calibration (calibrate.py) is folded into the last layer:
+    softmax((W x + b + c) / T) = softmax((W / T) x + (b + c) / T), exact and free at run time,
+    with c the per-class logit bias (the prior correction) and T the temperature."""
     if not temperature > 0:
         raise ValueError(f"temperature must be > 0, not {temperature}")
     if input_size != 64:
@@ -161,10 +163,12 @@ def build_graph(model: ResEmoteNet, input_size: int = INPUT_SIZE, temperature: f
         sc = g.conv(f"{name}/shortcut", x, ws, bs, stride=2, pad=0, relu=False)
         x = g.unary(f"{name}/relu", "Relu", g.binary(f"{name}/add", "AddV2", h, sc))
     x = g.mean_hw("head/pool", x)  # (N, C)
+    bias = np.zeros(len(CLASSES)) if logit_bias is None else np.asarray(logit_bias, dtype=np.float64)
     for i, fc in enumerate([model.fc1, model.fc2, model.fc3, model.fc4], start=1):
         scale = 1.0 / temperature if i == 4 else 1.0
+        b = fc.bias.detach().double().numpy() + (bias if i == 4 else 0.0)
         x = g.dense(f"head/fc{i}", x, (fc.weight.detach().double().numpy().T * scale).astype(np.float32),
-                    (fc.bias.detach().double().numpy() * scale).astype(np.float32), relu=i < 4)
+                    (b * scale).astype(np.float32), relu=i < 4)
     g.unary(OUTPUT_NAME, "Softmax", x)
     return g
 
@@ -265,14 +269,16 @@ def export(checkpoint: str | Path, out: str | Path, mode: str = "float16", metri
         raise ValueError(f"--quantize must be one of {QUANTIZATIONS}")
     model, ckpt = load_checkpoint(checkpoint)
     temperature = float(ckpt.get("temperature", 1.0))
-    g = build_graph(model, temperature=temperature)
+    logit_bias = ckpt.get("logit_bias")
+    g = build_graph(model, temperature=temperature, logit_bias=logit_bias)
     out = Path(out)
     metadata = {
         "name": name or out.name,
         "classes": list(CLASSES),
         "input": {"name": INPUT_NAME, "shape": [-1, INPUT_SIZE, INPUT_SIZE, 1], "dtype": "float32", "range": [0, 1]},
         "output": {"name": OUTPUT_NAME, "shape": [-1, len(CLASSES)], "activation": "softmax",
-                   "temperature": temperature, "calibration": "temperature folded into the last layer (calibrate.py)"},
+                   "temperature": temperature, "logitBias": None if logit_bias is None else [round(float(v), 6) for v in logit_bias],
+                   "calibration": "logit bias (prior correction) and temperature folded into the last layer (calibrate.py)"},
         "preprocessing": PREPROCESSING,
         "architecture": {"family": "ResEmoteNet", "variant": ckpt["variant"], **ckpt["config"],
                          "parameters": count_parameters(model), "exportedParameters": graph_parameters(g)},

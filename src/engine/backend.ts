@@ -12,6 +12,10 @@ export * from './backends';
 // Frames reach WebGPU through a copy rather than importExternalTexture: the import fails on some
 // adapters (SwiftShader among them), and a 720p copy costs well under a millisecond on a GPU.
 tf.env().set('WEBGPU_IMPORT_EXTERNAL_TEXTURE', false);
+// WebGL keeps released textures in a pool for reuse, without bound: after a large photo (a 4096 px
+// working copy is a 268 MB float texture) the memory stayed held. Above 256 MB of textures in use,
+// released ones are deleted instead; a camera stream stays far below that and keeps its pool.
+tf.env().set('WEBGL_DELETE_TEXTURE_THRESHOLD', 256 * 1024 * 1024);
 
 export interface ActivationResult {
   active: BackendName;

@@ -187,3 +187,28 @@ def test_test_time_views_are_the_training_affine_and_the_identity_view_is_the_co
     plain, mirrored = tta_views(gray, "flip")
     assert torch.allclose(mirrored, plain.flip(-1), atol=1e-5)
     assert len(tta_views(gray, "crops")) == 10
+
+
+def test_prior_correction_is_chosen_on_macro_f1_and_folded_into_the_graph(tiny_data, tmp_path):
+    from calibrate import choose_prior_correction
+    g = torch.Generator().manual_seed(0)
+    labels = torch.randint(0, 7, (2000,), generator=g)
+    # A model that knows the class but leans hard to class 6 ("neutral") when unsure.
+    logits = torch.randn(2000, 7, generator=g) + 2.0 * F.one_hot(labels, 7)
+    logits[:, 6] += 2.0
+    tau, bias, table = choose_prior_correction(logits, labels)
+    assert tau > 0 and bias[6] < bias[:6].min()  # the lean is taken out
+    f1 = {r["tau"]: r["macro_f1"] for r in table}
+    assert f1[tau] >= f1[0.0] + 0.05
+
+    model = random_model()
+    save_checkpoint(tmp_path / "m.pt", model, "resemotenet_s", epoch=1)
+    result = calibrate(str(tmp_path / "m.pt"), str(tiny_data), {}, write=True, log=lambda *_: None, balance=True)
+    _, ckpt = load_checkpoint(tmp_path / "m.pt")
+    c = torch.tensor(ckpt["logit_bias"])
+    assert len(result["logit_bias"]) == 7
+    x = torch.rand(4, 1, 64, 64)
+    with torch.no_grad():
+        want = torch.softmax((model(x) + c) / ckpt["temperature"], 1)
+    got = run_graph(build_graph(model, temperature=ckpt["temperature"], logit_bias=ckpt["logit_bias"]), x.permute(0, 2, 3, 1))
+    assert torch.allclose(got, want, atol=1e-5)
