@@ -17,11 +17,15 @@ export async function prepareContext(context: BrowserContext, backend: Backend =
   await context.addInitScript(
     ([b, extra]) => {
       (window as unknown as { __RESEMOTE_TEST_HOOKS__: boolean }).__RESEMOTE_TEST_HOOKS__ = true;
-      // Only on a fresh profile: a test that changes settings and reloads must find them again.
-      if (!sessionStorage.getItem('resemote.test.seeded')) {
-        sessionStorage.setItem('resemote.test.seeded', '1');
-        const current = JSON.parse(localStorage.getItem('resemote.settings.v1') ?? '{}') as Record<string, unknown>;
-        localStorage.setItem('resemote.settings.v1', JSON.stringify({ ...current, ...(b === 'auto' ? {} : { backendWanted: b }), ...extra }));
+      try {
+        // Only on a fresh profile: a test that changes settings and reloads must find them again.
+        if (!sessionStorage.getItem('resemote.test.seeded')) {
+          sessionStorage.setItem('resemote.test.seeded', '1');
+          const current = JSON.parse(localStorage.getItem('resemote.settings.v1') ?? '{}') as Record<string, unknown>;
+          localStorage.setItem('resemote.settings.v1', JSON.stringify({ ...current, ...(b === 'auto' ? {} : { backendWanted: b }), ...extra }));
+        }
+      } catch {
+        /* about:blank and opaque frames have no storage: nothing to seed there */
       }
     },
     [backend, settings] as const,

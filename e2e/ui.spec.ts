@@ -20,7 +20,7 @@ test.describe('on a 390 x 844 phone', () => {
   });
 });
 
-test('the Camera/Photo tabs follow the ARIA tabs pattern: arrow keys, Home, End', async ({ page }) => {
+test('the Camera/Photo/Video tabs follow the ARIA tabs pattern: arrow keys, Home, End', async ({ page }) => {
   await page.goto('/');
   const camera = page.getByTestId('tab-camera');
   const photo = page.getByTestId('tab-photo');
@@ -32,12 +32,18 @@ test('the Camera/Photo tabs follow the ARIA tabs pattern: arrow keys, Home, End'
   await expect(photo).toBeFocused();
   await expect(photo).toHaveAttribute('tabindex', '0');
   await expect(camera).toHaveAttribute('tabindex', '-1');
+  const video = page.getByTestId('tab-video');
+  await page.keyboard.press('ArrowRight');
+  await expect(video).toBeFocused();
   await page.keyboard.press('ArrowRight'); // wraps around
   await expect(camera).toBeFocused();
-  await page.keyboard.press('End');
-  await expect(photo).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowLeft'); // and back
+  await expect(video).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Home');
   await expect(camera).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('End');
+  await expect(video).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tabpanel')).toHaveAttribute('aria-labelledby', 'tab-video');
 });
 
 test('settings survive a reload: smoothing, mirror, face filters and the model', async ({ page }) => {

@@ -161,6 +161,7 @@ describe('EngineHost', () => {
     await switching;
     expect(useStore.getState().backendActive).toBe('webgl');
     expect(useStore.getState().notices.map((n) => n.code)).toContain('backend-switch');
+    expect(useStore.getState().backendWanted).toBe('webgl'); // the standing choice is the one that runs
     expect((await h.analyse(bitmap(), 'frame')).backend).toBe('webgl');
   });
 

@@ -282,6 +282,7 @@ export class EngineHost {
         if (old.thread === 'page') return this.fail(err);
         s.report(errors.backendSwitch(BACKEND_LABEL[wanted], errorMessage(err)));
         s.setBackendActive(old.engine.status.backend);
+        s.setBackendWanted(old.engine.status.backend); // the choice that stands is the one that runs
       } finally {
         s.setBackendSwitching(false);
       }

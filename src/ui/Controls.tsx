@@ -52,6 +52,9 @@ function BackendToggle() {
   const active = useStore((s) => s.backendActive);
   const switching = useStore((s) => s.backendSwitching);
   const reason = useStore((s) => s.engine.backendReason);
+  const wanted = useStore((s) => s.backendWanted);
+  // While switching, the radio shows the backend asked for; the text says the old one still runs.
+  const shown = switching && wanted ? wanted : active;
   const phase = useStore((s) => s.engine.phase);
   return (
     <fieldset className="control backend" data-testid="backend-toggle">
@@ -68,7 +71,7 @@ function BackendToggle() {
               name="backend"
               value={b}
               data-testid={id}
-              checked={active === b}
+              checked={shown === b}
               disabled={disabled}
               aria-describedby={info?.reason ? `${id}-why` : undefined}
               onChange={() => void host.switchBackend(b)}
