@@ -66,7 +66,7 @@ def parse_cross(items: list[str]) -> dict[str, str]:
     return out
 
 
-TAUS = (-0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25)
+TAUS = (-0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 
 
 def choose_prior_correction(logits: torch.Tensor, labels: torch.Tensor) -> tuple[float, torch.Tensor, list]:
