@@ -42,12 +42,13 @@ function options() {
       out: { type: 'string' },
       skip: { type: 'string', default: '' },
       fps: { type: 'string', default: '20' },
+      'memory-frames': { type: 'string', default: '300' },
     },
   });
   const backends = values.backends.split(',').map((b) => b.trim()) as Backend[];
   for (const b of backends) if (b !== 'webgl' && b !== 'webgpu') throw new Error(`unknown backend ${b}`);
   const date = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps) };
+  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']) };
 }
 
 /** Resident memory (MB) of this browser's renderer and GPU processes, from /proc (Linux). */
@@ -176,13 +177,15 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
     try {
       const before = processMemory(pid);
       const cold = await firstResult(page, url, backend);
-      log('cold', { firstResultMs: cold.ms, downloadedMB: +(cold.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
-      log('fps1', +(await fps(page, opts.fpsSeconds)).toFixed(2));
-      await resetLongTasks(page);
-      const warm = await firstResult(page, url, backend, true);
-      log('warm', { firstResultMs: warm.ms, downloadedMB: +(warm.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
+      if (!opts.skip.has('timing')) {
+        log('cold', { firstResultMs: cold.ms, downloadedMB: +(cold.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
+        log('fps1', +(await fps(page, opts.fpsSeconds)).toFixed(2));
+        await resetLongTasks(page);
+        const warm = await firstResult(page, url, backend, true);
+        log('warm', { firstResultMs: warm.ms, downloadedMB: +(warm.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
+      }
       const other: Backend = backend === 'webgl' ? 'webgpu' : 'webgl';
-      if (!opts.skip.has('switch') && (await page.getByTestId(`backend-${other}`).isEnabled())) {
+      if (!opts.skip.has('switch') && !opts.skip.has('timing') && (await page.getByTestId(`backend-${other}`).isEnabled())) {
         await resetLongTasks(page);
         const framesBefore = (await info(page))?.frames ?? 0;
         const t0 = Date.now();
@@ -199,8 +202,15 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
         await page.waitForFunction(() => ((window as unknown as { __resemote?: { info(): { frames: number } } }).__resemote?.info().frames ?? 0) >= 1, null, { timeout: 900_000 });
         const m0 = processMemory(pid);
         const f0 = (await info(page))?.frames ?? 0;
-        await page.waitForFunction((n) => ((window as unknown as { __resemote?: { info(): { frames: number } } }).__resemote?.info().frames ?? 0) >= n, f0 + 300, { timeout: 1_800_000, polling: 500 });
-        const m300 = processMemory(pid);
+        // Sampled every 100 frames, to tell growth that levels off (pools, heaps) from a leak.
+        const curve: { frames: number; renderer: number; gpu: number }[] = [];
+        for (let n = 100; n <= opts.memoryFrames; n += 100) {
+          await page.waitForFunction((k) => ((window as unknown as { __resemote?: { info(): { frames: number } } }).__resemote?.info().frames ?? 0) >= k, f0 + n, { timeout: 1_800_000, polling: 500 });
+          const m = processMemory(pid);
+          if (m) curve.push({ frames: n, ...m });
+        }
+        log('memoryCurve', curve);
+        const m300 = curve.find((c) => c.frames === 300) ?? curve[curve.length - 1] ?? null;
         await page.getByTestId('camera-toggle').click();
         await page.getByTestId('tab-photo').click();
         await page.getByTestId('file-input').setInputFiles(HUGE_PNG);
@@ -276,8 +286,9 @@ async function main() {
   console.log('| backend | cold first result | warm first result | cold download | longest main-thread task (cold / warm / switch) | switch | fps 1 face | fps 4 faces | renderer MB (start / 300 frames / 99 MP photo / after) |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results as Record<string, any>[]) {
-    if (r.error) {
-      console.log(`| ${r.backend} | failed: ${r.error} |`);
+    if (r.error || !r.cold) {
+      if (r.memoryMB) console.log(`| ${r.backend} | memory only: ${JSON.stringify(r.memoryMB)} |`);
+      else console.log(`| ${r.backend} | failed: ${r.error} |`);
       continue;
     }
     const m = r.memoryMB;
