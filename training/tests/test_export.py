@@ -83,3 +83,14 @@ def test_evaluate_reports_every_split_and_quantisation(tiny_data, tmp_path):
     assert s["n"] == 14 and 0 <= s["accuracy"] <= 1 and len(s["confusion"]) == 7
     assert set(result["quantization"]) == set(QUANTIZATIONS)
     assert (tmp_path / "plots" / "confusion-PrivateTest.png").stat().st_size > 1000
+
+
+def test_an_exported_model_imports_back_into_the_same_function(tmp_path):
+    from import_graph import import_graph
+    model = random_model()
+    save_checkpoint(tmp_path / "m.pt", model, "resemotenet_s", epoch=1)
+    export(tmp_path / "m.pt", tmp_path / "exported", "none")
+    imported, _ = import_graph(str(tmp_path / "exported"), "resemotenet_s")
+    x = torch.rand(4, 1, 64, 64)
+    with torch.no_grad():
+        assert torch.allclose(torch.softmax(imported(x), 1), torch.softmax(model(x), 1), atol=1e-5)

@@ -1,0 +1,70 @@
+"""An exported model back into a checkpoint: the graph's (dequantised) weights put into ResEmoteNet's
+modules, with every BatchNorm set to the identity (the export folded BN into the convolutions) and
+the last block's trimmed filters padded back with zeros (the cut taps only ever saw padding at
+64x64). The checkpoint computes exactly what the shipped model computes, so the toolkit
+(calibrate.py, evaluate.py, export.py, distillation) can work on a model whose training checkpoint
+is gone.
+
+  /usr/bin/python3 training/import_graph.py --model models/resemotenet-s --variant resemotenet_s --out runs/s-shipped.pt
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from checkpoint import save_checkpoint
+from cli import run_cli
+from graph_runtime import load_graph_model
+from model import create_model
+
+
+def _conv(conv, bn, w_hwio: np.ndarray, bias: np.ndarray) -> None:
+    w = torch.from_numpy(w_hwio).permute(3, 2, 0, 1)  # HWIO -> OIHW
+    full = torch.zeros_like(conv.weight)
+    kh, kw = w.shape[2:]
+    oh, ow = (full.shape[2] - kh + 1) // 2, (full.shape[3] - kw + 1) // 2  # centre a trimmed filter
+    if (kh, kw) == (2, 2):
+        oh, ow = 1, 1  # res3/conv1 kept taps [1:3, 1:3]
+    full[:, :, oh:oh + kh, ow:ow + kw] = w
+    conv.weight.data.copy_(full)
+    conv.bias.data.copy_(torch.from_numpy(bias))
+    bn.weight.data.fill_(1.0)
+    bn.bias.data.zero_()
+    bn.running_mean.zero_()
+    bn.running_var.fill_(1.0 - bn.eps)  # so that (x - 0) / sqrt(var + eps) = x exactly
+
+
+def import_graph(model_dir: str, variant: str):
+    g = load_graph_model(model_dir)
+    w = dict(g.weights)
+    model = create_model(variant).eval()
+    for i, (conv, bn) in enumerate([(model.conv1, model.bn1), (model.conv2, model.bn2), (model.conv3, model.bn3)], 1):
+        _conv(conv, bn, w[f"stem{i}/conv/filter"], w[f"stem{i}/conv/bias"])
+    model.se.fc[0].weight.data.copy_(torch.from_numpy(w["se/fc1/weights"]).T)
+    model.se.fc[2].weight.data.copy_(torch.from_numpy(w["se/fc2/weights"]).T)
+    for i, block in enumerate([model.res_block1, model.res_block2, model.res_block3], 1):
+        _conv(block.conv1, block.bn1, w[f"res{i}/conv1/filter"], w[f"res{i}/conv1/bias"])
+        _conv(block.conv2, block.bn2, w[f"res{i}/conv2/filter"], w[f"res{i}/conv2/bias"])
+        _conv(block.shortcut[0], block.shortcut[1], w[f"res{i}/shortcut/filter"], w[f"res{i}/shortcut/bias"])
+    for i, fc in enumerate([model.fc1, model.fc2, model.fc3, model.fc4], 1):
+        fc.weight.data.copy_(torch.from_numpy(w[f"head/fc{i}/weights"]).T)
+        fc.bias.data.copy_(torch.from_numpy(w[f"head/fc{i}/bias"]))
+    return model, g
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", required=True, help="an exported model folder (model.json + shards)")
+    p.add_argument("--variant", required=True, help="the architecture it was exported from (model.VARIANTS)")
+    p.add_argument("--out", required=True, help="the checkpoint to write")
+    args = p.parse_args(argv)
+    model, _ = import_graph(args.model, args.variant)
+    save_checkpoint(Path(args.out), model, args.variant, weights="imported", imported_from=str(args.model))
+    print(f"wrote {args.out} from {args.model}")
+
+
+if __name__ == "__main__":
+    run_cli(main)
