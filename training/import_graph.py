@@ -55,13 +55,53 @@ def import_graph(model_dir: str, variant: str):
     return model, g
 
 
+@torch.no_grad()
+def trainable_batchnorm(model, gray_batches) -> None:
+    """Make the identity BatchNorms fit for training: set each BN to the statistics of what flows
+    into it (weight = std, bias = mean, running stats = the same), so the eval-mode function is
+    unchanged (std * (x - mean) / std + mean = x) and train mode, which normalises by the batch,
+    starts near it instead of far from it. `gray_batches`: model inputs (N, 1, 64, 64)."""
+    bns = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    sums = {bn: [0.0, 0.0, 0] for bn in bns}
+
+    def hook(bn):
+        def record(_module, inputs, _output):
+            x = inputs[0].double()
+            s = sums[bn]
+            s[0] = s[0] + x.sum(dim=(0, 2, 3))
+            s[1] = s[1] + (x * x).sum(dim=(0, 2, 3))
+            s[2] += x.numel() // x.shape[1]
+        return record
+
+    handles = [bn.register_forward_hook(hook(bn)) for bn in bns]
+    model.eval()
+    for x in gray_batches:
+        model(x)
+    for h in handles:
+        h.remove()
+    for bn, (total, squares, n) in sums.items():
+        mean = total / n
+        var = (squares / n - mean * mean).clamp(min=1e-6)
+        bn.running_mean.copy_(mean.float())
+        bn.running_var.copy_((var - bn.eps).clamp(min=1e-6).float())
+        bn.weight.copy_(torch.sqrt(var).float())
+        bn.bias.copy_(mean.float())
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", required=True, help="an exported model folder (model.json + shards)")
     p.add_argument("--variant", required=True, help="the architecture it was exported from (model.VARIANTS)")
     p.add_argument("--out", required=True, help="the checkpoint to write")
+    p.add_argument("--bn-from", default="", help="a dataset whose Training images set the BatchNorms for fine-tuning")
     args = p.parse_args(argv)
     model, _ = import_graph(args.model, args.variant)
+    if args.bn_from:
+        from data import load_data
+        train = load_data(args.bn_from)["Training"]
+        pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[:2048]
+        inputs = train.model_input(pick)
+        trainable_batchnorm(model, [inputs[i:i + 256] for i in range(0, len(inputs), 256)])
     save_checkpoint(Path(args.out), model, args.variant, weights="imported", imported_from=str(args.model))
     print(f"wrote {args.out} from {args.model}")
 

@@ -7,6 +7,7 @@ tone (gamma, contrast), and the neutral prior (logit adjustment at inference). P
 macro-F1 and how often "neutral" is the answer.
 
   /usr/bin/python3 training/experiments/probe_inference.py --model models/resemotenet-s [--json out.json]
+  /usr/bin/python3 training/experiments/probe_inference.py --checkpoint runs/x/best.pt   # a checkpoint instead
 """
 from __future__ import annotations
 
@@ -52,6 +53,9 @@ TRANSFORMS = {
 
 @torch.no_grad()
 def log_probs(graph, x: torch.Tensor, batch: int = 256) -> torch.Tensor:
+    """`graph`: an exported Graph, or a callable model (a checkpoint's) giving logits."""
+    if callable(graph):
+        return torch.cat([torch.log_softmax(graph(x[i:i + batch]), 1) for i in range(0, len(x), batch)])
     out = [run_graph(graph, x[i:i + batch].permute(0, 2, 3, 1)).clamp(min=1e-9).log() for i in range(0, len(x), batch)]
     return torch.cat(out)
 
@@ -65,16 +69,24 @@ def report(lp: torch.Tensor, labels: torch.Tensor) -> dict:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="models/resemotenet-s")
+    p.add_argument("--checkpoint", default="", help="probe this checkpoint instead of an exported model")
     p.add_argument("--fer", default="../shared/data/fer2013")
     p.add_argument("--ck", default="../shared/data/ck48")
     p.add_argument("--json", default="")
     args = p.parse_args()
-    graph = load_graph_model(args.model)
+    if args.checkpoint:
+        from checkpoint import load_checkpoint
+        model, ckpt = load_checkpoint(args.checkpoint)
+        bias = torch.tensor(ckpt.get("logit_bias") or [0.0] * len(CLASSES))
+        temperature = float(ckpt.get("temperature", 1.0))
+        graph = lambda x: (model(x) + bias) / temperature  # noqa: E731
+    else:
+        graph = load_graph_model(args.model)
     ck = concat_sets(list(load_data(args.ck).values()))
     public = load_data(args.fer)["PublicTest"]
     sets = {"CK+48": ck, "PublicTest": public}
     base = {name: to_model_input(s.images) for name, s in sets.items()}
-    out: dict = {"model": args.model, "probes": {}}
+    out: dict = {"model": args.checkpoint or args.model, "probes": {}}
     print(f"{'probe':<28} " + "  ".join(f"{n:>26}" for n in sets))
     print(f"{'':<28} " + "  ".join(f"{'acc':>8} {'F1':>7} {'neutral':>9}" for _ in sets))
     priors = None

@@ -94,3 +94,19 @@ def test_an_exported_model_imports_back_into_the_same_function(tmp_path):
     x = torch.rand(4, 1, 64, 64)
     with torch.no_grad():
         assert torch.allclose(torch.softmax(imported(x), 1), torch.softmax(model(x), 1), atol=1e-5)
+
+
+def test_imported_batchnorms_made_trainable_keep_the_function_and_sit_near_it_in_train_mode(tmp_path):
+    from import_graph import import_graph, trainable_batchnorm
+    model = random_model()
+    save_checkpoint(tmp_path / "m.pt", model, "resemotenet_s", epoch=1)
+    export(tmp_path / "m.pt", tmp_path / "exported", "none")
+    imported, _ = import_graph(str(tmp_path / "exported"), "resemotenet_s")
+    x = torch.rand(64, 1, 64, 64)
+    trainable_batchnorm(imported, [x[:32], x[32:]])
+    with torch.no_grad():
+        want = torch.softmax(model(x), 1)
+        assert torch.allclose(torch.softmax(imported.eval()(x), 1), want, atol=1e-4)
+        imported.train()
+        imported.stem_dropout.p = imported.head_dropout.p = 0.0  # dropout aside, batch statistics ~ the running ones
+        assert (torch.softmax(imported(x), 1) - want).abs().max() < 0.2
