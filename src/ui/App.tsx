@@ -64,7 +64,7 @@ export function App() {
       </div>
       <LiveRegion />
       <footer className="app-footer">
-        Emotion model: ResEmoteNet (Roy et al., 2024), trained by this project on FER2013 with FER+ crowd labels. Face
+        Emotion model: ResEmoteNet (Roy et al., 2024), trained by this project on FER2013. Face
         detection: MediaPipe (Apache-2.0). Results are estimates of facial expressions, not of what a person feels.
       </footer>
     </div>
