@@ -101,7 +101,15 @@ def random_erase(x: torch.Tensor, cfg: AugmentConfig, generator: torch.Generator
 
 def augment(gray: torch.Tensor, cfg: AugmentConfig, size: int = INPUT_SIZE,
             generator: torch.Generator | None = None) -> torch.Tensor:
-    x = random_affine(gray, cfg, size, generator)
-    x = degrade(x, cfg.degrade, generator)
+    return augment_pair(gray, cfg, size, generator)[0]
+
+
+def augment_pair(gray: torch.Tensor, cfg: AugmentConfig, size: int = INPUT_SIZE,
+                 generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """(augmented, clean view): the clean view is the same geometry (crop, rotation, flip) before
+    the image-quality, photometric and erasing stages, for a teacher that should see the face as
+    well as it can while the student learns from the degraded one (train.py --distill-clean)."""
+    clean = random_affine(gray, cfg, size, generator)
+    x = degrade(clean, cfg.degrade, generator)
     x = photometric(x, cfg, generator)
-    return random_erase(x, cfg, generator)
+    return random_erase(x, cfg, generator), clean

@@ -25,7 +25,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from augment import AugmentConfig, augment
+from augment import AugmentConfig, augment_pair
 from checkpoint import load_checkpoint, read_checkpoint, save_checkpoint
 from cli import parse_into, run_cli
 from contract import CLASSES
@@ -73,6 +73,7 @@ class TrainConfig:
     teacher: str = ""  # comma-separated checkpoints whose averaged prediction is distilled into the student; '' = none
     distill: float = 0.5  # with --teacher: weight of the distillation term (the labels get 1 - distill)
     distill_temp: float = 2.0  # with --teacher: softmax temperature for teacher and student
+    distill_clean: bool = False  # with --teacher: the teacher sees each image before the quality, photometric and erasing stages (the student learns to read a degraded face as the teacher reads the clean one)
     watch: str = ""  # a folder dataset (e.g. ../shared/data/ck48) scored every epoch, for the log only: it never selects
     select: str = "accuracy"  # PublicTest metric that picks best.pt: accuracy | macro_f1
     seed: int = 0  # seeds Python, torch and the data order
@@ -102,6 +103,10 @@ class TrainConfig:
             raise ValueError(f"--ferplus-mode must be majority or soft, not {self.ferplus_mode!r}")
         if not 0 <= self.distill <= 1:
             raise ValueError("--distill must be in [0, 1]")
+        if self.distill_clean and not self.teacher:
+            raise ValueError("--distill-clean needs --teacher")
+        if self.distill_clean and (self.mixup > 0 or self.cutmix > 0):
+            raise ValueError("--distill-clean cannot be combined with --mixup/--cutmix (the teacher's view is not mixed)")
 
 
 class Progress:
@@ -300,7 +305,9 @@ def main(cfg: TrainConfig) -> dict:
             for group in optimizer.param_groups:
                 group["lr"] = lr
             x = train_images[idx].unsqueeze(1).float().div_(255)  # (B, 1, 48, 48)
-            x = augment(x, aug).contiguous(memory_format=memory_format)  # (B, 1, 64, 64)
+            x, clean = augment_pair(x, aug)  # (B, 1, 64, 64) each
+            x = x.contiguous(memory_format=memory_format)
+            teacher_view = clean.contiguous(memory_format=memory_format) if cfg.distill_clean else x
             y = train_labels[idx]
             target = soft_targets(y, None if train_soft is None else train_soft[idx], cfg)
             sample_weight = weights[y]
@@ -310,7 +317,7 @@ def main(cfg: TrainConfig) -> dict:
                 sample_weight = lam * sample_weight + (1 - lam) * sample_weight[perm]
             with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_amp):
                 logits = net(x)
-                t_probs = teacher_probs(teachers, x, cfg.distill_temp) if teachers else None
+                t_probs = teacher_probs(teachers, teacher_view, cfg.distill_temp) if teachers else None
             loss = soft_cross_entropy(logits, target, sample_weight, adjust)
             if t_probs is not None:
                 loss = (1 - cfg.distill) * loss + cfg.distill * distillation_loss(logits, t_probs.float(), cfg.distill_temp)

@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from augment import AugmentConfig, augment
+from augment import AugmentConfig, augment, augment_pair, random_affine
 from calibrate import calibrate, fit_temperature
 from checkpoint import load_checkpoint, save_checkpoint
 from degrade import DegradeConfig, degrade, gaussian_blur, jpeg_round_trip, resample
@@ -170,6 +170,31 @@ def test_training_with_the_whole_recipe_runs_and_logs_the_watched_set(tiny_data,
     assert best["metric"] == "macro_f1"
     log = (tmp_path / "run" / "log.csv").read_text().splitlines()
     assert {"watch_acc", "watch_neutral", "public_f1"} <= set(log[0].split(",")) and len(log) == 3
+
+
+def test_the_clean_view_has_the_same_geometry_without_the_quality_stages():
+    gray = torch.rand(6, 1, 48, 48)
+    cfg = AugmentConfig(scale=0.1, rotate=10, shift=0.08, flip=0.5, brightness=0.3, contrast=0.3, erase=0.5,
+                        degrade=DegradeConfig(p=1.0))
+    x, clean = augment_pair(gray, cfg, generator=torch.Generator().manual_seed(3))
+    assert torch.equal(clean, random_affine(gray, cfg, 64, torch.Generator().manual_seed(3)))
+    assert x.shape == clean.shape == (6, 1, 64, 64)
+    assert not torch.allclose(x, clean, atol=1e-3)  # degraded, jittered, erased: not the teacher's view
+    assert torch.equal(augment(gray, cfg, generator=torch.Generator().manual_seed(3)), x)
+
+
+def test_distilling_from_clean_views_trains(tiny_data, tmp_path):
+    teacher = tmp_path / "teacher.pt"
+    save_checkpoint(teacher, random_model(), "resemotenet_s", epoch=1)
+    cfg = TrainConfig(data=str(tiny_data), out=str(tmp_path / "run"), epochs=1, batch_size=16, lr=0.02,
+                      warmup_epochs=0.5, progress=False, threads=1, degrade=1.0, teacher=str(teacher),
+                      distill=0.7, distill_clean=True)
+    assert main(cfg)["metric"] == "accuracy"
+    with pytest.raises(ValueError, match="distill-clean"):
+        main(TrainConfig(data=str(tiny_data), out=str(tmp_path / "y"), distill_clean=True, progress=False))
+    with pytest.raises(ValueError, match="distill-clean"):
+        main(TrainConfig(data=str(tiny_data), out=str(tmp_path / "z"), teacher=str(teacher), distill_clean=True,
+                         mixup=0.2, progress=False))
 
 
 def test_bad_settings_are_refused_before_anything_is_written(tiny_data, tmp_path):
