@@ -17,7 +17,7 @@
  * --url measures another build (an older commit served elsewhere): the bench only uses the page's
  * test hook (window.__resemote.info().frames / ready) and its controls' data-testids.
  */
-import { execSync, spawn } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import { FACE_Y4M, GENERATED, pngOf, default as prepareFixtures } from '../e2e/global-setup.ts';
 import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
+import { startPreview } from './lib/browser.ts';
 import { decodeImage } from './lib/decode-image.ts';
 import { cropScale, toY4m } from './lib/y4m.ts';
 
@@ -251,19 +252,12 @@ async function main() {
   fixtures();
   // 99 megapixels, 11000 x 9000 grey: the largest kind of photo the app accepts (100 MP).
   if (!opts.skip.has('memory')) writeFileSync(HUGE_PNG, pngOf(11000, 9000, true));
-  let server: ReturnType<typeof spawn> | null = null;
+  let server: Awaited<ReturnType<typeof startPreview>> | null = null;
   let url = opts.url;
   if (!url) {
     execSync('npm run build', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-    server = spawn('npx', ['vite', 'preview', '--port', '4180', '--strictPort'], { cwd: root, stdio: 'ignore' });
-    url = 'http://localhost:4180/';
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(url)).ok) break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    server = await startPreview(4180);
+    url = server.url;
   }
   const results = [];
   try {
@@ -276,7 +270,7 @@ async function main() {
       }
     }
   } finally {
-    server?.kill();
+    server?.stop();
   }
   const cpu = cpus();
   const json = { date: new Date().toISOString(), url, cpu: `${cpu[0]?.model} x ${cpu.length}`, note: 'headless Chromium; WebGPU and WebGL run on SwiftShader (CPU) here', results };

@@ -8,36 +8,22 @@
  * session's summary), screenshot-photo.png (a group photo) and, with --phone, the same three at a
  * 390 px wide phone viewport (screenshot-phone-*.png) for looking at, not for the README.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Browser, type Page } from '@playwright/test';
 import { FACE_Y4M, FIXTURES, default as prepareFixtures } from '../e2e/global-setup.ts';
 import { launchWithCamera, prepareContext } from '../e2e/support.ts';
+import { startPreview } from './lib/browser.ts';
 
 const root = join(import.meta.dirname, '..');
-const PORT = 4181;
-const URL = `http://127.0.0.1:${PORT}/`;
 type Hooked = { __resemote?: { info(): { phase: string; ready: boolean; frames: number } } };
 
-async function waitServer(): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(URL)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`vite preview did not answer on ${URL}`);
-}
-
-async function open(browser: Browser, width: number, height: number): Promise<Page> {
+async function open(browser: Browser, url: string, width: number, height: number): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: width < 500 ? 2 : 1 });
-  await context.grantPermissions(['camera'], { origin: URL.slice(0, -1) });
+  await context.grantPermissions(['camera'], { origin: new URL(url).origin });
   await prepareContext(context, 'webgl');
   const page = await context.newPage();
-  await page.goto(URL);
+  await page.goto(url);
   await page.waitForFunction(() => (window as unknown as Hooked).__resemote?.info().ready === true, null, { timeout: 600_000, polling: 250 });
   return page;
 }
@@ -48,9 +34,9 @@ async function waitFrames(page: Page, more: number): Promise<void> {
   await page.waitForFunction((t) => ((window as unknown as Hooked).__resemote?.info().frames ?? 0) >= t, target, { timeout: 600_000, polling: 100 });
 }
 
-async function shoot(browser: Browser, out: string, width: number, height: number, suffix: string): Promise<void> {
+async function shoot(browser: Browser, url: string, out: string, width: number, height: number, suffix: string): Promise<void> {
   const fullPage = width < 500;
-  const cam = await open(browser, width, height);
+  const cam = await open(browser, url, width, height);
   await cam.getByTestId('camera-toggle').click();
   await waitFrames(cam, 8);
   await cam.screenshot({ path: join(out, `screenshot${suffix}.png`), fullPage });
@@ -65,7 +51,7 @@ async function shoot(browser: Browser, out: string, width: number, height: numbe
   await cam.getByTestId('camera-toggle').click();
   await cam.context().close();
 
-  const photo = await open(browser, width, height);
+  const photo = await open(browser, url, width, height);
   await photo.getByTestId('tab-photo').click();
   await photo.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-6.jpg'));
   await photo.getByTestId('result-list').waitFor({ timeout: 600_000 });
@@ -76,19 +62,18 @@ async function shoot(browser: Browser, out: string, width: number, height: numbe
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { out: { type: 'string', default: join(root, 'docs') }, phone: { type: 'boolean', default: false } } });
   prepareFixtures();
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore' });
+  const server = await startPreview(4181);
   try {
-    await waitServer();
     const browser = await launchWithCamera(FACE_Y4M);
     try {
-      await shoot(browser, values.out, 1280, 900, '');
-      if (values.phone) await shoot(browser, values.out, 390, 844, '-phone');
+      await shoot(browser, server.url, values.out, 1280, 900, '');
+      if (values.phone) await shoot(browser, server.url, values.out, 390, 844, '-phone');
     } finally {
       await browser.close();
     }
     console.log(`screenshots written to ${values.out}`);
   } finally {
-    server.kill();
+    server.stop();
   }
 }
 

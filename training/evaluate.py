@@ -72,13 +72,21 @@ def decide(probs: torch.Tensor, labels: torch.Tensor, classes: str) -> torch.Ten
     return probs.masked_fill(~present, -1.0).argmax(1)
 
 
+def calibrated_logits(model, ckpt: dict):
+    """The checkpoint's model with its calibration applied, (logits + logit_bias) / temperature, as
+    the exported graph computes them (export.py folds both into the last layer)."""
+    temperature = float(ckpt.get("temperature", 1.0))
+    bias = torch.tensor(ckpt["logit_bias"], dtype=torch.float32) if ckpt.get("logit_bias") is not None else torch.zeros(len(CLASSES))
+    return lambda x: (model(x) + bias) / temperature
+
+
 def evaluate(checkpoint: str, data: str, tta: str = "none", quantize: str = "none",
              plots: str = "", log=print, cross: dict[str, str] | None = None, classes: str = "all") -> dict:
     if classes not in ("all", "present"):
         raise ValueError(f"--classes must be all or present, not {classes!r}")
     model, ckpt = load_checkpoint(checkpoint)
     temperature = float(ckpt.get("temperature", 1.0))
-    bias = torch.tensor(ckpt["logit_bias"], dtype=torch.float32) if ckpt.get("logit_bias") is not None else torch.zeros(len(CLASSES))
+    logits = calibrated_logits(model, ckpt)
     sets = load_data(data)
     splits = {u: sets[u] for u in ("PublicTest", "PrivateTest") if u in sets}
     if "PrivateTest" in sets and "Training" in sets:
@@ -89,7 +97,7 @@ def evaluate(checkpoint: str, data: str, tta: str = "none", quantize: str = "non
     if not splits:
         raise DataError(f"{data} has no split to evaluate (found only {sorted(sets)}); expected a test/ or val/ "
                         f"folder, FER2013's PublicTest_/PrivateTest_ files, or a --cross set")
-    torch_forward = lambda v: torch.softmax((model(v) + bias) / temperature, dim=1)  # noqa: E731
+    torch_forward = lambda v: torch.softmax(logits(v), dim=1)  # noqa: E731
     result = {"checkpoint": str(checkpoint), "variant": ckpt["variant"], "tta": tta, "classes": classes,
               "temperature": temperature, "splits": {}}
     for name, s in splits.items():

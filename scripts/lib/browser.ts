@@ -1,4 +1,6 @@
-/** Start the app's Vite dev server and a headless Chromium for Node scripts (calibration, bench). */
+/** Start the app's Vite dev server, the built app (`vite preview`) and a headless Chromium for Node scripts (calibration, bench, screenshots). */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../../playwright.config.ts';
@@ -13,4 +15,21 @@ export async function startDevServer(): Promise<{ server: ViteDevServer; url: st
 
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, ...extraArgs] });
+}
+
+/** Serve the built app (dist/) with `vite preview` on `port` and wait until it answers. */
+export async function startPreview(port: number): Promise<{ url: string; stop(): void }> {
+  const root = join(import.meta.dirname, '..', '..');
+  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return { url, stop: () => server.kill() };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  server.kill();
+  throw new Error(`vite preview did not answer on ${url}`);
 }

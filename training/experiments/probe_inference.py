@@ -76,10 +76,8 @@ def main() -> None:
     args = p.parse_args()
     if args.checkpoint:
         from checkpoint import load_checkpoint
-        model, ckpt = load_checkpoint(args.checkpoint)
-        bias = torch.tensor(ckpt.get("logit_bias") or [0.0] * len(CLASSES))
-        temperature = float(ckpt.get("temperature", 1.0))
-        graph = lambda x: (model(x) + bias) / temperature  # noqa: E731
+        from evaluate import calibrated_logits
+        graph = calibrated_logits(*load_checkpoint(args.checkpoint))
     else:
         graph = load_graph_model(args.model)
     ck = concat_sets(list(load_data(args.ck).values()))

@@ -85,23 +85,26 @@ def test_evaluate_reports_every_split_and_quantisation(tiny_data, tmp_path):
     assert (tmp_path / "plots" / "confusion-PrivateTest.png").stat().st_size > 1000
 
 
-def test_an_exported_model_imports_back_into_the_same_function(tmp_path):
+def exported_and_imported(tmp_path):
+    """A random model, and what import_graph.py makes of its float32 export."""
     from import_graph import import_graph
     model = random_model()
     save_checkpoint(tmp_path / "m.pt", model, "resemotenet_s", epoch=1)
     export(tmp_path / "m.pt", tmp_path / "exported", "none")
     imported, _ = import_graph(str(tmp_path / "exported"), "resemotenet_s")
+    return model, imported
+
+
+def test_an_exported_model_imports_back_into_the_same_function(tmp_path):
+    model, imported = exported_and_imported(tmp_path)
     x = torch.rand(4, 1, 64, 64)
     with torch.no_grad():
         assert torch.allclose(torch.softmax(imported(x), 1), torch.softmax(model(x), 1), atol=1e-5)
 
 
 def test_imported_batchnorms_made_trainable_keep_the_function_and_sit_near_it_in_train_mode(tmp_path):
-    from import_graph import import_graph, trainable_batchnorm
-    model = random_model()
-    save_checkpoint(tmp_path / "m.pt", model, "resemotenet_s", epoch=1)
-    export(tmp_path / "m.pt", tmp_path / "exported", "none")
-    imported, _ = import_graph(str(tmp_path / "exported"), "resemotenet_s")
+    from import_graph import trainable_batchnorm
+    model, imported = exported_and_imported(tmp_path)
     x = torch.rand(64, 1, 64, 64)
     trainable_batchnorm(imported, [x[:32], x[32:]])
     with torch.no_grad():
