@@ -180,4 +180,31 @@ describe('Engine', () => {
     expect(order).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
     await engine.dispose();
   });
+
+  it('memory() counts what is held between analyses, not the tensors of a frame in flight', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const { d } = deps({
+      buildClassifier: async () => {
+        const c = fakeClassifier();
+        c.classify = async (_p, boxes) => {
+          const scratch = tf.ones([2, 2]); // a frame's short-lived tensor, alive while the GPU answers
+          await gate;
+          scratch.dispose();
+          return boxes.map(() => new Float32Array(7));
+        };
+        return c;
+      },
+    });
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    const settled = (await engine.memory()).tensors;
+    const analysis = engine.analyse(bitmap(), 'frame');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(tf.memory().numTensors).toBe(settled + 2); // the frame's pixels and its scratch tensor
+    const during = engine.memory();
+    release();
+    await analysis;
+    expect((await during).tensors).toBe(settled);
+    await engine.dispose();
+  });
 });

@@ -328,9 +328,15 @@ export class Engine implements EngineApi {
     });
   }
 
-  async memory(): Promise<{ tensors: number; bytes: number }> {
-    const m = tf.memory();
-    return { tensors: m.numTensors, bytes: m.numBytes };
+  /**
+   * Tensors and bytes held between analyses. Queued behind the running job: sampled in the middle of
+   * one (while classify awaits the GPU) it would count that frame's own short-lived tensors.
+   */
+  memory(): Promise<{ tensors: number; bytes: number }> {
+    return this.exclusive(async () => {
+      const m = tf.memory();
+      return { tensors: m.numTensors, bytes: m.numBytes };
+    });
   }
 
   async dispose(): Promise<void> {
