@@ -3,7 +3,7 @@
 Runs an exported model (models/<name>, weights as the browser holds them) on CK+48 (all 7 classes
 allowed, as the app runs) and FER2013 PublicTest, each image transformed one way at a time:
 detail (sharpen / blur / a down-and-up resample through a small size), framing (zoom out, zoom in),
-tone (gamma, contrast), and the neutral prior (logit adjustment at inference). Prints accuracy,
+tone (gamma, contrast, each face standardized to FER2013's average tone), and the neutral prior (logit adjustment at inference). Prints accuracy,
 macro-F1 and how often "neutral" is the answer.
 
   /usr/bin/python3 training/experiments/probe_inference.py --model models/resemotenet-s [--json out.json]
@@ -37,6 +37,18 @@ def zoom(x: torch.Tensor, factor: float) -> torch.Tensor:
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
 
 
+# FER2013 Training's average per-image mean and standard deviation of the model input, over its first
+# 5,000 images: to_model_input(images).mean((1, 2, 3)).mean() and .std((1, 2, 3)).mean().
+FER_MEAN, FER_STD = 0.502, 0.207
+
+
+def standardize_tone(x: torch.Tensor) -> torch.Tensor:
+    """Each face's brightness and contrast set to FER2013's average (a per-face tone normalisation)."""
+    mu = x.mean((1, 2, 3), keepdim=True)
+    sd = x.std((1, 2, 3), keepdim=True).clamp(min=1e-3)
+    return ((x - mu) / sd * FER_STD + FER_MEAN).clamp(0, 1)
+
+
 TRANSFORMS = {
     "as is": lambda x: x,
     "sharpen (unsharp 1.0)": lambda x: (x + 1.0 * (x - gaussian_blur(x, torch.full((x.shape[0],), 1.0)))).clamp(0, 1),
@@ -48,6 +60,8 @@ TRANSFORMS = {
     "gamma 0.7 (brighter)": lambda x: x.clamp(min=1e-6) ** 0.7,
     "gamma 1.4 (darker)": lambda x: x.clamp(min=1e-6) ** 1.4,
     "contrast x0.7": lambda x: ((x - 0.5) * 0.7 + 0.5).clamp(0, 1),
+    "tone standardized": lambda x: standardize_tone(x),
+    "tone standardized, half": lambda x: 0.5 * standardize_tone(x) + 0.5 * x,
 }
 
 

@@ -1,6 +1,8 @@
 """The recipe that makes the model read real faces: degradation, mixing, logit adjustment,
 distillation, calibration. Each test pins a behaviour that a broken implementation would lose."""
 import math
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -237,3 +239,30 @@ def test_prior_correction_is_chosen_on_macro_f1_and_folded_into_the_graph(tiny_d
         want = torch.softmax((model(x) + c) / ckpt["temperature"], 1)
     got = run_graph(build_graph(model, temperature=ckpt["temperature"], logit_bias=ckpt["logit_bias"]), x.permute(0, 2, 3, 1))
     assert torch.allclose(got, want, atol=1e-5)
+
+
+def test_soup_mixes_float_weights_linearly_and_keeps_counters():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
+    from soup import mix
+    a, b = random_model("resemotenet_s", seed=1).state_dict(), random_model("resemotenet_s", seed=2).state_dict()
+    b = {k: v + 1 if not v.is_floating_point() else v for k, v in b.items()}  # counters that differ
+    for alpha in (0.0, 1.0, 0.3):
+        m = mix(a, b, alpha)
+        for k in a:
+            if a[k].is_floating_point():
+                assert torch.allclose(m[k], a[k] + alpha * (b[k] - a[k]), atol=1e-6), k
+            else:
+                assert torch.equal(m[k], b[k]), k
+    with pytest.raises(ValueError, match="not the same architecture"):
+        mix(a, {k: v for k, v in b.items() if "fc" not in k}, 0.5)
+
+
+def test_tone_standardization_gives_every_face_the_reference_mean_and_contrast():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
+    from probe_inference import FER_MEAN, FER_STD, standardize_tone
+    g = torch.Generator().manual_seed(0)
+    dark = 0.2 + 0.05 * torch.rand(4, 1, 64, 64, generator=g)  # dim, flat faces
+    out = standardize_tone(dark)
+    assert torch.allclose(out.mean((1, 2, 3)), torch.full((4,), FER_MEAN), atol=0.01)
+    assert torch.allclose(out.std((1, 2, 3)), torch.full((4,), FER_STD), atol=0.01)
+    assert torch.equal(out.flatten(1).argsort(1), dark.flatten(1).argsort(1))  # a monotone map: no detail changed
