@@ -3,8 +3,8 @@
 Runs an exported model (models/<name>, weights as the browser holds them) on CK+48 (all 7 classes
 allowed, as the app runs) and FER2013 PublicTest, each image transformed one way at a time:
 detail (sharpen / blur / a down-and-up resample through a small size), framing (zoom out, zoom in),
-tone (gamma, contrast, each face standardized to FER2013's average tone), and the neutral prior (logit adjustment at inference). Prints accuracy,
-macro-F1 and how often "neutral" is the answer.
+tone (gamma, contrast, each face standardized to FER2013's average tone), and the neutral prior
+(logit adjustment at inference). Prints accuracy, macro-F1 and how often "neutral" is the answer.
 
   /usr/bin/python3 training/experiments/probe_inference.py --model models/resemotenet-s [--json out.json]
   /usr/bin/python3 training/experiments/probe_inference.py --checkpoint runs/x/best.pt   # a checkpoint instead

@@ -18,9 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checkpoint import load_checkpoint  # noqa: E402
 from contract import to_model_input  # noqa: E402
 from data import concat_sets, load_data  # noqa: E402
-from degrade import resample  # noqa: E402
 from evaluate import calibrated_logits  # noqa: E402
-from probe_inference import log_probs, report  # noqa: E402
+from probe_inference import TRANSFORMS, log_probs, report  # noqa: E402
 
 
 def mix(a: dict, b: dict, alpha: float) -> dict:
@@ -45,7 +44,7 @@ def main() -> None:
     sets = {"CK+48": concat_sets(list(load_data(args.ck).values())), "PublicTest": fer["PublicTest"],
             "PrivateTest": fer["PrivateTest"]}
     inputs = {k: to_model_input(s.images) for k, s in sets.items()}
-    inputs["PublicTest via 24 px"] = resample(inputs["PublicTest"], [24] * len(inputs["PublicTest"]))
+    inputs["PublicTest via 24 px"] = TRANSFORMS["resample via 24 px"](inputs["PublicTest"])
     labels = {**{k: s.labels for k, s in sets.items()}, "PublicTest via 24 px": sets["PublicTest"].labels}
     print(f"{'alpha':>5}  " + "  ".join(f"{k:>26}" for k in inputs))
     for alpha in args.alphas:

@@ -7,6 +7,7 @@ from PIL import Image
 
 TRAINING = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TRAINING))
+sys.path.insert(0, str(TRAINING / "experiments"))  # the experiment scripts' helpers are tested too
 
 from contract import CLASSES  # noqa: E402
 

@@ -1,8 +1,6 @@
 """The recipe that makes the model read real faces: degradation, mixing, logit adjustment,
 distillation, calibration. Each test pins a behaviour that a broken implementation would lose."""
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +16,8 @@ from export import build_graph
 from graph_runtime import run_graph
 from losses import distillation_loss, log_prior, mix_batch, soft_cross_entropy
 from metrics import expected_calibration_error
+from probe_inference import FER_MEAN, FER_STD, standardize_tone
+from soup import mix
 from testing import random_model
 from train import TrainConfig, main
 
@@ -242,8 +242,6 @@ def test_prior_correction_is_chosen_on_macro_f1_and_folded_into_the_graph(tiny_d
 
 
 def test_soup_mixes_float_weights_linearly_and_keeps_counters():
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
-    from soup import mix
     a, b = random_model("resemotenet_s", seed=1).state_dict(), random_model("resemotenet_s", seed=2).state_dict()
     b = {k: v + 1 if not v.is_floating_point() else v for k, v in b.items()}  # counters that differ
     for alpha in (0.0, 1.0, 0.3):
@@ -258,8 +256,6 @@ def test_soup_mixes_float_weights_linearly_and_keeps_counters():
 
 
 def test_tone_standardization_gives_every_face_the_reference_mean_and_contrast():
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "experiments"))
-    from probe_inference import FER_MEAN, FER_STD, standardize_tone
     g = torch.Generator().manual_seed(0)
     dark = 0.2 + 0.05 * torch.rand(4, 1, 64, 64, generator=g)  # dim, flat faces
     out = standardize_tone(dark)
