@@ -3,6 +3,7 @@
  * fake camera. Prints figures, never fails on them (targets live in README, not in tests).
  *
  *   npm run bench -- [--backends webgl,webgpu] [--url http://host:port/] [--out file.json] [--skip memory]
+ *                    [--cold-starts N]
  *
  * Per backend:
  *   cold   time from navigation to the first analysed camera frame, fresh profile (nothing cached);
@@ -13,6 +14,8 @@
  *          main-thread task during the switch
  *   memory the renderer's and the GPU process's resident memory (Linux /proc) before the camera,
  *          after 300 frames, and after a 99-megapixel photo (and once it is replaced)
+ *   coldStarts (with --cold-starts N) N more cold starts, each in a fresh browser: time to the first
+ *          result and the longest main-thread task of each, to see the spread of a single figure
  *
  * --url measures another build (an older commit served elsewhere): the bench only uses the page's
  * test hook (window.__resemote.info().frames / ready) and its controls' data-testids.
@@ -44,12 +47,13 @@ function options() {
       skip: { type: 'string', default: '' },
       fps: { type: 'string', default: '20' },
       'memory-frames': { type: 'string', default: '300' },
+      'cold-starts': { type: 'string', default: '0' },
     },
   });
   const backends = values.backends.split(',').map((b) => b.trim()) as Backend[];
   for (const b of backends) if (b !== 'webgl' && b !== 'webgpu') throw new Error(`unknown backend ${b}`);
   const date = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']) };
+  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']), coldStarts: Number(values['cold-starts']) };
 }
 
 /** Resident memory (MB) of this browser's renderer and GPU processes, from /proc (Linux). */
@@ -226,6 +230,19 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
       await browser.close();
     }
   }
+  if (opts.coldStarts > 0) {
+    const starts: { firstResultMs: number; longestTaskMs: number }[] = [];
+    for (let i = 0; i < opts.coldStarts; i++) {
+      const { browser, page } = await launch(FACE_Y4M, backend);
+      try {
+        const cold = await firstResult(page, url, backend);
+        starts.push({ firstResultMs: cold.ms, longestTaskMs: Math.round(await longest(page)) });
+      } finally {
+        await browser.close();
+      }
+    }
+    log('coldStarts', starts);
+  }
   if (!opts.skip.has('fps4')) {
     const { browser, page } = await launch(FOUR_Y4M, backend);
     try {
@@ -282,6 +299,7 @@ async function main() {
   for (const r of results as Record<string, any>[]) {
     if (r.error || !r.cold) {
       if (r.memoryMB) console.log(`| ${r.backend} | memory only: ${JSON.stringify(r.memoryMB)} |`);
+      else if (r.coldStarts) console.log(`| ${r.backend} | cold starts only, longest tasks: ${r.coldStarts.map((c: { longestTaskMs: number }) => c.longestTaskMs).join(', ')} ms |`);
       else console.log(`| ${r.backend} | failed: ${r.error} |`);
       continue;
     }
