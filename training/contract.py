@@ -22,12 +22,22 @@ IMAGENET_STD: tuple[float, ...] = tuple(_CONTRACT["imagenetStd"])
 INPUT_NAME: str = _CONTRACT["inputName"]
 OUTPUT_NAME: str = _CONTRACT["outputName"]
 
+TIGHT_CROP_PADDING: float = _CONTRACT["tightCropPadding"]
+CROP: dict = {"scale": _CONTRACT["crop"]["scale"], "offsetY": _CONTRACT["crop"]["offsetY"]}
+MODEL_CARD_SCHEMA = CONTRACT_PATH.parent / "model-card.schema.json"
+
+# The model card's `preprocessing` (src/engine/model-card.schema.json): how the app must cut and
+# feed a face for a model trained with this toolkit. Checkpoints carry it; the exporter writes it.
 PREPROCESSING = {
-    "input": f"float32 [N, {INPUT_SIZE}, {INPUT_SIZE}, 1] (NHWC in the graph, NCHW in PyTorch)",
-    "range": [0.0, 1.0],
+    "inputSize": INPUT_SIZE,
+    "color": "gray",
     "luma": list(LUMA),
+    "range": [0.0, 1.0],
+    "crop": dict(CROP),
+    "align": False,
+    "tightCropPadding": TIGHT_CROP_PADDING,
     "resize": "bilinear, half-pixel centres, antialiased when downscaling",
-    "in_model": "gray replicated to 3 channels, (x - imagenet_mean) / imagenet_std",
+    "inModel": "gray replicated to 3 channels, (x - imagenet_mean) / imagenet_std",
 }
 
 

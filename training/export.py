@@ -28,7 +28,8 @@ import torch
 import torch.nn as nn
 
 from checkpoint import load_checkpoint
-from contract import CLASSES, IMAGENET_MEAN, IMAGENET_STD, INPUT_NAME, INPUT_SIZE, OUTPUT_NAME, PREPROCESSING
+from contract import (CLASSES, IMAGENET_MEAN, IMAGENET_STD, INPUT_NAME, INPUT_SIZE, MODEL_CARD_SCHEMA, OUTPUT_NAME,
+                      PREPROCESSING)
 from model import ResEmoteNet, count_parameters
 
 EXPORTER_VERSION = "resemote-export 1.0"
@@ -279,7 +280,7 @@ def export(checkpoint: str | Path, out: str | Path, mode: str = "float16", metri
         "output": {"name": OUTPUT_NAME, "shape": [-1, len(CLASSES)], "activation": "softmax",
                    "temperature": temperature, "logitBias": None if logit_bias is None else [round(float(v), 6) for v in logit_bias],
                    "calibration": "logit bias (prior correction) and temperature folded into the last layer (calibrate.py)"},
-        "preprocessing": PREPROCESSING,
+        "preprocessing": card_preprocessing(ckpt.get("preprocessing")),
         "architecture": {"family": "ResEmoteNet", "variant": ckpt["variant"], **ckpt["config"],
                          "parameters": count_parameters(model), "exportedParameters": graph_parameters(g)},
         "training": portable({"data": ckpt.get("training_data"), "epoch": ckpt.get("epoch"),
@@ -287,7 +288,26 @@ def export(checkpoint: str | Path, out: str | Path, mode: str = "float16", metri
         "metrics": metrics or {},
         "exporter": EXPORTER_VERSION,
     }
+    check_model_card(metadata)  # before anything is written
     return write_graph_model(g, out, mode, metadata)
+
+
+def card_preprocessing(stored: dict | None) -> dict:
+    """The checkpoint's preprocessing when it is a model card's (train.py stores it); checkpoints
+    older than the card were all trained with the contract's defaults, which are used for them."""
+    return dict(stored) if isinstance(stored, dict) and "inputSize" in stored else dict(PREPROCESSING)
+
+
+def check_model_card(metadata: dict) -> None:
+    """Validate against src/engine/model-card.schema.json (the app's vitest checks the same file)."""
+    import jsonschema  # Debian: python3-jsonschema
+
+    schema = json.loads(MODEL_CARD_SCHEMA.read_text())
+    try:
+        jsonschema.validate(json.loads(json.dumps(portable(metadata))), schema)  # tuples -> arrays, as written
+    except jsonschema.ValidationError as err:
+        path = "/".join(str(p) for p in err.absolute_path) or "(root)"
+        raise ValueError(f"the model card does not match {MODEL_CARD_SCHEMA.name} at {path}: {err.message}") from None
 
 
 def main(argv=None) -> None:

@@ -34,10 +34,14 @@ def soft_cross_entropy(logits: torch.Tensor, target: torch.Tensor, weight: torch
     return per_sample.mean()
 
 
-def distillation_loss(student_logits: torch.Tensor, teacher_probs_t: torch.Tensor, temperature: float) -> torch.Tensor:
-    """T^2 * KL(teacher_T || student_T), batch mean; teacher_probs_t already softened at T."""
+def distillation_loss(student_logits: torch.Tensor, teacher_probs_t: torch.Tensor, temperature: float,
+                      weight: torch.Tensor | None = None) -> torch.Tensor:
+    """T^2 * KL(teacher_T || student_T), batch mean (each row times `weight` when given, e.g. 0
+    for rows no teacher covers); teacher_probs_t already softened at T."""
     log_s = F.log_softmax(student_logits.float() / temperature, dim=1)
     kl = (teacher_probs_t * (teacher_probs_t.clamp(min=1e-8).log() - log_s)).sum(1)
+    if weight is not None:
+        kl = kl * weight
     return kl.mean() * temperature ** 2
 
 

@@ -71,11 +71,16 @@ class TrainConfig:
     mix_prob: float = 0.5  # probability that a batch is mixed (mixup or cutmix, evenly when both are on)
     logit_adjust: float = 0.0  # tau of the logit-adjusted loss (logits + tau * log prior while training); 0 = plain loss
     teacher: str = ""  # comma-separated checkpoints whose averaged prediction is distilled into the student; '' = none
-    distill: float = 0.5  # with --teacher: weight of the distillation term (the labels get 1 - distill)
+    soft_labels: str = ""  # a teachers' soft-label file (training/soft_labels.py): distilled into the rows it covers
+    distill: float = 0.5  # with --teacher or --soft-labels: weight of the distillation term (the labels get 1 - distill)
     distill_temp: float = 2.0  # with --teacher: softmax temperature for teacher and student
     distill_clean: bool = False  # with --teacher: the teacher sees each image before the quality, photometric and erasing stages (the student learns to read a degraded face as the teacher reads the clean one)
     watch: str = ""  # a folder dataset (e.g. ../shared/data/ck48) scored every epoch, for the log only: it never selects
-    select: str = "accuracy"  # PublicTest metric that picks best.pt: accuracy | macro_f1
+    extra: str = ""  # faces prepared by `npm run prepare-data` (e.g. .cache/faces): their training folds join Training, their val folds are scored
+    shares: str = "fer2013=0.55,muxspace=0.2,sfew2=0.12,posed-mix=0.1,yale=0.03"  # with --extra: share of each source in an epoch's draws
+    class_balance: float = 0.5  # with --extra: within a source, draw a face with probability ~ (its class's count)^-class_balance
+    epoch_size: int = 0  # with --extra: draws per epoch; 0 = the size of FER2013 Training
+    select: str = "accuracy"  # metric that picks best.pt: PublicTest accuracy | macro_f1, or mean_f1 = mean macro-F1 over PublicTest and every --extra val fold
     seed: int = 0  # seeds Python, torch and the data order
     resume: bool = True  # continue from <out>/last.pt when it exists
     init: str = ""  # start from these weights (a best.pt or last.pt; its EMA weights when it has them) with a fresh schedule
@@ -97,8 +102,14 @@ class TrainConfig:
         """Reject inconsistent settings before any data is read or folder written."""
         if self.variant not in VARIANTS:
             raise ValueError(f"unknown --variant {self.variant!r}; choose one of {sorted(VARIANTS)}")
-        if self.select not in ("accuracy", "macro_f1"):
-            raise ValueError(f"--select must be accuracy or macro_f1, not {self.select!r}")
+        if self.select not in ("accuracy", "macro_f1", "mean_f1"):
+            raise ValueError(f"--select must be accuracy, macro_f1 or mean_f1, not {self.select!r}")
+        if self.select == "mean_f1" and not self.extra:
+            raise ValueError("--select mean_f1 needs --extra (it averages over the extra sources' val folds)")
+        if self.soft_labels and not self.extra:
+            raise ValueError("--soft-labels needs --extra (the soft labels cover the extra sources)")
+        if self.soft_labels and self.teacher:
+            raise ValueError("use --teacher or --soft-labels, not both")
         if self.ferplus_mode not in ("majority", "soft"):
             raise ValueError(f"--ferplus-mode must be majority or soft, not {self.ferplus_mode!r}")
         if not 0 <= self.distill <= 1:
@@ -187,6 +198,67 @@ def teacher_probs(teachers: list, x: torch.Tensor, temperature: float) -> torch.
     return torch.stack([torch.softmax(t(x).float() / temperature, dim=1) for t in teachers]).mean(0)
 
 
+def temper(probs: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Probabilities softened at `temperature`: softmax(log p / T)."""
+    return torch.softmax(probs.clamp(min=1e-8).log() / temperature, dim=1)
+
+
+def mean_f1(scores: dict, held_out: dict) -> float:
+    """The selection rule of the multi-source runs, written before any of their results: the mean
+    macro-F1 over FER2013 PublicTest and the val fold of every extra source that has one with at
+    least four classes (yale's has too few faces and classes to weigh as much as the others)."""
+    names = [n for n, s in held_out.items() if n.endswith(":val") and len(set(s.labels.tolist())) >= 4]
+    values = [scores["macro_f1"]] + [scores[f"{n}_f1"] for n in names]
+    return sum(values) / len(values)
+
+
+def add_extra_sources(train: FaceSet, cfg: TrainConfig) -> tuple[FaceSet, dict, torch.Tensor]:
+    """FER2013 Training (48 px, brought to 64 by the contract's resize) + every extra source's
+    training folds (64 px crops from the app's detector); the val and test folds held out; and
+    each row's draw weight: the source's share, split within the source by class^-balance."""
+    from sources import split_sets  # only multi-source runs need the prepared faces
+
+    parts = split_sets(cfg.extra)
+    extra = parts.pop("Training")
+    fer64 = train.model_input().mul(255).round().to(torch.uint8)[:, 0]  # (N, 64, 64)
+    k = len(CLASSES)
+    fer_soft = train.soft if train.soft is not None else F.one_hot(train.labels, k).float()
+    merged = FaceSet(torch.cat([fer64, extra.images]), torch.cat([train.labels, extra.labels]), train.paths + extra.paths,
+                     soft=torch.cat([fer_soft, F.one_hot(extra.labels, k).float()]) if train.soft is not None else None,
+                     meta={**train.meta, "extra": cfg.extra, "extra_sources": extra.meta["source"]})
+    row_source = ["fer2013"] * len(train) + extra.meta["sources"]
+    shares = {}
+    for item in cfg.shares.split(","):
+        name, _, value = item.partition("=")
+        shares[name.strip()] = float(value)
+    unknown = set(row_source) - set(shares)
+    if unknown:
+        raise ValueError(f"--shares names no share for {sorted(unknown)}")
+    weights = torch.zeros(len(merged))
+    labels = merged.labels
+    for name in set(row_source):
+        rows = torch.tensor([s == name for s in row_source])
+        counts = torch.bincount(labels[rows], minlength=k).float()
+        w = counts.clamp(min=1)[labels] ** -cfg.class_balance * rows
+        weights += w / w.sum() * shares[name]
+    return merged, parts, weights
+
+
+def read_soft_labels(path: str, paths: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(N, 7) probabilities for the training rows a soft-label file covers, and the (N,) mask of those rows."""
+    state = torch.load(path, map_location="cpu")
+    index = {p: i for i, p in enumerate(state["paths"])}
+    probs = torch.zeros(len(paths), len(CLASSES))
+    covered = torch.zeros(len(paths), dtype=torch.bool)
+    for row, p in enumerate(paths):
+        i = index.get(p)
+        if i is not None:
+            probs[row], covered[row] = state["probs"][i], True
+    if not covered.any():
+        raise DataError(f"{path} covers none of the training images (was it made from the same --extra folder?)")
+    return probs, covered
+
+
 def soft_targets(labels, soft, cfg: TrainConfig) -> torch.Tensor:
     """One-hot (or FER+ votes, or a mix of both), then label smoothing."""
     k = len(CLASSES)
@@ -227,6 +299,10 @@ def main(cfg: TrainConfig) -> dict:
     if cfg.ferplus:
         # Only the training labels change: selection stays on FER2013's own PublicTest labels.
         train = attach_ferplus({"Training": train}, cfg.ferplus, cfg.ferplus_mode)["Training"]
+    held_out: dict[str, FaceSet] = {}
+    draw_weights = None
+    if cfg.extra:
+        train, held_out, draw_weights = add_extra_sources(train, cfg)
     watch = concat_sets(list(load_data(cfg.watch).values())) if cfg.watch else None
     out.mkdir(parents=True, exist_ok=True)  # only once the data has loaded: a failed start leaves nothing
     pick = torch.Generator().manual_seed(cfg.seed)  # smoke runs: a seeded random subset, all classes
@@ -234,7 +310,7 @@ def main(cfg: TrainConfig) -> dict:
         train = train.subset(torch.randperm(len(train), generator=pick)[:cfg.limit])
     if cfg.eval_limit:
         public = public.subset(torch.randperm(len(public), generator=pick)[:cfg.eval_limit])
-    train_images = train.images.to(device)  # (N, 48, 48) uint8: the whole set fits anywhere
+    train_images = train.images.to(device)  # (N, 48, 48) or, with --extra, (N, 64, 64) uint8: the whole set fits anywhere
     train_labels = train.labels.to(device)
     train_soft = None if train.soft is None else train.soft.to(device)
     public_inputs = public.model_input()  # (N, 1, 64, 64): the contract's preprocessing
@@ -242,8 +318,16 @@ def main(cfg: TrainConfig) -> dict:
     weights = class_weights(train.labels, cfg.class_weight_power).to(device)
     aug = cfg.augment_config()
     train_prior = log_prior(train_soft if train_soft is not None else F.one_hot(train_labels, len(CLASSES)))
+    if draw_weights is not None:  # the prior of what is drawn, not of what is stored
+        drawn = torch.bincount(train.labels, weights=draw_weights, minlength=len(CLASSES))
+        train_prior = (drawn / drawn.sum()).clamp(min=1e-6).log().to(train_prior.device)
     adjust = cfg.logit_adjust * train_prior.to(device) if cfg.logit_adjust else None
     teachers = load_teachers(cfg.teacher, device) if cfg.teacher else []
+    file_probs, file_weight = (None, None)
+    if cfg.soft_labels:
+        file_probs, covered = read_soft_labels(cfg.soft_labels, train.paths)
+        file_probs, file_weight = file_probs.to(device), (covered.float() * cfg.distill).to(device)
+    held_inputs = {k: v.model_input() for k, v in held_out.items()}
     mix_modes = [m for m, a in (("mixup", cfg.mixup), ("cutmix", cfg.cutmix)) if a > 0]
 
     model = create_model(cfg.variant).to(device)
@@ -261,7 +345,8 @@ def main(cfg: TrainConfig) -> dict:
     optimizer = torch.optim.SGD([{"params": decay, "weight_decay": cfg.weight_decay},
                                  {"params": no_decay, "weight_decay": 0.0}],
                                 lr=cfg.lr, momentum=cfg.momentum, nesterov=True)
-    steps_per_epoch = len(train) // (cfg.batch_size * world)
+    epoch_draws = (cfg.epoch_size or sets["Training"].labels.numel()) if draw_weights is not None else len(train)
+    steps_per_epoch = epoch_draws // (cfg.batch_size * world)
     if steps_per_epoch < 1:
         raise ValueError(f"{len(train)} training images are fewer than one batch of {cfg.batch_size * world}")
 
@@ -296,7 +381,8 @@ def main(cfg: TrainConfig) -> dict:
         t0 = time.time()
         net.train()
         g = torch.Generator().manual_seed(cfg.seed * 1000 + epoch)  # same order on every rank
-        order = torch.randperm(len(train), generator=g)[rank::world].to(device)
+        order = (torch.randperm(len(train), generator=g) if draw_weights is None
+                 else torch.multinomial(draw_weights, epoch_draws, replacement=True, generator=g))[rank::world].to(device)
         bar = Progress(steps_per_epoch, f"epoch {epoch + 1}/{cfg.epochs}", cfg.progress and main_process)
         loss_sum, correct, seen = 0.0, 0, 0
         for i in range(steps_per_epoch):
@@ -304,7 +390,7 @@ def main(cfg: TrainConfig) -> dict:
             lr = lr_at(step, cfg, steps_per_epoch)
             for group in optimizer.param_groups:
                 group["lr"] = lr
-            x = train_images[idx].unsqueeze(1).float().div_(255)  # (B, 1, 48, 48)
+            x = train_images[idx].unsqueeze(1).float().div_(255)  # (B, 1, 48|64, 48|64)
             x, clean = augment_pair(x, aug)  # (B, 1, 64, 64) each
             x = x.contiguous(memory_format=memory_format)
             teacher_view = clean.contiguous(memory_format=memory_format) if cfg.distill_clean else x
@@ -318,9 +404,18 @@ def main(cfg: TrainConfig) -> dict:
             with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_amp):
                 logits = net(x)
                 t_probs = teacher_probs(teachers, teacher_view, cfg.distill_temp) if teachers else None
-            loss = soft_cross_entropy(logits, target, sample_weight, adjust)
+            # One distillation mechanism for live teachers (every row, weight distill) and a soft-label
+            # file (the rows it covers): each row's loss is (1 - w) * labels + w * KL to the teacher.
+            w_distill = None
             if t_probs is not None:
-                loss = (1 - cfg.distill) * loss + cfg.distill * distillation_loss(logits, t_probs.float(), cfg.distill_temp)
+                w_distill = torch.full((len(y),), cfg.distill, device=device)
+            elif file_probs is not None:
+                t_probs, w_distill = temper(file_probs[idx], cfg.distill_temp), file_weight[idx]
+            if w_distill is None:
+                loss = soft_cross_entropy(logits, target, sample_weight, adjust)
+            else:
+                loss = soft_cross_entropy(logits, target, sample_weight * (1 - w_distill), adjust) \
+                    + distillation_loss(logits, t_probs.float(), cfg.distill_temp, w_distill)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -340,8 +435,18 @@ def main(cfg: TrainConfig) -> dict:
             for k, sc in scores.items():
                 prefix = "public" if k == "raw" else "ema_public"
                 row.update({f"{prefix}_acc": sc["accuracy"], f"{prefix}_f1": sc["macro_f1"], f"{prefix}_loss": sc["loss"]})
+            if held_out:
+                for k, m in candidates.items():
+                    for name, inputs in held_inputs.items():
+                        h = score(predict_logits(m, inputs, device, memory_format=memory_format), held_out[name].labels)
+                        scores[k][f"{name}_f1"] = h["macro_f1"]
+                        scores[k][f"{name}_acc"] = h["accuracy"]
+                    scores[k]["mean_f1"] = mean_f1(scores[k], held_out)
             which = max(scores, key=lambda k: scores[k][cfg.select])
             sel_model, sel = candidates[which], scores[which][cfg.select]
+            for key, value in scores[which].items():
+                if ":" in key or key == "mean_f1":
+                    row[key] = value
             if watch is not None:  # reported beside, never used to select
                 w = score(predict_logits(sel_model, watch_inputs, device, memory_format=memory_format), watch.labels)
                 row.update(watch_acc=w["accuracy"], watch_f1=w["macro_f1"], watch_neutral=w["neutral_share"])
@@ -350,7 +455,8 @@ def main(cfg: TrainConfig) -> dict:
                 best = {"public_acc": sel, "epoch": epoch + 1, "weights": which, "metric": cfg.select}
                 save_checkpoint(out / "best.pt", sel_model, cfg.variant, epoch=epoch + 1,
                                 metrics={"PublicTest": {"accuracy": scores[which]["accuracy"],
-                                                        "macro_f1": scores[which]["macro_f1"]}}, weights=which,
+                                                        "macro_f1": scores[which]["macro_f1"]},
+                                         **({"mean_f1": scores[which]["mean_f1"]} if held_out else {})}, weights=which,
                                 train_config=asdict(cfg), training_data=train.meta)
             write_header = not log_path.exists()
             with log_path.open("a", newline="") as f:

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Box, cropFaces } from './crop';
-import { classIndexMap, MODEL_INPUT_SIZE, NUM_EMOTIONS } from './emotions';
+import { classIndexMap, NUM_EMOTIONS } from './emotions';
 import { errorMessage } from './errors';
 import { fetchModelArtifacts, type LoadProgress, ModelLoadError } from './modelLoader';
 import { type ModelMetadata, ModelFormatError, parseMetadata } from './modelFormat';
@@ -59,7 +59,12 @@ export class EmotionClassifier {
     return EmotionClassifier.fromArtifacts(artifacts);
   }
 
-  /** [N, 64, 64, 1] gray in [0, 1] -> [N, 7] probabilities in app class order. */
+  /** The model's input side, from its card. */
+  get inputSize(): number {
+    return this.metadata.preprocessing.inputSize;
+  }
+
+  /** [N, S, S, 1] gray in [0, 1] (S = inputSize) -> [N, 7] probabilities in app class order. */
   predict(input: tf.Tensor4D): tf.Tensor2D {
     if (this.disposed) throw new Error('the classifier was disposed');
     const n = input.shape[0];
@@ -69,7 +74,7 @@ export class EmotionClassifier {
         const count = Math.min(MAX_BATCH, n - start);
         let chunk = start === 0 && count === n ? input : input.slice([start, 0, 0, 0], [count, -1, -1, -1]);
         const bucket = batchBucket(count);
-        if (bucket > count) chunk = tf.concat([chunk, tf.zeros([bucket - count, MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, 1])], 0);
+        if (bucket > count) chunk = tf.concat([chunk, tf.zeros([bucket - count, this.inputSize, this.inputSize, 1])], 0);
         const probs = this.model.execute(chunk) as tf.Tensor2D;
         outs.push(bucket > count ? probs.slice([0, 0], [count, -1]) : probs);
       }
@@ -81,7 +86,7 @@ export class EmotionClassifier {
   /** Crop every box out of `pixels` and classify them in one batch: one Float32Array(7) per box. */
   async classify(pixels: tf.Tensor3D, boxes: readonly Box[]): Promise<Float32Array[]> {
     if (boxes.length === 0) return [];
-    const probs = tf.tidy(() => this.predict(cropFaces(pixels, boxes)));
+    const probs = tf.tidy(() => this.predict(cropFaces(pixels, boxes, this.inputSize)));
     try {
       const flat = (await probs.data()) as Float32Array;
       return boxes.map((_, i) => flat.slice(i * NUM_EMOTIONS, (i + 1) * NUM_EMOTIONS));
@@ -97,7 +102,7 @@ export class EmotionClassifier {
   async warmup(batchSizes: readonly number[] = [1, 2, 4], frameSize: [number, number] = [720, 1280]): Promise<number> {
     const t0 = performance.now();
     for (const n of batchSizes) {
-      const probs = tf.tidy(() => this.predict(tf.fill([n, MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, 1], 0.5) as tf.Tensor4D));
+      const probs = tf.tidy(() => this.predict(tf.fill([n, this.inputSize, this.inputSize, 1], 0.5) as tf.Tensor4D));
       await probs.data();
       probs.dispose();
     }

@@ -17,3 +17,5 @@ export const INPUT_NAME: string = contract.inputName;
 export const OUTPUT_NAME: string = contract.outputName;
 /** Square crop side = scale x the detector box's larger side, centre shifted by offsetY x side. */
 export const CROP: { scale: number; offsetY: number } = { scale: contract.crop.scale, offsetY: contract.crop.offsetY };
+/** Border for the tight-crop retry (padding.ts), as a fraction of the photo's longer side. */
+export const TIGHT_CROP_PADDING: number = contract.tightCropPadding;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ActivationResult } from './backend';
 import type { Box } from './box';
 import type { ModelMetadata } from './classifier';
@@ -54,6 +54,7 @@ function deps(overrides: Partial<EngineDeps> = {}) {
       return det;
     },
     pixels: (image) => tf.zeros([image.height, image.width, 3], 'int32') as tf.Tensor3D,
+    padImage: (image) => ({ image: bitmap(image.width + 2 * 50, image.height + 2 * 50), pad: 50 }),
     ...overrides,
   };
   return { d, made };
@@ -100,6 +101,48 @@ describe('Engine', () => {
     expect(made.classifiers.every((c) => c.disposed)).toBe(true);
     expect(made.detectors.every((det) => det.closed)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a photo that is only a face is tried once more, padded by its own border, and mapped back', async () => {
+    const padded: (ImageBitmap & { closed: boolean })[] = [];
+    const seen: number[] = [];
+    const detector: Detector = {
+      // finds the face only on the padded image (200 x 200 + 2 x 50), at (60, 55)
+      detectImage: (img) => ((img as ImageBitmap).width > 200 ? [{ box: { x: 60, y: 55, width: 180, height: 180 }, score: 0.8 }] : []),
+      detectPhoto: () => [],
+      close() {},
+    };
+    const { d } = deps({
+      createDetector: async () => detector,
+      padImage: (image) => {
+        const b = bitmap(image.width + 100, image.height + 100);
+        padded.push(b);
+        return { image: b, pad: 50 };
+      },
+      pixels: (image) => {
+        seen.push(image.width);
+        return tf.zeros([image.height, image.width, 3], 'int32') as tf.Tensor3D;
+      },
+    });
+    // the photo path renders its tiles on an OffscreenCanvas (which Node lacks; this detector ignores them)
+    vi.stubGlobal('OffscreenCanvas', class {
+      getContext() {
+        return new Proxy({}, { get: () => () => undefined });
+      }
+    });
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    const before = tf.memory().numTensors;
+    const photo = await engine.analyse(bitmap(200, 200), 'photo');
+    vi.unstubAllGlobals();
+    expect(photo).toMatchObject({ count: 1, padded: true, width: 200, height: 200 });
+    expect(Array.from(photo.boxes)).toEqual([10, 5, 180, 180]); // the photo's own pixels
+    expect(seen).toEqual([300]); // cropped from the padded copy, so the face is framed as in training
+    expect(padded[0]?.closed).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    // a camera frame never takes the retry, and a photo with a face found as is is not padded
+    expect((await engine.analyse(bitmap(200, 200), 'frame')).count).toBe(0);
+    expect(padded).toHaveLength(1);
+    engine.dispose();
   });
 
   it('a failing warm-up is a backend failure and releases the model and detector', async () => {

@@ -19,6 +19,7 @@ import { type ActivationResult, activateBackend, type BackendName, type BackendS
 import type { Box } from './box';
 import { EmotionClassifier, type ModelMetadata } from './classifier';
 import { type CropConfig, DEFAULT_CROP, squareCrop } from './crop';
+import { drawPadded } from './padding';
 import { type DetectedFace, type DetectorOptions, FaceDetectorService } from './detector';
 import { NUM_EMOTIONS } from './emotions';
 import { errorMessage } from './errors';
@@ -39,6 +40,9 @@ export interface Analysis {
   crops: Float32Array;
   /** Detection confidence per face. */
   scores: Float32Array;
+  /** A photo that is only a face: found on the retry with the photo padded by its own border
+   *  (padding.ts); boxes and crops are still in the photo's pixels (a crop may reach past it). */
+  padded?: boolean;
   /** Probabilities, NUM_EMOTIONS per face, app class order. */
   probs: Float32Array;
   timings: { detectMs: number; classifyMs: number; totalMs: number };
@@ -134,6 +138,8 @@ export interface EngineDeps {
   createDetector(options: Partial<DetectorOptions>): Promise<Detector>;
   /** Pixels of an image as a tensor on the active backend. */
   pixels(image: ImageBitmap): tf.Tensor3D;
+  /** The image on a larger canvas whose border repeats its edges (the tight-crop retry). */
+  padImage(image: ImageBitmap): { image: ImageBitmap; pad: number };
 }
 
 export const browserDeps: EngineDeps = {
@@ -142,6 +148,10 @@ export const browserDeps: EngineDeps = {
   buildClassifier: (artifacts) => EmotionClassifier.fromArtifacts(artifacts),
   createDetector: (options) => FaceDetectorService.create(options),
   pixels: (image) => tf.browser.fromPixels(image),
+  padImage: (image) => {
+    const { canvas, padding } = drawPadded(image, image.width, image.height);
+    return { image: canvas.transferToImageBitmap(), pad: padding.pad };
+  },
 };
 
 async function attempt<T>(part: FailedPart, job: Promise<T>): Promise<T> {
@@ -161,7 +171,8 @@ export class Engine implements EngineApi {
     private readonly deps: EngineDeps,
     private readonly detector: Detector,
     private classifier: Classifier,
-    private readonly crop: CropConfig,
+    /** A crop forced by the caller (tests, calibration); otherwise each model's card says how it was cropped. */
+    private readonly cropOverride: CropConfig | undefined,
     private readonly warmupFrame: [number, number],
     public status: EngineStatus,
   ) {}
@@ -211,7 +222,7 @@ export class Engine implements EngineApi {
       warmupMs,
       modelFromCache: fromCache,
     };
-    return new Engine(deps, detector, classifier, config.crop ?? DEFAULT_CROP, frame, status);
+    return new Engine(deps, detector, classifier, config.crop, frame, status);
   }
 
   private exclusive<T>(job: () => Promise<T>): Promise<T> {
@@ -238,17 +249,37 @@ export class Engine implements EngineApi {
     } catch (err) {
       throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
     }
+    // A photo that is only a face (a passport picture, a cropped face) gives the detector no
+    // context: once more on the photo padded by its own border, cropped there, boxes mapped back.
+    let source = image;
+    let pad = 0;
+    if (kind === 'photo' && detections.length === 0) {
+      const padded = this.deps.padImage(image);
+      try {
+        detections = this.detector.detectImage(padded.image);
+      } catch (err) {
+        padded.image.close();
+        throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
+      }
+      if (detections.length) [source, pad] = [padded.image, padded.pad];
+      else padded.image.close();
+    }
     if (kind === 'photo') detections.sort((a, b) => a.box.x - b.box.x || a.box.y - b.box.y);
     const t1 = performance.now();
-    const crops = detections.map((d) => squareCrop(d.box, width, height, this.crop));
+    const cropConfig = this.cropOverride ?? this.classifier.metadata.preprocessing?.crop ?? DEFAULT_CROP;
+    const crops = detections.map((d) => squareCrop(d.box, source.width, source.height, cropConfig));
     let probs: Float32Array[] = [];
-    if (crops.length) {
-      const pixels = this.deps.pixels(image);
-      try {
-        probs = await this.classifier.classify(pixels, crops);
-      } finally {
-        pixels.dispose();
+    try {
+      if (crops.length) {
+        const pixels = this.deps.pixels(source);
+        try {
+          probs = await this.classifier.classify(pixels, crops);
+        } finally {
+          pixels.dispose();
+        }
       }
+    } finally {
+      if (source !== image) source.close();
     }
     const t2 = performance.now();
     const n = detections.length;
@@ -265,11 +296,12 @@ export class Engine implements EngineApi {
       backend: this.status.backend,
       model: this.status.modelId,
       tensors: tf.memory().numTensors,
+      ...(pad ? { padded: true } : {}),
     };
     detections.forEach((d, i) => {
       const c = crops[i] as Box;
-      out.boxes.set([d.box.x, d.box.y, d.box.width, d.box.height], i * 4);
-      out.crops.set([c.x, c.y, c.width, c.height], i * 4);
+      out.boxes.set([d.box.x - pad, d.box.y - pad, d.box.width, d.box.height], i * 4);
+      out.crops.set([c.x - pad, c.y - pad, c.width, c.height], i * 4);
       out.scores[i] = d.score;
       out.probs.set(probs[i] ?? new Float32Array(NUM_EMOTIONS), i * NUM_EMOTIONS);
     });

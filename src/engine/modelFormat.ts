@@ -6,7 +6,7 @@
  * reader (scripts/lib/graph-model-fs.ts) and the model index (scripts/lib/models-index.ts) all use it.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { INPUT_SIZE } from './contract.ts';
+import { CROP, INPUT_SIZE, LUMA, TIGHT_CROP_PADDING } from './contract.ts';
 
 /** model.json as the exporter writes it. */
 export interface ModelJson {
@@ -19,11 +19,40 @@ export interface ModelJson {
   userDefinedMetadata?: { resemote?: ModelMetadata };
 }
 
-/** What an exported model says about itself (userDefinedMetadata.resemote). */
+/**
+ * How a model must be fed: the preprocessing it was trained with (its model card,
+ * model-card.schema.json). Models exported before the card carry none and get the contract's.
+ */
+export interface ModelPreprocessing {
+  inputSize: number;
+  color: 'gray' | 'rgb';
+  luma?: [number, number, number];
+  range: [number, number];
+  /** Square side = scale x the detector box's larger side, centre shifted by offsetY x side. */
+  crop: { scale: number; offsetY: number };
+  /** Crops rotated so that the eyes are level. */
+  align: boolean;
+  tightCropPadding?: number;
+}
+
+/** The contract's preprocessing: what every model before the card was trained with. */
+export const DEFAULT_PREPROCESSING: ModelPreprocessing = {
+  inputSize: INPUT_SIZE,
+  color: 'gray',
+  luma: LUMA,
+  range: [0, 1],
+  crop: CROP,
+  align: false,
+  tightCropPadding: TIGHT_CROP_PADDING,
+};
+
+/** What an exported model says about itself (userDefinedMetadata.resemote; schema: model-card.schema.json). */
 export interface ModelMetadata {
   name: string;
   classes: string[];
   input: { name: string; shape: number[]; dtype: string; range: [number, number] };
+  /** Always set once parsed (parseMetadata fills in the contract's for a model without a card). */
+  preprocessing: ModelPreprocessing;
   output: { name: string; shape: number[]; temperature?: number };
   architecture: { family: string; variant: string; width: number; parameters: number; exportedParameters: number };
   metrics?: {
@@ -61,18 +90,33 @@ export function isModelJson(value: unknown): value is ModelJson {
   return !!v && typeof v === 'object' && !!v.modelTopology && Array.isArray(v.weightsManifest) && v.weightsManifest.every((g) => Array.isArray(g?.paths) && Array.isArray(g?.weights));
 }
 
-/** The metadata, checked against the app's contract (input shape). */
+/** A card's preprocessing, or the contract's for a model without one (stored before the card). */
+function readPreprocessing(value: unknown): ModelPreprocessing {
+  const p = value as Partial<ModelPreprocessing> | undefined;
+  if (!p || typeof p !== 'object' || p.inputSize === undefined) return DEFAULT_PREPROCESSING;
+  const scale = p.crop?.scale;
+  const offsetY = p.crop?.offsetY;
+  if (!Number.isInteger(p.inputSize) || typeof scale !== 'number' || typeof offsetY !== 'number' || typeof p.align !== 'boolean') {
+    throw new ModelFormatError('the model card\'s preprocessing is incomplete (inputSize, crop.scale, crop.offsetY, align)');
+  }
+  if (p.color !== 'gray') throw new ModelFormatError(`the model wants ${String(p.color)} input; this version of the app feeds gray faces only`);
+  if (p.align) throw new ModelFormatError('the model wants eye-aligned faces; this version of the app does not align them');
+  return { ...DEFAULT_PREPROCESSING, ...p, crop: { scale, offsetY } } as ModelPreprocessing;
+}
+
+/** The metadata, checked against what the app can feed (the card's preprocessing and the input shape). */
 export function parseMetadata(user: unknown): ModelMetadata {
-  const meta = (user as { resemote?: ModelMetadata } | undefined)?.resemote;
-  if (!meta || !Array.isArray(meta.classes)) {
+  const raw = (user as { resemote?: ModelMetadata } | undefined)?.resemote;
+  if (!raw || !Array.isArray(raw.classes)) {
     throw new ModelFormatError('model.json has no ResEmote metadata (userDefinedMetadata.resemote.classes)');
   }
-  const [, h, w, c] = meta.input?.shape ?? [];
-  const size = INPUT_SIZE;
+  const preprocessing = readPreprocessing(raw.preprocessing);
+  const [, h, w, c] = raw.input?.shape ?? [];
+  const size = preprocessing.inputSize;
   if (h !== size || w !== size || c !== 1) {
-    throw new ModelFormatError(`the model expects input ${JSON.stringify(meta.input?.shape)}, the app feeds [N, ${size}, ${size}, 1]`);
+    throw new ModelFormatError(`the model expects input ${JSON.stringify(raw.input?.shape)}, its card says [N, ${size}, ${size}, 1]`);
   }
-  return meta;
+  return { ...raw, preprocessing };
 }
 
 /** Shard file names, in manifest order. */

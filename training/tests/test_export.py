@@ -113,3 +113,24 @@ def test_imported_batchnorms_made_trainable_keep_the_function_and_sit_near_it_in
         imported.train()
         imported.stem_dropout.p = imported.head_dropout.p = 0.0  # dropout aside, batch statistics ~ the running ones
         assert (torch.softmax(imported(x), 1) - want).abs().max() < 0.2
+
+
+def test_the_model_card_is_written_from_the_checkpoint_and_checked_against_the_schema(tmp_path):
+    import jsonschema
+
+    from contract import MODEL_CARD_SCHEMA, PREPROCESSING
+    from export import check_model_card
+
+    model = create_model("resemotenet_s").eval()
+    save_checkpoint(tmp_path / "m.pt", model, "resemotenet_s", epoch=1)
+    meta = export(tmp_path / "m.pt", tmp_path / "out", "float16")["userDefinedMetadata"]["resemote"]
+    schema = json.loads(MODEL_CARD_SCHEMA.read_text())
+    jsonschema.validate(meta, schema)  # what was written, as written
+    assert meta["preprocessing"] == json.loads(json.dumps(PREPROCESSING))
+    assert meta["preprocessing"]["crop"]["scale"] > 1 and meta["preprocessing"]["align"] is False
+    # the same schema refuses a card that would feed the app wrongly
+    for broken in ({**meta, "preprocessing": {**meta["preprocessing"], "inputSize": "64"}},
+                   {**meta, "preprocessing": {k: v for k, v in meta["preprocessing"].items() if k != "crop"}},
+                   {**meta, "classes": meta["classes"][:6]}):
+        with pytest.raises(ValueError, match="model card"):
+            check_model_card(broken)

@@ -1,0 +1,64 @@
+// The model card: one JSON Schema (model-card.schema.json) that the exporter checks in pytest and
+// that every shipped model is checked against here; the app reads how to feed a model from it.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { CROP, INPUT_SIZE } from './contract';
+import schema from './model-card.schema.json' with { type: 'json' };
+import { DEFAULT_PREPROCESSING, ModelFormatError, parseMetadata } from './modelFormat';
+
+const MODELS = join(import.meta.dirname, '..', '..', 'models');
+const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+
+function card(preprocessing: unknown, size = 64) {
+  return {
+    resemote: {
+      name: 'test',
+      classes: ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'],
+      input: { name: 'gray', shape: [-1, size, size, 1], dtype: 'float32', range: [0, 1] },
+      output: { name: 'probs', shape: [-1, 7] },
+      preprocessing,
+      architecture: { family: 'ResEmoteNet', variant: 'resemotenet_s', parameters: 10, exportedParameters: 9 },
+      exporter: 'test',
+    },
+  };
+}
+const good = { inputSize: 48, color: 'gray', range: [0, 1], crop: { scale: 1.3, offsetY: -0.05 }, align: false };
+
+describe('model card', () => {
+  const shipped = readdirSync(MODELS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+
+  it.each(shipped)('shipped model %s has a card that matches the schema', (id) => {
+    const json = JSON.parse(readFileSync(join(MODELS, id, 'model.json'), 'utf8'));
+    const meta = json.userDefinedMetadata?.resemote;
+    expect(validate(meta), JSON.stringify(validate.errors)).toBe(true);
+    expect(parseMetadata(json.userDefinedMetadata).preprocessing).toEqual(expect.objectContaining({ inputSize: meta.input.shape[1] }));
+  });
+
+  it('the schema refuses a card the app would feed wrongly', () => {
+    expect(validate(card(good, 48).resemote)).toBe(true);
+    expect(validate(card({ ...good, inputSize: '48' }, 48).resemote)).toBe(false);
+    expect(validate(card({ ...good, crop: { scale: 1.3 } }, 48).resemote)).toBe(false);
+    expect(validate(card({ ...good, color: 'bgr' }, 48).resemote)).toBe(false);
+  });
+
+  it('the app feeds what the card says: its input size and crop', () => {
+    const meta = parseMetadata(card(good, 48));
+    expect(meta.preprocessing.inputSize).toBe(48);
+    expect(meta.preprocessing.crop).toEqual({ scale: 1.3, offsetY: -0.05 });
+  });
+
+  it('a model exported before the card is fed as the contract says', () => {
+    const meta = parseMetadata(card({ input: 'float32 [N, 64, 64, 1]', range: [0, 1] }));
+    expect(meta.preprocessing).toEqual(DEFAULT_PREPROCESSING);
+    expect(meta.preprocessing.crop).toEqual(CROP);
+    expect(meta.preprocessing.inputSize).toBe(INPUT_SIZE);
+  });
+
+  it('refuses what this app cannot feed, saying what', () => {
+    expect(() => parseMetadata(card({ ...good, align: true }, 48))).toThrow(/eye-aligned/);
+    expect(() => parseMetadata(card({ ...good, color: 'rgb' }, 48))).toThrow(/rgb input/);
+    expect(() => parseMetadata(card(good, 64))).toThrow(ModelFormatError); // card 48, graph 64
+  });
+});

@@ -1,0 +1,138 @@
+"""The extra sources: folds never split a person or film, duplicates are dropped (held-out copy
+kept), teacher soft labels are calibrated, weighted on val folds only, and train a student on
+the union. Everything here runs on a synthetic prepared folder: no research data."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import synthetic_face
+from contract import CLASSES
+from losses import distillation_loss, soft_cross_entropy
+from soft_labels import ensemble, fit_temperature
+from soft_labels import main as soft_labels_main
+from sources import fold_of, group_of, role_of, split_sets, summary
+from train import TrainConfig, main
+
+
+def write_prepared(root: Path, source: str, rows: list[tuple[str, int, np.ndarray]], teachers: dict | None = None) -> None:
+    """rows: (file path under the source, label, 64x64 uint8 crop)."""
+    folder = root / source
+    folder.mkdir(parents=True, exist_ok=True)
+    np.stack([r[2] for r in rows]).astype(np.uint8).tofile(folder / "gray64.u8")
+    np.zeros((len(rows), 112, 112, 3), np.uint8).tofile(folder / "rgb112.u8")
+    with (folder / "index.csv").open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["i", "path", "label", "status", "faces", "score", "width", "height"])
+        for i, (path, label, _) in enumerate(rows):
+            w.writerow([i, path, CLASSES[label], "found", 1, 0.9, 64, 64])
+    for name, logp in (teachers or {}).items():
+        np.asarray(logp, np.float32).tofile(folder / f"teacher-{name}.f32")
+
+
+def people_rows(source: str, people: int, per_person: int, seed: int, name) -> list:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for p in range(people):
+        for k in range(per_person):
+            label = (p + k) % len(CLASSES)
+            rows.append((f"{CLASSES[label]}/{name(p, k)}", label, synthetic_face(label, rng, 64)))
+    return rows
+
+
+def mux_name(p, k):
+    return f"Person_{p}_{k + 1:04d}.jpg"
+
+
+def test_groups_come_from_the_names_of_each_source():
+    assert group_of("muxspace", "happy/Aaron_Peirsol_0002.jpg") == "Aaron_Peirsol"
+    assert group_of("sfew2", "sad/YouveGotAMail_004825734_00000001.png") == "YouveGotAMail"
+    assert group_of("posed-mix", "angry/bu3dfe__M0030_SU04WH_F2D_png_jpg.rf.ef.jpg") == "bu3dfe__M0030"
+    assert group_of("posed-mix", "angry/bosphorus__bs023_E_ANGER_0_png_jpg.rf.77.jpg") == "bosphorus__bs023"
+    assert group_of("yale", "happy/01_happy.png") == "01"
+
+
+def test_folds_never_split_a_person_and_every_role_is_used(tmp_path):
+    rows = people_rows("muxspace", people=40, per_person=3, seed=0, name=mux_name)
+    write_prepared(tmp_path, "muxspace", rows)
+    parts = split_sets(tmp_path, ["muxspace"])
+    owner: dict[str, str] = {}
+    for key, s in parts.items():
+        for p in s.paths:
+            person = group_of("muxspace", p.split("/", 1)[1])
+            assert owner.setdefault(person, key) == key, f"{person} is in {owner[person]} and {key}"
+    assert {"Training", "muxspace:val", "muxspace:test"} <= set(parts)
+    assert sum(len(s) for s in parts.values()) == len(rows)
+    assert role_of(fold_of("muxspace", "Person_3")) in ("train", "val", "test")
+
+
+def test_a_duplicate_is_dropped_and_the_held_out_copy_is_kept(tmp_path):
+    rows = people_rows("muxspace", people=20, per_person=2, seed=1, name=mux_name)
+    held = next(r for r in rows if role_of(fold_of("muxspace", group_of("muxspace", r[0]))) != "train")
+    # the same picture again, under a training-fold person of another source, with a pixel of noise
+    train_person = next(f"bs{i:03d}" for i in range(100) if role_of(fold_of("posed-mix", f"bosphorus__bs{i:03d}")) == "train")
+    copy = held[2].copy()
+    copy[0, 0] ^= 1
+    write_prepared(tmp_path, "muxspace", rows)
+    write_prepared(tmp_path, "posed-mix", [(f"{CLASSES[held[1]]}/bosphorus__{train_person}_x.jpg", held[1], copy)])
+    report = summary(tmp_path, ["muxspace", "posed-mix"])
+    assert report["posed-mix"]["duplicates_dropped"] == 1 and report["muxspace"]["duplicates_dropped"] == 0
+    parts = split_sets(tmp_path, ["muxspace", "posed-mix"])
+    assert not any(p.startswith("posed-mix/") for p in parts["Training"].paths)
+
+
+def test_teacher_temperature_and_ensemble_follow_the_val_folds():
+    torch.manual_seed(0)
+    logits = 2 * torch.randn(2000, 7)
+    labels = torch.multinomial(torch.softmax(logits, 1), 1)[:, 0]  # calibrated at T = 1 by construction
+    t = fit_temperature(torch.log_softmax(logits * 4, 1), labels)  # 4x over-confident
+    assert 3 < t < 5.5
+    good = torch.softmax(logits, 1)
+    missing = torch.full_like(good, float("nan"))
+    mixed = ensemble({"a": good, "b": missing}, {"a": 0.5, "b": 0.5})
+    assert torch.allclose(mixed, good)  # a teacher missing on a row is left out of its mean
+
+
+def test_distillation_weight_per_row_zero_is_plain_labels():
+    logits, teacher = torch.randn(6, 7), torch.softmax(torch.randn(6, 7), 1)
+    target = torch.nn.functional.one_hot(torch.arange(6) % 7, 7).float()
+    w = torch.tensor([0.0, 0, 0, 1, 1, 1])
+    mixed = soft_cross_entropy(logits, target, 1 - w) + distillation_loss(logits, teacher, 2.0, w)
+    plain_half = soft_cross_entropy(logits[:3], target[:3]) / 2
+    kl_half = distillation_loss(logits[3:], teacher[3:], 2.0) / 2
+    assert mixed == pytest.approx(float(plain_half + kl_half), rel=1e-5)
+    assert distillation_loss(logits, teacher, 2.0, torch.full((6,), 0.5)) == pytest.approx(
+        0.5 * float(distillation_loss(logits, teacher, 2.0)), rel=1e-5)
+
+
+def test_soft_labels_then_training_on_the_union(tiny_data, tmp_path):
+    faces = tmp_path / "faces"
+    rows = people_rows("muxspace", people=30, per_person=2, seed=2, name=mux_name)
+    labels = np.array([r[1] for r in rows])
+    rng = np.random.default_rng(0)
+    right = np.log(np.full((len(rows), 7), 0.02) + 0.86 * np.eye(7)[labels])  # a good teacher
+    noise = np.log(rng.dirichlet(np.ones(7), len(rows)))  # a useless one
+    write_prepared(faces, "muxspace", rows, {"good": right, "noise": noise})
+    out = tmp_path / "soft.pt"
+    soft_labels_main(["--faces", str(faces), "--out", str(out)])
+    state = torch.load(out)
+    assert state["weights"]["good"] > state["weights"]["noise"]
+    assert len(state["paths"]) == len(split_sets(faces, ["muxspace"])["Training"])
+
+    cfg = TrainConfig(data=str(tiny_data), out=str(tmp_path / "run"), epochs=1, batch_size=16, lr=0.02,
+                      warmup_epochs=0.5, progress=False, threads=1, extra=str(faces),
+                      shares="fer2013=0.5,muxspace=0.5", soft_labels=str(out), distill=0.5, select="mean_f1")
+    # the fixture holds only muxspace
+    best = main(cfg)
+    assert best["metric"] == "mean_f1"
+    header = (tmp_path / "run" / "log.csv").read_text().splitlines()[0].split(",")
+    assert {"mean_f1", "muxspace:val_f1"} <= set(header)
+    with pytest.raises(ValueError, match="--shares"):
+        main(TrainConfig(data=str(tiny_data), out=str(tmp_path / "r2"), extra=str(faces), shares="fer2013=1",
+                         progress=False, epochs=1, batch_size=16))
+    with pytest.raises(ValueError, match="--extra"):
+        main(TrainConfig(data=str(tiny_data), out=str(tmp_path / "r3"), select="mean_f1", progress=False))
