@@ -238,21 +238,27 @@ export class EngineHost {
     });
   }
 
-  /** Analyse one image on the current engine; the result names the model and backend that ran. */
-  async analyse(image: ImageBitmap, kind: AnalysisKind, time = performance.now()): Promise<FrameResult> {
-    let engine: EngineApi;
-    try {
-      engine = await this.ready();
-    } catch (err) {
-      image.close();
-      throw err;
-    }
-    try {
-      return toFrameResult(await engine.analyse(image, kind), time);
-    } catch (err) {
-      // The engine was swapped (a backend switch) while this image was on the old one.
-      if (this.current?.engine !== engine) throw new AppException(errors.engineBusy());
-      throw new AppException(failureNotice(err));
+  /**
+   * Analyse one image on the current engine; the result names the model and backend that ran.
+   *
+   * `source` stays the caller's: each attempt sends the engine its own copy (the engine takes
+   * ownership of the bitmap it is given, and a worker's copy is gone once transferred). Work that
+   * was in flight when the engine was swapped (a backend switch disposes the old engine, which
+   * rejects what it still holds) is tried once more on the new engine. This is the app's one retry
+   * path: callers (photos, batches, video files, the camera) have none of their own.
+   */
+  async analyse(source: ImageBitmapSource, kind: AnalysisKind, time = performance.now()): Promise<FrameResult> {
+    for (let attempt = 0; ; attempt++) {
+      const engine = await this.ready();
+      const image = await createImageBitmap(source);
+      try {
+        return toFrameResult(await engine.analyse(image, kind), time);
+      } catch (err) {
+        if (this.current?.engine === engine) throw new AppException(failureNotice(err));
+        // The engine was swapped while this image was on the old one: once more on the new one.
+        if (attempt === 0) continue;
+        throw new AppException(errors.engineBusy());
+      }
     }
   }
 

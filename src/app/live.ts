@@ -105,8 +105,7 @@ export class LiveView {
         if (inFlight || generation !== this.generation || !video.videoWidth) return;
         inFlight = true;
         try {
-          const bitmap = await createImageBitmap(video);
-          const frame = await this.host.analyse(bitmap, 'frame', now);
+          const frame = await this.host.analyse(video, 'frame', now);
           if (generation !== this.generation) return;
           this.publish(frame, now);
         } catch (err) {

@@ -60,17 +60,7 @@ export class PhotoSession {
       const photo = await loadPhoto(file);
       image = photo.bitmap;
       if (id !== this.latest) return;
-      let result;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          result = await this.host.analyse(await createImageBitmap(image), 'photo');
-          break;
-        } catch (err) {
-          // A backend switch took the engine away mid-analysis: once more on the new one.
-          if (attempt === 0 && err instanceof AppException && err.error.code === 'engine-busy') continue;
-          throw err;
-        }
-      }
+      const result = await this.host.analyse(image, 'photo');
       if (id !== this.latest) return;
       if (result.faces.length === 0) this.s.report(errors.noFace(file.name));
       const old = this.s.photo.image;

@@ -125,7 +125,7 @@ export class VideoAnalysis {
         const t = times[i] as number;
         video.currentTime = t;
         await once(video, 'seeked');
-        const frame = await this.host.analyse(await createImageBitmap(video), 'frame', t * 1000);
+        const frame = await this.host.analyse(video, 'frame', t * 1000);
         if (run !== this.run) return;
         const faces = visibleFaces(frame, filter, false);
         const tracks = tracker.update(faces.map((f) => ({ box: f.box, score: f.score, probs: f.probs })), t * 1000);
