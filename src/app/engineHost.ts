@@ -127,7 +127,7 @@ export class EngineHost {
 
   private fail(err: unknown): void {
     const notice = failureNotice(err);
-    this.s.setEngine({ phase: 'failed', error: notice, etaSeconds: null });
+    this.s.setEngine({ phase: 'failed', error: notice });
     if (notice.code === 'model-load') this.s.setModelStatus({ phase: 'error' });
     this.s.report(notice);
     this.settle();
@@ -165,7 +165,6 @@ export class EngineHost {
       thread: next.thread,
       ...(next.threadReason ? { threadReason: next.threadReason } : { threadReason: undefined }),
       backendReason: reason,
-      etaSeconds: null,
     });
     if (status.fallback) {
       s.report(errors.backendMissing(`${BACKEND_LABEL[status.fallback.from]} is not available (${status.fallback.reason}); running on ${BACKEND_LABEL[status.backend]} instead.`));
@@ -180,7 +179,7 @@ export class EngineHost {
 
   private async boot(): Promise<void> {
     const s = this.s;
-    s.setEngine({ phase: 'loading', etaSeconds: null });
+    s.setEngine({ phase: 'loading' });
     let models: ModelEntry[];
     let support: BackendSupportMap;
     try {

@@ -52,8 +52,6 @@ export interface Track {
   score: number;
   /** Smoothed probabilities, app class order. */
   probs: Float32Array;
-  /** This frame's unsmoothed probabilities (last seen ones when stale). */
-  rawProbs: Float32Array;
   firstSeen: number;
   lastSeen: number;
   /** Not detected in the latest frame, still shown for continuity. */
@@ -117,7 +115,6 @@ export class FaceTracker {
         height: smoothNumber(t.box.height, o.box.height, wb),
       };
       smoothInto(t.probs, t.probs, o.probs, smoothingWeight(dt, probHalfLifeMs));
-      t.rawProbs = o.probs;
       t.score = o.score;
       t.lastSeen = now;
       t.stale = false;
@@ -133,7 +130,6 @@ export class FaceTracker {
         box: { ...o.box },
         score: o.score,
         probs: Float32Array.from(o.probs),
-        rawProbs: o.probs,
         firstSeen: now,
         lastSeen: now,
         stale: false,

@@ -36,8 +36,6 @@ export interface EngineState {
   threadReason?: string;
   /** Why this backend runs (asked for, measured, remembered, the only one). */
   backendReason?: string;
-  /** An honest estimate of the time left to get ready, seconds (null when unknown). */
-  etaSeconds?: number | null;
 }
 
 export type CameraPhase = 'idle' | 'starting' | 'running' | 'error';
@@ -49,8 +47,6 @@ export interface CameraDevice {
 
 export interface PhotoState {
   phase: 'idle' | 'loading' | 'done' | 'error';
-  /** Identity of the analysis this state belongs to: only the latest request may publish. */
-  requestId: number;
   name?: string;
   result?: FrameResult;
   /** The photo as analysed (orientation applied), for the annotated canvas and thumbnails. */
@@ -136,7 +132,7 @@ const initial = {
   detectorReady: false,
   engine: { phase: 'loading' } as EngineState,
   camera: { phase: 'idle' as CameraPhase, devices: [] as CameraDevice[], deviceId: null },
-  photo: { phase: 'idle', requestId: 0 } as PhotoState,
+  photo: { phase: 'idle' } as PhotoState,
   notices: [] as AppError[],
   update: null,
 };
