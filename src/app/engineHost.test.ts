@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BackendName, BackendSupportMap } from '../engine/backends';
-import type { Analysis, EngineApi, EngineConfig, EngineStatus } from '../engine/engine';
+import { type Analysis, type EngineApi, type EngineConfig, EngineError, type EngineStatus } from '../engine/api';
 import { AppException } from '../engine/errors';
-import { type CreatedEngine, EngineError } from '../engine/remote';
+import type { CreatedEngine } from '../engine/remote';
 import { resetStore, useStore, type ModelEntry } from '../state/store';
 import { EngineHost, pickMeasured, startingBackend } from './engineHost';
 

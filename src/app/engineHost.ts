@@ -15,11 +15,11 @@
  * - Provenance: results and the model picker name the model and backend that actually ran.
  */
 import { BACKEND_LABEL, type BackendName, type BackendSupportMap, preferredBackend, probeBackends } from '../engine/backends';
-import type { AnalysisKind, BenchmarkResult, EngineApi, EngineConfig, EngineProgress } from '../engine/engine';
+import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress } from '../engine/api';
 import { AppException, type AppError, errorMessage, errors } from '../engine/errors';
 import { type FrameResult, toFrameResult } from '../engine/faces';
 import { fetchJsonCached, openCache } from '../engine/modelLoader';
-import { type CreatedEngine, createEngine, EngineError } from '../engine/remote';
+import { type CreatedEngine, createEngine } from '../engine/remote';
 import type { ModelEntry, Store } from '../state/store';
 
 export interface EngineHostOptions {
