@@ -18,6 +18,7 @@ import { BACKEND_LABEL, type BackendName, type BackendSupportMap, preferredBacke
 import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress } from '../engine/api';
 import { AppException, type AppError, errorMessage, errors } from '../engine/errors';
 import { type FrameResult, toFrameResult } from '../engine/faces';
+import { modelName } from '../engine/modelFormat';
 import { fetchJsonCached, openCache } from '../engine/modelLoader';
 import { type CreatedEngine, createEngine } from '../engine/remote';
 import type { ModelEntry, Store } from '../state/store';
@@ -310,8 +311,7 @@ export class EngineHost {
         this.s.dismiss('model-load');
       } catch (err) {
         const running = this.current.engine.status.modelId;
-        const runningName = this.s.models.find((m) => m.id === running)?.name ?? running;
-        this.s.report(errors.modelLoad(`${errorMessage(err)}. Still using ${runningName}.`));
+        this.s.report(errors.modelLoad(`${errorMessage(err)}. Still using ${modelName(this.s.models, running)}.`));
         this.s.setModelId(running); // the picker names the model that runs
         this.s.setModelStatus({ phase: 'ready' });
       }

@@ -7,6 +7,7 @@
 import { version } from '../../package.json';
 import { errorMessage, errors } from '../engine/errors';
 import type { FrameResult } from '../engine/faces';
+import { modelName } from '../engine/modelFormat';
 import type { Store } from '../state/store';
 import type { FrameBus } from './frameBus';
 import { type RecordingMeta, type RecordingRow, rowsOf } from './recording';
@@ -68,7 +69,7 @@ export class Recorder {
     this.meta = {
       kind: 'camera',
       source: 'camera',
-      model: s.models.find((m) => m.id === s.modelActive)?.name ?? s.modelActive ?? '',
+      model: modelName(s.models, s.modelActive),
       backend: s.backendActive ?? '',
       appVersion: APP_VERSION,
       startedAt: new Date().toISOString(),

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { BACKEND_LABEL } from '../engine/backends';
+import { modelName } from '../engine/modelFormat';
 import { isLoading, useStore } from '../state/store';
 
 /**
@@ -12,7 +13,7 @@ export function LoadProgress() {
   const detectorReady = useStore((s) => s.detectorReady);
   const wanted = useStore((s) => s.backendWanted ?? s.measured?.backend ?? null);
   const readyMs = useStore((s) => s.readyMs);
-  const name = useStore((s) => s.models.find((m) => m.id === s.modelId)?.name);
+  const name = useStore((s) => modelName(s.models, s.modelId));
   const since = useStore((s) => s.loadingSince);
   const [, tick] = useState(0);
   const loading = isLoading({ engine, model });
@@ -29,7 +30,7 @@ export function LoadProgress() {
   const estimate = last ? ` — took ${(last / 1000).toFixed(0)} s on this device last time` : '';
   const text =
     model.phase === 'loading'
-      ? `Loading ${name ?? 'the model'}: ${(model.loaded / 1e6).toFixed(1)} of ${(model.total / 1e6).toFixed(1)} MB${model.fromCache ? ' (from cache)' : rate > 0 && model.total > model.loaded ? `, about ${Math.ceil((model.total - model.loaded) / rate)} s left` : ''}`
+      ? `Loading ${name || 'the model'}: ${(model.loaded / 1e6).toFixed(1)} of ${(model.total / 1e6).toFixed(1)} MB${model.fromCache ? ' (from cache)' : rate > 0 && model.total > model.loaded ? `, about ${Math.ceil((model.total - model.loaded) / rate)} s left` : ''}`
       : model.phase === 'warming'
         ? `Preparing the model for ${wanted ? BACKEND_LABEL[wanted] : 'your GPU'}: ${elapsed.toFixed(0)} s${estimate}`
         : !detectorReady
