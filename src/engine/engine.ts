@@ -69,7 +69,12 @@ async function attempt<T>(part: FailedPart, job: Promise<T>): Promise<T> {
 
 export class Engine implements EngineApi {
   private disposed = false;
-  /** One analysis or model swap at a time inside the engine (the page never queues more). */
+  /**
+   * The engine's own state lock: an analysis, a model swap, a benchmark, a memory reading and
+   * dispose() never overlap (a swap must not free the classifier under a running analysis). It
+   * does not decide which camera frames are analysed: the camera's frameLoop (app/camera.ts) keeps
+   * one frame in flight and drops the others.
+   */
   private busy: Promise<unknown> = Promise.resolve();
 
   private constructor(
