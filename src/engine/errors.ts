@@ -136,7 +136,7 @@ export const errors = {
   recordingNotKept: (detail: string): AppError => ({
     code: 'recording-not-kept',
     message: `The recording could not be kept in this browser's storage (${detail}): a reload now would lose what was not saved.`,
-    action: 'The rows are still here and in the exports; saving is tried again every second. Download the CSV or JSON to be sure.',
+    action: 'The rows are still here and in the exports; while recording, saving is tried again every second. Download the CSV or JSON before leaving the page.',
   }),
   unexpected: (detail: string): AppError => ({
     code: 'unexpected',
