@@ -132,14 +132,20 @@ describe('EngineHost', () => {
     expect(useStore.getState()).toMatchObject({ backendActive: 'webgpu', backendSwitching: false, backendWanted: 'webgpu' });
   });
 
-  it('work in flight when a backend switch disposes the old engine is tried once more on the new one', async () => {
+  /** A host whose first engine is up (on WebGL when both backends exist: the user's choice). */
+  async function running(support: BackendSupportMap) {
     const c = controllable();
-    const h = host(c, BOTH);
-    useStore.getState().setBackendWanted('webgl');
+    const h = host(c, support);
+    if (support === BOTH) useStore.getState().setBackendWanted('webgl');
     const started = h.start();
     await tick();
     c.calls[0]!.resolve();
     await started;
+    return { c, h };
+  }
+
+  it('work in flight when a backend switch disposes the old engine is tried once more on the new one', async () => {
+    const { c, h } = await running(BOTH);
     c.calls[0]!.engine.hold = true; // this analysis is still on the old engine when it goes
     const inFlight = h.analyse(bitmap(), 'photo');
     const switching = h.switchBackend('webgpu');
@@ -152,12 +158,7 @@ describe('EngineHost', () => {
   });
 
   it('a failure on the engine that is still current is not retried', async () => {
-    const c = controllable();
-    const h = host(c);
-    const started = h.start();
-    await tick();
-    c.calls[0]!.resolve();
-    await started;
+    const { c, h } = await running(GL_ONLY);
     let calls = 0;
     c.calls[0]!.engine.analyse = async () => {
       calls++;
