@@ -118,6 +118,26 @@ test('a batch of 5 photos with one corrupt: 4 results, 1 listed error, one combi
   expect(await page.locator('[data-testid="batch-item"][data-status="pending"]').count()).toBeGreaterThan(0);
 });
 
+test('a model switch in the middle of a batch: every file is analysed, none fails, the new model runs', async ({ page, context }) => {
+  await context.route('**/models/index.json', async (route) => {
+    const res = await route.fetch();
+    const models = await res.json();
+    await route.fulfill({ response: res, json: [...models, { ...models[0], id: 'second', name: 'Second model' }] });
+  });
+  await page.reload();
+  await page.getByTestId('tab-photo').click();
+  await waitReady(page);
+  const names = ['group-3.jpg', 'group-4.jpg', 'group-6.jpg'];
+  await page.getByTestId('file-input').setInputFiles(Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.jpg`, mimeType: 'image/jpeg', buffer: readFileSync(join(FIXTURES, names[i % 3]!)) })));
+  await page.waitForFunction(() => window.__resemote!.info().batch.done >= 1, null, { timeout: 300_000, polling: 100 });
+  await page.getByTestId('model-picker').selectOption('second');
+  const at = await page.evaluate(() => window.__resemote!.info().batch);
+  test.info().annotations.push({ type: 'switched after', description: `${at.done} of ${at.total} files (${at.phase})` });
+  await expect(page.getByTestId('batch')).toHaveAttribute('data-phase', 'done', { timeout: 300_000 });
+  await expect(page.locator('[data-testid="batch-item"][data-status="done"]')).toHaveCount(6);
+  await page.waitForFunction(() => window.__resemote!.info().model === 'second', null, { polling: 250 });
+});
+
 test('a file name that is a spreadsheet formula is exported as text (CSV injection)', async ({ page }) => {
   const name = "+cmd|' /C calc'!A0.jpg";
   await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'image/jpeg', buffer: readFileSync(join(FIXTURES, 'group-3.jpg')) });

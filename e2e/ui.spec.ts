@@ -46,9 +46,19 @@ test('the Camera/Photo/Video tabs follow the ARIA tabs pattern: arrow keys, Home
   await expect(page.getByRole('tabpanel')).toHaveAttribute('aria-labelledby', 'tab-video');
 });
 
-test('settings survive a reload: smoothing, mirror, face filters and the model', async ({ page }) => {
+test('settings survive a reload: smoothing, mirror, face filters and the model', async ({ page, context }) => {
+  // A second model to pick: the shipped one under another id (the same files, so it loads).
+  await context.route('**/models/index.json', async (route) => {
+    const res = await route.fetch();
+    const models = await res.json();
+    await route.fulfill({ response: res, json: [...models, { ...models[0], id: 'second', name: 'Second model' }] });
+  });
   await page.goto('/');
   await waitReady(page);
+  const first = await page.getByTestId('model-picker').inputValue();
+  expect(first).not.toBe('second');
+  await page.getByTestId('model-picker').selectOption('second');
+  await page.waitForFunction(() => window.__resemote?.info().model === 'second', null, { polling: 250 });
   await page.getByText('Settings').click();
   await page.getByTestId('setting-smoothing').fill('600');
   await page.getByTestId('setting-mirror').uncheck();
@@ -62,6 +72,9 @@ test('settings survive a reload: smoothing, mirror, face filters and the model',
   await expect(page.getByTestId('setting-min-score')).toHaveValue('0.8');
   await expect(page.getByTestId('setting-hide-low')).not.toBeChecked();
   await expect(page.getByTestId('backend-active')).toHaveText('in use: WebGL');
+  // The model picked before the reload is the one that runs after it, not the default.
+  await expect(page.getByTestId('model-picker')).toHaveValue('second');
+  expect(await page.evaluate(() => window.__resemote!.info().model)).toBe('second');
 });
 
 test('the detection score is on each card, and the confidence filter hides or shows uncertain faces', async ({ page }) => {

@@ -35,6 +35,16 @@ describe('layer boundaries', () => {
     }
   });
 
+  it('each exported class, interface and type is defined in one file (no copies kept in step by hand)', () => {
+    const where = new Map<string, string[]>();
+    for (const file of sources(SRC)) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/^export (?:declare )?(?:abstract )?(?:class|interface|type|enum) ([A-Za-z0-9_]+)/gm)) {
+        where.set(m[1] as string, [...(where.get(m[1] as string) ?? []), relative(SRC, file)]);
+      }
+    }
+    expect([...where].filter(([, files]) => files.length > 1)).toEqual([]);
+  });
+
   it('React components live in ui/ only', () => {
     for (const file of sources(SRC).filter((f) => f.endsWith('.tsx'))) {
       expect(relative(SRC, file)).toMatch(/^(ui\/|main\.tsx$)/);

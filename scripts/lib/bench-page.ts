@@ -1,8 +1,10 @@
 /**
- * The in-page half of `npm run bench` (scripts/bench.ts). The Vite dev server serves this module
- * to the headless page, which imports it by URL ('/scripts/lib/bench-page.ts'): it imports the
- * app's own engine modules, so the bench times exactly the code the app runs, on the same tfjs
- * instance. It returns raw samples only; the Node side summarizes them (stats.ts).
+ * The in-page half of `npm run bench:engine` (scripts/bench-engine.ts). The Vite dev server serves
+ * this module to the headless page, which imports it by URL ('/scripts/lib/bench-page.ts'): it
+ * imports the app's own engine modules, so the bench times exactly the code the app runs, on the
+ * same tfjs instance. The whole-frame figure is `Engine.analyse` itself (engine.ts), built from the
+ * classifier and detector this page already loaded, so no copy of the engine's path lives here.
+ * It returns raw samples only; the Node side summarizes them (stats.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { activateBackend, type GpuBackend } from '../../src/engine/backend';
@@ -10,6 +12,7 @@ import type { Box } from '../../src/engine/box';
 import { EmotionClassifier } from '../../src/engine/classifier';
 import { cropFaces, squareCrop } from '../../src/engine/crop';
 import { FaceDetectorService } from '../../src/engine/detector';
+import { browserDeps, type Classifier, type Detector, Engine, type EngineDeps } from '../../src/engine/engine';
 
 /** The page's tfjs (the app's instance), for ad-hoc experiments in page.evaluate. */
 export { tf };
@@ -52,11 +55,11 @@ export interface ModelResult {
   crop4: Timing;
   /** classifier.predict on a ready [4, 64, 64, 1] tensor + data(): the model alone. */
   model4: Timing;
-  /** The engine's analysis of the 4-face frame (engine.ts: detect + fromPixels + crop + classify), on this thread. */
+  /** Engine.analyse(bitmap of the video, 'frame') on the 4-face frame (detect + fromPixels + crop + classify), on this thread. */
   frame4: Timing;
   /** Faces the detector found in the frame (the frame time depends on it). */
   frameFaces: number;
-  /** processVideo's own split of the timed frames, ms. */
+  /** The analysis's own split (Analysis.timings) of the timed frames, ms. */
   frameDetectMs: number[];
   frameClassifyMs: number[];
   tensors: { beforeLoad: number; beforeRuns: number; afterRuns: number; afterDispose: number };
@@ -67,7 +70,7 @@ export interface BackendResult {
   /** The backend tfjs actually runs (differs from `backend` only on a fallback, which is an error). */
   active: string;
   detectorCreateMs: number;
-  /** detector.detectVideo on the 1280x720 canvas; MediaPipe's CPU wasm, once per backend page. */
+  /** detector.detectImage on the 1280x720 canvas; MediaPipe's CPU wasm, once per backend page. */
   detect: Timing;
   detectFaces: number;
   models: ModelResult[];
@@ -81,7 +84,7 @@ export interface GpuInfo {
 }
 
 function log(message: string): void {
-  console.log(`[bench] ${message}`); // forwarded to the terminal by bench.ts
+  console.log(`[bench] ${message}`); // forwarded to the terminal by bench-engine.ts
 }
 
 /** What the browser says about its GPUs (in headless Chromium here: SwiftShader for both). */
@@ -136,8 +139,8 @@ async function makeFrame(spec: FrameSpec): Promise<HTMLCanvasElement> {
 }
 
 /**
- * processVideo needs an HTMLVideoElement; a canvas capture stream gives one that shows the frame,
- * so the whole-frame time is the app's real camera path (fromPixels of a video included).
+ * The camera path starts from an HTMLVideoElement; a canvas capture stream gives one that shows
+ * the frame, so the whole-frame time is the app's real camera path (a bitmap of a video included).
  */
 async function videoOf(canvas: HTMLCanvasElement): Promise<HTMLVideoElement> {
   const video = document.createElement('video');
@@ -163,6 +166,20 @@ async function clearCaches(): Promise<void> {
   for (const key of await caches.keys()) await caches.delete(key);
 }
 
+/** Engine parts that are the page's own loaded objects; the engine's dispose() leaves them alone. */
+function sharedParts(active: GpuBackend, classifier: EmotionClassifier, detector: FaceDetectorService): EngineDeps {
+  const kept: Classifier = { metadata: classifier.metadata, classify: (p, b) => classifier.classify(p, b), warmup: (n, f) => classifier.warmup(n, f), dispose: () => undefined };
+  const shared: Detector = { detectImage: (i) => detector.detectImage(i), detectPhoto: (w, h, d) => detector.detectPhoto(w, h, d), close: () => undefined };
+  return {
+    activate: async () => ({ active }),
+    loadModel: async () => ({ artifacts: {}, fromCache: false }),
+    buildClassifier: async () => kept,
+    createDetector: async () => shared,
+    pixels: browserDeps.pixels,
+    padImage: browserDeps.padImage,
+  };
+}
+
 async function benchModel(
   model: { id: string; url: string },
   runs: number,
@@ -170,6 +187,7 @@ async function benchModel(
   video: HTMLVideoElement,
   detector: FaceDetectorService,
   faces: Box[],
+  active: GpuBackend,
 ): Promise<ModelResult> {
   await clearCaches();
   const beforeLoad = tf.memory().numTensors;
@@ -205,24 +223,19 @@ async function benchModel(
   });
   log(`${model.id}: crop-only and model-only done`);
 
+  // The app's engine, from the parts loaded above: Engine.create's I/O steps are handed finished
+  // objects (its warm-up runs again, untimed); disposing it leaves them to this page.
+  const engine = await Engine.create({ backend: active, modelUrl: model.url, modelId: model.id, warmupFrame: [video.videoHeight, video.videoWidth] }, undefined, sharedParts(active, classifier, detector));
   let frameFaces = 0;
   const frameDetectMs: number[] = [];
   const frameClassifyMs: number[] = [];
   const frame4 = await time(runs, async () => {
-    const t0 = performance.now();
-    const detections = detector.detectImage(video);
-    const t1 = performance.now();
-    const boxes = detections.map((d) => squareCrop(d.box, video.videoWidth, video.videoHeight));
-    const framePixels = tf.browser.fromPixels(video);
-    try {
-      await classifier.classify(framePixels, boxes);
-    } finally {
-      framePixels.dispose();
-    }
-    frameFaces = detections.length;
-    frameDetectMs.push(t1 - t0);
-    frameClassifyMs.push(performance.now() - t1);
+    const analysis = await engine.analyse(await createImageBitmap(video), 'frame');
+    frameFaces = analysis.count;
+    frameDetectMs.push(analysis.timings.detectMs);
+    frameClassifyMs.push(analysis.timings.classifyMs);
   });
+  await engine.dispose();
   // The first call's split is not a timed sample.
   frameDetectMs.shift();
   frameClassifyMs.shift();
@@ -268,7 +281,7 @@ export async function runBackend(cfg: BenchConfig): Promise<BackendResult> {
 
   const models: ModelResult[] = [];
   try {
-    for (const m of cfg.models) models.push(await benchModel(m, cfg.runs, canvas, video, detector, cfg.frame.faces));
+    for (const m of cfg.models) models.push(await benchModel(m, cfg.runs, canvas, video, detector, cfg.frame.faces, cfg.backend));
   } finally {
     detector.close();
   }

@@ -70,7 +70,7 @@ export class BatchSession {
         const photo = await loadPhoto(file);
         try {
           const thumb = await createImageBitmap(photo.bitmap, { resizeWidth: THUMB, resizeHeight: Math.max(1, Math.round((THUMB * photo.height) / photo.width)), resizeQuality: 'medium' });
-          const result = await this.host.analyse(await createImageBitmap(photo.bitmap), 'photo');
+          const result = await this.host.analyse(photo.bitmap, 'photo');
           item = { name: file.name, status: 'done', result, thumb, ...(result.faces.length ? {} : { message: 'no face found' }) };
         } finally {
           photo.bitmap.close();

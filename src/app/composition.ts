@@ -1,9 +1,14 @@
 /**
- * The app's parts, made once by main.tsx and handed to the UI (React context): the store, the
- * frame bus, the engine host, the live view and the photo session. Nothing here is a module
- * singleton, so tests build their own.
+ * The app's parts, made once by main.tsx and handed to the UI (React context): the frame bus, the
+ * engine host, the live view, the photo session, the recorder, batches and video files. Apart from
+ * the store, nothing here is a module singleton, so tests build their own.
+ *
+ * The store is the one exception, on purpose: there is exactly one, `useStore` (state/store.ts),
+ * the way zustand is meant to be used. React components read it with the hook; the classes here
+ * receive it in their constructor, so what they depend on is visible, and a test hands them the
+ * same `useStore` after `resetStore()`. No second store is ever made, so composeApp takes none.
  */
-import { useStore, type Store } from '../state/store';
+import { useStore } from '../state/store';
 import { BatchSession } from './batch';
 import { EngineHost, type EngineHostOptions } from './engineHost';
 import { FrameBus } from './frameBus';
@@ -15,7 +20,7 @@ import { LiveTimeline } from './timeline';
 import { VideoAnalysis } from './videoFile';
 
 export interface AppParts {
-  store: Store;
+  store: typeof useStore;
   bus: FrameBus;
   host: EngineHost;
   live: LiveView;
@@ -27,7 +32,8 @@ export interface AppParts {
   dispose(): Promise<void>;
 }
 
-export function composeApp(options: EngineHostOptions, store: Store = useStore): AppParts {
+export function composeApp(options: EngineHostOptions): AppParts {
+  const store = useStore;
   const bus = new FrameBus();
   const host = new EngineHost(store, options);
   const live = new LiveView(store, host, bus);

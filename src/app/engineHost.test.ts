@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BackendName, BackendSupportMap } from '../engine/backends';
-import type { Analysis, EngineApi, EngineConfig, EngineStatus } from '../engine/engine';
+import { type Analysis, type EngineApi, type EngineConfig, EngineError, type EngineStatus } from '../engine/api';
 import { AppException } from '../engine/errors';
-import { type CreatedEngine, EngineError } from '../engine/remote';
+import type { CreatedEngine } from '../engine/remote';
 import { resetStore, useStore, type ModelEntry } from '../state/store';
 import { EngineHost, pickMeasured, startingBackend } from './engineHost';
 
@@ -14,13 +14,19 @@ const MODELS = [
 ] as ModelEntry[];
 
 const bitmap = () => ({ width: 4, height: 4, close() {} }) as unknown as ImageBitmap;
+// The host sends the engine a copy of the caller's image per attempt.
+Object.assign(globalThis, { createImageBitmap: async () => bitmap() });
 
 class FakeEngine implements EngineApi {
   disposed = false;
   analyses = 0;
+  /** When set, analyses wait until the engine is disposed, then reject (as RemoteEngine's do). */
+  hold = false;
+  private held: (() => void)[] = [];
   constructor(public status: EngineStatus) {}
   async analyse(image: ImageBitmap): Promise<Analysis> {
     image.close();
+    if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
     if (this.disposed) throw new EngineError('engine', 'disposed');
     this.analyses++;
     return { kind: 'frame', width: 4, height: 4, count: 0, boxes: new Float32Array(), crops: new Float32Array(), scores: new Float32Array(), probs: new Float32Array(), timings: { detectMs: 0, classifyMs: 0, totalMs: 0 }, backend: this.status.backend, model: this.status.modelId, tensors: 0 };
@@ -38,6 +44,7 @@ class FakeEngine implements EngineApi {
   }
   async dispose() {
     this.disposed = true;
+    for (const release of this.held.splice(0)) release();
   }
 }
 let failModelB = false;
@@ -123,6 +130,43 @@ describe('EngineHost', () => {
     expect(c.calls[0]!.engine.disposed).toBe(true);
     expect((await h.analyse(bitmap(), 'frame')).backend).toBe('webgpu');
     expect(useStore.getState()).toMatchObject({ backendActive: 'webgpu', backendSwitching: false, backendWanted: 'webgpu' });
+  });
+
+  /** A host whose first engine is up (on WebGL when both backends exist: the user's choice). */
+  async function running(support: BackendSupportMap) {
+    const c = controllable();
+    const h = host(c, support);
+    if (support === BOTH) useStore.getState().setBackendWanted('webgl');
+    const started = h.start();
+    await tick();
+    c.calls[0]!.resolve();
+    await started;
+    return { c, h };
+  }
+
+  it('work in flight when a backend switch disposes the old engine is tried once more on the new one', async () => {
+    const { c, h } = await running(BOTH);
+    c.calls[0]!.engine.hold = true; // this analysis is still on the old engine when it goes
+    const inFlight = h.analyse(bitmap(), 'photo');
+    const switching = h.switchBackend('webgpu');
+    await tick();
+    c.calls[1]!.resolve();
+    await switching;
+    expect(c.calls[0]!.engine.disposed).toBe(true);
+    expect((await inFlight).backend).toBe('webgpu');
+    expect(c.calls[1]!.engine.analyses).toBe(1);
+  });
+
+  it('a failure on the engine that is still current is not retried', async () => {
+    const { c, h } = await running(GL_ONLY);
+    let calls = 0;
+    c.calls[0]!.engine.analyse = async () => {
+      calls++;
+      throw new EngineError('detector', 'face detection failed: boom');
+    };
+    const err = await h.analyse(bitmap(), 'photo').catch((e: unknown) => e);
+    expect((err as AppException).error.code).toBe('detector-load');
+    expect(calls).toBe(1);
   });
 
   it('switches run one at a time, in order', async () => {

@@ -15,11 +15,12 @@
  * - Provenance: results and the model picker name the model and backend that actually ran.
  */
 import { BACKEND_LABEL, type BackendName, type BackendSupportMap, preferredBackend, probeBackends } from '../engine/backends';
-import type { AnalysisKind, BenchmarkResult, EngineApi, EngineConfig, EngineProgress } from '../engine/engine';
+import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress } from '../engine/api';
 import { AppException, type AppError, errorMessage, errors } from '../engine/errors';
 import { type FrameResult, toFrameResult } from '../engine/faces';
+import { modelName } from '../engine/modelFormat';
 import { fetchJsonCached, openCache } from '../engine/modelLoader';
-import { type CreatedEngine, createEngine, EngineError } from '../engine/remote';
+import { type CreatedEngine, createEngine } from '../engine/remote';
 import type { ModelEntry, Store } from '../state/store';
 
 export interface EngineHostOptions {
@@ -127,7 +128,7 @@ export class EngineHost {
 
   private fail(err: unknown): void {
     const notice = failureNotice(err);
-    this.s.setEngine({ phase: 'failed', error: notice, etaSeconds: null });
+    this.s.setEngine({ phase: 'failed', error: notice });
     if (notice.code === 'model-load') this.s.setModelStatus({ phase: 'error' });
     this.s.report(notice);
     this.settle();
@@ -165,7 +166,6 @@ export class EngineHost {
       thread: next.thread,
       ...(next.threadReason ? { threadReason: next.threadReason } : { threadReason: undefined }),
       backendReason: reason,
-      etaSeconds: null,
     });
     if (status.fallback) {
       s.report(errors.backendMissing(`${BACKEND_LABEL[status.fallback.from]} is not available (${status.fallback.reason}); running on ${BACKEND_LABEL[status.backend]} instead.`));
@@ -180,7 +180,7 @@ export class EngineHost {
 
   private async boot(): Promise<void> {
     const s = this.s;
-    s.setEngine({ phase: 'loading', etaSeconds: null });
+    s.setEngine({ phase: 'loading' });
     let models: ModelEntry[];
     let support: BackendSupportMap;
     try {
@@ -238,21 +238,27 @@ export class EngineHost {
     });
   }
 
-  /** Analyse one image on the current engine; the result names the model and backend that ran. */
-  async analyse(image: ImageBitmap, kind: AnalysisKind, time = performance.now()): Promise<FrameResult> {
-    let engine: EngineApi;
-    try {
-      engine = await this.ready();
-    } catch (err) {
-      image.close();
-      throw err;
-    }
-    try {
-      return toFrameResult(await engine.analyse(image, kind), time);
-    } catch (err) {
-      // The engine was swapped (a backend switch) while this image was on the old one.
-      if (this.current?.engine !== engine) throw new AppException(errors.engineBusy());
-      throw new AppException(failureNotice(err));
+  /**
+   * Analyse one image on the current engine; the result names the model and backend that ran.
+   *
+   * `source` stays the caller's: each attempt sends the engine its own copy (the engine takes
+   * ownership of the bitmap it is given, and a worker's copy is gone once transferred). Work that
+   * was in flight when the engine was swapped (a backend switch disposes the old engine, which
+   * rejects what it still holds) is tried once more on the new engine. This is the app's one retry
+   * path: callers (photos, batches, video files, the camera) have none of their own.
+   */
+  async analyse(source: ImageBitmapSource, kind: AnalysisKind, time = performance.now()): Promise<FrameResult> {
+    for (let attempt = 0; ; attempt++) {
+      const engine = await this.ready();
+      const image = await createImageBitmap(source);
+      try {
+        return toFrameResult(await engine.analyse(image, kind), time);
+      } catch (err) {
+        if (this.current?.engine === engine) throw new AppException(failureNotice(err));
+        // The engine was swapped while this image was on the old one: once more on the new one.
+        if (attempt === 0) continue;
+        throw new AppException(errors.engineBusy());
+      }
     }
   }
 
@@ -305,8 +311,7 @@ export class EngineHost {
         this.s.dismiss('model-load');
       } catch (err) {
         const running = this.current.engine.status.modelId;
-        const runningName = this.s.models.find((m) => m.id === running)?.name ?? running;
-        this.s.report(errors.modelLoad(`${errorMessage(err)}. Still using ${runningName}.`));
+        this.s.report(errors.modelLoad(`${errorMessage(err)}. Still using ${modelName(this.s.models, running)}.`));
         this.s.setModelId(running); // the picker names the model that runs
         this.s.setModelStatus({ phase: 'ready' });
       }

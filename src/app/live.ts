@@ -10,12 +10,11 @@
  */
 import { AppException, errors, toAppError } from '../engine/errors';
 import { type FaceFilter, type FrameResult, visibleFaces } from '../engine/faces';
-import { topEmotion } from '../engine/emotions';
-import { FaceTracker } from '../engine/tracker';
 import type { Store } from '../state/store';
 import { CameraSession, frameLoop, listCameras } from './camera';
 import type { EngineHost } from './engineHost';
 import type { FrameBus } from './frameBus';
+import { FaceTracker, trackedFaces } from './tracker';
 
 export class LiveView {
   private generation = 0;
@@ -98,15 +97,14 @@ export class LiveView {
     void this.refreshCameras(); // labels become available once permission is granted
     this.tracker.reset();
     this.bus.clear();
-    let inFlight = false;
+    // One frame in flight: frameLoop never starts a tick while the last one runs (it drops the
+    // frame and says so), so nothing here counts frames in flight again.
     this.stopLoop = frameLoop(
       video,
       async (now) => {
-        if (inFlight || generation !== this.generation || !video.videoWidth) return;
-        inFlight = true;
+        if (generation !== this.generation || !video.videoWidth) return;
         try {
-          const bitmap = await createImageBitmap(video);
-          const frame = await this.host.analyse(bitmap, 'frame', now);
+          const frame = await this.host.analyse(video, 'frame', now);
           if (generation !== this.generation) return;
           this.publish(frame, now);
         } catch (err) {
@@ -114,8 +112,6 @@ export class LiveView {
           const notice = err instanceof AppException ? err.error : toAppError(err);
           if (notice.code !== 'engine-busy') this.s.report(notice);
           if (this.s.engine.phase === 'failed') this.stop();
-        } finally {
-          inFlight = false;
         }
       },
       () => this.bus.drop(),
@@ -126,15 +122,8 @@ export class LiveView {
     const s = this.s;
     const filter: FaceFilter = { minScore: s.minScore, minSize: s.minSize, hideLowConfidence: s.hideLowConfidence };
     const faces = visibleFaces(frame, filter, false);
-    const tracks = this.tracker.update(faces.map((f) => ({ box: f.box, score: f.score, probs: f.probs })), now);
     this.frames++;
-    this.bus.publish(
-      {
-        ...frame,
-        faces: tracks.map((t) => ({ id: t.id, box: t.box, crop: t.box, score: t.score, probs: t.probs, top: topEmotion(t.probs), stale: t.stale })),
-      },
-      { tensors: frame.tensors, backend: frame.backend },
-    );
+    this.bus.publish({ ...frame, faces: trackedFaces(this.tracker.update(faces, now)) }, { tensors: frame.tensors, backend: frame.backend });
   }
 
   /** Stop analysing and release the camera; the overlay and stats are cleared. */

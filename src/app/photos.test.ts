@@ -29,9 +29,9 @@ const result = (tag: string): FrameResult => ({ width: 640, height: 480, faces: 
 function fakeHost() {
   const pending: { tag: string; resolve(): void; reject(e: unknown): void }[] = [];
   const host = {
+    // The source stays the caller's (the host sends the engine its own copy).
     analyse: (image: FakeBitmap) =>
       new Promise<FrameResult>((resolve, reject) => {
-        image.close();
         pending.push({ tag: image.tag, resolve: () => resolve(result(image.tag)), reject });
       }),
   } as unknown as EngineHost;

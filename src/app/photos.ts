@@ -54,27 +54,17 @@ export class PhotoSession {
     const s = this.s;
     s.clearNotices([...FILE_NOTICES]);
     const previous = s.photo;
-    s.setPhoto({ ...previous, phase: 'loading', requestId: id, pending: file.name });
+    s.setPhoto({ ...previous, phase: 'loading', pending: file.name });
     let image: ImageBitmap | null = null;
     try {
       const photo = await loadPhoto(file);
       image = photo.bitmap;
       if (id !== this.latest) return;
-      let result;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          result = await this.host.analyse(await createImageBitmap(image), 'photo');
-          break;
-        } catch (err) {
-          // A backend switch took the engine away mid-analysis: once more on the new one.
-          if (attempt === 0 && err instanceof AppException && err.error.code === 'engine-busy') continue;
-          throw err;
-        }
-      }
+      const result = await this.host.analyse(image, 'photo');
       if (id !== this.latest) return;
       if (result.faces.length === 0) this.s.report(errors.noFace(file.name));
       const old = this.s.photo.image;
-      this.s.setPhoto({ phase: 'done', requestId: id, name: file.name, result, image });
+      this.s.setPhoto({ phase: 'done', name: file.name, result, image });
       image = null; // now owned by the store's photo state
       if (old && old !== this.s.photo.image) old.close();
     } catch (err) {
@@ -82,7 +72,7 @@ export class PhotoSession {
       this.s.report(err instanceof AppException ? err.error : toAppError(err));
       const now = this.s.photo;
       // Nothing is lost: the previous result stays, marked as not being the file just chosen.
-      this.s.setPhoto(now.result ? { ...now, phase: 'done', requestId: id, failed: file.name, pending: undefined } : { phase: 'error', requestId: id, name: file.name });
+      this.s.setPhoto(now.result ? { ...now, phase: 'done', failed: file.name, pending: undefined } : { phase: 'error', name: file.name });
     } finally {
       image?.close();
     }
@@ -92,6 +82,6 @@ export class PhotoSession {
   clear(): void {
     this.latest++;
     this.s.photo.image?.close();
-    this.s.setPhoto({ phase: 'idle', requestId: this.latest });
+    this.s.setPhoto({ phase: 'idle' });
   }
 }

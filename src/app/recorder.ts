@@ -5,7 +5,9 @@
  * user asks; otherwise no image is stored at all.
  */
 import { version } from '../../package.json';
+import { errorMessage, errors } from '../engine/errors';
 import type { FrameResult } from '../engine/faces';
+import { modelName } from '../engine/modelFormat';
 import type { Store } from '../state/store';
 import type { FrameBus } from './frameBus';
 import { type RecordingMeta, type RecordingRow, rowsOf } from './recording';
@@ -16,6 +18,8 @@ export const APP_VERSION: string = version;
 export interface RecorderState {
   phase: 'idle' | 'recording' | 'stopped';
   rows: number;
+  /** Rows not yet kept in IndexedDB because a write failed (they are retried at every flush). */
+  unsaved: number;
   startedAt?: string;
   elapsedMs: number;
 }
@@ -27,10 +31,15 @@ export class Recorder {
   private start = 0;
   private seq = 0;
   private pending: RecordingRow[] = [];
+  /** Writes to IndexedDB, one after another: begin, then each batch in order. */
+  private saving: Promise<void> = Promise.resolve();
+  private storageFailed = false;
+  /** The recording's entry is in IndexedDB (its batches are only readable with it). */
+  private begun = false;
   private flushTimer: ReturnType<typeof setInterval> | null = null;
   private off: (() => void) | null = null;
   private listeners = new Set<(s: RecorderState) => void>();
-  state: RecorderState = { phase: 'idle', rows: 0, elapsedMs: 0 };
+  state: RecorderState = { phase: 'idle', rows: 0, unsaved: 0, elapsedMs: 0 };
 
   constructor(
     private readonly bus: FrameBus,
@@ -60,17 +69,18 @@ export class Recorder {
     this.meta = {
       kind: 'camera',
       source: 'camera',
-      model: s.models.find((m) => m.id === s.modelActive)?.name ?? s.modelActive ?? '',
+      model: modelName(s.models, s.modelActive),
       backend: s.backendActive ?? '',
       appVersion: APP_VERSION,
       startedAt: new Date().toISOString(),
       frameWidth: frame?.width ?? 0,
       frameHeight: frame?.height ?? 0,
     };
-    void this.persist?.begin(this.id, this.meta).catch(() => undefined);
+    this.begun = false;
+    void this.flush(); // the recording's entry, at once
     this.off = this.bus.subscribe((f) => f && this.add(f));
     this.flushTimer = setInterval(() => void this.flush(), 1000);
-    this.emit({ phase: 'recording', rows: 0, startedAt: this.meta.startedAt, elapsedMs: 0 });
+    this.emit({ phase: 'recording', rows: 0, unsaved: 0, startedAt: this.meta.startedAt, elapsedMs: 0 });
   }
 
   private add(frame: FrameResult): void {
@@ -81,15 +91,47 @@ export class Recorder {
     this.emit({ rows: this.rows.length, elapsedMs: frame.time - this.start });
   }
 
-  private async flush(): Promise<void> {
-    if (!this.pending.length) return;
+  /**
+   * Write the rows not yet kept. A failed write (storage full, blocked, private mode) keeps its rows
+   * for the next flush and tells the user, who was promised that a reload loses nothing.
+   */
+  private flush(): Promise<void> {
+    this.saving = this.saving.then(() => this.flushNow());
+    return this.saving;
+  }
+
+  private async flushNow(): Promise<void> {
+    const persist = this.persist;
+    if (!persist || !this.meta || (this.begun && !this.pending.length)) return;
     const batch = this.pending;
     this.pending = [];
     try {
-      await this.persist?.append(this.id, this.seq++, batch);
-    } catch {
-      /* storage full or blocked: the rows stay in memory and in the export */
+      if (!this.begun) {
+        await persist.begin(this.id, this.meta);
+        this.begun = true;
+      }
+      if (batch.length) {
+        await persist.append(this.id, this.seq, batch);
+        this.seq++;
+      }
+      this.saved();
+    } catch (err) {
+      this.pending = batch.concat(this.pending);
+      this.notSaved(err);
     }
+  }
+
+  private saved(): void {
+    if (!this.storageFailed || this.pending.length) return;
+    this.storageFailed = false;
+    this.store.getState().dismiss('recording-not-kept');
+    this.emit({ unsaved: 0 });
+  }
+
+  private notSaved(err: unknown): void {
+    this.storageFailed = true;
+    this.store.getState().report(errors.recordingNotKept(errorMessage(err)));
+    this.emit({ unsaved: this.pending.length });
   }
 
   async stop(): Promise<void> {
@@ -99,7 +141,8 @@ export class Recorder {
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = null;
     await this.flush();
-    await this.persist?.finish(this.id).catch(() => undefined);
+    const persist = this.persist;
+    if (persist && !this.storageFailed) await persist.finish(this.id).catch((err: unknown) => this.notSaved(err));
     this.emit({ phase: 'stopped' });
   }
 
@@ -124,7 +167,9 @@ export class Recorder {
     this.rows = [];
     this.meta = null;
     await this.persist?.discard().catch(() => undefined);
-    this.emit({ phase: 'idle', rows: 0, elapsedMs: 0, startedAt: undefined });
+    this.emit({ phase: 'idle', rows: 0, unsaved: 0, elapsedMs: 0, startedAt: undefined });
+    this.storageFailed = false;
+    this.store.getState().dismiss('recording-not-kept');
   }
 
   dispose(): void {

@@ -6,10 +6,9 @@
  */
 import { AppException, errors, toAppError } from '../engine/errors';
 import { type FaceFilter, type FaceResult, visibleFaces } from '../engine/faces';
-import { topEmotion } from '../engine/emotions';
-import { FaceTracker } from '../engine/tracker';
 import type { EngineHost } from './engineHost';
 import { type RecordingMeta, type RecordingRow, rowsOf } from './recording';
+import { FaceTracker, trackedFaces } from './tracker';
 
 export interface VideoSample {
   /** Video time, ms. */
@@ -113,7 +112,7 @@ export class VideoAnalysis {
     const duration = video.duration;
     const times: number[] = [];
     for (let t = 0; t < duration; t += 1 / fps) times.push(t);
-    const tracker = new FaceTracker({ probHalfLifeMs: 0, boxHalfLifeMs: 0, holdMs: 0, forgetMs: Math.max(1000, 3000 / fps) });
+    const tracker = new FaceTracker({ probHalfLifeMs: 0, holdMs: 0, forgetMs: Math.max(1000, 3000 / fps) });
     this.samples = [];
     this.rows = [];
     this.meta = { ...meta, kind: 'video', source: this.state.name ?? 'video', startedAt: new Date().toISOString(), frameWidth: video.videoWidth, frameHeight: video.videoHeight };
@@ -125,11 +124,10 @@ export class VideoAnalysis {
         const t = times[i] as number;
         video.currentTime = t;
         await once(video, 'seeked');
-        const frame = await this.host.analyse(await createImageBitmap(video), 'frame', t * 1000);
+        const frame = await this.host.analyse(video, 'frame', t * 1000);
         if (run !== this.run) return;
         const faces = visibleFaces(frame, filter, false);
-        const tracks = tracker.update(faces.map((f) => ({ box: f.box, score: f.score, probs: f.probs })), t * 1000);
-        const tracked: FaceResult[] = tracks.map((tr) => ({ id: tr.id, box: tr.box, crop: tr.box, score: tr.score, probs: tr.probs, top: topEmotion(tr.probs), stale: tr.stale }));
+        const tracked = trackedFaces(tracker.update(faces, t * 1000));
         this.samples.push({ t: t * 1000, width: frame.width, height: frame.height, faces: tracked });
         this.rows.push(...rowsOf({ faces: tracked }, t * 1000));
         const done = i + 1;

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ActivationResult } from './backend';
 import type { Box } from './box';
 import type { ModelMetadata } from './classifier';
-import { type Classifier, type Detector, Engine, type EngineConfig, type EngineDeps, EngineError } from './engine';
+import { type EngineConfig, EngineError } from './api';
+import { type Classifier, type Detector, Engine, type EngineDeps } from './engine';
 
 const CONFIG: EngineConfig = { backend: 'webgl', modelUrl: 'http://x/models/m/model.json', modelId: 'm', warmupFrame: [120, 160] };
 const META = { name: 'Fake', quantization: 'none', weightBytes: 1 } as ModelMetadata;

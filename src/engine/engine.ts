@@ -15,6 +15,7 @@
  * smoothing are not here: they belong to the live view (app/live.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress, type EngineStatus, type FailedPart } from './api';
 import { type ActivationResult, activateBackend, type BackendName, type BackendSupportMap } from './backend';
 import type { Box } from './box';
 import { EmotionClassifier, type ModelMetadata } from './classifier';
@@ -25,95 +26,6 @@ import { NUM_EMOTIONS } from './emotions';
 import { errorMessage } from './errors';
 import { fetchModelArtifacts, type LoadProgress } from './modelLoader';
 import { regionRenderer } from './photo';
-
-export type AnalysisKind = 'frame' | 'photo';
-
-/** Everything an analysis returns, as flat typed arrays (cheap to send between threads). */
-export interface Analysis {
-  kind: AnalysisKind;
-  width: number;
-  height: number;
-  count: number;
-  /** Detector boxes, source pixels: x, y, width, height per face. */
-  boxes: Float32Array;
-  /** The squares the classifier saw, source pixels: x, y, width, height per face. */
-  crops: Float32Array;
-  /** Detection confidence per face. */
-  scores: Float32Array;
-  /** A photo that is only a face: found on the retry with the photo padded by its own border
-   *  (padding.ts); boxes and crops are still in the photo's pixels (a crop may reach past it). */
-  padded?: boolean;
-  /** Probabilities, NUM_EMOTIONS per face, app class order. */
-  probs: Float32Array;
-  timings: { detectMs: number; classifyMs: number; totalMs: number };
-  /** Provenance: what produced this result. */
-  backend: BackendName;
-  model: string;
-  tensors: number;
-}
-
-export interface EngineConfig {
-  /** The backend asked for; the engine falls back (webgpu -> webgl -> cpu) and says why. */
-  backend: BackendName;
-  /** What the page found the browser supports (a worker cannot probe WebGL through a document). */
-  support?: BackendSupportMap;
-  /** URL of the model folder's model.json. */
-  modelUrl: string;
-  /** A name for results' provenance (the model id). */
-  modelId: string;
-  detector?: Partial<DetectorOptions>;
-  crop?: CropConfig;
-  /** Camera frame size to compile the crop shaders for. */
-  warmupFrame?: [number, number];
-}
-
-export type EngineProgress =
-  | { stage: 'model'; loaded: number; total: number; fromCache: boolean }
-  | { stage: 'detector'; done: boolean }
-  | { stage: 'backend'; backend: BackendName }
-  | { stage: 'warming'; backend: BackendName };
-
-export type FailedPart = 'backend' | 'model' | 'detector' | 'engine';
-
-/** A failure with the part that failed, so the page can say what to do. */
-export class EngineError extends Error {
-  override name = 'EngineError';
-  constructor(
-    readonly part: FailedPart,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface EngineStatus {
-  backend: BackendName;
-  /** Set when the wanted backend could not start: which, and why. */
-  fallback?: { from: BackendName; reason: string };
-  modelId: string;
-  model: Pick<ModelMetadata, 'name' | 'quantization' | 'weightBytes'>;
-  loadMs: number;
-  warmupMs: number;
-  modelFromCache: boolean;
-}
-
-export interface BenchmarkResult {
-  backend: BackendName;
-  /** Median ms to classify one face crop batch of 1 and of 4 (crop + model + read back). */
-  oneFaceMs: number;
-  fourFacesMs: number;
-}
-
-/** What the page calls, wherever the engine runs. */
-export interface EngineApi {
-  readonly status: EngineStatus;
-  /** Detect and classify every face; takes ownership of the bitmap (it is closed or transferred). */
-  analyse(image: ImageBitmap, kind: AnalysisKind): Promise<Analysis>;
-  setModel(modelUrl: string, modelId: string, onProgress?: (p: EngineProgress) => void): Promise<EngineStatus>;
-  benchmark(runs?: number): Promise<BenchmarkResult>;
-  memory(): Promise<{ tensors: number; bytes: number }>;
-  dispose(): Promise<void>;
-}
 
 /** The parts an engine is built from; tests swap in fakes. */
 export interface Detector {
@@ -164,7 +76,12 @@ async function attempt<T>(part: FailedPart, job: Promise<T>): Promise<T> {
 
 export class Engine implements EngineApi {
   private disposed = false;
-  /** One analysis or model swap at a time inside the engine (the page never queues more). */
+  /**
+   * The engine's own state lock: an analysis, a model swap, a benchmark, a memory reading and
+   * dispose() never overlap (a swap must not free the classifier under a running analysis). It
+   * does not decide which camera frames are analysed: the camera's frameLoop (app/camera.ts) keeps
+   * one frame in flight and drops the others.
+   */
   private busy: Promise<unknown> = Promise.resolve();
 
   private constructor(

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'backend-switch'
   | 'engine-failed'
   | 'engine-busy'
+  | 'recording-not-kept'
   | 'unexpected';
 
 export interface AppError {
@@ -131,6 +132,11 @@ export const errors = {
     code: 'engine-busy',
     message: 'The analysis was interrupted by a backend switch.',
     action: 'Try again: the new backend is ready.',
+  }),
+  recordingNotKept: (detail: string): AppError => ({
+    code: 'recording-not-kept',
+    message: `The recording could not be kept in this browser's storage (${detail}): a reload now would lose what was not saved.`,
+    action: 'The rows are still here and in the exports; while recording, saving is tried again every second. Download the CSV or JSON before leaving the page.',
   }),
   unexpected: (detail: string): AppError => ({
     code: 'unexpected',

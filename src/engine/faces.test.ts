@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Analysis } from './engine';
+import type { Analysis } from './api';
 import { isFiltered, toFrameResult, visibleFaces } from './faces';
 
 const analysis: Analysis = {

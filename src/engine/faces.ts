@@ -4,7 +4,7 @@
  */
 import type { Box } from './box';
 import type { BackendName } from './backends';
-import type { Analysis } from './engine';
+import type { Analysis } from './api';
 import { NUM_EMOTIONS, topEmotion, type Emotion } from './emotions';
 
 export interface FaceResult {

@@ -138,6 +138,15 @@ export function toArtifacts(json: ModelJson, weightData: ArrayBuffer): tf.io.Mod
   };
 }
 
+/**
+ * The name to show for model `id` (the picker's, the files', the notices'): its entry's name, else
+ * the id itself, else '' when no model is known. The one lookup; callers pass the list they hold.
+ */
+export function modelName(models: readonly Pick<ModelEntry, 'id' | 'name'>[], id: string | null | undefined): string {
+  if (!id) return '';
+  return models.find((m) => m.id === id)?.name ?? id;
+}
+
 /** The picker's entry for a model folder `id`, from its model.json (`jsonBytes` = its size). */
 export function toModelEntry(id: string, json: ModelJson, jsonBytes: number): ModelEntry | null {
   const meta = json.userDefinedMetadata?.resemote;

@@ -5,29 +5,13 @@
  * fails to start. The caller learns which, and why.
  */
 import type { BackendName } from './backends';
-import type { Analysis, AnalysisKind, BenchmarkResult, EngineApi, EngineConfig, EngineProgress, EngineStatus, FailedPart } from './engine';
+import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress, type EngineStatus } from './api';
 import type { EngineReply, EngineRequest } from './worker/protocol';
-
-/** A failure with the part that failed (the same shape as engine.ts's EngineError, which this
- *  module does not import: loading engine.ts would pull TF.js into the page). */
-export class EngineError extends Error {
-  override name = 'EngineError';
-  constructor(
-    readonly part: FailedPart,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** The engine on the page's own thread, loaded only when needed (it brings TF.js and MediaPipe). */
 async function createOnPage(config: EngineConfig, onProgress: (p: EngineProgress) => void): Promise<EngineApi> {
-  const { Engine, EngineError: PageEngineError } = await import('./engine');
-  try {
-    return await Engine.create(config, onProgress);
-  } catch (err) {
-    throw err instanceof PageEngineError ? new EngineError(err.part, err.message) : err;
-  }
+  const { Engine } = await import('./engine');
+  return Engine.create(config, onProgress);
 }
 
 type Pending = { resolve(v: unknown): void; reject(e: unknown): void; progress?: (p: EngineProgress) => void };

@@ -1,8 +1,9 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { errors } from '../engine/errors';
 import { resetStore, useStore } from './store';
 
 beforeEach(resetStore);
+afterEach(() => vi.restoreAllMocks());
 
 describe('store', () => {
   it('keeps one notice per error code, newest last, and dismisses by code', () => {
@@ -30,6 +31,24 @@ describe('store', () => {
     expect(useStore.getState().smoothingMs).toBe(2000);
     s.setSmoothingMs(-5);
     expect(useStore.getState().smoothingMs).toBe(0);
+  });
+
+  it('times a load from when it started: a model switch long after the first load starts at 0 s', () => {
+    const clock = vi.spyOn(performance, 'now');
+    const s = useStore.getState();
+    clock.mockReturnValue(1000);
+    s.setEngine({ phase: 'loading' });
+    s.setModelStatus({ phase: 'loading', loaded: 0, total: 10 });
+    expect(useStore.getState().loadingSince).toBe(1000);
+    clock.mockReturnValue(3000);
+    s.setModelStatus({ phase: 'warming' }); // still the same load
+    expect(useStore.getState().loadingSince).toBe(1000);
+    s.setModelStatus({ phase: 'ready' });
+    s.setEngine({ phase: 'ready' });
+    expect(useStore.getState().loadingSince).toBeNull();
+    clock.mockReturnValue(600_000); // ten minutes later, the user picks another model
+    s.setModelStatus({ phase: 'loading', loaded: 0, total: 10 });
+    expect(useStore.getState().loadingSince).toBe(600_000);
   });
 
   it('resets between tests', () => {

@@ -36,8 +36,6 @@ export interface EngineState {
   threadReason?: string;
   /** Why this backend runs (asked for, measured, remembered, the only one). */
   backendReason?: string;
-  /** An honest estimate of the time left to get ready, seconds (null when unknown). */
-  etaSeconds?: number | null;
 }
 
 export type CameraPhase = 'idle' | 'starting' | 'running' | 'error';
@@ -49,8 +47,6 @@ export interface CameraDevice {
 
 export interface PhotoState {
   phase: 'idle' | 'loading' | 'done' | 'error';
-  /** Identity of the analysis this state belongs to: only the latest request may publish. */
-  requestId: number;
   name?: string;
   result?: FrameResult;
   /** The photo as analysed (orientation applied), for the annotated canvas and thumbnails. */
@@ -86,6 +82,11 @@ interface StatusSlice {
   model: ModelStatus;
   detectorReady: boolean;
   engine: EngineState;
+  /**
+   * When the engine or the model last started getting ready (performance.now()), null while ready:
+   * the load indicator times this load (a model switch an hour in), not the page's life.
+   */
+  loadingSince: number | null;
   setSupport(s: BackendSupportMap): void;
   setBackendActive(b: BackendName | null): void;
   setBackendSwitching(on: boolean): void;
@@ -124,6 +125,18 @@ export type AppState = SettingsSlice & StatusSlice & CameraSlice & PhotoSlice & 
 
 const clampNum = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 
+/** Is the engine or the model getting ready (what the load indicator shows)? */
+export function isLoading(s: Pick<AppState, 'engine' | 'model'>): boolean {
+  return s.engine.phase === 'loading' || s.model.phase === 'loading' || s.model.phase === 'warming';
+}
+
+/** `next` with loadingSince moved on when loading starts, and cleared when it ends. */
+function withLoadingSince<T extends Partial<Pick<AppState, 'engine' | 'model'>>>(st: AppState, next: T): T & { loadingSince: number | null } {
+  const was = isLoading(st);
+  const now = isLoading({ engine: next.engine ?? st.engine, model: next.model ?? st.model });
+  return { ...next, loadingSince: now ? (was && st.loadingSince !== null ? st.loadingSince : performance.now()) : null };
+}
+
 const initial = {
   mode: 'camera' as Mode,
   ...DEFAULT_SETTINGS,
@@ -135,8 +148,9 @@ const initial = {
   model: { phase: 'idle', loaded: 0, total: 0, fromCache: false } as ModelStatus,
   detectorReady: false,
   engine: { phase: 'loading' } as EngineState,
+  loadingSince: null as number | null,
   camera: { phase: 'idle' as CameraPhase, devices: [] as CameraDevice[], deviceId: null },
-  photo: { phase: 'idle', requestId: 0 } as PhotoState,
+  photo: { phase: 'idle' } as PhotoState,
   notices: [] as AppError[],
   update: null,
 };
@@ -159,9 +173,9 @@ export const useStore = create<AppState>()((set) => ({
   setBackendSwitching: (backendSwitching) => set({ backendSwitching }),
   setModels: (models) => set({ models }),
   setModelActive: (modelActive) => set({ modelActive }),
-  setModelStatus: (s) => set((st) => ({ model: { ...st.model, ...s } })),
+  setModelStatus: (s) => set((st) => withLoadingSince(st, { model: { ...st.model, ...s } })),
   setDetectorReady: (detectorReady) => set({ detectorReady }),
-  setEngine: (e) => set((st) => ({ engine: { ...st.engine, ...e } })),
+  setEngine: (e) => set((st) => withLoadingSince(st, { engine: { ...st.engine, ...e } })),
   setCamera: (c) => set((st) => ({ camera: { ...st.camera, ...c } })),
   setPhoto: (photo) => set({ photo }),
   setUpdate: (update) => set({ update }),

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { BACKEND_LABEL } from '../engine/backends';
-import { useStore } from '../state/store';
+import { modelName } from '../engine/modelFormat';
+import { isLoading, useStore } from '../state/store';
 
 /**
  * What the engine is doing while it gets ready, with an honest estimate: the download's own rate
@@ -12,24 +13,24 @@ export function LoadProgress() {
   const detectorReady = useStore((s) => s.detectorReady);
   const wanted = useStore((s) => s.backendWanted ?? s.measured?.backend ?? null);
   const readyMs = useStore((s) => s.readyMs);
-  const name = useStore((s) => s.models.find((m) => m.id === s.modelId)?.name);
-  const started = useRef(performance.now());
+  const name = useStore((s) => modelName(s.models, s.modelId));
+  const since = useStore((s) => s.loadingSince);
   const [, tick] = useState(0);
-  const loading = engine.phase === 'loading' || model.phase === 'loading' || model.phase === 'warming';
+  const loading = isLoading({ engine, model });
   useEffect(() => {
     if (!loading) return;
     const t = setInterval(() => tick((n) => n + 1), 1000);
     return () => clearInterval(t);
   }, [loading]);
   if (!loading || engine.phase === 'failed') return null;
-  const elapsed = (performance.now() - started.current) / 1000;
+  const elapsed = (performance.now() - (since ?? performance.now())) / 1000;
   const pct = model.total ? Math.min(100, Math.round((model.loaded / model.total) * 100)) : 0;
   const rate = model.loaded / Math.max(elapsed, 0.5);
   const last = wanted ? readyMs[wanted] : undefined;
   const estimate = last ? ` — took ${(last / 1000).toFixed(0)} s on this device last time` : '';
   const text =
     model.phase === 'loading'
-      ? `Loading ${name ?? 'the model'}: ${(model.loaded / 1e6).toFixed(1)} of ${(model.total / 1e6).toFixed(1)} MB${model.fromCache ? ' (from cache)' : rate > 0 && model.total > model.loaded ? `, about ${Math.ceil((model.total - model.loaded) / rate)} s left` : ''}`
+      ? `Loading ${name || 'the model'}: ${(model.loaded / 1e6).toFixed(1)} of ${(model.total / 1e6).toFixed(1)} MB${model.fromCache ? ' (from cache)' : rate > 0 && model.total > model.loaded ? `, about ${Math.ceil((model.total - model.loaded) / rate)} s left` : ''}`
       : model.phase === 'warming'
         ? `Preparing the model for ${wanted ? BACKEND_LABEL[wanted] : 'your GPU'}: ${elapsed.toFixed(0)} s${estimate}`
         : !detectorReady

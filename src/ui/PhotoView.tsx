@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { exportName, resultsToCsv, resultsToJson } from '../app/results';
 import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine/emotions';
 import { type FaceResult, isLowConfidence, visibleFaces } from '../engine/faces';
+import { modelName } from '../engine/modelFormat';
 import { useStore } from '../state/store';
 import { useApp } from './context';
 import { renderAnnotated } from './annotate';
@@ -108,8 +109,7 @@ export function PhotoView() {
     if (files?.length) void photos.analyseFiles(Array.from(files));
   };
   // Provenance: the files name the model and backend that produced the result, not the current ones.
-  const modelName = result ? (models.find((m) => m.id === result.model)?.name ?? result.model) : '';
-  const ctx = { image: photo.name ?? 'photo', model: modelName, backend: result?.backend ?? '' };
+  const ctx = { image: photo.name ?? 'photo', model: modelName(models, result?.model), backend: result?.backend ?? '' };
   const exportResult = result ? { ...result, faces } : undefined;
 
   return (

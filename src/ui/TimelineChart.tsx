@@ -3,11 +3,6 @@ import { VALENCE_CHANNEL } from '../app/timeline';
 import { EMOTION_COLOR, EMOTIONS } from '../engine/emotions';
 import type { RingBuffer } from '../engine/ringBuffer';
 
-export interface Series {
-  id: number;
-  buffer: RingBuffer;
-}
-
 /**
  * One small chart per face: the seven probabilities as lines in the class colours, and valence
  * (dashed, -1 at the bottom, +1 at the top) over a time window ending at `end`. Pure drawing: the

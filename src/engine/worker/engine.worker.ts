@@ -3,7 +3,8 @@
  * (protocol.ts). TF.js (WebGPU, or WebGL through an OffscreenCanvas) and MediaPipe run here, so
  * shader compilation, model warm-up and inference never block the page.
  */
-import { Engine, EngineError } from '../engine';
+import { EngineError } from '../api';
+import { Engine } from '../engine';
 import { errorMessage } from '../errors';
 import { type EngineReply, type EngineRequest, transferables } from './protocol';
 

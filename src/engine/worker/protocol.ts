@@ -4,7 +4,7 @@
  * request they report on. Images go in transferred (ImageBitmap), results come back as typed
  * arrays (transferred too): nothing is copied.
  */
-import type { AnalysisKind, EngineConfig, EngineProgress, FailedPart } from '../engine';
+import type { AnalysisKind, EngineConfig, EngineProgress, FailedPart } from '../api';
 
 export type EngineRequest =
   | { id: number; op: 'create'; config: EngineConfig }

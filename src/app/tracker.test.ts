@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FaceTracker } from './tracker';
+import { FaceTracker, trackedFaces } from './tracker';
 
 const probs = (top: number) => Float32Array.from({ length: 7 }, (_, i) => (i === top ? 1 : 0));
-const face = (x: number, top = 3) => ({ box: { x, y: 100, width: 80, height: 80 }, score: 0.9, probs: probs(top) });
+const face = (x: number, top = 3) => ({ box: { x, y: 100, width: 80, height: 80 }, crop: { x: x - 20, y: 80, width: 120, height: 120 }, score: 0.9, probs: probs(top) });
 
 describe('FaceTracker', () => {
   it('keeps ids while faces move and gives new faces new ids', () => {
@@ -22,7 +22,6 @@ describe('FaceTracker', () => {
     const [f] = t.update([face(0, 4)], 100); // one half-life later
     expect(f?.probs[3]).toBeCloseTo(0.5);
     expect(f?.probs[4]).toBeCloseTo(0.5);
-    expect(f?.rawProbs[4]).toBe(1);
     const off = new FaceTracker({ probHalfLifeMs: 0 });
     off.update([face(0, 3)], 0);
     expect(off.update([face(0, 4)], 10)[0]?.probs[4]).toBe(1);
@@ -53,8 +52,17 @@ describe('FaceTracker', () => {
   it('does not take a face of another size for the same face moving', () => {
     const t = new FaceTracker();
     t.update([face(0)], 0);
-    const big = { box: { x: 60, y: 100, width: 200, height: 200 }, score: 0.9, probs: probs(3) };
+    const big = { box: { x: 60, y: 100, width: 200, height: 200 }, crop: { x: 30, y: 70, width: 260, height: 260 }, score: 0.9, probs: probs(3) };
     expect(t.update([big], 500).find((f) => !f.stale)?.id).toBe(2);
+  });
+
+  it('boxes are the analysed ones, not eased (the overlay eases them once, at display rate), and the crop stays the square the classifier saw', () => {
+    const t = new FaceTracker();
+    t.update([face(0)], 0);
+    const [f] = trackedFaces(t.update([face(30)], 33)); // 30 px in one camera frame
+    expect(f?.box).toEqual(face(30).box);
+    expect(f?.crop).toEqual(face(30).crop);
+    expect(f?.crop).not.toEqual(f?.box);
   });
 
   it('never gives one detection to two tracks', () => {

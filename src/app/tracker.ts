@@ -1,5 +1,9 @@
 /**
- * Stable face ids across frames and temporal smoothing of boxes and probabilities.
+ * Stable face ids across frames and temporal smoothing of the probabilities, for the page (the
+ * camera and video files); the engine knows nothing of it. Boxes are not smoothed here: the
+ * camera overlay glides them at display rate (engine/motion.ts, BoxMotion), the one place boxes
+ * are eased, and a track's `box` and `crop` are the latest analysis's detector box and the square
+ * the classifier saw.
  * Matching: greedy by IoU (a frame holds a handful of faces, so the optimal assignment is not
  * worth its cost), and by centre distance when the boxes no longer overlap: at 2-3 analyses a
  * second a face that moves crosses its own width between two results, and must keep its id.
@@ -7,16 +11,16 @@
  * at least `holdUpdates` analyses), then is forgotten after `forgetMs` (and at least
  * `forgetUpdates` analyses): time alone would forget every face between two slow analyses.
  */
-import { type Box, iou } from './box';
-import { smoothingWeight, smoothInto, smoothNumber } from './smoothing';
+import { type Box, iou } from '../engine/box';
+import { topEmotion } from '../engine/emotions';
+import type { FaceResult } from '../engine/faces';
+import { smoothingWeight, smoothInto } from '../engine/smoothing';
 
 export interface TrackerOptions {
   /** Minimum IoU to continue a track. Default 0.3. */
   iouThreshold: number;
   /** Half-life of the probability smoothing, ms; 0 = off. Default 250. */
   probHalfLifeMs: number;
-  /** Half-life of the box smoothing, ms; 0 = off. Default 60 (boxes must follow the face). */
-  boxHalfLifeMs: number;
   /** How long an undetected face is still shown (marked stale), ms. Default 300. */
   holdMs: number;
   /** How long an undetected face keeps its id for re-identification, ms. Default 1000. */
@@ -32,7 +36,6 @@ export interface TrackerOptions {
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   iouThreshold: 0.3,
   probHalfLifeMs: 250,
-  boxHalfLifeMs: 60,
   holdMs: 300,
   forgetMs: 1000,
   maxJump: 1.5,
@@ -40,20 +43,18 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   forgetUpdates: 4,
 };
 
-export interface Observation {
-  box: Box;
-  score: number;
-  probs: Float32Array;
-}
+/** One analysed face: a FaceResult without its id (the tracker gives that). */
+export type Observation = Pick<FaceResult, 'box' | 'crop' | 'score' | 'probs'>;
 
 export interface Track {
   id: number;
+  /** The latest detector box (the last seen one when stale). */
   box: Box;
+  /** The square the classifier saw for it. */
+  crop: Box;
   score: number;
   /** Smoothed probabilities, app class order. */
   probs: Float32Array;
-  /** This frame's unsmoothed probabilities (last seen ones when stale). */
-  rawProbs: Float32Array;
   firstSeen: number;
   lastSeen: number;
   /** Not detected in the latest frame, still shown for continuity. */
@@ -91,7 +92,7 @@ export class FaceTracker {
 
   /** Feed one frame's faces (at time `now`, ms); returns the faces to show, oldest id first. */
   update(observations: readonly Observation[], now: number): Track[] {
-    const { iouThreshold, probHalfLifeMs, boxHalfLifeMs, holdMs, forgetMs, maxJump, holdUpdates, forgetUpdates } = this.options;
+    const { iouThreshold, probHalfLifeMs, holdMs, forgetMs, maxJump, holdUpdates, forgetUpdates } = this.options;
     const pairs: [number, number, number][] = [];
     this.tracks.forEach((t, ti) =>
       observations.forEach((o, oi) => {
@@ -109,15 +110,9 @@ export class FaceTracker {
       const t = this.tracks[ti] as Track;
       const o = observations[oi] as Observation;
       const dt = now - t.lastSeen;
-      const wb = smoothingWeight(dt, boxHalfLifeMs);
-      t.box = {
-        x: smoothNumber(t.box.x, o.box.x, wb),
-        y: smoothNumber(t.box.y, o.box.y, wb),
-        width: smoothNumber(t.box.width, o.box.width, wb),
-        height: smoothNumber(t.box.height, o.box.height, wb),
-      };
+      t.box = { ...o.box };
+      t.crop = { ...o.crop };
       smoothInto(t.probs, t.probs, o.probs, smoothingWeight(dt, probHalfLifeMs));
-      t.rawProbs = o.probs;
       t.score = o.score;
       t.lastSeen = now;
       t.stale = false;
@@ -131,9 +126,9 @@ export class FaceTracker {
       this.tracks.push({
         id: this.nextId++,
         box: { ...o.box },
+        crop: { ...o.crop },
         score: o.score,
         probs: Float32Array.from(o.probs),
-        rawProbs: o.probs,
         firstSeen: now,
         lastSeen: now,
         stale: false,
@@ -149,4 +144,9 @@ export class FaceTracker {
     this.tracks = [];
     this.nextId = 1;
   }
+}
+
+/** Tracks as the faces the page shows and records (box and crop as analysed, probabilities smoothed). */
+export function trackedFaces(tracks: readonly Track[]): FaceResult[] {
+  return tracks.map((t) => ({ id: t.id, box: t.box, crop: t.crop, score: t.score, probs: t.probs, top: topEmotion(t.probs), stale: t.stale }));
 }

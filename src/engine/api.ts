@@ -1,0 +1,99 @@
+/**
+ * The engine's interface and the values that cross it, with no TF.js or MediaPipe behind them: the
+ * page (engineHost.ts, remote.ts, the worker protocol) and the engine (engine.ts) both import
+ * them from here, so each is defined once and the page's bundle never pulls in TF.js to name a
+ * type or to recognise an EngineError.
+ */
+import type { BackendName, BackendSupportMap } from './backends';
+import type { ModelMetadata } from './classifier';
+import type { CropConfig } from './crop';
+import type { DetectorOptions } from './detector';
+
+export type AnalysisKind = 'frame' | 'photo';
+
+/** Everything an analysis returns, as flat typed arrays (cheap to send between threads). */
+export interface Analysis {
+  kind: AnalysisKind;
+  width: number;
+  height: number;
+  count: number;
+  /** Detector boxes, source pixels: x, y, width, height per face. */
+  boxes: Float32Array;
+  /** The squares the classifier saw, source pixels: x, y, width, height per face. */
+  crops: Float32Array;
+  /** Detection confidence per face. */
+  scores: Float32Array;
+  /** A photo that is only a face: found on the retry with the photo padded by its own border
+   *  (padding.ts); boxes and crops are still in the photo's pixels (a crop may reach past it). */
+  padded?: boolean;
+  /** Probabilities, NUM_EMOTIONS per face, app class order. */
+  probs: Float32Array;
+  timings: { detectMs: number; classifyMs: number; totalMs: number };
+  /** Provenance: what produced this result. */
+  backend: BackendName;
+  model: string;
+  tensors: number;
+}
+
+export interface EngineConfig {
+  /** The backend asked for; the engine falls back (webgpu -> webgl -> cpu) and says why. */
+  backend: BackendName;
+  /** What the page found the browser supports (a worker cannot probe WebGL through a document). */
+  support?: BackendSupportMap;
+  /** URL of the model folder's model.json. */
+  modelUrl: string;
+  /** A name for results' provenance (the model id). */
+  modelId: string;
+  detector?: Partial<DetectorOptions>;
+  crop?: CropConfig;
+  /** Camera frame size to compile the crop shaders for. */
+  warmupFrame?: [number, number];
+}
+
+export type EngineProgress =
+  | { stage: 'model'; loaded: number; total: number; fromCache: boolean }
+  | { stage: 'detector'; done: boolean }
+  | { stage: 'backend'; backend: BackendName }
+  | { stage: 'warming'; backend: BackendName };
+
+export type FailedPart = 'backend' | 'model' | 'detector' | 'engine';
+
+/** A failure with the part that failed, so the page can say what to do. */
+export class EngineError extends Error {
+  override name = 'EngineError';
+  constructor(
+    readonly part: FailedPart,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface EngineStatus {
+  backend: BackendName;
+  /** Set when the wanted backend could not start: which, and why. */
+  fallback?: { from: BackendName; reason: string };
+  modelId: string;
+  model: Pick<ModelMetadata, 'name' | 'quantization' | 'weightBytes'>;
+  loadMs: number;
+  warmupMs: number;
+  modelFromCache: boolean;
+}
+
+export interface BenchmarkResult {
+  backend: BackendName;
+  /** Median ms to classify one face crop batch of 1 and of 4 (crop + model + read back). */
+  oneFaceMs: number;
+  fourFacesMs: number;
+}
+
+/** What the page calls, wherever the engine runs. */
+export interface EngineApi {
+  readonly status: EngineStatus;
+  /** Detect and classify every face; takes ownership of the bitmap (it is closed or transferred). */
+  analyse(image: ImageBitmap, kind: AnalysisKind): Promise<Analysis>;
+  setModel(modelUrl: string, modelId: string, onProgress?: (p: EngineProgress) => void): Promise<EngineStatus>;
+  benchmark(runs?: number): Promise<BenchmarkResult>;
+  memory(): Promise<{ tensors: number; bytes: number }>;
+  dispose(): Promise<void>;
+}
