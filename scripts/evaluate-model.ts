@@ -4,6 +4,8 @@
  *
  *   npm run eval -- --model models/resemotenet-s --data ../shared/data/fer2013 [--leak-free] [--json out.json]
  *   npm run eval -- --model models/resemotenet-s --data ../shared/data/ck48 --classes all|present
+ *   npm run eval -- --model models/resemotenet-s --faces .cache/faces        # the held-out folds
+ *   npm run eval -- --model models/resemotenet-s --suite [--json out.json]    # every visible set, one table
  *
  * --data is an image-folder dataset <root>/<split>/<class>/*. Files in a `train` split are skipped
  * (except to find leaks); the rest are grouped by their file-name prefix (PublicTest_, PrivateTest_)
@@ -11,6 +13,11 @@
  * accuracy, macro-F1, per-class recall and precision, how often each class is predicted, ECE.
  * --classes present takes the argmax over the classes a split has (CK+48 has no neutral); the
  * default, all, is how the app runs. --leak-free needs a train split to find the twins in.
+ * --faces reads the sources prepared by `npm run prepare-data` (their 64-px crops, cut by the app's
+ * detector and crop) and scores the val and test folds that training/sources.py wrote in folds.csv.
+ * --suite runs FER2013 (with --leak-free), CK+48 (7-way, as the app runs) and the folds, and ends
+ * with one table: accuracy, macro-F1, per-class recall, how often "neutral" is said, ECE.
+ * Every crop is cut at the input size the model's card gives.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -70,7 +77,7 @@ async function predictAll(classifier: EmotionClassifier, images: RgbImage[], bat
     const probs = tf.tidy(() => {
       const crops = images.slice(i, i + batch).map((img) => {
         const pixels = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
-        return cropFaces(pixels, [{ x: 0, y: 0, width: img.width, height: img.height }]);
+        return cropFaces(pixels, [{ x: 0, y: 0, width: img.width, height: img.height }], classifier.inputSize);
       });
       return classifier.predict(tf.concat(crops, 0) as tf.Tensor4D);
     });
@@ -79,6 +86,63 @@ async function predictAll(classifier: EmotionClassifier, images: RgbImage[], bat
     for (let j = 0; j < flat.length / EMOTIONS.length; j++) preds.push(flat.slice(j * EMOTIONS.length, (j + 1) * EMOTIONS.length));
   }
   return preds;
+}
+
+/** The val and test folds of the prepared sources (folds.csv), as gray 64x64 images by fold name. */
+export function listFolds(faces: string): Map<string, { images: RgbImage[]; labels: number[] }> {
+  const roles = new Map<string, string>();
+  const foldsPath = join(faces, 'folds.csv');
+  if (!statSync(foldsPath, { throwIfNoEntry: false })) throw new Error(`${foldsPath} does not exist: run npm run prepare-data first`);
+  for (const line of readFileSync(foldsPath, 'utf8').trim().split('\n').slice(1)) {
+    const [source, i, role] = line.split(',');
+    roles.set(`${source}/${i}`, role as string);
+  }
+  const out = new Map<string, { images: RgbImage[]; labels: number[] }>();
+  for (const source of [...new Set([...roles.keys()].map((k) => k.split('/')[0] as string))]) {
+    const rows = readFileSync(join(faces, source, 'index.csv'), 'utf8').trim().split('\n').slice(1);
+    const gray = readFileSync(join(faces, source, 'gray64.u8'));
+    rows.forEach((row, i) => {
+      const role = roles.get(`${source}/${i}`);
+      if (role !== 'val' && role !== 'test') return;
+      const label = EMOTIONS.indexOf(row.split(',')[2] as Emotion);
+      const data = new Uint8Array(64 * 64 * 3);
+      for (let p = 0; p < 64 * 64; p++) data.fill(gray[i * 4096 + p] as number, p * 3, p * 3 + 3);
+      const key = `${source}:${role}`;
+      const fold = out.get(key) ?? { images: [], labels: [] };
+      fold.images.push({ width: 64, height: 64, data });
+      fold.labels.push(label);
+      out.set(key, fold);
+    });
+  }
+  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export async function evaluateFolds(opts: { model: string; faces: string; backend: NodeBackend; log?: (s: string) => void }) {
+  const log = opts.log ?? console.log;
+  const backend = await activateNodeBackend(opts.backend);
+  const { artifacts } = await readModelArtifacts(opts.model);
+  const classifier = await EmotionClassifier.fromArtifacts(artifacts);
+  const results: Record<string, Summary> = {};
+  for (const [name, fold] of listFolds(opts.faces)) {
+    const probs = await predictAll(classifier, fold.images);
+    const preds = decide(probs, fold.labels, 'all');
+    results[name] = { ...summarizeConfusion(confusionMatrix(fold.labels, preds)), ece: expectedCalibrationError(probs, fold.labels) };
+    log(formatReport(`${name} (tfjs ${backend}, classes=all)`, results[name]));
+  }
+  classifier.dispose();
+  return results;
+}
+
+/** One line per set: n, accuracy, macro-F1, recall of each class, the share answered "neutral", ECE. */
+export function suiteTable(splits: Record<string, Summary>): string {
+  const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)}`);
+  const head = `| set | n | acc % | macro-F1 | ${EMOTIONS.map((c) => `${c} %`).join(' | ')} | said neutral % | ECE |`;
+  const rule = `|${' --- |'.repeat(5 + EMOTIONS.length + 1)}`;
+  const rows = Object.entries(splits).map(([name, s]) => {
+    const present = (c: string) => s.confusion[EMOTIONS.indexOf(c as Emotion)]?.some((v) => v > 0);
+    return `| ${name} | ${s.n} | ${pct(s.accuracy)} | ${s.macro_f1.toFixed(3)} | ${EMOTIONS.map((c) => (present(c) ? pct(s.recall[c]) : '–')).join(' | ')} | ${pct(s.predicted.neutral)} | ${s.ece?.toFixed(3) ?? '–'} |`;
+  });
+  return [head, rule, ...rows].join('\n');
 }
 
 export async function evaluateModel(opts: { model: string; data: string; backend: NodeBackend; leakFree: boolean; classes?: 'all' | 'present'; log?: (s: string) => void }) {
@@ -127,6 +191,9 @@ async function main() {
       'leak-free': { type: 'boolean', default: false },
       classes: { type: 'string', default: 'all' },
       json: { type: 'string' },
+      faces: { type: 'string' },
+      suite: { type: 'boolean', default: false },
+      shared: { type: 'string', default: '../shared/data' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -136,6 +203,22 @@ async function main() {
   }
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new Error('--backend must be wasm or cpu');
   if (values.classes !== 'all' && values.classes !== 'present') throw new Error('--classes must be all or present');
+  if (values.suite) {
+    const quiet = () => undefined;
+    const fer = await evaluateModel({ model: values.model, data: join(values.shared, 'fer2013'), backend: values.backend, leakFree: true, log: quiet });
+    const ck = await evaluateModel({ model: values.model, data: join(values.shared, 'ck48'), backend: values.backend, leakFree: false, log: quiet });
+    const folds = await evaluateFolds({ model: values.model, faces: values.faces ?? '.cache/faces', backend: values.backend, log: quiet });
+    const splits = { ...fer.splits, 'CK+48 (7-way)': ck.splits.test as Summary, ...folds };
+    console.log(`${values.model} on ${fer.backend}, as the app runs it (all 7 classes allowed)`);
+    console.log(suiteTable(splits));
+    if (values.json) writeFileSync(values.json, JSON.stringify({ ...fer, splits }, null, 1));
+    return;
+  }
+  if (values.faces) {
+    const splits = await evaluateFolds({ model: values.model, faces: values.faces, backend: values.backend });
+    if (values.json) writeFileSync(values.json, JSON.stringify({ model: values.model, splits }, null, 1));
+    return;
+  }
   const result = await evaluateModel({ model: values.model, data: values.data, backend: values.backend, leakFree: values['leak-free'], classes: values.classes });
   if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 1));
 }

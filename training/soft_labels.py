@@ -62,7 +62,8 @@ def ensemble(sets_probs: dict[str, torch.Tensor], weights: dict[str, float]) -> 
 
 
 def selection_keys(parts: dict) -> list[str]:
-    return [k for k, s in parts.items() if k.endswith(":val") and len(set(s.labels.tolist())) >= 4]
+    """The val folds the student is selected on (train.py mean_f1): >= 50 faces of >= 4 classes."""
+    return [k for k, s in parts.items() if k.endswith(":val") and len(s) >= 50 and len(set(s.labels.tolist())) >= 4]
 
 
 def main(argv=None) -> None:
@@ -84,7 +85,7 @@ def main(argv=None) -> None:
     temps = {n: fit_temperature(torch.cat([parts[k].meta["teachers"][n] for k in val_keys]), val_labels) for n in names}
     calibrated = {k: {n: tempered(s.meta["teachers"][n], temps[n]) for n in names} for k, s in parts.items()}
 
-    chosen = selection_keys(parts)
+    chosen = selection_keys(parts) or val_keys  # tiny sets (tests): every val fold
     grid = [w for w in itertools.product(range(11), repeat=len(names)) if sum(w) == 10]
 
     def criterion(w) -> tuple[float, float]:

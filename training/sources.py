@@ -183,6 +183,21 @@ def summary(faces: str | Path, sources=None) -> dict:
     return report
 
 
+def write_folds(faces: str | Path, sources=None) -> Path:
+    """<faces>/folds.csv: source, row, role (train, val, test, missed or duplicate), for readers
+    outside Python (npm run eval) that must use the same folds without computing them again."""
+    sets, dups = load_sources(faces, sources)
+    path = Path(faces) / "folds.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["source", "i", "role"])
+        for s, dup in zip(sets, dups):
+            for i in range(len(s.labels)):
+                role = "missed" if not s.keep[i] else "duplicate" if dup[i] else role_of(int(s.folds[i]))
+                writer.writerow([s.source, i, role])
+    return path
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--faces", default=".cache/faces", help="the folder npm run prepare-data wrote")
@@ -192,6 +207,7 @@ def main(argv=None) -> None:
     report = summary(args.faces, [s for s in args.sources.split(",") if s] or None)
     if args.summary:
         (Path(args.faces) / "manifest.json").write_text(json.dumps(report, indent=1) + "\n")
+        write_folds(args.faces, [s for s in args.sources.split(",") if s] or None)
     for source, r in report.items():
         print(f"{source:10s} {r['images']:6d} images: found {r['found']}, on the padded retry {r['found_padded']}, "
               f"missed {r['missed']}; {r['duplicates_dropped']} duplicates dropped; {r['groups']} people/films; "

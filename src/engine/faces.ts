@@ -41,6 +41,8 @@ export interface FrameResult {
   backend: BackendName;
   /** Tensors the engine held after this analysis (a leak shows as growth). */
   tensors: number;
+  /** Found only on the retry with the photo padded by its own border (a photo that is only a face). */
+  padded?: boolean;
 }
 
 function box(a: Float32Array, i: number): Box {
@@ -54,7 +56,7 @@ export function toFrameResult(a: Analysis, time: number): FrameResult {
     const probs = a.probs.slice(i * NUM_EMOTIONS, (i + 1) * NUM_EMOTIONS);
     faces.push({ id: i + 1, box: box(a.boxes, i), crop: box(a.crops, i), score: a.scores[i] ?? 0, probs, top: topEmotion(probs), stale: false });
   }
-  return { width: a.width, height: a.height, faces, timings: a.timings, time, model: a.model, backend: a.backend, tensors: a.tensors };
+  return { width: a.width, height: a.height, faces, timings: a.timings, time, model: a.model, backend: a.backend, tensors: a.tensors, ...(a.padded ? { padded: true } : {}) };
 }
 
 export interface FaceFilter {

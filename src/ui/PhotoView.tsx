@@ -179,6 +179,12 @@ export function PhotoView() {
             <span data-testid="face-count">
               {faces.length} {faces.length === 1 ? 'face' : 'faces'} in {photo.name} ({result.timings.totalMs.toFixed(0)} ms)
               {hidden > 0 && <span className="muted"> · {hidden} hidden by your face filters</span>}
+              {result.padded && (
+                <span className="muted" data-testid="padded-note">
+                  {' '}
+                  · the photo is only a face: it was found with a border added around the photo
+                </span>
+              )}
             </span>
             {photo.failed && (
               <span className="stale-note" data-testid="previous-note">
