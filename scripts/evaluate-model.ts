@@ -93,7 +93,7 @@ export function listFolds(faces: string): Map<string, { images: RgbImage[]; labe
   const roles = new Map<string, string>();
   const foldsPath = join(faces, 'folds.csv');
   if (!statSync(foldsPath, { throwIfNoEntry: false })) throw new Error(`${foldsPath} does not exist: run npm run prepare-data first`);
-  for (const line of readFileSync(foldsPath, 'utf8').trim().split('\n').slice(1)) {
+  for (const line of readFileSync(foldsPath, 'utf8').trim().split(/\r?\n/).slice(1)) {
     const [source, i, role] = line.split(',');
     roles.set(`${source}/${i}`, role as string);
   }
