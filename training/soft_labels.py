@@ -101,7 +101,8 @@ def main(argv=None) -> None:
     for k in sorted(parts):
         if k == "Training":
             continue
-        row = {n: scores(torch.nan_to_num(calibrated[k][n], nan=1 / len(CLASSES)), parts[k].labels) for n in names}
+        # a teacher not run on a fold is left out of its row (faceplugin on muxspace, to save an hour here)
+        row = {n: scores(calibrated[k][n], parts[k].labels) for n in names if not torch.isnan(calibrated[k][n]).all()}
         row["ensemble"] = scores(ensemble(calibrated[k], weights), parts[k].labels)
         table[k] = row
     print(f"temperatures (val-fold NLL): {temps}")
@@ -109,7 +110,7 @@ def main(argv=None) -> None:
     print("| fold | faces | " + " | ".join(names + ["ensemble"]) + " |")
     print("| --- | --- | " + " | ".join("---" for _ in names + ["ensemble"]) + " |")
     for k, row in table.items():
-        cells = [f"{row[n]['accuracy']:.1%} / {row[n]['macro_f1']:.3f}" for n in names + ["ensemble"]]
+        cells = [f"{row[n]['accuracy']:.1%} / {row[n]['macro_f1']:.3f}" if n in row else "not run" for n in names + ["ensemble"]]
         print(f"| {k} | {row['ensemble']['n']} | " + " | ".join(cells) + " |")
 
     train = parts["Training"]
