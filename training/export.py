@@ -30,7 +30,7 @@ import torch.nn as nn
 from checkpoint import load_checkpoint
 from contract import (CLASSES, IMAGENET_MEAN, IMAGENET_STD, INPUT_NAME, INPUT_SIZE, MODEL_CARD_SCHEMA, OUTPUT_NAME,
                       PREPROCESSING)
-from model import ResEmoteNet, count_parameters
+from model import ResEmoteNet, count_parameters, graph_layers
 
 EXPORTER_VERSION = "resemote-export 1.0"
 SHARD_BYTES = 4 * 1024 * 1024
@@ -130,28 +130,34 @@ def build_graph(model: ResEmoteNet, input_size: int = INPUT_SIZE, temperature: f
     if input_size != 64:
         raise ValueError("the last-block shrink below assumes a 64x64 input (2x2 -> 1x1)")
     g = Graph()
+    layers = {name: (module, bn) for name, module, bn in graph_layers(model)}
+
+    def folded(name: str) -> tuple[np.ndarray, np.ndarray]:
+        return fold_bn(*layers[name])
+
+    def fc_weight(name: str) -> np.ndarray:  # Linear (out, in) -> MatMul (in, out)
+        return layers[name][0].weight.detach().double().numpy().T
+
     x = g.placeholder(INPUT_NAME, [-1, input_size, input_size, 1])
     # (x - mean) / std broadcasts the gray channel to 3: the paper's preprocessing, in the graph.
     x = g.binary("normalize/sub", "Sub", x, g.const("normalize/mean", np.array(IMAGENET_MEAN, np.float32)))
     x = g.binary("normalize/mul", "Mul", x, g.const("normalize/inv_std", 1 / np.array(IMAGENET_STD, np.float32)))
-    for i, (conv, bn) in enumerate([(model.conv1, model.bn1), (model.conv2, model.bn2),
-                                    (model.conv3, model.bn3)], start=1):
-        x = g.conv(f"stem{i}/conv", x, *fold_bn(conv, bn), stride=1, pad=1, relu=True)
+    for i in (1, 2, 3):
+        x = g.conv(f"stem{i}/conv", x, *folded(f"stem{i}/conv"), stride=1, pad=1, relu=True)
         x = g.max_pool(f"stem{i}/pool", x)  # (N, 32|16|8, ., C)
     # Squeeze-and-excitation on (N, 8, 8, C).
-    fc_a, fc_b = model.se.fc[0], model.se.fc[2]
     s = g.mean_hw("se/squeeze", x)
-    s = g.dense("se/fc1", s, fc_a.weight.detach().numpy().T, None, relu=True)
-    s = g.unary("se/gate", "Sigmoid", g.dense("se/fc2", s, fc_b.weight.detach().numpy().T, None, relu=False))
-    channels = fc_b.weight.shape[0]
+    s = g.dense("se/fc1", s, fc_weight("se/fc1").astype(np.float32), None, relu=True)
+    s = g.unary("se/gate", "Sigmoid", g.dense("se/fc2", s, fc_weight("se/fc2").astype(np.float32), None, relu=False))
+    channels = layers["se/fc2"][0].weight.shape[0]
     s = g.node("se/reshape", "Reshape", [s, g.const("se/shape", np.array([-1, 1, 1, channels], np.int32))],
                T=T_FLOAT, Tshape={"type": "DT_INT32"})
     x = g.binary("se/scale", "Mul", x, s)
-    for i, block in enumerate([model.res_block1, model.res_block2, model.res_block3], start=1):
+    for i in (1, 2, 3):
         name = f"res{i}"
-        w1, b1 = fold_bn(block.conv1, block.bn1)
-        w2, b2 = fold_bn(block.conv2, block.bn2)
-        ws, bs = fold_bn(block.shortcut[0], block.shortcut[1])
+        w1, b1 = folded(f"{name}/conv1")
+        w2, b2 = folded(f"{name}/conv2")
+        ws, bs = folded(f"{name}/shortcut")
         if i < 3:
             h = g.conv(f"{name}/conv1", x, w1, b1, stride=2, pad=1, relu=True)  # (N, H/2, W/2, C')
             h = g.conv(f"{name}/conv2", h, w2, b2, stride=1, pad=1, relu=False)
@@ -165,10 +171,11 @@ def build_graph(model: ResEmoteNet, input_size: int = INPUT_SIZE, temperature: f
         x = g.unary(f"{name}/relu", "Relu", g.binary(f"{name}/add", "AddV2", h, sc))
     x = g.mean_hw("head/pool", x)  # (N, C)
     bias = np.zeros(len(CLASSES)) if logit_bias is None else np.asarray(logit_bias, dtype=np.float64)
-    for i, fc in enumerate([model.fc1, model.fc2, model.fc3, model.fc4], start=1):
+    for i in (1, 2, 3, 4):
+        fc = layers[f"head/fc{i}"][0]
         scale = 1.0 / temperature if i == 4 else 1.0
         b = fc.bias.detach().double().numpy() + (bias if i == 4 else 0.0)
-        x = g.dense(f"head/fc{i}", x, (fc.weight.detach().double().numpy().T * scale).astype(np.float32),
+        x = g.dense(f"head/fc{i}", x, (fc_weight(f"head/fc{i}") * scale).astype(np.float32),
                     (b * scale).astype(np.float32), relu=i < 4)
     g.unary(OUTPUT_NAME, "Softmax", x)
     return g

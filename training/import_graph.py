@@ -18,7 +18,7 @@ import torch
 from checkpoint import save_checkpoint
 from cli import run_cli
 from graph_runtime import load_graph_model
-from model import create_model
+from model import create_model, graph_layers
 
 
 def _conv(conv, bn, w_hwio: np.ndarray, bias: np.ndarray) -> None:
@@ -41,17 +41,13 @@ def import_graph(model_dir: str, variant: str):
     g = load_graph_model(model_dir)
     w = dict(g.weights)
     model = create_model(variant).eval()
-    for i, (conv, bn) in enumerate([(model.conv1, model.bn1), (model.conv2, model.bn2), (model.conv3, model.bn3)], 1):
-        _conv(conv, bn, w[f"stem{i}/conv/filter"], w[f"stem{i}/conv/bias"])
-    model.se.fc[0].weight.data.copy_(torch.from_numpy(w["se/fc1/weights"]).T)
-    model.se.fc[2].weight.data.copy_(torch.from_numpy(w["se/fc2/weights"]).T)
-    for i, block in enumerate([model.res_block1, model.res_block2, model.res_block3], 1):
-        _conv(block.conv1, block.bn1, w[f"res{i}/conv1/filter"], w[f"res{i}/conv1/bias"])
-        _conv(block.conv2, block.bn2, w[f"res{i}/conv2/filter"], w[f"res{i}/conv2/bias"])
-        _conv(block.shortcut[0], block.shortcut[1], w[f"res{i}/shortcut/filter"], w[f"res{i}/shortcut/bias"])
-    for i, fc in enumerate([model.fc1, model.fc2, model.fc3, model.fc4], 1):
-        fc.weight.data.copy_(torch.from_numpy(w[f"head/fc{i}/weights"]).T)
-        fc.bias.data.copy_(torch.from_numpy(w[f"head/fc{i}/bias"]))
+    for name, module, bn in graph_layers(model):  # the exporter's own table (model.py)
+        if bn is not None:
+            _conv(module, bn, w[f"{name}/filter"], w[f"{name}/bias"])
+        else:
+            module.weight.data.copy_(torch.from_numpy(w[f"{name}/weights"]).T)
+            if module.bias is not None:
+                module.bias.data.copy_(torch.from_numpy(w[f"{name}/bias"]))
     return model, g
 
 

@@ -141,6 +141,21 @@ def create_model(variant: str, **overrides) -> ResEmoteNet:
     return ResEmoteNet(ResEmoteNetConfig(**{**asdict(VARIANTS[variant]), **overrides}))
 
 
+def graph_layers(model: ResEmoteNet) -> list[tuple[str, nn.Module, nn.BatchNorm2d | None]]:
+    """Every weighted layer with its name in the exported graph and the BatchNorm folded into it,
+    in graph order: the one table that export.py (build_graph) and import_graph.py walk, so the
+    names and the pairing of each conv with its BatchNorm are written once."""
+    layers: list[tuple[str, nn.Module, nn.BatchNorm2d | None]] = [
+        (f"stem{i}/conv", conv, bn)
+        for i, (conv, bn) in enumerate([(model.conv1, model.bn1), (model.conv2, model.bn2), (model.conv3, model.bn3)], 1)]
+    layers += [("se/fc1", model.se.fc[0], None), ("se/fc2", model.se.fc[2], None)]
+    for i, block in enumerate([model.res_block1, model.res_block2, model.res_block3], 1):
+        layers += [(f"res{i}/conv1", block.conv1, block.bn1), (f"res{i}/conv2", block.conv2, block.bn2),
+                   (f"res{i}/shortcut", block.shortcut[0], block.shortcut[1])]
+    layers += [(f"head/fc{i}", fc, None) for i, fc in enumerate([model.fc1, model.fc2, model.fc3, model.fc4], 1)]
+    return layers
+
+
 def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 

@@ -134,3 +134,20 @@ def test_the_model_card_is_written_from_the_checkpoint_and_checked_against_the_s
                    {**meta, "classes": meta["classes"][:6]}):
         with pytest.raises(ValueError, match="model card"):
             check_model_card(broken)
+
+
+def test_one_layer_table_names_every_weight_the_exporter_writes_and_the_importer_reads(tmp_path):
+    from model import graph_layers
+
+    model = create_model("resemotenet_s").eval()
+    g = build_graph(model)
+    names = {n for n, _ in g.weights}
+    table = graph_layers(model)
+    expected = set()
+    for name, module, bn in table:
+        expected |= {f"{name}/filter", f"{name}/bias"} if bn is not None else \
+            {f"{name}/weights"} | ({f"{name}/bias"} if module.bias is not None else set())
+    structural = {"normalize/mean", "normalize/inv_std", "se/shape", "se/squeeze/axes", "head/pool/axes"}
+    assert expected == names - structural
+    weighted = {id(p) for _, m, bn in table for p in [*m.parameters(), *(bn.parameters() if bn is not None else [])]}
+    assert weighted == {id(p) for p in model.parameters()}  # no weight left out of the table
