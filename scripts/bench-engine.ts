@@ -14,7 +14,7 @@ import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from '@playwright/test';
-import type { GpuBackend } from '../src/engine/backends.ts';
+import type { GpuBackend } from '../src/engine/backendSupport.ts';
 import type { Box } from '../src/engine/box.ts';
 import { launchChromium, startDevServer } from './lib/browser.ts';
 import type { BackendResult, BenchConfig, FrameSpec, GpuInfo, ModelResult, Timing } from './lib/bench-page.ts';

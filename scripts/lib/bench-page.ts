@@ -7,7 +7,7 @@
  * It returns raw samples only; the Node side summarizes them (stats.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { activateBackend, type GpuBackend } from '../../src/engine/backend';
+import { activateBackend, type GpuBackend } from '../../src/engine/backendActivation';
 import type { Box } from '../../src/engine/box';
 import { EmotionClassifier } from '../../src/engine/classifier';
 import { cropFaces, squareCrop } from '../../src/engine/crop';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BackendName, BackendSupportMap } from '../engine/backends';
+import type { BackendName, BackendSupportMap } from '../engine/backendSupport';
 import { type Analysis, type EngineApi, type EngineConfig, EngineError, type EngineStatus } from '../engine/api';
 import { AppException } from '../engine/errors';
 import type { CreatedEngine } from '../engine/remote';

@@ -14,7 +14,7 @@
  *   crops and keeps WebGPU unless it is slower; the choice and its reason are remembered.
  * - Provenance: results and the model picker name the model and backend that actually ran.
  */
-import { BACKEND_LABEL, type BackendName, type BackendSupportMap, preferredBackend, probeBackends } from '../engine/backends';
+import { BACKEND_LABEL, type BackendName, type BackendSupportMap, preferredBackend, probeBackends } from '../engine/backendSupport';
 import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress } from '../engine/api';
 import { AppException, type AppError, errorMessage, errors } from '../engine/errors';
 import { type FrameResult, toFrameResult } from '../engine/faces';

@@ -4,7 +4,7 @@
  * them from here, so each is defined once and the page's bundle never pulls in TF.js to name a
  * type or to recognise an EngineError.
  */
-import type { BackendName, BackendSupportMap } from './backends';
+import type { BackendName, BackendSupportMap } from './backendSupport';
 import type { ModelMetadata } from './classifier';
 import type { CropConfig } from './crop';
 import type { DetectorOptions } from './detector';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ActivationResult } from './backend';
+import type { ActivationResult } from './backendActivation';
 import type { Box } from './box';
 import type { ModelMetadata } from './classifier';
 import { type EngineConfig, EngineError } from './api';

@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress, type EngineStatus, type FailedPart } from './api';
-import { type ActivationResult, activateBackend, type BackendName, type BackendSupportMap } from './backend';
+import { type ActivationResult, activateBackend, type BackendName, type BackendSupportMap } from './backendActivation';
 import type { Box } from './box';
 import { EmotionClassifier, type ModelMetadata } from './classifier';
 import { type CropConfig, DEFAULT_CROP, squareCrop } from './crop';

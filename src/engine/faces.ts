@@ -3,7 +3,7 @@
  * objects, and the user's filters on them (detection confidence, face size). Pure.
  */
 import type { Box } from './box';
-import type { BackendName } from './backends';
+import type { BackendName } from './backendSupport';
 import type { Analysis } from './api';
 import { NUM_EMOTIONS, topEmotion, type Emotion } from './emotions';
 

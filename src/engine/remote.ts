@@ -4,7 +4,7 @@
  * browser cannot run the engine in a worker: no OffscreenCanvas, no WebGL2 there, or a worker that
  * fails to start. The caller learns which, and why.
  */
-import type { BackendName } from './backends';
+import type { BackendName } from './backendSupport';
 import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress, type EngineStatus } from './api';
 import type { EngineReply, EngineRequest } from './worker/protocol';
 

@@ -4,7 +4,7 @@
  * timings) does NOT live here: it goes through src/app/frameBus.ts to canvases and refs.
  */
 import { create } from 'zustand';
-import type { BackendName, BackendSupportMap } from '../engine/backends';
+import type { BackendName, BackendSupportMap } from '../engine/backendSupport';
 import type { EngineThread } from '../engine/remote';
 import type { AppError } from '../engine/errors';
 import type { FrameResult } from '../engine/faces';

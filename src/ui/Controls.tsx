@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { BACKEND_LABEL, type GpuBackend } from '../engine/backends';
+import { BACKEND_LABEL, type GpuBackend } from '../engine/backendSupport';
 import { type Mode, useStore } from '../state/store';
 import { useApp } from './context';
 

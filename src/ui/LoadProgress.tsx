@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { BACKEND_LABEL } from '../engine/backends';
+import { BACKEND_LABEL } from '../engine/backendSupport';
 import { modelName } from '../engine/modelFormat';
 import { isLoading, useStore } from '../state/store';
 

@@ -1,6 +1,6 @@
 /**
  * TF.js backends as the page sees them, without loading TF.js: names, what this browser supports
- * (probes), the preference and fallback order. Activation lives in backend.ts, in the engine.
+ * (probes), the preference and fallback order. Activation lives in backendActivation.ts, in the engine.
  */
 
 export type GpuBackend = 'webgpu' | 'webgl';

@@ -1,13 +1,13 @@
 /**
  * Activating a TF.js backend with automatic fallback (the wanted one, the other GPU backend, then
  * the pure-JS CPU backend, correct but slow), so the engine always runs and says why it is not on
- * the GPU. Names, probes and order are in backends.ts (loadable without TF.js).
+ * the GPU. Names, probes and order are in backendSupport.ts (loadable without TF.js).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { BACKEND_LABEL, type BackendName, type BackendSupportMap, fallbackOrder } from './backends';
+import { BACKEND_LABEL, type BackendName, type BackendSupportMap, fallbackOrder } from './backendSupport';
 
-export * from './backends';
+export * from './backendSupport';
 
 // Frames reach WebGPU through a copy rather than importExternalTexture: the import fails on some
 // adapters (SwiftShader among them), and a 720p copy costs well under a millisecond on a GPU.
