@@ -14,11 +14,11 @@ function build(files: Record<string, string>): string {
 }
 
 describe('service worker precache', () => {
-  const files = { 'index.html': '<html>', 'assets/index-abc.js': 'js', 'mediapipe/wasm/x.wasm': 'wasm', 'models/m/model.json': '{}', 'models/index.json': '[]', _headers: '/*', 'sw.js': 'old' };
+  const files = { 'index.html': '<html>', 'assets/index-abc.js': 'js', 'mediapipe/wasm/x.wasm': 'wasm', 'tfjs-wasm/tfjs-backend-wasm-simd.wasm': 'wasm', 'tfjs-wasm/NOTICE.md': '#', 'models/m/model.json': '{}', 'models/index.json': '[]', _headers: '/*', 'sw.js': 'old' };
 
-  it('lists the app shell and the detector runtime, not the models (cached by the app itself), the headers or an old worker', () => {
+  it('lists the app shell, the detector runtime and the TF.js wasm, not the models (cached by the app itself), the headers, notices or an old worker', () => {
     const { urls } = precacheOf(build(files));
-    expect([...urls].sort()).toEqual(['./', './assets/index-abc.js', './mediapipe/wasm/x.wasm']);
+    expect([...urls].sort()).toEqual(['./', './assets/index-abc.js', './mediapipe/wasm/x.wasm', './tfjs-wasm/tfjs-backend-wasm-simd.wasm']);
   });
 
   it('has a version made of the files: a new deploy is a new worker, the same build the same', () => {

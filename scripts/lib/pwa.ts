@@ -6,7 +6,7 @@
  *
  * Why not vite-plugin-pwa / Workbox: this is 60 lines with no runtime dependency, it runs under the
  * page's CSP as is (script-src 'self', connect-src 'self'), and it precaches exactly what the app
- * needs offline, the 13 MB detector runtime included, without a generator to configure around Vite 8.
+ * needs offline, the 13 MB detector runtime and TF.js's WebAssembly binaries included, without a generator to configure around Vite 8.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ function walk(dir: string, root = dir): string[] {
   });
 }
 
-export const SKIP = [/^models\//, /^sw\.js$/, /^_headers$/, /\.map$/, /^mediapipe\/NOTICE\.md$/];
+export const SKIP = [/^models\//, /^sw\.js$/, /^_headers$/, /\.map$/, /^mediapipe\/NOTICE\.md$/, /^tfjs-wasm\/NOTICE\.md$/];
 
 /** The precache list and its version for a built app folder. */
 export function precacheOf(dist: string): { urls: string[]; version: string } {

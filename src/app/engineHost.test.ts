@@ -4,10 +4,10 @@ import { type Analysis, type EngineApi, type EngineConfig, EngineError, type Eng
 import { AppException } from '../engine/errors';
 import type { CreatedEngine } from '../engine/remote';
 import { resetStore, useStore, type ModelEntry } from '../state/store';
-import { EngineHost, pickMeasured, startingBackend } from './engineHost';
+import { EngineHost } from './engineHost';
 
-const BOTH: BackendSupportMap = { webgpu: { available: true }, webgl: { available: true } };
-const GL_ONLY: BackendSupportMap = { webgpu: { available: false, reason: 'none' }, webgl: { available: true } };
+const BOTH: BackendSupportMap = { wasm: { available: true }, webgpu: { available: true }, webgl: { available: true } };
+const GL_ONLY: BackendSupportMap = { wasm: { available: true }, webgpu: { available: false, reason: 'none' }, webgl: { available: true } };
 const MODELS = [
   { id: 'a', name: 'Model A', url: 'models/a/model.json', bytes: 1, variant: 'v', parameters: 1, quantization: 'none' },
   { id: 'b', name: 'Model B', url: 'models/b/model.json', bytes: 1, variant: 'v', parameters: 1, quantization: 'none' },
@@ -37,7 +37,7 @@ class FakeEngine implements EngineApi {
     return this.status;
   }
   async benchmark() {
-    return { backend: this.status.backend, oneFaceMs: this.status.backend === 'webgpu' ? 5 : 10, fourFacesMs: 20 };
+    return { backend: this.status.backend, oneFaceMs: speed[this.status.backend], fourFacesMs: 4 * speed[this.status.backend] };
   }
   async memory() {
     return { tensors: 0, bytes: 0 };
@@ -48,6 +48,8 @@ class FakeEngine implements EngineApi {
   }
 }
 let failModelB = false;
+/** ms per face each fake backend measures (a GPU faster than WebAssembly unless a test says not). */
+let speed: Record<BackendName, number>;
 
 /** A createEngine whose engines appear when the test says so. */
 function controllable() {
@@ -65,26 +67,12 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 beforeEach(() => {
   resetStore();
   failModelB = false;
-});
-
-describe('choosing the backend', () => {
-  it('uses the user choice, then a remembered measurement, else starts on WebGL and measures WebGPU', () => {
-    expect(startingBackend(BOTH, 'webgpu', null)).toMatchObject({ backend: 'webgpu', measure: false });
-    expect(startingBackend(BOTH, null, { backend: 'webgpu' })).toMatchObject({ backend: 'webgpu', measure: false });
-    expect(startingBackend(BOTH, null, null)).toMatchObject({ backend: 'webgl', measure: true });
-    expect(startingBackend(GL_ONLY, 'webgpu', null)).toMatchObject({ backend: 'webgl', measure: false });
-  });
-
-  it('keeps WebGPU unless it measured slower', () => {
-    const r = (backend: BackendName, one: number, four: number) => ({ backend, oneFaceMs: one, fourFacesMs: four });
-    expect(pickMeasured(r('webgpu', 10, 20), r('webgl', 10, 20)).backend).toBe('webgpu');
-    expect(pickMeasured(r('webgpu', 40, 90), r('webgl', 10, 20))).toMatchObject({ backend: 'webgl', reason: expect.stringContaining('WebGPU 40/90 ms') });
-  });
+  speed = { wasm: 20, webgl: 10, webgpu: 5, cpu: 100 };
 });
 
 describe('EngineHost', () => {
   const host = (c: ReturnType<typeof controllable>, support = GL_ONLY) =>
-    new EngineHost(useStore, { base: '/', create: c.create, probe: async () => support, fetchModels: async () => MODELS });
+    new EngineHost(useStore, { base: '/', create: c.create, probe: async () => support, fetchModels: async () => MODELS, canRunBeside: () => true });
 
   it('a failed start makes every waiting and later analysis reject at once with the error', async () => {
     const c = controllable();
@@ -110,7 +98,7 @@ describe('EngineHost', () => {
     const pending = h.analyse(bitmap(), 'frame');
     c.calls[0]!.resolve();
     await started;
-    expect(await pending).toMatchObject({ model: 'a', backend: 'webgl' });
+    expect(await pending).toMatchObject({ model: 'a', backend: 'wasm' }); // nothing chosen: WebAssembly first
   });
 
   it('a backend switch keeps the old engine analysing until the new one is ready, then disposes it', async () => {
@@ -211,6 +199,7 @@ describe('EngineHost', () => {
 
   it('a failed model switch keeps the running model, and the picker names it', async () => {
     failModelB = true;
+    useStore.getState().setBackendWanted('webgl'); // pinned: no GPU warm-up holds the lock
     const c = controllable();
     const h = host(c);
     const started = h.start();
@@ -225,22 +214,121 @@ describe('EngineHost', () => {
     expect((await h.analyse(bitmap(), 'frame')).model).toBe('a');
   });
 
-  it('measures WebGPU beside WebGL when the user has not chosen, and remembers the pick', async () => {
+  /** Start with nothing chosen; resolve each engine as it is asked for; return the calls. */
+  async function autoStart(c: ReturnType<typeof controllable>, support = BOTH) {
+    const h = host(c, support);
+    const started = h.start();
+    await tick();
+    c.calls[0]!.resolve();
+    await started;
+    return h;
+  }
+  const settle = async () => {
+    for (let i = 0; i < 10; i++) await tick();
+  };
+
+  it('starts on WebAssembly, then hands over to each GPU backend that measured faster, without a gap, and remembers the pick', async () => {
+    const c = controllable();
+    const h = await autoStart(c);
+    expect(c.calls[0]!.config.backend).toBe('wasm');
+    expect(useStore.getState()).toMatchObject({ backendActive: 'wasm', engine: { phase: 'ready' } });
+    await tick();
+    expect(c.calls[1]!.config.backend).toBe('webgl');
+    expect(useStore.getState().warming).toBe('webgl');
+    expect((await h.analyse(bitmap(), 'frame')).backend).toBe('wasm'); // the running one serves while the next warms
+    c.calls[1]!.resolve();
+    await settle();
+    expect(useStore.getState().backendActive).toBe('webgl');
+    expect(c.calls[0]!.engine.disposed).toBe(true);
+    expect(c.calls[2]!.config.backend).toBe('webgpu');
+    expect((await h.analyse(bitmap(), 'frame')).backend).toBe('webgl');
+    c.calls[2]!.resolve();
+    await settle();
+    const s = useStore.getState();
+    expect(s.backendActive).toBe('webgpu');
+    expect(s.warming).toBeNull();
+    expect(s.measured).toMatchObject({ backend: 'webgpu', reason: expect.stringContaining('measured faster') });
+    expect(c.calls[1]!.engine.disposed).toBe(true);
+    expect(c.calls[2]!.engine.disposed).toBe(false);
+  });
+
+  it('keeps WebAssembly where the GPU backends are not clearly faster (SwiftShader), says why, and remembers it', async () => {
+    speed = { wasm: 20, webgl: 19, webgpu: 60, cpu: 100 }; // WebGL within noise, WebGPU slower
+    const c = controllable();
+    await autoStart(c);
+    await tick();
+    c.calls[1]!.resolve();
+    await settle();
+    c.calls[2]!.resolve();
+    await settle();
+    const s = useStore.getState();
+    expect(s.backendActive).toBe('wasm');
+    expect(c.calls[1]!.engine.disposed).toBe(true);
+    expect(c.calls[2]!.engine.disposed).toBe(true);
+    expect(c.calls[0]!.engine.disposed).toBe(false);
+    expect(s.engine.backendReason).toMatch(/WebGL was not faster.*WebGPU was not faster.*WebAssembly \(CPU\) stays/);
+    expect(s.measured).toMatchObject({ backend: 'wasm' });
+  });
+
+  it('a GPU backend that fails to warm leaves the running engine and remembers nothing (the next visit measures again)', async () => {
+    const c = controllable();
+    const h = await autoStart(c, GL_ONLY);
+    await tick();
+    expect(c.calls[1]!.config.backend).toBe('webgl');
+    c.calls[1]!.reject(new EngineError('backend', 'context lost'));
+    await settle();
+    const s = useStore.getState();
+    expect(s.backendActive).toBe('wasm');
+    expect(s.measured).toBeNull(); // old code remembered "WebGL" here, for good
+    expect(s.engine.backendReason).toContain('WebGL could not be prepared on this device (context lost)');
+    expect((await h.analyse(bitmap(), 'frame')).backend).toBe('wasm');
+  });
+
+  it('remembers a measurement only when it succeeded: WebGPU failing to warm pins nothing', async () => {
     const c = controllable();
     const h = host(c, BOTH);
     const started = h.start();
-    await tick();
-    expect(c.calls[0]!.config.backend).toBe('webgl');
-    c.calls[0]!.resolve();
+    for (let i = 0; i < 4; i++) {
+      await settle();
+      const call = c.calls[i];
+      if (!call) break;
+      if (call.config.backend === 'webgpu') call.reject(new EngineError('backend', 'device lost'));
+      else call.resolve();
+    }
     await started;
-    await tick();
-    expect(c.calls[1]!.config.backend).toBe('webgpu');
-    c.calls[1]!.resolve();
-    for (let i = 0; i < 5; i++) await tick();
+    await settle();
     const s = useStore.getState();
-    expect(s.backendActive).toBe('webgpu'); // faster in the fake benchmark
-    expect(s.measured).toMatchObject({ backend: 'webgpu' });
-    expect(s.engine.backendReason).toContain('measured');
-    expect(c.calls[0]!.engine.disposed).toBe(true);
+    expect(s.backendActive).toBe('webgl');
+    expect(s.measured).toBeNull(); // a transient failure must not pin WebGL for good
+    expect(s.engine.backendReason).toContain('WebGPU could not be prepared on this device');
+  });
+
+  it('a remembered GPU choice takes over once warm, without measuring again', async () => {
+    useStore.getState().setMeasured({ backend: 'webgl', reason: 'measured faster on this device' });
+    speed = { wasm: 5, webgl: 10, webgpu: 5, cpu: 100 }; // a new measurement would keep wasm: none is made
+    const c = controllable();
+    await autoStart(c);
+    expect(c.calls[0]!.config.backend).toBe('wasm');
+    await tick();
+    expect(c.calls).toHaveLength(2);
+    expect(c.calls[1]!.config.backend).toBe('webgl');
+    c.calls[1]!.resolve();
+    await settle();
+    expect(useStore.getState().backendActive).toBe('webgl');
+    expect(c.calls).toHaveLength(2); // WebGPU is not tried: the remembered choice stands
+  });
+
+  it('a backend the user picks while a GPU backend warms stops the hand-over', async () => {
+    const c = controllable();
+    const h = await autoStart(c);
+    await tick();
+    const switching = h.switchBackend('wasm'); // already running: the choice pins it
+    c.calls[1]!.resolve();
+    await switching;
+    await settle();
+    expect(useStore.getState().backendActive).toBe('wasm');
+    expect(c.calls[1]!.engine.disposed).toBe(true);
+    expect(c.calls).toHaveLength(2);
+    expect(useStore.getState().measured).toBeNull();
   });
 });

@@ -9,19 +9,23 @@
  * - Backend switch: the new engine is created and warmed while the old one keeps analysing; then
  *   they swap and the old one is disposed, so the overlay never freezes. (On the page's thread two
  *   TF.js backends cannot coexist: there the old engine is released first.)
- * - Default backend: the user's pick if any; otherwise, where both GPU backends exist, the app starts
- *   on the one that is ready first (WebGL), prepares WebGPU beside it, measures both on the same
- *   crops and keeps WebGPU unless it is slower; the choice and its reason are remembered.
+ * - Default backend (backendChoice.ts): the user's pick if any; otherwise the app starts on
+ *   WebAssembly (no shaders to compile: the first result in about a second), warms each GPU backend
+ *   in a second worker in turn, measures it against the running one on the same crops, and hands
+ *   over when it is clearly faster, without a gap (the same swap as a backend switch). A choice is
+ *   remembered only once every measurement of the round succeeded: one transient failure never
+ *   pins a backend for good.
  * - Provenance: results and the model picker name the model and backend that actually ran.
  */
-import { BACKEND_LABEL, type BackendName, type BackendSupportMap, preferredBackend, probeBackends } from '../engine/backendSupport';
-import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress } from '../engine/api';
+import { BACKEND_LABEL, type BackendName, type BackendSupportMap, probeBackends } from '../engine/backendSupport';
+import { type AnalysisKind, type EngineApi, type EngineConfig, EngineError, type EngineProgress } from '../engine/api';
 import { AppException, type AppError, errorMessage, errors } from '../engine/errors';
 import { type FrameResult, toFrameResult } from '../engine/faces';
 import { modelName } from '../engine/modelFormat';
 import { fetchJsonCached, openCache } from '../engine/modelLoader';
-import { type CreatedEngine, createEngine } from '../engine/remote';
+import { type CreatedEngine, createEngine, workerSupport } from '../engine/remote';
 import type { ModelEntry, Store } from '../state/store';
+import { type Candidate, handOverVerdict, startingBackend } from './backendChoice';
 
 export interface EngineHostOptions {
   /** The app's base URL ('/' or a sub-path). */
@@ -34,33 +38,11 @@ export interface EngineHostOptions {
   probe?: () => Promise<BackendSupportMap>;
   /** Fetch the model list (tests swap in fakes). */
   fetchModels?: () => Promise<ModelEntry[]>;
+  /** Can a second engine on `backend` run beside the first (in its own worker)? Tests swap it. */
+  canRunBeside?: (backend: BackendName) => boolean;
 }
 
-/** Which backend to start on, and whether to measure the other one beside it. */
-export function startingBackend(
-  support: BackendSupportMap,
-  wanted: BackendName | null,
-  measured: { backend: BackendName } | null,
-): { backend: BackendName; reason: string; measure: boolean } {
-  const usable = (b: BackendName) => b === 'cpu' || support[b].available;
-  if (wanted && usable(wanted)) return { backend: wanted, reason: 'your choice', measure: false };
-  if (measured && usable(measured.backend)) return { backend: measured.backend, reason: 'measured on this device earlier', measure: false };
-  if (support.webgpu.available && support.webgl.available) {
-    return { backend: 'webgl', reason: 'ready first; WebGPU is being measured beside it', measure: true };
-  }
-  const only = preferredBackend(support);
-  return { backend: only, reason: only === 'cpu' ? 'no GPU backend is available' : `the only GPU backend this browser has`, measure: false };
-}
-
-/** WebGPU unless it measured slower than WebGL (the sum of a 1-face and a 4-face batch). */
-export function pickMeasured(webgpu: BenchmarkResult, webgl: BenchmarkResult): { backend: BackendName; reason: string } {
-  const gpu = webgpu.oneFaceMs + webgpu.fourFacesMs;
-  const gl = webgl.oneFaceMs + webgl.fourFacesMs;
-  const figures = `WebGPU ${webgpu.oneFaceMs.toFixed(0)}/${webgpu.fourFacesMs.toFixed(0)} ms, WebGL ${webgl.oneFaceMs.toFixed(0)}/${webgl.fourFacesMs.toFixed(0)} ms for 1/4 faces`;
-  return gpu <= gl
-    ? { backend: 'webgpu', reason: `measured on this device: ${figures}` }
-    : { backend: 'webgl', reason: `measured faster on this device: ${figures}` };
-}
+export { handOverVerdict, startingBackend } from './backendChoice';
 
 function failureNotice(err: unknown): AppError {
   if (err instanceof AppException) return err.error;
@@ -146,6 +128,7 @@ export class EngineHost {
       backend,
       ...(this.s.support ? { support: this.s.support } : {}),
       modelUrl: new URL(`${this.options.base}${model.url}`, globalThis.location?.href ?? 'http://localhost/').toString(),
+      tfjsWasmBase: new URL(`${this.options.base}tfjs-wasm/`, globalThis.location?.href ?? 'http://localhost/').toString(),
       modelId: model.id,
       warmupFrame: [720, 1280],
     };
@@ -192,50 +175,82 @@ export class EngineHost {
     s.setModels(models);
     const model = models.find((m) => m.id === s.modelId) ?? (models[0] as ModelEntry);
     s.setModelId(model.id);
-    const choice = startingBackend(support, s.backendWanted, s.measured);
+    const beside = this.options.canRunBeside ?? ((b: BackendName) => this.options.preferWorker !== false && workerSupport(b).ok);
+    const choice = startingBackend(support, s.backendWanted, s.measured, beside('webgl') || beside('webgpu'));
+    s.setEngine({ startingOn: choice.backend });
     try {
       this.install(await this.create(this.config(choice.backend, model), this.progress, this.createOptions()), choice.reason);
     } catch (err) {
       return this.fail(err);
     }
-    if (choice.measure) void this.measure(model);
+    if (choice.candidates.length) void this.handOver(model, choice.candidates.filter((c) => beside(c.backend)));
   }
 
   private createOptions() {
     return this.options.preferWorker === undefined ? {} : { preferWorker: this.options.preferWorker };
   }
 
-  /** Prepare WebGPU beside the running WebGL engine, measure both, keep the faster (WebGPU on a tie). */
-  private measure(model: ModelEntry): Promise<void> {
-    return this.exclusive(async () => {
-      if (this.disposed || !this.current || this.s.backendWanted) return;
-      if (this.current.thread === 'page') return; // two backends cannot coexist on one thread
-      let other: CreatedEngine | null = null;
-      try {
-        other = await this.create(this.config('webgpu', model), () => undefined, this.createOptions());
-        if (other.engine.status.backend !== 'webgpu' || this.disposed || this.s.backendWanted || !this.current) {
-          await other.engine.dispose();
-          return;
+  /**
+   * Warm each candidate in a second engine while the running one keeps analysing; a candidate that
+   * measured clearly faster (or was remembered so) takes over, the other is disposed. Each candidate
+   * is one turn of the lock, so a backend the user picks meanwhile waits at most for one warm-up.
+   * The round's outcome is remembered only when every measurement succeeded.
+   */
+  private async handOver(model: ModelEntry, candidates: Candidate[]): Promise<void> {
+    let complete = true;
+    const notes: string[] = [];
+    for (const candidate of candidates) {
+      const outcome = await this.exclusive(() => this.tryCandidate(model, candidate, notes));
+      if (outcome === 'stopped') return;
+      if (outcome === 'failed') complete = false;
+    }
+    const running = this.current?.engine.status.backend;
+    if (complete && running && !this.disposed && !this.s.backendWanted) {
+      this.s.setMeasured({ backend: running, reason: this.s.engine.backendReason ?? 'measured on this device' });
+    }
+  }
+
+  /** One candidate's turn; `notes` gathers, across the round, why the ones that did not take over did not. */
+  private async tryCandidate(model: ModelEntry, { backend, trusted }: Candidate, notes: string[]): Promise<'done' | 'failed' | 'stopped'> {
+    const stopped = () => this.disposed || !this.current || this.s.backendWanted !== null || this.s.engine.phase !== 'ready';
+    if (stopped() || !this.current || this.current.thread === 'page') return 'stopped';
+    if (this.current.engine.status.backend === backend) return 'done';
+    const s = this.s;
+    s.setWarming(backend);
+    let other: CreatedEngine | null = null;
+    try {
+      other = await this.create(this.config(backend, model), () => undefined, this.createOptions());
+      if (stopped()) return 'stopped';
+      if (other.engine.status.backend !== backend) throw new Error(`it fell back to ${BACKEND_LABEL[other.engine.status.backend]}`);
+      const running = this.current as CreatedEngine;
+      let reason = `measured faster on this device earlier`;
+      if (!trusted) {
+        // The running engine first, the candidate after: each measured with nothing else on its thread.
+        const mine = await running.engine.benchmark();
+        const theirs = await other.engine.benchmark();
+        if (stopped()) return 'stopped';
+        const verdict = handOverVerdict(mine, theirs);
+        if (!verdict.takeOver) {
+          notes.push(verdict.reason);
+          s.setEngine({ backendReason: `${notes.join('; ')}; ${BACKEND_LABEL[mine.backend]} stays` });
+          return 'done';
         }
-        const [gpu, gl] = [await other.engine.benchmark(), await this.current.engine.benchmark()];
-        const pick = pickMeasured(gpu, gl);
-        this.s.setMeasured(pick);
-        if (pick.backend === 'webgpu') {
-          const old = this.current;
-          this.install(other, pick.reason);
-          other = null;
-          await old.engine.dispose();
-        } else {
-          this.s.setEngine({ backendReason: pick.reason });
-        }
-      } catch {
-        // WebGPU could not be prepared: stay on WebGL and say so.
-        this.s.setMeasured({ backend: 'webgl', reason: 'WebGPU could not be prepared on this device' });
-        this.s.setEngine({ backendReason: 'WebGPU could not be prepared on this device' });
-      } finally {
-        await other?.engine.dispose();
+        notes.length = 0; // the reasons were against the engine that is now replaced
+        reason = verdict.reason;
       }
-    });
+      this.install(other, reason);
+      other = null;
+      await running.engine.dispose();
+      return 'done';
+    } catch (err) {
+      const runningName = this.current ? BACKEND_LABEL[this.current.engine.status.backend] : 'the running backend';
+      notes.push(`${BACKEND_LABEL[backend]} could not be prepared on this device (${errorMessage(err)})`);
+      if (!stopped()) s.setEngine({ backendReason: `${notes.join('; ')}; ${runningName} stays` });
+      return 'failed';
+    } finally {
+      s.setWarming(null);
+      await other?.engine.dispose();
+    }
   }
 
   /**

@@ -36,10 +36,12 @@ export interface Analysis {
 }
 
 export interface EngineConfig {
-  /** The backend asked for; the engine falls back (webgpu -> webgl -> cpu) and says why. */
+  /** The backend asked for; the engine falls back (backendSupport.ts fallbackOrder) and says why. */
   backend: BackendName;
   /** What the page found the browser supports (a worker cannot probe WebGL through a document). */
   support?: BackendSupportMap;
+  /** Folder URL (ending in '/') of tfjs-backend-wasm's binaries; default '<page>/tfjs-wasm/'. */
+  tfjsWasmBase?: string;
   /** URL of the model folder's model.json. */
   modelUrl: string;
   /** A name for results' provenance (the model id). */

@@ -1,10 +1,12 @@
 /**
- * Activating a TF.js backend with automatic fallback (the wanted one, the other GPU backend, then
- * the pure-JS CPU backend, correct but slow), so the engine always runs and says why it is not on
- * the GPU. Names, probes and order are in backendSupport.ts (loadable without TF.js).
+ * Activating a TF.js backend with automatic fallback (the wanted one, the other GPU backend,
+ * WebAssembly, then the pure-JS CPU backend, correct but slow), so the engine always runs and says
+ * why it is not where it was asked to be. Names, probes and order are in backendSupport.ts
+ * (loadable without TF.js).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BACKEND_LABEL, type BackendName, type BackendSupportMap, fallbackOrder } from './backendSupport';
 
 export * from './backendSupport';
@@ -16,6 +18,14 @@ tf.env().set('WEBGPU_IMPORT_EXTERNAL_TEXTURE', false);
 // working copy is a 268 MB float texture) the memory stayed held. Above 256 MB of textures in use,
 // released ones are deleted instead; a camera stream stays far below that and keeps its pool.
 tf.env().set('WEBGL_DELETE_TEXTURE_THRESHOLD', 256 * 1024 * 1024);
+// The WebAssembly backend runs single-threaded (SIMD where the browser has it). Its threaded build
+// needs a cross-origin-isolated page (COEP) and loads its thread workers' code from blob: URLs,
+// which the CSP's script-src 'self' refuses; the app ships neither (README "Speed" says why), so
+// it must not try the threaded binary even where a host makes the page isolated.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
+/** Where the app serves tfjs-backend-wasm's binaries (prepare-assets.ts puts them there). */
+export const DEFAULT_TFJS_WASM_BASE = 'tfjs-wasm/';
 
 export interface ActivationResult {
   active: BackendName;
@@ -23,7 +33,14 @@ export interface ActivationResult {
   fallback?: { from: BackendName; reason: string };
 }
 
-export async function activateBackend(wanted: BackendName, support?: BackendSupportMap): Promise<ActivationResult> {
+export interface ActivationOptions {
+  /** Folder URL (ending in '/') of tfjs-backend-wasm's .wasm files, on the app's own origin. */
+  wasmBase?: string;
+}
+
+let wasmPathsSet = false;
+
+export async function activateBackend(wanted: BackendName, support?: BackendSupportMap, options: ActivationOptions = {}): Promise<ActivationResult> {
   const failures: string[] = [];
   for (const name of fallbackOrder(wanted)) {
     const probe = name === 'cpu' ? { available: true } : support?.[name];
@@ -32,6 +49,11 @@ export async function activateBackend(wanted: BackendName, support?: BackendSupp
       continue;
     }
     try {
+      if (name === 'wasm' && !wasmPathsSet) {
+        // Never the package's default (a CDN): the binaries come from the app's origin, like MediaPipe's.
+        setWasmPaths(options.wasmBase ?? new URL(DEFAULT_TFJS_WASM_BASE, globalThis.location?.href ?? 'http://localhost/').toString());
+        wasmPathsSet = true;
+      }
       if (tf.getBackend() !== name || !tf.findBackend(name)) {
         const ok = await tf.setBackend(name);
         if (!ok) throw new Error('initialisation failed');

@@ -97,18 +97,20 @@ export class EmotionClassifier {
 
   /**
    * Compile the shaders before the first real frame: the model for the batch sizes a frame will
-   * use, and the crop path (sampling, pyramid levels 1-3, gray) on a frame of `frameSize`.
+   * use, and the crop path (sampling, pyramid levels 1-3, gray) on a frame of `frameSize`, one crop
+   * of each side in `cropSides` (warmup.ts says what each backend needs).
    */
-  async warmup(batchSizes: readonly number[] = [1, 2, 4], frameSize: [number, number] = [720, 1280]): Promise<number> {
+  async warmup(batchSizes: readonly number[] = [1, 2, 4], frameSize: [number, number] = [720, 1280], cropSides: readonly number[] = [100, 200, 400]): Promise<number> {
     const t0 = performance.now();
     for (const n of batchSizes) {
       const probs = tf.tidy(() => this.predict(tf.fill([n, this.inputSize, this.inputSize, 1], 0.5) as tf.Tensor4D));
       await probs.data();
       probs.dispose();
     }
+    if (cropSides.length === 0) return performance.now() - t0;
     const frame = tf.zeros([...frameSize, 3], 'int32') as tf.Tensor3D;
     try {
-      for (const side of [100, 200, 400]) await this.classify(frame, [{ x: 10, y: 10, width: side, height: side }]);
+      for (const side of cropSides) await this.classify(frame, [{ x: 10, y: 10, width: side, height: side }]);
     } finally {
       frame.dispose();
     }

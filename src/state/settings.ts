@@ -14,7 +14,7 @@ export interface MeasuredChoice {
 }
 
 export interface Settings {
-  /** The backend the user picked; null = the app chooses (measured once when both GPU backends exist). */
+  /** The backend the user picked; null = the app chooses (starts on WebAssembly, measures the GPU backends beside it). */
   backendWanted: BackendName | null;
   /** The app's own choice, measured on this device, remembered so a revisit does not measure again. */
   measured: MeasuredChoice | null;
@@ -40,7 +40,7 @@ export const DEFAULT_SETTINGS: Settings = {
   readyMs: {},
 };
 
-const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const isBackend = (v: unknown): v is BackendName => typeof v === 'string' && (BACKENDS as readonly string[]).includes(v);
 const num = (v: unknown, lo: number, hi: number, dflt: number) => (typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? v : dflt);
 const bool = (v: unknown, dflt: boolean) => (typeof v === 'boolean' ? v : dflt);

@@ -36,6 +36,8 @@ export interface EngineState {
   threadReason?: string;
   /** Why this backend runs (asked for, measured, remembered, the only one). */
   backendReason?: string;
+  /** The backend the first engine is being made on (what the loading text names). */
+  startingOn?: BackendName;
 }
 
 export type CameraPhase = 'idle' | 'starting' | 'running' | 'error';
@@ -76,6 +78,8 @@ interface StatusSlice {
   support: BackendSupportMap | null;
   backendActive: BackendName | null;
   backendSwitching: boolean;
+  /** A backend being warmed in a second engine while the running one analyses (null: none). */
+  warming: BackendName | null;
   models: ModelEntry[];
   /** The model that is running now (provenance); modelId is the one asked for. */
   modelActive: string | null;
@@ -90,6 +94,7 @@ interface StatusSlice {
   setSupport(s: BackendSupportMap): void;
   setBackendActive(b: BackendName | null): void;
   setBackendSwitching(on: boolean): void;
+  setWarming(b: BackendName | null): void;
   setModels(m: ModelEntry[]): void;
   setModelActive(id: string | null): void;
   setModelStatus(s: Partial<ModelStatus>): void;
@@ -143,6 +148,7 @@ const initial = {
   support: null,
   backendActive: null,
   backendSwitching: false,
+  warming: null as BackendName | null,
   models: [] as ModelEntry[],
   modelActive: null,
   model: { phase: 'idle', loaded: 0, total: 0, fromCache: false } as ModelStatus,
@@ -171,6 +177,7 @@ export const useStore = create<AppState>()((set) => ({
   setSupport: (support) => set({ support }),
   setBackendActive: (backendActive) => set({ backendActive }),
   setBackendSwitching: (backendSwitching) => set({ backendSwitching }),
+  setWarming: (warming) => set({ warming }),
   setModels: (models) => set({ models }),
   setModelActive: (modelActive) => set({ modelActive }),
   setModelStatus: (s) => set((st) => withLoadingSince(st, { model: { ...st.model, ...s } })),

@@ -1,9 +1,8 @@
 import { useRef } from 'react';
-import { BACKEND_LABEL, type GpuBackend } from '../engine/backendSupport';
+import { BACKEND_LABEL, CHOOSABLE_BACKENDS } from '../engine/backendSupport';
 import { type Mode, useStore } from '../state/store';
 import { useApp } from './context';
 
-const GPU_BACKENDS: GpuBackend[] = ['webgpu', 'webgl'];
 const MODES: { id: Mode; label: string }[] = [
   { id: 'camera', label: 'Camera' },
   { id: 'photo', label: 'Photo' },
@@ -53,13 +52,14 @@ function BackendToggle() {
   const switching = useStore((s) => s.backendSwitching);
   const reason = useStore((s) => s.engine.backendReason);
   const wanted = useStore((s) => s.backendWanted);
+  const warming = useStore((s) => s.warming);
   // While switching, the radio shows the backend asked for; the text says the old one still runs.
   const shown = switching && wanted ? wanted : active;
   const phase = useStore((s) => s.engine.phase);
   return (
     <fieldset className="control backend" data-testid="backend-toggle">
       <legend>Compute backend</legend>
-      {GPU_BACKENDS.map((b) => {
+      {CHOOSABLE_BACKENDS.map((b) => {
         const info = support?.[b];
         const disabled = !info?.available || switching;
         const id = `backend-${b}`;
@@ -92,6 +92,12 @@ function BackendToggle() {
       {reason && active && !switching && (
         <span className="why backend-reason" data-testid="backend-reason">
           ({reason})
+        </span>
+      )}
+      {warming && !switching && (
+        <span className="why backend-warming" data-testid="backend-warming">
+          {' '}
+          {BACKEND_LABEL[warming]} is warming up beside it; it takes over if it measures faster here.
         </span>
       )}
     </fieldset>

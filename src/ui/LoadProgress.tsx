@@ -11,7 +11,7 @@ export function LoadProgress() {
   const model = useStore((s) => s.model);
   const engine = useStore((s) => s.engine);
   const detectorReady = useStore((s) => s.detectorReady);
-  const wanted = useStore((s) => s.backendWanted ?? s.measured?.backend ?? null);
+  const wanted = useStore((s) => s.engine.startingOn ?? s.backendWanted ?? s.measured?.backend ?? null);
   const readyMs = useStore((s) => s.readyMs);
   const name = useStore((s) => modelName(s.models, s.modelId));
   const since = useStore((s) => s.loadingSince);

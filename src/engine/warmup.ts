@@ -1,0 +1,21 @@
+/**
+ * What an engine runs before its first real frame, per backend. On WebGL and WebGPU the first run
+ * of each shape compiles shaders (seconds), so every batch bucket a frame will use and each crop
+ * pyramid level are run once. WebAssembly and the JavaScript CPU backend compile nothing: one
+ * 1-face run proves the model runs there, and the first frame comes that much sooner.
+ */
+import type { BackendName } from './backendSupport';
+
+export interface WarmupPlan {
+  /** Batch sizes to run the model on (each a bucket of classifier.batchBucket). */
+  batchSizes: readonly number[];
+  /** Crop sides (px) to run the crop path on, in a frame of the camera's size: pyramid levels 1-3. */
+  cropSides: readonly number[];
+}
+
+const GPU_PLAN: WarmupPlan = { batchSizes: [1, 2, 4], cropSides: [100, 200, 400] };
+const CPU_PLAN: WarmupPlan = { batchSizes: [1], cropSides: [] };
+
+export function warmupPlan(backend: BackendName): WarmupPlan {
+  return backend === 'webgl' || backend === 'webgpu' ? GPU_PLAN : CPU_PLAN;
+}
