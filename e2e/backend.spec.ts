@@ -60,14 +60,14 @@ test.describe('WebGPU', () => {
   });
 });
 
-test('a browser without WebGPU: the option is disabled with the reason, the app runs on WebGL', async () => {
+test('a browser without WebGPU: the option is disabled with the reason; with nothing chosen the app starts on WebAssembly and warms WebGL', async () => {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs.filter((a) => a !== '--enable-unsafe-webgpu').concat('--disable-features=WebGPU') });
   const page = await openPage(browser, { backend: 'auto' });
   await page.goto('/');
   await waitReady(page);
   await expect(page.getByTestId('backend-webgpu')).toBeDisabled();
   await expect(page.getByTestId('backend-toggle')).toContainText('unavailable:');
-  await expect(page.getByTestId('backend-active')).toHaveText('in use: WebGL');
-  await expect(page.getByTestId('backend-reason')).toContainText('the only GPU backend');
+  await expect(page.getByTestId('backend-active')).toHaveText('in use: WebAssembly (CPU)');
+  await expect(page.getByTestId('backend-reason')).toContainText('WebGL');
   await browser.close();
 });

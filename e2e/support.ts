@@ -10,7 +10,8 @@ import { type Browser, type BrowserContext, test as base, chromium, expect, type
 import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
 
 export const BASE = `http://localhost:${process.env.E2E_PORT ?? 4173}`;
-export type Backend = 'webgl' | 'webgpu' | 'auto';
+/** A pinned backend (the user's choice, so it runs from the start), or 'auto': the app chooses (WebAssembly first). */
+export type Backend = 'wasm' | 'webgl' | 'webgpu' | 'auto';
 
 /** What every page of a context gets before the app starts. */
 export async function prepareContext(context: BrowserContext, backend: Backend = 'webgl', settings: Record<string, unknown> = {}): Promise<void> {
@@ -51,10 +52,10 @@ export function launchWithCamera(y4m: string, extra: string[] = []): Promise<Bro
 }
 
 /** A prepared page in a new context of `browser` (camera granted when asked). */
-export async function openPage(browser: Browser, options: { backend?: Backend; camera?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+export async function openPage(browser: Browser, options: { backend?: Backend; camera?: boolean; viewport?: { width: number; height: number }; settings?: Record<string, unknown> } = {}): Promise<Page> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
   if (options.camera) await context.grantPermissions(['camera'], { origin: BASE });
-  await prepareContext(context, options.backend ?? 'webgl');
+  await prepareContext(context, options.backend ?? 'webgl', options.settings ?? {});
   return context.newPage();
 }
 
