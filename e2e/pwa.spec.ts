@@ -52,3 +52,30 @@ test('after one visit the app works with the network off: a photo is analysed', 
   await expect(page.getByTestId('face-count')).toContainText('3 faces');
   await context.setOffline(false);
 });
+
+test.describe('on WebAssembly', () => {
+  test.use({ backend: 'wasm' });
+
+  test('after one visit the app works offline on WebAssembly: its binaries were precached from the app origin', async ({ page, context }) => {
+    await page.goto('/');
+    await waitReady(page);
+    await expect(page.getByTestId('backend-active')).toHaveText('in use: WebAssembly (CPU)');
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      for (;;) {
+        const shell = (await caches.keys()).find((k) => k.startsWith('resemote-shell-'));
+        if (shell && (await (await caches.open(shell)).keys()).some((r) => r.url.endsWith('/tfjs-wasm/tfjs-backend-wasm-simd.wasm'))) return;
+        await new Promise((r) => setTimeout(r, 200)); // polls the cache being filled, an event with no callback
+      }
+    });
+    await context.setOffline(true);
+    await page.reload();
+    await waitReady(page);
+    await expect(page.getByTestId('backend-active')).toHaveText('in use: WebAssembly (CPU)');
+    await page.getByTestId('tab-photo').click();
+    await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-3.jpg'));
+    await expect(page.getByTestId('face-count')).toContainText('3 faces');
+    await expect(page.getByTestId('stat-backend')).toHaveText('wasm');
+    await context.setOffline(false);
+  });
+});
