@@ -2,14 +2,19 @@
  * Benchmark the app as a user meets it: the built app (vite preview) in headless Chromium with a
  * fake camera. Prints figures, never fails on them (targets live in README, not in tests).
  *
- *   npm run bench -- [--backends webgl,webgpu] [--url http://host:port/] [--out file.json] [--skip memory]
- *                    [--cold-starts N]
+ *   npm run bench -- [--backends auto,wasm,webgl,webgpu] [--url http://host:port/] [--out file.json]
+ *                    [--skip memory,switch,fps4,timing] [--cold-starts N] [--memory-frames N] [--port 4180]
  *
- * Per backend:
+ * `auto` is a fresh visitor's start: nothing pinned, the app chooses (since issue 18: WebAssembly
+ * first, then a GPU backend if it is warm and measurably faster); the others are pinned through the
+ * stored settings, as a user's choice. Per backend:
  *   cold   time from navigation to the first analysed camera frame, fresh profile (nothing cached);
  *          bytes downloaded; the longest main-thread task (PerformanceObserver 'longtask') meanwhile
  *   warm   the same after a reload (model weights in Cache Storage, HTTP cache warm)
  *   fps    analysed frames per second over 20 s with 1 face and with 4 faces in view
+ *   classifier  the running engine's own measure (the one the hand-over uses): median ms to classify
+ *          1 and 4 face crops of a camera frame, and per face; printed side by side for every backend
+ *   handOver (auto) which backend served the first result, and where the app settled after warming
  *   switch time to switch to the other backend (the old one keeps analysing), and the longest
  *          main-thread task during the switch
  *   memory the renderer's and the GPU process's resident memory (Linux /proc) before the camera,
@@ -33,27 +38,31 @@ import { decodeImage } from './lib/decode-image.ts';
 import { cropScale, toY4m } from './lib/y4m.ts';
 
 const root = join(import.meta.dirname, '..');
-type Backend = 'webgl' | 'webgpu';
-const LABEL: Record<Backend, string> = { webgl: 'WebGL', webgpu: 'WebGPU' };
+type Backend = 'auto' | 'wasm' | 'webgl' | 'webgpu';
+type Pinned = Exclude<Backend, 'auto'>;
+const LABEL: Record<Pinned, string> = { wasm: 'WebAssembly (CPU)', webgl: 'WebGL', webgpu: 'WebGPU' };
+/** The backend a pinned run switches to, to time a switch. */
+const SWITCH_TO: Record<Pinned, Pinned> = { wasm: 'webgl', webgl: 'webgpu', webgpu: 'webgl' };
 const FOUR_Y4M = join(GENERATED, 'four-faces.y4m');
 const HUGE_PNG = join(GENERATED, 'huge-99mp.png');
 
 function options() {
   const { values } = parseArgs({
     options: {
-      backends: { type: 'string', default: 'webgl,webgpu' },
+      backends: { type: 'string', default: 'auto,wasm,webgl,webgpu' },
       url: { type: 'string' },
       out: { type: 'string' },
       skip: { type: 'string', default: '' },
       fps: { type: 'string', default: '20' },
       'memory-frames': { type: 'string', default: '300' },
       'cold-starts': { type: 'string', default: '0' },
+      port: { type: 'string', default: '4180' },
     },
   });
   const backends = values.backends.split(',').map((b) => b.trim()) as Backend[];
-  for (const b of backends) if (b !== 'webgl' && b !== 'webgpu') throw new Error(`unknown backend ${b}`);
+  for (const b of backends) if (!['auto', 'wasm', 'webgl', 'webgpu'].includes(b)) throw new Error(`unknown backend ${b}`);
   const date = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']), coldStarts: Number(values['cold-starts']) };
+  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']), coldStarts: Number(values['cold-starts']), port: Number(values.port) };
 }
 
 /** Resident memory (MB) of this browser's renderer and GPU processes, from /proc (Linux). */
@@ -123,19 +132,22 @@ async function launch(y4m: string, backend: Backend) {
     new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__longtasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
     if (!sessionStorage.getItem('bench.seeded')) {
       sessionStorage.setItem('bench.seeded', '1');
-      localStorage.setItem('resemote.settings.v1', JSON.stringify({ backendWanted: b }));
+      localStorage.setItem('resemote.settings.v1', JSON.stringify(b === 'auto' ? {} : { backendWanted: b }));
     }
   }, backend);
   const page = await context.newPage();
   return { browser, context, page, pid };
 }
 
-const info = (page: Page) => page.evaluate(() => (window as unknown as { __resemote?: { info(): { frames: number; backend: string; ready: boolean } } }).__resemote?.info() ?? null);
+const info = (page: Page) => page.evaluate(() => (window as unknown as { __resemote?: { info(): { frames: number; backend: string; ready: boolean; warming?: string } } }).__resemote?.info() ?? null);
+/** The running engine's classifier benchmark (null on builds without the hook). */
+const classifierMs = (page: Page) =>
+  page.evaluate(async () => (await (window as unknown as { __resemote?: { benchmark?(): Promise<{ backend: string; oneFaceMs: number; fourFacesMs: number } | null> } }).__resemote?.benchmark?.()) ?? null);
 const longest = (page: Page) => page.evaluate(() => Math.max(0, ...(window as unknown as { __longtasks: number[] }).__longtasks));
 const resetLongTasks = (page: Page) => page.evaluate(() => void ((window as unknown as { __longtasks: number[] }).__longtasks = []));
 
 /** Navigate, start the camera as soon as the button exists, wait for the first analysed frame. */
-async function firstResult(page: Page, url: string, backend: Backend, reload = false): Promise<{ ms: number; bytes: number }> {
+async function firstResult(page: Page, url: string, backend: Backend, reload = false): Promise<{ ms: number; bytes: number; servedBy: string }> {
   let bytes = 0;
   const onFinished = async (req: import('@playwright/test').Request) => {
     try {
@@ -153,14 +165,14 @@ async function firstResult(page: Page, url: string, backend: Backend, reload = f
   // An older build without stored settings starts on its own default: pick the backend once ready.
   await page.waitForFunction(() => (window as unknown as { __resemote?: { info(): { ready: boolean } } }).__resemote?.info().ready === true, null, { timeout: 900_000, polling: 100 });
   const now = await info(page);
-  if (now && now.backend !== backend) {
+  if (now && backend !== 'auto' && now.backend !== backend) {
     await page.getByTestId(`backend-${backend}`).click(); // not check(): a controlled radio changes once the switch is done
     await page.getByTestId('backend-active').filter({ hasText: `in use: ${LABEL[backend]}` }).waitFor({ timeout: 900_000 });
   }
   await page.waitForFunction(() => ((window as unknown as { __resemote?: { info(): { frames: number } } }).__resemote?.info().frames ?? 0) >= 1, null, { timeout: 900_000, polling: 50 });
   const ms = Date.now() - t0;
   page.off('requestfinished', onFinished);
-  return { ms, bytes };
+  return { ms, bytes, servedBy: (await info(page))?.backend ?? '?' };
 }
 
 async function fps(page: Page, seconds: number): Promise<number> {
@@ -183,14 +195,25 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
       const before = processMemory(pid);
       const cold = await firstResult(page, url, backend);
       if (!opts.skip.has('timing')) {
-        log('cold', { firstResultMs: cold.ms, downloadedMB: +(cold.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
+        log('cold', { firstResultMs: cold.ms, servedBy: cold.servedBy, downloadedMB: +(cold.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
         log('fps1', +(await fps(page, opts.fpsSeconds)).toFixed(2));
         await resetLongTasks(page);
         const warm = await firstResult(page, url, backend, true);
-        log('warm', { firstResultMs: warm.ms, downloadedMB: +(warm.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
+        log('warm', { firstResultMs: warm.ms, servedBy: warm.servedBy, downloadedMB: +(warm.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
+        if (backend === 'auto') {
+          // Where the app settles once the GPU backends were warmed and measured (or the remembered one took over).
+          await page.waitForFunction(() => {
+            const i = (window as unknown as { __resemote?: { info(): { warming?: string; ready: boolean } } }).__resemote?.info();
+            return i?.ready === true && !i.warming;
+          }, null, { timeout: 1_800_000, polling: 500 });
+          const reason = await page.getByTestId('backend-reason').textContent().catch(() => null);
+          log('handOver', { firstServedBy: warm.servedBy, settledOn: (await info(page))?.backend, reason });
+        }
       }
-      const other: Backend = backend === 'webgl' ? 'webgpu' : 'webgl';
-      if (!opts.skip.has('switch') && !opts.skip.has('timing') && (await page.getByTestId(`backend-${other}`).isEnabled())) {
+      const c = await classifierMs(page);
+      if (c) log('classifier', { backend: c.backend, oneFaceMs: +c.oneFaceMs.toFixed(1), fourFacesMs: +c.fourFacesMs.toFixed(1), perFaceMs: +(c.fourFacesMs / 4).toFixed(1) });
+      const other = backend === 'auto' ? null : SWITCH_TO[backend];
+      if (other && !opts.skip.has('switch') && !opts.skip.has('timing') && (await page.getByTestId(`backend-${other}`).isEnabled())) {
         await resetLongTasks(page);
         const framesBefore = (await info(page))?.frames ?? 0;
         const t0 = Date.now();
@@ -224,7 +247,8 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
         await page.getByTestId('file-input').setInputFiles(join(root, 'e2e', 'fixtures', 'group-3.jpg'));
         await page.getByTestId('face-count').filter({ hasText: 'group-3.jpg' }).waitFor({ timeout: 300_000 });
         const mAfter = processMemory(pid);
-        log('memoryMB', { beforeStart: before, cameraFirstFrame: m0, after300Frames: m300, after99MpPhoto: mPhoto, afterNextPhoto: mAfter });
+        const mLast = curve[curve.length - 1] ?? null;
+        log('memoryMB', { beforeStart: before, cameraFirstFrame: m0, after300Frames: m300, afterLastFrames: mLast, after99MpPhoto: mPhoto, afterNextPhoto: mAfter });
       }
     } finally {
       await browser.close();
@@ -273,7 +297,7 @@ async function main() {
   let url = opts.url;
   if (!url) {
     execSync('npm run build', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-    server = await startPreview(4180);
+    server = await startPreview(opts.port);
     url = server.url;
   }
   const results = [];
@@ -291,12 +315,13 @@ async function main() {
   }
   const cpu = cpus();
   const json = { date: new Date().toISOString(), url, cpu: `${cpu[0]?.model} x ${cpu.length}`, note: 'headless Chromium; WebGPU and WebGL run on SwiftShader (CPU) here', results };
+  const rows = results as Record<string, any>[];
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, JSON.stringify(json, null, 2) + '\n');
   console.log(`CPU: ${json.cpu}; ${json.note}`);
-  console.log('| backend | cold first result | warm first result | cold download | longest main-thread task (cold / warm / switch) | switch | fps 1 face | fps 4 faces | renderer MB (start / 300 frames / 99 MP photo / after) |');
+  console.log('| backend | cold first result | warm first result | cold download | longest main-thread task (cold / warm / switch) | switch | fps 1 face | fps 4 faces | renderer MB (start / 300 frames / last sample / 99 MP photo / after) |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of results as Record<string, any>[]) {
+  for (const r of rows) {
     if (r.error || !r.cold) {
       if (r.memoryMB) console.log(`| ${r.backend} | memory only: ${JSON.stringify(r.memoryMB)} |`);
       else if (r.coldStarts) console.log(`| ${r.backend} | cold starts only, longest tasks: ${r.coldStarts.map((c: { longestTaskMs: number }) => c.longestTaskMs).join(', ')} ms |`);
@@ -304,10 +329,24 @@ async function main() {
       continue;
     }
     const m = r.memoryMB;
-    const mem = m ? `${m.cameraFirstFrame?.renderer} / ${m.after300Frames?.renderer} / ${m.after99MpPhoto?.renderer} / ${m.afterNextPhoto?.renderer} (GPU ${m.cameraFirstFrame?.gpu} / ${m.after300Frames?.gpu} / ${m.after99MpPhoto?.gpu} / ${m.afterNextPhoto?.gpu})` : '-';
+    const mem = m ? `${m.cameraFirstFrame?.renderer} / ${m.after300Frames?.renderer} / ${m.afterLastFrames?.renderer} at ${m.afterLastFrames?.frames} / ${m.after99MpPhoto?.renderer} / ${m.afterNextPhoto?.renderer} (GPU ${m.cameraFirstFrame?.gpu} / ${m.after300Frames?.gpu} / ${m.afterLastFrames?.gpu} / ${m.after99MpPhoto?.gpu} / ${m.afterNextPhoto?.gpu})` : '-';
     console.log(
-      `| ${r.backend} | ${(r.cold.firstResultMs / 1000).toFixed(1)} s | ${(r.warm.firstResultMs / 1000).toFixed(1)} s | ${r.cold.downloadedMB} MB | ${r.cold.longestTaskMs} / ${r.warm.longestTaskMs} / ${r.switch?.longestTaskMs ?? '-'} ms | ${r.switch ? `${(r.switch.ms / 1000).toFixed(1)} s to ${r.switch.to} (${r.switch.framesAnalysedMeanwhile} frames meanwhile)` : '-'} | ${r.fps1} | ${r.fps4 ?? '-'} (${r.fps4Faces ?? '?'} faces) | ${mem} |`,
+      `| ${r.backend} | ${(r.cold.firstResultMs / 1000).toFixed(1)} s (${r.cold.servedBy}) | ${(r.warm.firstResultMs / 1000).toFixed(1)} s (${r.warm.servedBy}) | ${r.cold.downloadedMB} MB | ${r.cold.longestTaskMs} / ${r.warm.longestTaskMs} / ${r.switch?.longestTaskMs ?? '-'} ms | ${r.switch ? `${(r.switch.ms / 1000).toFixed(1)} s to ${r.switch.to} (${r.switch.framesAnalysedMeanwhile} frames meanwhile)` : '-'} | ${r.fps1} | ${r.fps4 ?? '-'} (${r.fps4Faces ?? '?'} faces) | ${mem} |`,
     );
+  }
+  // The classifier side by side (the engine's own measure, on the same crops, in this one run).
+  const measured = rows.filter((r) => r.classifier);
+  if (measured.length) {
+    console.log('\n| classifier on | 1 face | 4 faces | per face (4-face batch) |');
+    console.log('| --- | --- | --- | --- |');
+    for (const r of measured) console.log(`| ${r.classifier.backend}${r.backend === 'auto' ? ' (auto, settled)' : ''} | ${r.classifier.oneFaceMs} ms | ${r.classifier.fourFacesMs} ms | ${r.classifier.perFaceMs} ms |`);
+  }
+  for (const r of rows) if (r.handOver) console.log(`\nauto: first result on ${r.handOver.firstServedBy}, settled on ${r.handOver.settledOn} (${r.handOver.reason ?? ''})`);
+  for (const r of rows) {
+    if (!r.coldStarts) continue;
+    const tasks = r.coldStarts.map((c: { longestTaskMs: number }) => c.longestTaskMs);
+    const firsts = r.coldStarts.map((c: { firstResultMs: number }) => c.firstResultMs).sort((a: number, b: number) => a - b);
+    console.log(`\n${r.backend}: ${tasks.length} cold starts, first result ${(firsts[0] / 1000).toFixed(1)}-${(firsts[firsts.length - 1] / 1000).toFixed(1)} s (median ${(firsts[firsts.length >> 1] / 1000).toFixed(1)}); longest main-thread task ${tasks.join(', ')} ms; ${tasks.filter((t: number) => t <= 100).length} of ${tasks.length} at or under 100 ms`);
   }
   console.log(`\nfull results: ${relative(process.cwd(), opts.out)}`);
 }

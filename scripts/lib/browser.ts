@@ -20,16 +20,26 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
 /** Serve the built app (dist/) with `vite preview` on `port` and wait until it answers. */
 export async function startPreview(port: number): Promise<{ url: string; stop(): void }> {
   const root = join(import.meta.dirname, '..', '..');
-  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore' });
+  // Its own process group, so stop() ends vite too, not only the npx wrapper (which left vite
+  // serving the port after the bench had finished).
+  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore', detached: true });
   const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 300; i++) {
+  const stop = () => {
     try {
-      if ((await fetch(url)).ok) return { url, stop: () => server.kill() };
+      if (server.pid) process.kill(-server.pid);
+    } catch {
+      server.kill();
+    }
+  };
+  for (let i = 0; i < 300; i++) {
+    if (server.exitCode !== null) throw new Error(`vite preview exited (${server.exitCode}): is port ${port} taken?`);
+    try {
+      if ((await fetch(url)).ok) return { url, stop };
     } catch {
       /* not up yet */
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  server.kill();
+  stop();
   throw new Error(`vite preview did not answer on ${url}`);
 }

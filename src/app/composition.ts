@@ -75,6 +75,8 @@ export function testHooks(app: AppParts) {
       const s = app.store.getState();
       return {
         backend: s.backendActive ?? '',
+        /** A backend warming beside the running one ('' when none). */
+        warming: s.warming ?? '',
         ready: s.engine.phase === 'ready',
         phase: s.engine.phase,
         thread: s.engine.thread ?? '',
@@ -86,6 +88,8 @@ export function testHooks(app: AppParts) {
       };
     },
     faces: () => app.live.latestFaces(),
+    /** The running engine's classifier on 1 and 4 crops of a camera frame, ms (for the bench). */
+    benchmark: () => app.host.benchmark(),
     /** Tensors held by the engine now (asks the engine, wherever it runs). */
     memory: async () => {
       const m = await app.host.memory();

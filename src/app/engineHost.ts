@@ -18,7 +18,7 @@
  * - Provenance: results and the model picker name the model and backend that actually ran.
  */
 import { BACKEND_LABEL, type BackendName, type BackendSupportMap, probeBackends } from '../engine/backendSupport';
-import { type AnalysisKind, type EngineApi, type EngineConfig, EngineError, type EngineProgress } from '../engine/api';
+import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress } from '../engine/api';
 import { AppException, type AppError, errorMessage, errors } from '../engine/errors';
 import { type FrameResult, toFrameResult } from '../engine/faces';
 import { modelName } from '../engine/modelFormat';
@@ -344,6 +344,12 @@ export class EngineHost {
     await old?.engine.dispose();
     this.s.clearNotices(['model-load', 'detector-load', 'engine-failed']);
     await this.boot();
+  }
+
+  /** The running engine's classifier time on 1 and 4 crops (the hand-over's measure), for the bench. */
+  async benchmark(): Promise<BenchmarkResult | null> {
+    const engine = this.s.engine.phase === 'ready' ? this.current?.engine : undefined;
+    return engine ? this.exclusive(() => engine.benchmark()) : null;
   }
 
   /** Tensor count and engine thread, for the stats panel and tests. */
