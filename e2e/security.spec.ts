@@ -16,11 +16,15 @@ const expected = securityHeaders({ dev });
 const APP = `${BASE}/`;
 
 test('the server sends every security header, on the page and on the files it loads', async ({ request }) => {
-  for (const path of ['/', '/models/index.json']) {
+  for (const path of ['/', '/models/index.json', '/tfjs-wasm/tfjs-backend-wasm-simd.wasm']) {
     const res = await request.get(`${BASE}${path}`);
     expect(res.ok(), path).toBe(true);
     const got = res.headers();
     for (const [name, value] of Object.entries(expected)) expect(got[name.toLowerCase()], `${path}: ${name}`).toBe(value);
+  }
+  // Served as WebAssembly (nosniff is on), so the engine compiles it while it streams in.
+  for (const path of ['/tfjs-wasm/tfjs-backend-wasm-simd.wasm', '/tfjs-wasm/tfjs-backend-wasm.wasm']) {
+    expect((await request.get(`${BASE}${path}`)).headers()['content-type'], path).toBe('application/wasm');
   }
 });
 
