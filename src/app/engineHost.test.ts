@@ -318,6 +318,23 @@ describe('EngineHost', () => {
     expect(c.calls).toHaveLength(2); // WebGPU is not tried: the remembered choice stands
   });
 
+  it('a backend the user picks while a GPU backend warms is not kept waiting behind the warm-up', async () => {
+    const c = controllable();
+    const h = await autoStart(c);
+    await tick();
+    expect(c.calls[1]!.config.backend).toBe('webgl'); // warming, unresolved
+    const switching = h.switchBackend('webgpu');
+    await tick();
+    expect(c.calls[2]!.config.backend).toBe('webgpu'); // the user's engine is being made at once
+    c.calls[2]!.resolve();
+    await switching;
+    expect(useStore.getState().backendActive).toBe('webgpu');
+    c.calls[1]!.resolve(); // the warm-up ends later: it is discarded, and nothing is remembered
+    await settle();
+    expect(c.calls[1]!.engine.disposed).toBe(true);
+    expect(useStore.getState()).toMatchObject({ backendActive: 'webgpu', warming: null, measured: null });
+  });
+
   it('a backend the user picks while a GPU backend warms stops the hand-over', async () => {
     const c = controllable();
     const h = await autoStart(c);

@@ -183,7 +183,7 @@ export class EngineHost {
     } catch (err) {
       return this.fail(err);
     }
-    if (choice.candidates.length) void this.handOver(model, choice.candidates.filter((c) => beside(c.backend)));
+    if (choice.candidates.length) void this.handOver(choice.candidates.filter((c) => beside(c.backend)));
   }
 
   private createOptions() {
@@ -192,64 +192,76 @@ export class EngineHost {
 
   /**
    * Warm each candidate in a second engine while the running one keeps analysing; a candidate that
-   * measured clearly faster (or was remembered so) takes over, the other is disposed. Each candidate
-   * is one turn of the lock, so a backend the user picks meanwhile waits at most for one warm-up.
-   * The round's outcome is remembered only when every measurement succeeded.
+   * measured clearly faster (or was remembered so) takes over, the other is disposed. The warm-up
+   * runs outside the lock, so a backend or model the user picks meanwhile is not kept waiting
+   * behind it (SwiftShader's WebGPU takes minutes here); only the measurement and the swap take the
+   * lock. The round's outcome is remembered only when every measurement succeeded.
    */
-  private async handOver(model: ModelEntry, candidates: Candidate[]): Promise<void> {
+  private async handOver(candidates: Candidate[]): Promise<void> {
     let complete = true;
     const notes: string[] = [];
     for (const candidate of candidates) {
-      const outcome = await this.exclusive(() => this.tryCandidate(model, candidate, notes));
+      const outcome = await this.tryCandidate(candidate, notes);
       if (outcome === 'stopped') return;
       if (outcome === 'failed') complete = false;
     }
     const running = this.current?.engine.status.backend;
-    if (complete && running && !this.disposed && !this.s.backendWanted) {
+    if (complete && running && !this.handOverStopped()) {
       this.s.setMeasured({ backend: running, reason: this.s.engine.backendReason ?? 'measured on this device' });
     }
   }
 
+  /** The user chose a backend, the engine failed or restarts, or the host is gone: no more hand-over. */
+  private handOverStopped(): boolean {
+    return this.disposed || !this.current || this.s.backendWanted !== null || this.s.engine.phase !== 'ready';
+  }
+
   /** One candidate's turn; `notes` gathers, across the round, why the ones that did not take over did not. */
-  private async tryCandidate(model: ModelEntry, { backend, trusted }: Candidate, notes: string[]): Promise<'done' | 'failed' | 'stopped'> {
-    const stopped = () => this.disposed || !this.current || this.s.backendWanted !== null || this.s.engine.phase !== 'ready';
-    if (stopped() || !this.current || this.current.thread === 'page') return 'stopped';
-    if (this.current.engine.status.backend === backend) return 'done';
+  private async tryCandidate({ backend, trusted }: Candidate, notes: string[]): Promise<'done' | 'failed' | 'stopped'> {
+    const first = this.current;
+    if (this.handOverStopped() || !first || first.thread === 'page') return 'stopped';
+    if (first.engine.status.backend === backend) return 'done';
+    const model = this.s.models.find((m) => m.id === first.engine.status.modelId);
+    if (!model) return 'stopped';
     const s = this.s;
     s.setWarming(backend);
     let other: CreatedEngine | null = null;
     try {
       other = await this.create(this.config(backend, model), () => undefined, this.createOptions());
-      if (stopped()) return 'stopped';
       if (other.engine.status.backend !== backend) throw new Error(`it fell back to ${BACKEND_LABEL[other.engine.status.backend]}`);
-      const running = this.current as CreatedEngine;
-      let reason = `measured faster on this device earlier`;
-      if (!trusted) {
-        // The running engine first, the candidate after: each measured with nothing else on its thread.
-        const mine = await running.engine.benchmark();
-        const theirs = await other.engine.benchmark();
-        if (stopped()) return 'stopped';
-        const verdict = handOverVerdict(mine, theirs);
-        if (!verdict.takeOver) {
-          notes.push(verdict.reason);
-          s.setEngine({ backendReason: `${notes.join('; ')}; ${BACKEND_LABEL[mine.backend]} stays` });
-          return 'done';
+      const warmed = other;
+      return await this.exclusive(async () => {
+        // Anything that changed the running engine while this one warmed (a switch, a model, a failure) ends the round.
+        if (this.handOverStopped() || this.current?.engine.status.modelId !== warmed.engine.status.modelId) return 'stopped';
+        const running = this.current;
+        let reason = `measured faster on this device earlier`;
+        if (!trusted) {
+          // The running engine first, the candidate after: each measured with nothing else on its thread.
+          const mine = await running.engine.benchmark();
+          const theirs = await warmed.engine.benchmark();
+          if (this.handOverStopped() || this.current !== running) return 'stopped';
+          const verdict = handOverVerdict(mine, theirs);
+          if (!verdict.takeOver) {
+            notes.push(verdict.reason);
+            s.setEngine({ backendReason: `${notes.join('; ')}; ${BACKEND_LABEL[mine.backend]} stays` });
+            return 'done';
+          }
+          notes.length = 0; // the reasons were against the engine that is now replaced
+          reason = verdict.reason;
         }
-        notes.length = 0; // the reasons were against the engine that is now replaced
-        reason = verdict.reason;
-      }
-      this.install(other, reason);
-      other = null;
-      await running.engine.dispose();
-      return 'done';
+        this.install(warmed, reason);
+        other = null;
+        await running.engine.dispose();
+        return 'done';
+      });
     } catch (err) {
-      const runningName = this.current ? BACKEND_LABEL[this.current.engine.status.backend] : 'the running backend';
+      if (this.handOverStopped()) return 'stopped';
       notes.push(`${BACKEND_LABEL[backend]} could not be prepared on this device (${errorMessage(err)})`);
-      if (!stopped()) s.setEngine({ backendReason: `${notes.join('; ')}; ${runningName} stays` });
+      s.setEngine({ backendReason: `${notes.join('; ')}; ${BACKEND_LABEL[(this.current as CreatedEngine).engine.status.backend]} stays` });
       return 'failed';
     } finally {
       s.setWarming(null);
-      await other?.engine.dispose();
+      await (other as CreatedEngine | null)?.engine.dispose();
     }
   }
 
