@@ -2,7 +2,9 @@
  * Page helpers, fixtures and browser launchers shared by the specs.
  *
  * Every page gets, before the app's scripts run: the test hook flag (window.__resemote exists only
- * when a test asks for it) and the backend pinned through the app's own stored settings. Tests that
+ * when a test asks for it) and the backend pinned through the app's own stored settings, from the
+ * very start (window.__RESEMOTE_PIN_BACKEND__: a user's pick would start on WebAssembly and hand
+ * over once warm; 'auto' leaves the choice to the app). Tests that
  * do not test WebGPU run on WebGL: SwiftShader's WebGPU warm-up takes minutes on a busy 2-core
  * machine. Waits are on the app's readiness state, never on a guessed delay.
  */
@@ -18,6 +20,8 @@ export async function prepareContext(context: BrowserContext, backend: Backend =
   await context.addInitScript(
     ([b, extra]) => {
       (window as unknown as { __RESEMOTE_TEST_HOOKS__: boolean }).__RESEMOTE_TEST_HOOKS__ = true;
+      // A pinned backend runs from the very start (no WebAssembly serving until it is warm).
+      if (b !== 'auto') (window as unknown as { __RESEMOTE_PIN_BACKEND__: boolean }).__RESEMOTE_PIN_BACKEND__ = true;
       try {
         // Only on a fresh profile: a test that changes settings and reloads must find them again.
         if (!sessionStorage.getItem('resemote.test.seeded')) {

@@ -88,3 +88,28 @@ test('a GPU backend measured faster earlier: WebAssembly serves until WebGL is w
     await browser.close();
   }
 });
+
+test("the user's pick of WebGL: WebAssembly serves until WebGL is warm, the toggle shows the pick and what runs, then WebGL takes over", async () => {
+  const browser = await withoutWebGpu();
+  try {
+    // 'auto' leaves the start to the app, as for a user; the stored pick is what a user left.
+    const page = await openPage(browser, { backend: 'auto', camera: true, settings: { backendWanted: 'webgl' } });
+    await page.goto('/');
+    await waitReady(page);
+    await page.getByTestId('camera-toggle').click();
+    await waitFrames(page, 1);
+    // The first result came on WebAssembly (no shaders): WebGL takes tens of seconds to warm here.
+    expect(await backendOf(page)).toBe('wasm');
+    // While it warms the pick is checked, and the text names what runs.
+    await expect(page.getByTestId('backend-webgl')).toBeChecked();
+    await expect(page.getByTestId('backend-active')).toHaveText('in use: WebAssembly (CPU)');
+    await expect(page.getByTestId('backend-warming')).toContainText('WebGL is warming up beside it; it takes over once warm.');
+    await expect(page.getByTestId('backend-active')).toHaveText('in use: WebGL', { timeout: 540_000 });
+    await expect(page.getByTestId('backend-reason')).toHaveText('(your choice)');
+    await waitFrames(page, (await framesProcessed(page)) + 3);
+    await expect(page.getByTestId('stat-backend')).toHaveText('webgl');
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem('resemote.settings.v1') ?? '{}').measured ?? null)).toBeNull();
+  } finally {
+    await browser.close();
+  }
+});

@@ -126,8 +126,10 @@ async function launch(y4m: string, backend: Backend) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.grantPermissions(['camera']);
   await context.addInitScript((b) => {
-    const w = window as unknown as { __RESEMOTE_TEST_HOOKS__: boolean; __longtasks: number[] };
+    const w = window as unknown as { __RESEMOTE_TEST_HOOKS__: boolean; __RESEMOTE_PIN_BACKEND__: boolean; __longtasks: number[] };
     w.__RESEMOTE_TEST_HOOKS__ = true;
+    // A pinned run measures that backend from the very start (no WebAssembly bridge).
+    if (b !== 'auto') w.__RESEMOTE_PIN_BACKEND__ = true;
     w.__longtasks = [];
     new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__longtasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
     if (!sessionStorage.getItem('bench.seeded')) {

@@ -9,9 +9,15 @@ const NO_WASM: BackendSupportMap = { ...ALL, wasm: { available: false, reason: '
 const r = (backend: BackendName, one: number, four: number) => ({ backend, oneFaceMs: one, fourFacesMs: four });
 
 describe('startingBackend', () => {
-  it("runs the user's pick from the start, with nothing warmed beside it", () => {
-    expect(startingBackend(ALL, 'webgl', null)).toEqual({ backend: 'webgl', reason: 'your choice', candidates: [] });
-    expect(startingBackend(ALL, 'wasm', null)).toMatchObject({ backend: 'wasm', candidates: [] });
+  it("bridges the user's GPU pick with WebAssembly: the pick takes over once warm, unmeasured", () => {
+    expect(startingBackend(ALL, 'webgpu', null)).toMatchObject({ backend: 'wasm', reason: expect.stringContaining('your choice, WebGPU'), candidates: [{ backend: 'webgpu', trusted: true, reason: 'your choice' }] });
+    expect(startingBackend(ALL, 'wasm', null)).toEqual({ backend: 'wasm', reason: 'your choice', candidates: [] });
+    expect(startingBackend(ALL, 'webgl', null, false)).toEqual({ backend: 'webgl', reason: 'your choice', candidates: [] }); // no second engine beside
+  });
+
+  it('pinned (bridgeChoice false, as tests and the bench do), the pick runs from the start', () => {
+    expect(startingBackend(ALL, 'webgl', null, true, false)).toEqual({ backend: 'webgl', reason: 'your choice', candidates: [] });
+    expect(startingBackend(ALL, null, null, true, false).backend).toBe('wasm'); // nothing picked: unchanged
   });
 
   it('with nothing chosen, starts on WebAssembly and warms WebGL, then WebGPU, to be measured', () => {
@@ -24,7 +30,7 @@ describe('startingBackend', () => {
   });
 
   it('a remembered GPU backend still starts on WebAssembly and takes over once warm, unmeasured', () => {
-    expect(startingBackend(ALL, null, { backend: 'webgpu', reason: 'x' })).toMatchObject({ backend: 'wasm', candidates: [{ backend: 'webgpu', trusted: true }] });
+    expect(startingBackend(ALL, null, { backend: 'webgpu', reason: 'x' })).toMatchObject({ backend: 'wasm', candidates: [{ backend: 'webgpu', trusted: true, reason: 'measured faster on this device earlier' }] });
     expect(startingBackend(ALL, null, { backend: 'wasm', reason: 'WebGL was not faster' })).toEqual({ backend: 'wasm', reason: 'measured on this device earlier: WebGL was not faster', candidates: [] });
   });
 

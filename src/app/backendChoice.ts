@@ -2,8 +2,10 @@
  * Which TF.js backend the app starts on, what it warms beside it, and when a warmed one takes over.
  * Pure: engineHost.ts runs the plan.
  *
- * - The user's pick runs from the start, as asked (and pins a backend for tests).
- * - Otherwise the app starts on WebAssembly: it compiles no shaders, so the first result comes in
+ * - The user's pick of WebAssembly runs from the start. A pick of WebGL or WebGPU starts on
+ *   WebAssembly too and the picked one takes over once warm, unmeasured (it was asked for); tests
+ *   and the bench pin a backend from the very start with `bridgeChoice: false`.
+ * - With nothing picked the app starts on WebAssembly: it compiles no shaders, so the first result comes in
  *   about a second, while the GPU backends compile theirs for seconds. Each GPU backend is then
  *   warmed in a second worker, in turn, and takes over only when it measured faster than the one
  *   running by a clear margin (MARGIN); a GPU emulated on the CPU (SwiftShader) or a weak GPU is
@@ -22,8 +24,10 @@ export const MARGIN = 0.85;
 
 export interface Candidate {
   backend: GpuBackend;
-  /** true: take over once warm without measuring (a remembered measurement said so). */
+  /** true: take over once warm without measuring (the user's pick, or a remembered measurement). */
   trusted: boolean;
+  /** Why it took over, for the toggle, when trusted. */
+  reason?: string;
 }
 
 export interface StartPlan {
@@ -42,9 +46,20 @@ export function startingBackend(
   measured: MeasuredChoice | null,
   /** Whether a second engine can run beside the first (each in its own worker). */
   beside = true,
+  /** false: a picked GPU backend runs from the start, with no WebAssembly bridge (tests' pin). */
+  bridgeChoice = true,
 ): StartPlan {
   const usable = (b: BackendName) => b === 'cpu' || support[b].available;
-  if (wanted && usable(wanted)) return { backend: wanted, reason: 'your choice', candidates: [] };
+  if (wanted && usable(wanted)) {
+    if (bridgeChoice && beside && usable('wasm') && (wanted === 'webgl' || wanted === 'webgpu')) {
+      return {
+        backend: 'wasm',
+        reason: `serving until your choice, ${BACKEND_LABEL[wanted]}, is warm`,
+        candidates: [{ backend: wanted, trusted: true, reason: 'your choice' }],
+      };
+    }
+    return { backend: wanted, reason: 'your choice', candidates: [] };
+  }
   const gpus = GPUS.filter(usable);
   if (beside && usable('wasm')) {
     if (measured && usable(measured.backend)) {
@@ -52,7 +67,7 @@ export function startingBackend(
       return {
         backend: 'wasm',
         reason: `ready at once; ${BACKEND_LABEL[measured.backend]} (measured faster here earlier) is warming beside it`,
-        candidates: [{ backend: measured.backend as GpuBackend, trusted: true }],
+        candidates: [{ backend: measured.backend as GpuBackend, trusted: true, reason: 'measured faster on this device earlier' }],
       };
     }
     if (gpus.length === 0) return { backend: 'wasm', reason: 'no GPU backend is available', candidates: [] };

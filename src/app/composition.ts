@@ -76,7 +76,7 @@ export function testHooks(app: AppParts) {
       return {
         backend: s.backendActive ?? '',
         /** A backend warming beside the running one ('' when none). */
-        warming: s.warming ?? '',
+        warming: s.warming?.backend ?? '',
         ready: s.engine.phase === 'ready',
         phase: s.engine.phase,
         thread: s.engine.thread ?? '',
@@ -106,5 +106,7 @@ declare global {
     __resemote?: TestHooks;
     /** Set by a test's init script (or ?testhooks in the URL) to get window.__resemote. */
     __RESEMOTE_TEST_HOOKS__?: boolean;
+    /** Set by a test's init script (or ?pinbackend): a picked backend runs from the start (main.tsx). */
+    __RESEMOTE_PIN_BACKEND__?: boolean;
   }
 }

@@ -71,8 +71,9 @@ beforeEach(() => {
 });
 
 describe('EngineHost', () => {
-  const host = (c: ReturnType<typeof controllable>, support = GL_ONLY) =>
-    new EngineHost(useStore, { base: '/', create: c.create, probe: async () => support, fetchModels: async () => MODELS, canRunBeside: () => true });
+  // A picked backend runs from the start (bridgeChoice false, as the e2e tests pin it) unless a test says otherwise.
+  const host = (c: ReturnType<typeof controllable>, support = GL_ONLY, bridgeChoice = false) =>
+    new EngineHost(useStore, { base: '/', create: c.create, probe: async () => support, fetchModels: async () => MODELS, canRunBeside: () => true, bridgeChoice });
 
   it('a failed start makes every waiting and later analysis reject at once with the error', async () => {
     const c = controllable();
@@ -234,7 +235,7 @@ describe('EngineHost', () => {
     expect(useStore.getState()).toMatchObject({ backendActive: 'wasm', engine: { phase: 'ready' } });
     await tick();
     expect(c.calls[1]!.config.backend).toBe('webgl');
-    expect(useStore.getState().warming).toBe('webgl');
+    expect(useStore.getState().warming).toEqual({ backend: 'webgl', measured: true });
     expect((await h.analyse(bitmap(), 'frame')).backend).toBe('wasm'); // the running one serves while the next warms
     c.calls[1]!.resolve();
     await settle();
@@ -316,6 +317,47 @@ describe('EngineHost', () => {
     await settle();
     expect(useStore.getState().backendActive).toBe('webgl');
     expect(c.calls).toHaveLength(2); // WebGPU is not tried: the remembered choice stands
+  });
+
+  it("a picked GPU backend: WebAssembly serves until it is warm, then it takes over unmeasured; no measurement is remembered", async () => {
+    useStore.getState().setBackendWanted('webgpu');
+    speed = { wasm: 1, webgl: 10, webgpu: 50, cpu: 100 }; // slower, but it was asked for
+    const c = controllable();
+    const h = host(c, BOTH, true);
+    const started = h.start();
+    await tick();
+    expect(c.calls[0]!.config.backend).toBe('wasm');
+    c.calls[0]!.resolve();
+    await started;
+    expect(useStore.getState().engine.backendReason).toContain('your choice, WebGPU');
+    await tick();
+    expect(c.calls[1]!.config.backend).toBe('webgpu');
+    expect(useStore.getState().warming).toEqual({ backend: 'webgpu', measured: false });
+    expect((await h.analyse(bitmap(), 'frame')).backend).toBe('wasm');
+    c.calls[1]!.resolve();
+    await settle();
+    const s = useStore.getState();
+    expect(s).toMatchObject({ backendActive: 'webgpu', backendWanted: 'webgpu', warming: null, measured: null, engine: { backendReason: 'your choice' } });
+    expect(c.calls).toHaveLength(2); // WebGL is not tried
+    expect(c.calls[0]!.engine.disposed).toBe(true);
+  });
+
+  it('a picked GPU backend that fails to warm: WebAssembly keeps serving and a notice says so', async () => {
+    useStore.getState().setBackendWanted('webgl');
+    const c = controllable();
+    const h = host(c, BOTH, true);
+    const started = h.start();
+    await tick();
+    c.calls[0]!.resolve();
+    await started;
+    await tick();
+    c.calls[1]!.reject(new EngineError('backend', 'context lost'));
+    await settle();
+    const s = useStore.getState();
+    expect(s.backendActive).toBe('wasm');
+    expect(s.notices.map((n) => n.code)).toContain('backend-switch');
+    expect(s.engine.backendReason).toContain('WebGL could not be prepared');
+    expect((await h.analyse(bitmap(), 'frame')).backend).toBe('wasm');
   });
 
   it('a backend the user picks while a GPU backend warms is not kept waiting behind the warm-up', async () => {

@@ -40,6 +40,9 @@ export interface EngineHostOptions {
   fetchModels?: () => Promise<ModelEntry[]>;
   /** Can a second engine on `backend` run beside the first (in its own worker)? Tests swap it. */
   canRunBeside?: (backend: BackendName) => boolean;
+  /** false: a picked GPU backend runs from the start, without WebAssembly serving until it is warm
+   *  (how e2e tests and the bench pin a backend). Default true. */
+  bridgeChoice?: boolean;
 }
 
 export { handOverVerdict, startingBackend } from './backendChoice';
@@ -176,14 +179,14 @@ export class EngineHost {
     const model = models.find((m) => m.id === s.modelId) ?? (models[0] as ModelEntry);
     s.setModelId(model.id);
     const beside = this.options.canRunBeside ?? ((b: BackendName) => this.options.preferWorker !== false && workerSupport(b).ok);
-    const choice = startingBackend(support, s.backendWanted, s.measured, beside('webgl') || beside('webgpu'));
+    const choice = startingBackend(support, s.backendWanted, s.measured, beside('webgl') || beside('webgpu'), this.options.bridgeChoice ?? true);
     s.setEngine({ startingOn: choice.backend });
     try {
       this.install(await this.create(this.config(choice.backend, model), this.progress, this.createOptions()), choice.reason);
     } catch (err) {
       return this.fail(err);
     }
-    if (choice.candidates.length) void this.handOver(choice.candidates.filter((c) => beside(c.backend)));
+    if (choice.candidates.length) void this.handOver(choice.candidates.filter((c) => beside(c.backend)), s.backendWanted);
   }
 
   private createOptions() {
@@ -197,34 +200,35 @@ export class EngineHost {
    * behind it (SwiftShader's WebGPU takes minutes here); only the measurement and the swap take the
    * lock. The round's outcome is remembered only when every measurement succeeded.
    */
-  private async handOver(candidates: Candidate[]): Promise<void> {
+  private async handOver(candidates: Candidate[], wanted: BackendName | null): Promise<void> {
     let complete = true;
     const notes: string[] = [];
     for (const candidate of candidates) {
-      const outcome = await this.tryCandidate(candidate, notes);
+      const outcome = await this.tryCandidate(candidate, notes, wanted);
       if (outcome === 'stopped') return;
       if (outcome === 'failed') complete = false;
     }
     const running = this.current?.engine.status.backend;
-    if (complete && running && !this.handOverStopped()) {
+    // Only the app's own measurement is remembered (a user's pick is remembered as the pick).
+    if (complete && running && wanted === null && !this.handOverStopped(null)) {
       this.s.setMeasured({ backend: running, reason: this.s.engine.backendReason ?? 'measured on this device' });
     }
   }
 
-  /** The user chose a backend, the engine failed or restarts, or the host is gone: no more hand-over. */
-  private handOverStopped(): boolean {
-    return this.disposed || !this.current || this.s.backendWanted !== null || this.s.engine.phase !== 'ready';
+  /** The user picked another backend, the engine failed or restarts, or the host is gone: no more hand-over. */
+  private handOverStopped(wanted: BackendName | null): boolean {
+    return this.disposed || !this.current || this.s.backendWanted !== wanted || this.s.engine.phase !== 'ready';
   }
 
   /** One candidate's turn; `notes` gathers, across the round, why the ones that did not take over did not. */
-  private async tryCandidate({ backend, trusted }: Candidate, notes: string[]): Promise<'done' | 'failed' | 'stopped'> {
+  private async tryCandidate({ backend, trusted, reason: trustedReason }: Candidate, notes: string[], wanted: BackendName | null): Promise<'done' | 'failed' | 'stopped'> {
     const first = this.current;
-    if (this.handOverStopped() || !first || first.thread === 'page') return 'stopped';
+    if (this.handOverStopped(wanted) || !first || first.thread === 'page') return 'stopped';
     if (first.engine.status.backend === backend) return 'done';
     const model = this.s.models.find((m) => m.id === first.engine.status.modelId);
     if (!model) return 'stopped';
     const s = this.s;
-    s.setWarming(backend);
+    s.setWarming({ backend, measured: !trusted });
     let other: CreatedEngine | null = null;
     try {
       other = await this.create(this.config(backend, model), () => undefined, this.createOptions());
@@ -232,14 +236,14 @@ export class EngineHost {
       const warmed = other;
       return await this.exclusive(async () => {
         // Anything that changed the running engine while this one warmed (a switch, a model, a failure) ends the round.
-        if (this.handOverStopped() || this.current?.engine.status.modelId !== warmed.engine.status.modelId) return 'stopped';
+        if (this.handOverStopped(wanted) || this.current?.engine.status.modelId !== warmed.engine.status.modelId) return 'stopped';
         const running = this.current;
-        let reason = `measured faster on this device earlier`;
+        let reason = trustedReason ?? 'measured faster on this device earlier';
         if (!trusted) {
           // The running engine first, the candidate after: each measured with nothing else on its thread.
           const mine = await running.engine.benchmark();
           const theirs = await warmed.engine.benchmark();
-          if (this.handOverStopped() || this.current !== running) return 'stopped';
+          if (this.handOverStopped(wanted) || this.current !== running) return 'stopped';
           const verdict = handOverVerdict(mine, theirs);
           if (!verdict.takeOver) {
             notes.push(verdict.reason);
@@ -255,7 +259,8 @@ export class EngineHost {
         return 'done';
       });
     } catch (err) {
-      if (this.handOverStopped()) return 'stopped';
+      if (this.handOverStopped(wanted)) return 'stopped';
+      if (wanted === backend) s.report(errors.backendSwitch(BACKEND_LABEL[backend], errorMessage(err)));
       notes.push(`${BACKEND_LABEL[backend]} could not be prepared on this device (${errorMessage(err)})`);
       s.setEngine({ backendReason: `${notes.join('; ')}; ${BACKEND_LABEL[(this.current as CreatedEngine).engine.status.backend]} stays` });
       return 'failed';

@@ -78,8 +78,9 @@ interface StatusSlice {
   support: BackendSupportMap | null;
   backendActive: BackendName | null;
   backendSwitching: boolean;
-  /** A backend being warmed in a second engine while the running one analyses (null: none). */
-  warming: BackendName | null;
+  /** A backend being warmed in a second engine while the running one analyses (null: none), and
+   *  whether it must measure faster to take over (false: it was picked, or measured so earlier). */
+  warming: { backend: BackendName; measured: boolean } | null;
   models: ModelEntry[];
   /** The model that is running now (provenance); modelId is the one asked for. */
   modelActive: string | null;
@@ -94,7 +95,7 @@ interface StatusSlice {
   setSupport(s: BackendSupportMap): void;
   setBackendActive(b: BackendName | null): void;
   setBackendSwitching(on: boolean): void;
-  setWarming(b: BackendName | null): void;
+  setWarming(w: { backend: BackendName; measured: boolean } | null): void;
   setModels(m: ModelEntry[]): void;
   setModelActive(id: string | null): void;
   setModelStatus(s: Partial<ModelStatus>): void;
@@ -148,7 +149,7 @@ const initial = {
   support: null,
   backendActive: null,
   backendSwitching: false,
-  warming: null as BackendName | null,
+  warming: null as { backend: BackendName; measured: boolean } | null,
   models: [] as ModelEntry[],
   modelActive: null,
   model: { phase: 'idle', loaded: 0, total: 0, fromCache: false } as ModelStatus,

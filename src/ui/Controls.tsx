@@ -53,8 +53,9 @@ function BackendToggle() {
   const reason = useStore((s) => s.engine.backendReason);
   const wanted = useStore((s) => s.backendWanted);
   const warming = useStore((s) => s.warming);
-  // While switching, the radio shows the backend asked for; the text says the old one still runs.
-  const shown = switching && wanted ? wanted : active;
+  // While switching (or while the picked one warms at start), the radio shows the backend asked
+  // for; the text says which one still runs.
+  const shown = (switching || (warming !== null && warming.backend === wanted)) && wanted ? wanted : active;
   const phase = useStore((s) => s.engine.phase);
   return (
     <fieldset className="control backend" data-testid="backend-toggle">
@@ -97,7 +98,7 @@ function BackendToggle() {
       {warming && !switching && (
         <span className="why backend-warming" data-testid="backend-warming">
           {' '}
-          {BACKEND_LABEL[warming]} is warming up beside it; it takes over if it measures faster here.
+          {BACKEND_LABEL[warming.backend]} is warming up beside it; {warming.measured ? 'it takes over if it measures faster here.' : 'it takes over once warm.'}
         </span>
       )}
     </fieldset>
