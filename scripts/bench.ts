@@ -149,7 +149,7 @@ const longest = (page: Page) => page.evaluate(() => Math.max(0, ...(window as un
 const resetLongTasks = (page: Page) => page.evaluate(() => void ((window as unknown as { __longtasks: number[] }).__longtasks = []));
 
 /** Navigate, start the camera as soon as the button exists, wait for the first analysed frame. */
-async function firstResult(page: Page, url: string, backend: Backend, reload = false): Promise<{ ms: number; bytes: number; servedBy: string }> {
+async function firstResult(page: Page, url: string, backend: Backend, reload = false, timeout = 900_000): Promise<{ ms: number; bytes: number; servedBy: string }> {
   let bytes = 0;
   const onFinished = async (req: import('@playwright/test').Request) => {
     try {
@@ -165,13 +165,13 @@ async function firstResult(page: Page, url: string, backend: Backend, reload = f
   else await page.goto(url);
   await page.getByTestId('camera-toggle').click();
   // An older build without stored settings starts on its own default: pick the backend once ready.
-  await page.waitForFunction(() => (window as unknown as { __resemote?: { info(): { ready: boolean } } }).__resemote?.info().ready === true, null, { timeout: 900_000, polling: 100 });
+  await page.waitForFunction(() => (window as unknown as { __resemote?: { info(): { ready: boolean } } }).__resemote?.info().ready === true, null, { timeout, polling: 100 });
   const now = await info(page);
   if (now && backend !== 'auto' && now.backend !== backend) {
     await page.getByTestId(`backend-${backend}`).click(); // not check(): a controlled radio changes once the switch is done
-    await page.getByTestId('backend-active').filter({ hasText: `in use: ${LABEL[backend]}` }).waitFor({ timeout: 900_000 });
+    await page.getByTestId('backend-active').filter({ hasText: `in use: ${LABEL[backend]}` }).waitFor({ timeout });
   }
-  await page.waitForFunction(() => ((window as unknown as { __resemote?: { info(): { frames: number } } }).__resemote?.info().frames ?? 0) >= 1, null, { timeout: 900_000, polling: 50 });
+  await page.waitForFunction(() => ((window as unknown as { __resemote?: { info(): { frames: number } } }).__resemote?.info().frames ?? 0) >= 1, null, { timeout, polling: 50 });
   const ms = Date.now() - t0;
   page.off('requestfinished', onFinished);
   return { ms, bytes, servedBy: (await info(page))?.backend ?? '?' };
@@ -185,8 +185,8 @@ async function fps(page: Page, seconds: number): Promise<number> {
   return (b - a) / ((Date.now() - t) / 1000);
 }
 
-async function benchBackend(backend: Backend, url: string, opts: ReturnType<typeof options>) {
-  const out: Record<string, unknown> = { backend };
+/** Fills `out` as it goes, so the figures of a run that fails half way are kept. */
+async function benchBackend(backend: Backend, url: string, opts: ReturnType<typeof options>, out: Record<string, unknown>) {
   const log = (k: string, v: unknown) => {
     out[k] = v;
     console.error(`[bench] ${backend} ${k}: ${JSON.stringify(v)}`);
@@ -258,16 +258,23 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
   }
   if (opts.coldStarts > 0) {
     const starts: { firstResultMs: number; longestTaskMs: number }[] = [];
+    const failures: string[] = [];
     for (let i = 0; i < opts.coldStarts; i++) {
       const { browser, page } = await launch(FACE_Y4M, backend);
       try {
-        const cold = await firstResult(page, url, backend);
+        const cold = await firstResult(page, url, backend, false, 300_000);
         starts.push({ firstResultMs: cold.ms, longestTaskMs: Math.round(await longest(page)) });
+        console.error(`[bench] ${backend} cold start ${i + 1}: ${JSON.stringify(starts[starts.length - 1])}`);
+      } catch (err) {
+        // One start that never gets a result is a figure too; the others still count.
+        failures.push((err as Error).message.split('\n')[0] ?? 'failed');
+        console.error(`[bench] ${backend} cold start ${i + 1} failed: ${failures[failures.length - 1]}`);
       } finally {
         await browser.close();
       }
     }
     log('coldStarts', starts);
+    if (failures.length) log('coldStartFailures', failures);
   }
   if (!opts.skip.has('fps4')) {
     const { browser, page } = await launch(FOUR_Y4M, backend);
@@ -305,11 +312,12 @@ async function main() {
   const results = [];
   try {
     for (const b of opts.backends) {
+      const out: Record<string, unknown> = { backend: b };
       try {
-        results.push(await benchBackend(b, url, opts));
+        results.push(await benchBackend(b, url, opts, out));
       } catch (err) {
         console.error(`[bench] ${b} failed: ${(err as Error).message.split('\n')[0]}`);
-        results.push({ backend: b, error: (err as Error).message.split('\n')[0] });
+        results.push({ ...out, error: (err as Error).message.split('\n')[0] });
       }
     }
   } finally {
@@ -324,7 +332,7 @@ async function main() {
   console.log('| backend | cold first result | warm first result | cold download | longest main-thread task (cold / warm / switch) | switch | fps 1 face | fps 4 faces | renderer MB (start / 300 frames / last sample / 99 MP photo / after) |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    if (r.error || !r.cold) {
+    if (!r.cold || !r.warm) {
       if (r.memoryMB) console.log(`| ${r.backend} | memory only: ${JSON.stringify(r.memoryMB)} |`);
       else if (r.coldStarts) console.log(`| ${r.backend} | cold starts only, longest tasks: ${r.coldStarts.map((c: { longestTaskMs: number }) => c.longestTaskMs).join(', ')} ms |`);
       else console.log(`| ${r.backend} | failed: ${r.error} |`);
@@ -343,6 +351,7 @@ async function main() {
     console.log('| --- | --- | --- | --- |');
     for (const r of measured) console.log(`| ${r.classifier.backend}${r.backend === 'auto' ? ' (auto, settled)' : ''} | ${r.classifier.oneFaceMs} ms | ${r.classifier.fourFacesMs} ms | ${r.classifier.perFaceMs} ms |`);
   }
+  for (const r of rows) if (r.error && r.cold && r.warm) console.log(`\n${r.backend}: failed after the figures above: ${r.error}`);
   for (const r of rows) if (r.handOver) console.log(`\nauto: first result on ${r.handOver.firstServedBy}, settled on ${r.handOver.settledOn} (${r.handOver.reason ?? ''})`);
   for (const r of rows) {
     if (!r.coldStarts) continue;
