@@ -73,7 +73,7 @@ beforeEach(() => {
 describe('EngineHost', () => {
   // A picked backend runs from the start (bridgeChoice false, as the e2e tests pin it) unless a test says otherwise.
   const host = (c: ReturnType<typeof controllable>, support = GL_ONLY, bridgeChoice = false) =>
-    new EngineHost(useStore, { base: '/', create: c.create, probe: async () => support, fetchModels: async () => MODELS, canRunBeside: () => true, bridgeChoice });
+    new EngineHost(useStore, { base: '/', create: c.create, probe: async () => support, fetchModels: async () => MODELS, canRunBeside: () => true, bridgeChoice, warmBesideWhen: async () => undefined });
 
   it('a failed start makes every waiting and later analysis reject at once with the error', async () => {
     const c = controllable();
@@ -251,6 +251,20 @@ describe('EngineHost', () => {
     expect(s.measured).toMatchObject({ backend: 'webgpu', reason: expect.stringContaining('measured faster') });
     expect(c.calls[1]!.engine.disposed).toBe(true);
     expect(c.calls[2]!.engine.disposed).toBe(false);
+  });
+
+  it('the second engine starts warming only once a first result was shown (it would slow that result on two cores)', async () => {
+    const c = controllable();
+    const h = new EngineHost(useStore, { base: '/', create: c.create, probe: async () => BOTH, fetchModels: async () => MODELS, canRunBeside: () => true, warmBesideWhen: (first) => first });
+    const started = h.start();
+    await tick();
+    c.calls[0]!.resolve();
+    await started;
+    await settle();
+    expect(c.calls).toHaveLength(1); // nothing warms yet
+    expect((await h.analyse(bitmap(), 'frame')).backend).toBe('wasm');
+    await settle();
+    expect(c.calls[1]!.config.backend).toBe('webgl');
   });
 
   it('keeps WebAssembly where the GPU backends are not clearly faster (SwiftShader), says why, and remembers it', async () => {

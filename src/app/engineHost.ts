@@ -43,7 +43,17 @@ export interface EngineHostOptions {
   /** false: a picked GPU backend runs from the start, without WebAssembly serving until it is warm
    *  (how e2e tests and the bench pin a backend). Default true. */
   bridgeChoice?: boolean;
+  /** When the second engine may start warming; default: once a first result was shown, or after
+   *  WARM_BESIDE_AFTER_MS if none comes (on two cores the warm-up would otherwise slow that first
+   *  result). Tests make it immediate. */
+  warmBesideWhen?: (firstResult: Promise<void>) => Promise<void>;
 }
+
+/** How long the second engine waits for a first result before it starts warming anyway. */
+export const WARM_BESIDE_AFTER_MS = 5000;
+
+const firstResultOrTimeout = (firstResult: Promise<void>) =>
+  Promise.race([firstResult, new Promise<void>((resolve) => setTimeout(resolve, WARM_BESIDE_AFTER_MS))]);
 
 export { handOverVerdict, startingBackend } from './backendChoice';
 
@@ -74,6 +84,9 @@ export class EngineHost {
   private lock: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private readonly create: typeof createEngine;
+  /** Resolved by the first analysis that succeeds (the moment the user has a result). */
+  private firstResult!: Promise<void>;
+  private firstResultSeen: () => void = () => undefined;
 
   constructor(
     private readonly store: Store,
@@ -166,6 +179,7 @@ export class EngineHost {
 
   private async boot(): Promise<void> {
     const s = this.s;
+    this.firstResult = new Promise((resolve) => (this.firstResultSeen = resolve));
     s.setEngine({ phase: 'loading' });
     let models: ModelEntry[];
     let support: BackendSupportMap;
@@ -186,7 +200,10 @@ export class EngineHost {
     } catch (err) {
       return this.fail(err);
     }
-    if (choice.candidates.length) void this.handOver(choice.candidates.filter((c) => beside(c.backend)), s.backendWanted);
+    if (choice.candidates.length) {
+      const wanted = s.backendWanted;
+      void (this.options.warmBesideWhen ?? firstResultOrTimeout)(this.firstResult).then(() => this.handOver(choice.candidates.filter((c) => beside(c.backend)), wanted));
+    }
   }
 
   private createOptions() {
@@ -284,7 +301,9 @@ export class EngineHost {
       const engine = await this.ready();
       const image = await createImageBitmap(source);
       try {
-        return toFrameResult(await engine.analyse(image, kind), time);
+        const result = toFrameResult(await engine.analyse(image, kind), time);
+        this.firstResultSeen();
+        return result;
       } catch (err) {
         if (this.current?.engine === engine) throw new AppException(failureNotice(err));
         // The engine was swapped while this image was on the old one: once more on the new one.
