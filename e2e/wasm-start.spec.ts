@@ -113,3 +113,18 @@ test("the user's pick of WebGL: WebAssembly serves until WebGL is warm, the togg
     await browser.close();
   }
 });
+
+test("TF.js's wasm binaries fail to load: the engine starts on WebGL instead and says why", async () => {
+  const browser = await withoutWebGpu();
+  try {
+    const page = await openPage(browser, { backend: 'auto' });
+    await page.context().route('**/tfjs-wasm/*.wasm', (route) => route.abort());
+    await page.goto('/');
+    await waitReady(page);
+    await expect(page.getByTestId('backend-active')).toHaveText('in use: WebGL');
+    await expect(page.getByTestId('notice-backend-missing')).toContainText('WebAssembly (CPU) is not available');
+    expect(await backendOf(page)).toBe('webgl');
+  } finally {
+    await browser.close();
+  }
+});
