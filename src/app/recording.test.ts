@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EMOTIONS } from '../engine/emotions';
 import type { FaceResult } from '../engine/faces';
-import { CSV_COLUMNS, recordingToCsv, recordingToJson, rowsOf, summarizeRecording } from './recording';
+import { CSV_COLUMNS } from './csv';
+import { recordingToCsv, recordingToJson, rowsOf, summarizeRecording } from './recording';
 
 const probs = (top: number, p = 0.7) => Float32Array.from(EMOTIONS, (_, i) => (i === top ? p : (1 - p) / 6));
 const face = (id: number, top: number, stale = false): FaceResult => ({
@@ -24,18 +25,23 @@ describe('recording rows', () => {
     expect(rows[1]!.valence).toBeLessThan(0); // sad
   });
 
-  it('CSV schema: the documented columns, units in ms and pixels, one line per row, CRLF', () => {
+  it('CSV: the one schema (source first, detection_score), units in ms and pixels, one line per row, CRLF', () => {
     const rows = rowsOf({ faces: [face(1, 3), face(2, 5)] }, 250);
-    const csv = recordingToCsv(rows);
+    const csv = recordingToCsv(rows, 'camera');
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('time_ms,face,x,y,width,height,angry,disgust,fear,happy,sad,surprise,neutral,top_emotion,valence');
-    expect(CSV_COLUMNS).toHaveLength(15);
+    expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(rows.length + 2); // header, rows, final empty after the last CRLF
-    const cells = lines[1]!.split(',');
-    expect(cells).toHaveLength(15);
-    expect(Number(cells[0])).toBe(250);
-    expect(cells.slice(6, 13).reduce((a, c) => a + Number(c), 0)).toBeCloseTo(1, 3);
-    expect(cells[13]).toBe('happy');
+    const cell = (name: (typeof CSV_COLUMNS)[number]) => lines[1]!.split(',')[CSV_COLUMNS.indexOf(name)];
+    expect(lines[1]!.split(',')).toHaveLength(CSV_COLUMNS.length);
+    expect(cell('source')).toBe('camera');
+    expect(Number(cell('time_ms'))).toBe(250);
+    expect(Number(cell('detection_score'))).toBe(0.9);
+    expect(EMOTIONS.reduce((a, e) => a + Number(cell(e)), 0)).toBeCloseTo(1, 3);
+    expect(cell('top_emotion')).toBe('happy');
+  });
+
+  it('time_ms is never negative (a frame taken just before Record)', () => {
+    expect(rowsOf({ faces: [face(1, 3)] }, -220.7)[0]!.t).toBe(0);
   });
 
   it('JSON carries model, backend, app version, start time, units, the summary and every row', () => {

@@ -7,7 +7,7 @@
 import { EMOTIONS, type Emotion, topEmotion } from '../engine/emotions';
 import type { FrameResult } from '../engine/faces';
 import { valence } from '../engine/valence';
-import { csvRow } from './results';
+import { toCsv } from './csv';
 
 export interface RecordingRow {
   /** Milliseconds since the recording started (camera) or video time (video file). */
@@ -17,6 +17,8 @@ export interface RecordingRow {
   y: number;
   width: number;
   height: number;
+  /** The face detector's confidence, 0-1 (absent in rows kept by versions before 0.3). */
+  score?: number;
   probs: number[];
   top: Emotion;
   valence: number;
@@ -33,6 +35,8 @@ export interface RecordingMeta {
   startedAt: string;
   frameWidth: number;
   frameHeight: number;
+  /** A video file's length, ms. */
+  durationMs?: number;
 }
 
 const r = (v: number, digits: number) => Number(v.toFixed(digits));
@@ -43,17 +47,13 @@ export function rowsOf(frame: Pick<FrameResult, 'faces'>, t: number): RecordingR
     .filter((f) => !f.stale)
     .map((f) => {
       const probs = Array.from(f.probs, (p) => r(p, 4));
-      return { t: r(t, 1), face: f.id, x: r(f.box.x, 1), y: r(f.box.y, 1), width: r(f.box.width, 1), height: r(f.box.height, 1), probs, top: topEmotion(f.probs).emotion, valence: r(valence(f.probs), 4) };
+      return { t: r(Math.max(0, t), 1), face: f.id, x: r(f.box.x, 1), y: r(f.box.y, 1), width: r(f.box.width, 1), height: r(f.box.height, 1), score: r(f.score, 4), probs, top: topEmotion(f.probs).emotion, valence: r(valence(f.probs), 4) };
     });
 }
 
-/** CSV columns, in order; units in README ("Recording files"). */
-export const CSV_COLUMNS = ['time_ms', 'face', 'x', 'y', 'width', 'height', ...EMOTIONS, 'top_emotion', 'valence'] as const;
-
-export function recordingToCsv(rows: readonly RecordingRow[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const row of rows) lines.push(csvRow([row.t, row.face, row.x, row.y, row.width, row.height, ...row.probs, row.top, row.valence]));
-  return lines.join('\r\n') + '\r\n';
+/** The rows in the one CSV schema (csv.ts): the source is "camera" or the video file's name. */
+export function recordingToCsv(rows: readonly RecordingRow[], source: string): string {
+  return toCsv(rows.map((row) => ({ source, timeMs: row.t, face: row.face, box: row, score: row.score ?? null, top: row.top, probs: row.probs, valence: row.valence })));
 }
 
 export function recordingToJson(rows: readonly RecordingRow[], meta: RecordingMeta): string {
@@ -64,7 +64,7 @@ export function recordingToJson(rows: readonly RecordingRow[], meta: RecordingMe
       classes: EMOTIONS,
       units: { t: 'ms since start', box: 'source pixels (x, y = top left)', probabilities: '0-1, sum 1', valence: 'P(happy) - P(angry, disgust, fear, sad), -1 to 1' },
       summary: summarizeRecording(rows),
-      rows: rows.map((row) => ({ t: row.t, face: row.face, box: { x: row.x, y: row.y, width: row.width, height: row.height }, probabilities: Object.fromEntries(EMOTIONS.map((e, i) => [e, row.probs[i] ?? 0])), top: row.top, valence: row.valence })),
+      rows: rows.map((row) => ({ t: row.t, face: row.face, detectionScore: row.score ?? null, box: { x: row.x, y: row.y, width: row.width, height: row.height }, probabilities: Object.fromEntries(EMOTIONS.map((e, i) => [e, row.probs[i] ?? 0])), top: row.top, valence: row.valence })),
     },
     null,
     1,

@@ -29,10 +29,10 @@ describe('result files', () => {
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // no bare CR or LF between rows
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('image,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral');
+    expect(lines[0]).toBe('source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral,valence');
     expect(lines).toHaveLength(4); // header, two faces, the empty string after the last CRLF
     expect(lines[3]).toBe('');
-    expect(lines[1]?.startsWith('"team, ""final"".jpg",1,10.3,20,100,120,0.97,happy,')).toBe(true);
+    expect(lines[1]?.startsWith('"team, ""final"".jpg",,1,10.3,20,100,120,0.97,happy,')).toBe(true); // a photo has no time_ms
     expect(exportName('photo.final.jpg', 'csv')).toBe('photo.final-emotions.csv');
   });
 });
@@ -74,7 +74,7 @@ describe('CSV injection (OWASP): file names stay text', () => {
     const face = result.faces[0]!;
     const off = { ...result, faces: [{ ...face, box: { x: -3.54, y: -0.5, width: 100, height: 120 } }] };
     const row = resultsToCsv(off, ctx).split('\r\n')[1]!;
-    expect(row.startsWith('"team, ""final"".jpg",1,-3.5,-0.5,100,120,0.97,happy,')).toBe(true);
+    expect(row.startsWith('"team, ""final"".jpg",,1,-3.5,-0.5,100,120,0.97,happy,')).toBe(true);
     expect(row).not.toContain("'");
   });
 });

@@ -1,5 +1,8 @@
 /** Photo results as files: JSON (everything) and CSV (one row per face). Pure. */
 import { EMOTIONS } from '../engine/emotions';
+import { toCsv } from './csv';
+
+export { csvRow } from './csv';
 
 /** What the files need of a frame's result (the engine's FrameResult has this shape and more). */
 export interface ResultFrame {
@@ -43,32 +46,9 @@ export function resultsToJson(result: ResultFrame, ctx: ResultContext): string {
   );
 }
 
-/**
- * One CSV cell. Text (file names, labels) that a spreadsheet would read as a formula, i.e. starting
- * with = + - @ tab or CR, gets a leading ' so it stays text (OWASP, "CSV Injection"); numbers are
- * written as numbers, so our own negative coordinates stay numeric. Then RFC 4180: a cell with a
- * quote, comma, CR or LF is quoted, inner quotes doubled.
- */
-function csvCell(v: string | number): string {
-  const s = typeof v === 'number' ? String(v) : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** RFC 4180: a header row, one row per face, every line ended by CRLF. */
+/** A photo's faces in the one CSV schema (csv.ts), the file's name as the source. */
 export function resultsToCsv(result: ResultFrame, ctx: ResultContext): string {
-  const header = ['image', 'face', 'x', 'y', 'width', 'height', 'detection_score', 'top_emotion', ...EMOTIONS];
-  const rows = result.faces.map((f) => [
-    ctx.image,
-    f.id,
-    r(f.box.x, 1),
-    r(f.box.y, 1),
-    r(f.box.width, 1),
-    r(f.box.height, 1),
-    r(f.score),
-    f.top.emotion,
-    ...EMOTIONS.map((_, i) => r(f.probs[i] ?? 0)),
-  ]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(',') + '\r\n').join('');
+  return toCsv(result.faces.map((f) => ({ source: ctx.image, timeMs: null, face: f.id, box: f.box, score: f.score, top: f.top.emotion, probs: f.probs })));
 }
 
 // C0/C1 control characters and the bidirectional controls that could disguise the extension.
@@ -92,7 +72,3 @@ export function exportName(image: string, suffix: string): string {
   return `${base || 'photo'}-emotions.${suffix}`;
 }
 
-/** One CSV line (no line end) from cells, each written as csvCell does: safe text, numbers as numbers. */
-export function csvRow(cells: readonly (string | number)[]): string {
-  return cells.map(csvCell).join(',');
-}
