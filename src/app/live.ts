@@ -9,12 +9,13 @@
  * gets instead of showing it.
  */
 import { AppException, errors, toAppError } from '../engine/errors';
-import { type FaceFilter, type FrameResult, visibleFaces } from '../engine/faces';
+import type { FaceFilter, FrameResult } from '../engine/faces';
 import type { Store } from '../state/store';
 import { CameraSession, frameLoop, listCameras } from './camera';
 import type { EngineHost } from './engineHost';
 import type { FrameBus } from './frameBus';
-import { FaceTracker, trackedFaces } from './tracker';
+import { FaceTracker } from './tracker';
+import { trackFaces } from './trackFaces';
 
 export class LiveView {
   private generation = 0;
@@ -121,9 +122,9 @@ export class LiveView {
   private publish(frame: FrameResult, now: number): void {
     const s = this.s;
     const filter: FaceFilter = { minScore: s.minScore, minSize: s.minSize, hideLowConfidence: s.hideLowConfidence };
-    const faces = visibleFaces(frame, filter, false);
+    const faces = trackFaces(this.tracker, frame, filter, now);
     this.frames++;
-    this.bus.publish({ ...frame, faces: trackedFaces(this.tracker.update(faces, now)) }, { tensors: frame.tensors, backend: frame.backend });
+    this.bus.publish({ ...frame, faces }, { tensors: frame.tensors, backend: frame.backend });
   }
 
   /** Stop analysing and release the camera; the overlay and stats are cleared. */

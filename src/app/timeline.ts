@@ -8,6 +8,7 @@ import type { FrameResult } from '../engine/faces';
 import { RingBuffer } from '../engine/ringBuffer';
 import { valence } from '../engine/valence';
 import type { FrameBus } from './frameBus';
+import type { RecordingRow } from './recording';
 
 export const TIMELINE_WINDOW_MS = 60_000;
 /** Channels per sample: the seven probabilities, then valence. */
@@ -16,6 +17,8 @@ const CAPACITY = 60 * 20; // a minute at up to 20 analyses a second
 
 export class LiveTimeline {
   readonly faces = new Map<number, RingBuffer>();
+  /** When each face was last seen (its newest sample's time). */
+  private readonly lastSeen = new Map<number, number>();
   private readonly scratch = new Float64Array(EMOTIONS.length + 1);
   private readonly off: () => void;
   /** Bumped on every change, for a chart to know when to redraw. */
@@ -33,21 +36,54 @@ export class LiveTimeline {
       for (let i = 0; i < EMOTIONS.length; i++) this.scratch[i] = f.probs[i] ?? 0;
       this.scratch[VALENCE_CHANNEL] = valence(f.probs);
       buffer.push(frame.time, this.scratch);
+      this.lastSeen.set(f.id, frame.time);
     }
     const horizon = frame.time - this.windowMs;
     for (const [id, b] of this.faces) {
       b.dropBefore(horizon);
-      if (b.length === 0) this.faces.delete(id);
+      if (b.length === 0) {
+        this.faces.delete(id);
+        this.lastSeen.delete(id);
+      }
     }
     this.version++;
   }
 
+  /**
+   * The faces to chart, at most `max`: the ones seen most recently first (the faces in view now),
+   * then by id; never the lowest ids just because they are low.
+   */
+  shown(max: number): number[] {
+    return [...this.lastSeen.entries()]
+      .sort(([a, ta], [b, tb]) => tb - ta || a - b)
+      .slice(0, max)
+      .map(([id]) => id)
+      .sort((a, b) => a - b);
+  }
+
   clear(): void {
     this.faces.clear();
+    this.lastSeen.clear();
     this.version++;
   }
 
   dispose(): void {
     this.off();
   }
+}
+
+/** Per face, all of `rows` (a video's whole analysis) as ring buffers for the charts. */
+export function timelineBuffers(rows: readonly RecordingRow[]): Map<number, RingBuffer> {
+  const byFace = new Map<number, RingBuffer>();
+  const counts = new Map<number, number>();
+  for (const row of rows) counts.set(row.face, (counts.get(row.face) ?? 0) + 1);
+  const values = new Float64Array(EMOTIONS.length + 1);
+  for (const row of rows) {
+    let b = byFace.get(row.face);
+    if (!b) byFace.set(row.face, (b = new RingBuffer(Math.max(1, counts.get(row.face) ?? 1), EMOTIONS.length + 1)));
+    row.probs.forEach((p, i) => (values[i] = p));
+    values[VALENCE_CHANNEL] = row.valence;
+    b.push(row.t, values);
+  }
+  return byFace;
 }

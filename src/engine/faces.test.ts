@@ -26,15 +26,23 @@ describe('faces', () => {
     expect(r.faces[1]!.score).toBeCloseTo(0.55);
   });
 
-  it('hides faces below the confidence threshold (when asked) or below the minimum size, renumbering photo faces', () => {
+  it('hides faces below the confidence threshold (when asked) or below the minimum size', () => {
     const r = toFrameResult(analysis, 0);
     const f = { minScore: 0.6, minSize: 0, hideLowConfidence: true };
-    expect(visibleFaces(r, f, true).map((x) => x.id)).toEqual([1]);
-    expect(visibleFaces(r, { ...f, hideLowConfidence: false }, true)).toHaveLength(2);
+    expect(visibleFaces(r, f).map((x) => x.id)).toEqual([1]);
+    expect(visibleFaces(r, { ...f, hideLowConfidence: false })).toHaveLength(2);
     // minimum size: 10 % of the shorter side (80 px): the 30 px face goes, even when shown uncertain
-    expect(visibleFaces(r, { ...f, hideLowConfidence: false, minSize: 0.1 }, true).map((x) => x.box.width)).toEqual([200]);
+    expect(visibleFaces(r, { ...f, hideLowConfidence: false, minSize: 0.1 }).map((x) => x.box.width)).toEqual([200]);
     expect(isFiltered(r.faces[1]!, 1000, 800, { minScore: 0.5, minSize: 0, hideLowConfidence: true })).toBe(false);
-    const renumbered = visibleFaces({ ...r, faces: [r.faces[1]!, r.faces[0]!].map((x) => ({ ...x, score: 0.9 })) }, f, true);
-    expect(renumbered.map((x) => x.id)).toEqual([1, 2]);
+  });
+
+  it('never renumbers: a face keeps its id whatever the filters hide (ids in cards and CSV do not depend on a setting)', () => {
+    // Face 1 is uncertain (0.4), face 2 is sure (0.9): hiding face 1 must not make face 2 "face 1".
+    const r = toFrameResult(analysis, 0);
+    const two = { ...r, faces: [{ ...r.faces[0]!, score: 0.4 }, { ...r.faces[1]!, score: 0.9 }] };
+    const hide = visibleFaces(two, { minScore: 0.6, minSize: 0, hideLowConfidence: true });
+    const show = visibleFaces(two, { minScore: 0.6, minSize: 0, hideLowConfidence: false });
+    expect(hide.map((x) => x.id)).toEqual([2]);
+    expect(show.map((x) => x.id)).toEqual([1, 2]);
   });
 });

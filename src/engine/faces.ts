@@ -75,10 +75,13 @@ export function isFiltered(face: Pick<FaceResult, 'score' | 'box'>, width: numbe
   return Math.max(face.box.width, face.box.height) < f.minSize * Math.min(width, height);
 }
 
-/** The faces to show; photo faces are renumbered 1..n so cards and boxes agree. */
-export function visibleFaces(result: FrameResult, f: FaceFilter, renumber: boolean): FaceResult[] {
-  const kept = result.faces.filter((face) => !isFiltered(face, result.width, result.height, f));
-  return renumber ? kept.map((face, i) => ({ ...face, id: i + 1 })) : kept;
+/**
+ * The faces to show. Ids are never changed here: a face is numbered once (1..n left to right on a
+ * photo, by the tracker on the camera and in a video), whatever the filters hide, so "face 3" in
+ * a card, on the photo and in the CSV is the same face at every setting.
+ */
+export function visibleFaces(result: FrameResult, f: FaceFilter): FaceResult[] {
+  return result.faces.filter((face) => !isFiltered(face, result.width, result.height, f));
 }
 
 /** Below the threshold but shown (the user chose to see them): flagged as uncertain. */

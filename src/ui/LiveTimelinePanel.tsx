@@ -24,7 +24,7 @@ export function LiveTimelinePanel() {
       if (timeline.version === seen && now - lastDraw < 250) return; // nothing new: only scroll, 4x a second
       seen = timeline.version;
       lastDraw = now;
-      const current = [...timeline.faces.keys()].sort((a, b) => a - b).slice(0, MAX_FACES);
+      const current = timeline.shown(MAX_FACES); // the faces in view, not the lowest ids
       setIds((prev) => (prev.length === current.length && prev.every((v, i) => v === current[i]) ? prev : current));
       const end = performance.now();
       for (const id of current) {

@@ -16,7 +16,8 @@ const FIELDS: [keyof FrameStats, string, (v: number | string) => string][] = [
 ];
 
 /**
- * Camera figures from the frame bus (a few times a second, written into text nodes: no React
+ * Developer figures (frame rate, timings, skipped frames, tensors), folded into "Details" so the
+ * first screen speaks to people. Camera figures from the frame bus (a few times a second, written into text nodes: no React
  * renders), a photo's own figures in Photo mode, dashes when nothing runs. A definition list, so a
  * screen reader says "fps: 12.0", not "fps12.0".
  */
@@ -41,7 +42,7 @@ export function StatsPanel() {
       const base = { ...EMPTY_STATS, tensors: m?.tensors ?? -1, backend: s.engine.phase === 'ready' ? (s.backendActive ?? '') : '' };
       const r = s.photo.result;
       if (s.mode === 'photo' && r) {
-        write({ ...base, detectMs: r.timings.detectMs, classifyMs: r.timings.classifyMs, totalMs: r.timings.totalMs, faces: visibleFaces(r, s, true).length, backend: r.backend });
+        write({ ...base, detectMs: r.timings.detectMs, classifyMs: r.timings.classifyMs, totalMs: r.timings.totalMs, faces: visibleFaces(r, s).length, backend: r.backend });
         const fps = refs.current.fps;
         if (fps) fps.textContent = '—';
       } else write(base, true);
@@ -65,7 +66,8 @@ export function StatsPanel() {
     };
   }, [bus, host, mode, photo]);
   return (
-    <section className="stats" aria-label="Performance" data-testid="stats">
+    <details className="stats" aria-label="Details" data-testid="stats">
+      <summary>Details (speed, engine)</summary>
       <dl>
         {FIELDS.map(([key, label]) => (
           <div key={key}>
@@ -83,6 +85,6 @@ export function StatsPanel() {
         </div>
       </dl>
       {thread === 'page' && threadReason && <p className="why">The engine runs on the page's thread: {threadReason}.</p>}
-    </section>
+    </details>
   );
 }

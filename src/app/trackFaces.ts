@@ -1,0 +1,12 @@
+/**
+ * One analysed frame through the tracker, then the user's display filters: ids are given to every
+ * face the detector found, before any filter, so a face keeps its number (on screen, in the
+ * timeline and in the CSV) whatever the confidence or size filter says. Shared by the camera and
+ * the video-file paths.
+ */
+import { type FaceFilter, type FaceResult, type FrameResult, isFiltered } from '../engine/faces';
+import { type FaceTracker, trackedFaces } from './tracker';
+
+export function trackFaces(tracker: FaceTracker, frame: Pick<FrameResult, 'faces' | 'width' | 'height'>, filter: FaceFilter, now: number): FaceResult[] {
+  return trackedFaces(tracker.update(frame.faces, now)).filter((f) => !isFiltered(f, frame.width, frame.height, filter));
+}
