@@ -124,3 +124,39 @@ export async function recordLongTasks(page: Page): Promise<void> {
 export async function longestTask(page: Page): Promise<number> {
   return page.evaluate(() => Math.max(0, ...(window as unknown as { __longtasks: number[] }).__longtasks));
 }
+
+/**
+ * A WebM made in the page from a committed photo (MediaRecorder on a canvas; no video is
+ * committed): the photo drifting left for `seconds`, so its faces move a little.
+ */
+export async function makeWebm(page: Page, photoBase64: string, seconds = 3): Promise<Buffer> {
+  const bytes = await page.evaluate(
+    async ([b64, secs]) => {
+      const img = new Image();
+      img.src = `data:image/jpeg;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = 640;
+      c.height = 360;
+      const g = c.getContext('2d')!;
+      const rec = new MediaRecorder(c.captureStream(15), { mimeType: 'video/webm' });
+      const chunks: Blob[] = [];
+      rec.ondataavailable = (e) => chunks.push(e.data);
+      rec.start(250);
+      const t0 = performance.now();
+      await new Promise<void>((done) => {
+        const draw = () => {
+          const t = (performance.now() - t0) / 1000;
+          g.drawImage(img, -40 * t, 0, 900, (900 * img.height) / img.width);
+          if (t < secs) requestAnimationFrame(draw);
+          else done();
+        };
+        draw();
+      });
+      await new Promise<void>((r) => ((rec.onstop = () => r()), rec.stop()));
+      return Array.from(new Uint8Array(await new Blob(chunks).arrayBuffer()));
+    },
+    [photoBase64, seconds] as const,
+  );
+  return Buffer.from(bytes);
+}

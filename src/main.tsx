@@ -48,5 +48,6 @@ createRoot(root).render(
   </StrictMode>,
 );
 void app.host.start();
+void app.sessions.load(); // sessions kept from earlier visits come back into the list
 // Installable and offline after one visit (production builds; ?nosw opts out).
 if (import.meta.env.PROD && !params.has('nosw')) registerServiceWorker((update) => useStore.getState().setUpdate(update));

@@ -15,7 +15,8 @@ import { FrameBus } from './frameBus';
 import { LiveView } from './live';
 import { PhotoSession } from './photos';
 import { Recorder } from './recorder';
-import { RecordingStore } from './recordingStore';
+import { MemorySessionStore, RecordingStore } from './recordingStore';
+import { SessionList } from './sessions';
 import { LiveTimeline } from './timeline';
 import { VideoAnalysis } from './videoFile';
 
@@ -27,6 +28,7 @@ export interface AppParts {
   photos: PhotoSession;
   timeline: LiveTimeline;
   recorder: Recorder;
+  sessions: SessionList;
   batch: BatchSession;
   video: VideoAnalysis;
   dispose(): Promise<void>;
@@ -38,10 +40,11 @@ export function composeApp(options: EngineHostOptions): AppParts {
   const host = new EngineHost(store, options);
   const live = new LiveView(store, host, bus);
   const batch = new BatchSession(host);
-  const video = new VideoAnalysis(host);
+  const sessions = new SessionList(typeof indexedDB === 'undefined' ? new MemorySessionStore() : new RecordingStore());
+  const video = new VideoAnalysis(host, sessions);
   const photos = new PhotoSession(store, host, batch);
   const timeline = new LiveTimeline(bus);
-  const recorder = new Recorder(bus, store, typeof indexedDB === 'undefined' ? null : new RecordingStore());
+  const recorder = new Recorder(bus, store, sessions);
   return {
     store,
     bus,
@@ -50,6 +53,7 @@ export function composeApp(options: EngineHostOptions): AppParts {
     photos,
     timeline,
     recorder,
+    sessions,
     batch,
     video,
     async dispose() {
@@ -83,6 +87,8 @@ export function testHooks(app: AppParts) {
         frames: app.live.frames,
         photosInFlight: app.photos.inFlight,
         batch: { phase: app.batch.state.phase, done: app.batch.state.done, total: app.batch.state.items.length },
+        sessions: app.sessions.sessions.map((x) => ({ kind: x.meta.kind, rows: x.rows.length, live: x.live, webm: x.webm?.size ?? 0 })),
+        video: { phase: app.video.state.phase, done: app.video.state.done, total: app.video.state.total },
         tensors,
         model: s.modelActive ?? '',
       };

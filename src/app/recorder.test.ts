@@ -4,7 +4,8 @@ import { resetStore, useStore } from '../state/store';
 import { FrameBus } from './frameBus';
 import { Recorder } from './recorder';
 import type { RecordingRow } from './recording';
-import type { RecordingStore } from './recordingStore';
+import type { SessionPersistence } from './recordingStore';
+import { SessionList } from './sessions';
 
 const frame = (time: number): FrameResult => ({
   width: 640,
@@ -36,7 +37,7 @@ function fakeStore() {
     finish: async () => fail(),
     last: async () => null,
     discard: async () => undefined,
-  } as unknown as RecordingStore;
+  } as unknown as SessionPersistence;
   return { persist, kept, control };
 }
 
@@ -52,8 +53,8 @@ describe('Recorder and its IndexedDB copy', () => {
   it('a failed write keeps its rows for the next write and tells the user; a later write saves them all', async () => {
     const bus = new FrameBus();
     const { persist, kept, control } = fakeStore();
-    const rec = new Recorder(bus, useStore, persist);
-    rec.begin(0);
+    const rec = new Recorder(bus, useStore, new SessionList(persist));
+    rec.begin(null, 0);
     await vi.advanceTimersByTimeAsync(0);
     control.failing = true;
     bus.publish(frame(100), { tensors: 0, backend: 'webgl' });
@@ -74,8 +75,8 @@ describe('Recorder and its IndexedDB copy', () => {
     const bus = new FrameBus();
     const { persist, kept, control } = fakeStore();
     control.failing = true;
-    const rec = new Recorder(bus, useStore, persist);
-    rec.begin(0);
+    const rec = new Recorder(bus, useStore, new SessionList(persist));
+    rec.begin(null, 0);
     await vi.advanceTimersByTimeAsync(0);
     expect(codes()).toContain('recording-not-kept');
     control.failing = false;

@@ -1,8 +1,11 @@
 /**
- * Record a camera session: every analysed frame becomes rows (recording.ts), kept in memory and in
- * IndexedDB (recordingStore.ts) about once a second, so a reload loses nothing. Optionally a WebM
- * of the camera with the overlay burnt in (MediaRecorder on a canvas the page composes) when the
- * user asks; otherwise no image is stored at all.
+ * Record a camera session: every analysed frame becomes rows (recording.ts), listed at once as a
+ * session (sessions.ts) and written to IndexedDB about once a second, so a reload loses nothing.
+ * Optionally a WebM of the camera with the overlay burnt in (VideoRecorder below) when the user
+ * asks; otherwise no image is kept at all. The recorder lives in app/, not in a component: when
+ * the camera stops (Stop, or leaving the Camera tab) the recording ends cleanly, rows and WebM
+ * kept in its session; a new Record is a new session, never an overwrite. A write the browser
+ * refuses (storage full, blocked) keeps its rows for the next write and tells the user.
  */
 import { version } from '../../package.json';
 import { errorMessage, errors } from '../engine/errors';
@@ -11,7 +14,7 @@ import { modelName } from '../engine/modelFormat';
 import type { Store } from '../state/store';
 import type { FrameBus } from './frameBus';
 import { type RecordingMeta, type RecordingRow, rowsOf } from './recording';
-import type { RecordingStore } from './recordingStore';
+import type { SessionList } from './sessions';
 
 export const APP_VERSION: string = version;
 
@@ -22,15 +25,27 @@ export interface RecorderState {
   unsaved: number;
   startedAt?: string;
   elapsedMs: number;
+  /** The session being recorded, or the last one recorded. */
+  sessionId?: string;
+  /** Recording the video too. */
+  withVideo: boolean;
+  /** Why the last recording ended when the user did not press Stop. */
+  endedBy?: 'camera';
+}
+
+/** What a WebM needs: the camera preview and the overlay drawn over it. */
+export interface VideoSource {
+  video: HTMLVideoElement;
+  overlay: HTMLCanvasElement;
+  mirror: () => boolean;
 }
 
 export class Recorder {
-  rows: RecordingRow[] = [];
-  meta: RecordingMeta | null = null;
   private id = '';
   private start = 0;
   private seq = 0;
   private pending: RecordingRow[] = [];
+  private meta: RecordingMeta | null = null;
   /** Writes to IndexedDB, one after another: begin, then each batch in order. */
   private saving: Promise<void> = Promise.resolve();
   private storageFailed = false;
@@ -38,14 +53,28 @@ export class Recorder {
   private begun = false;
   private flushTimer: ReturnType<typeof setInterval> | null = null;
   private off: (() => void) | null = null;
+  private video: VideoRecorder | null = null;
+  private stopping: Promise<void> | null = null;
+  private readonly offCamera: () => void;
   private listeners = new Set<(s: RecorderState) => void>();
-  state: RecorderState = { phase: 'idle', rows: 0, unsaved: 0, elapsedMs: 0 };
+  state: RecorderState = { phase: 'idle', rows: 0, unsaved: 0, elapsedMs: 0, withVideo: false };
 
   constructor(
     private readonly bus: FrameBus,
     private readonly store: Store,
-    private readonly persist: RecordingStore | null,
-  ) {}
+    private readonly sessions: SessionList,
+    private readonly makeVideoRecorder: () => VideoRecorder | null = () => (VideoRecorder.supported() ? new VideoRecorder() : null),
+  ) {
+    // The camera stopping (Stop camera, leaving the tab, unplugged) ends the recording, kept whole.
+    this.offCamera = store.subscribe((s, p) => {
+      if (p.camera.phase === 'running' && s.camera.phase !== 'running' && this.state.phase === 'recording') void this.stop('camera');
+    });
+  }
+
+  /** The rows of the recording being made, or of the last one. */
+  get rows(): RecordingRow[] {
+    return this.sessions.get(this.id)?.rows ?? [];
+  }
 
   subscribe(listener: (s: RecorderState) => void): () => void {
     this.listeners.add(listener);
@@ -57,14 +86,14 @@ export class Recorder {
     for (const l of this.listeners) l(this.state);
   }
 
-  begin(now = performance.now()): void {
+  /** Start a new session (the last one stays in the list). `source`: record the video too. */
+  begin(source?: VideoSource | null, now = performance.now()): void {
     if (this.state.phase === 'recording') return;
     const s = this.store.getState();
-    this.rows = [];
     this.pending = [];
     this.seq = 0;
     this.start = now;
-    this.id = `rec-${Date.now()}`;
+    this.id = this.sessions.newId('camera');
     const frame = this.bus.frame;
     this.meta = {
       kind: 'camera',
@@ -76,19 +105,25 @@ export class Recorder {
       frameWidth: frame?.width ?? 0,
       frameHeight: frame?.height ?? 0,
     };
+    this.sessions.open(this.id, this.meta);
     this.begun = false;
     void this.flush(); // the recording's entry, at once
     this.off = this.bus.subscribe((f) => f && this.add(f));
     this.flushTimer = setInterval(() => void this.flush(), 1000);
-    this.emit({ phase: 'recording', rows: 0, unsaved: 0, startedAt: this.meta.startedAt, elapsedMs: 0 });
+    this.video = source ? this.makeVideoRecorder() : null;
+    this.video?.start(source!.video, source!.overlay, source!.mirror);
+    this.emit({ phase: 'recording', rows: 0, unsaved: 0, startedAt: this.meta.startedAt, elapsedMs: 0, sessionId: this.id, withVideo: !!this.video, endedBy: undefined });
   }
 
   private add(frame: FrameResult): void {
+    // A frame taken before Record was pressed (it was being analysed then) is not part of it:
+    // time_ms is never negative.
+    if (frame.time < this.start) return;
     if (this.meta && !this.meta.frameWidth) Object.assign(this.meta, { frameWidth: frame.width, frameHeight: frame.height });
     const rows = rowsOf(frame, frame.time - this.start);
-    this.rows.push(...rows);
+    this.sessions.addRows(this.id, rows);
     this.pending.push(...rows);
-    this.emit({ rows: this.rows.length, elapsedMs: frame.time - this.start });
+    this.emit({ rows: this.state.rows + rows.length, elapsedMs: frame.time - this.start });
   }
 
   /**
@@ -101,13 +136,13 @@ export class Recorder {
   }
 
   private async flushNow(): Promise<void> {
-    const persist = this.persist;
+    const persist = this.sessions.persistence;
     if (!persist || !this.meta || (this.begun && !this.pending.length)) return;
     const batch = this.pending;
     this.pending = [];
     try {
       if (!this.begun) {
-        await persist.begin(this.id, this.meta);
+        await persist.begin(this.id, this.meta, this.sessions.get(this.id)?.name ?? '');
         this.begun = true;
       }
       if (batch.length) {
@@ -134,45 +169,29 @@ export class Recorder {
     this.emit({ unsaved: this.pending.length });
   }
 
-  async stop(): Promise<void> {
-    if (this.state.phase !== 'recording') return;
+  /** End the recording: rows flushed, the WebM (if asked for) kept with the session. */
+  stop(endedBy?: 'camera'): Promise<void> {
+    if (this.state.phase !== 'recording') return this.stopping ?? Promise.resolve();
     this.off?.();
     this.off = null;
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = null;
-    await this.flush();
-    const persist = this.persist;
-    if (persist && !this.storageFailed) await persist.finish(this.id).catch((err: unknown) => this.notSaved(err));
-    this.emit({ phase: 'stopped' });
-  }
-
-  /** A recording kept in IndexedDB from an earlier visit (or a crash), shown again. */
-  async loadKept(): Promise<boolean> {
-    if (!this.persist || this.state.phase !== 'idle') return false;
-    const last = await this.persist.last().catch(() => null);
-    if (!last || !last.rows.length || this.state.phase !== 'idle') return false;
-    this.restore(last.meta, last.rows);
-    return true;
-  }
-
-  /** Show a recording kept from an earlier visit. */
-  restore(meta: RecordingMeta, rows: RecordingRow[]): void {
-    this.meta = meta;
-    this.rows = rows;
-    this.emit({ phase: 'stopped', rows: rows.length, startedAt: meta.startedAt, elapsedMs: rows.length ? (rows[rows.length - 1]?.t ?? 0) : 0 });
-  }
-
-  async discard(): Promise<void> {
-    await this.stop();
-    this.rows = [];
-    this.meta = null;
-    await this.persist?.discard().catch(() => undefined);
-    this.emit({ phase: 'idle', rows: 0, unsaved: 0, elapsedMs: 0, startedAt: undefined });
-    this.storageFailed = false;
-    this.store.getState().dismiss('recording-not-kept');
+    const id = this.id;
+    const video = this.video;
+    this.video = null;
+    this.emit({ phase: 'stopped', endedBy });
+    this.stopping = (async () => {
+      await this.flush();
+      const persist = this.sessions.persistence;
+      if (persist && !this.storageFailed) await persist.finish(id).catch((err: unknown) => this.notSaved(err));
+      const webm = await video?.stop().catch(() => null);
+      this.sessions.finish(id, { webm, frameWidth: this.meta?.frameWidth, frameHeight: this.meta?.frameHeight });
+    })().finally(() => (this.stopping = null));
+    return this.stopping;
   }
 
   dispose(): void {
+    this.offCamera();
     void this.stop();
   }
 }

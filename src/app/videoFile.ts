@@ -3,12 +3,21 @@
  * camera: seek, take the frame (ImageBitmap), analyse, track faces across samples. Progress, an
  * estimate of the time left, cancel. The result is the same rows as a camera recording (so the same
  * CSV/JSON), plus the faces of each sample to redraw the overlay at any moment of the video.
+ *
+ * It owns its <video> element (the Video tab shows it while mounted), so leaving the tab neither
+ * empties it nor stops an analysis; a finished analysis is also kept as a session. The moment
+ * shown (the element's time and the sample nearest to it) goes out on a small bus, for the overlay
+ * and the charts' cursors to draw from outside React, as the camera overlay does.
  */
 import { AppException, errors, toAppError } from '../engine/errors';
-import { type FaceFilter, type FaceResult, visibleFaces } from '../engine/faces';
+import type { FaceFilter, FaceResult } from '../engine/faces';
+import { RingBuffer } from '../engine/ringBuffer';
 import type { EngineHost } from './engineHost';
 import { type RecordingMeta, type RecordingRow, rowsOf } from './recording';
-import { FaceTracker, trackedFaces } from './tracker';
+import type { SessionList } from './sessions';
+import { FaceTracker } from './tracker';
+import { trackFaces } from './trackFaces';
+import { timelineBuffers } from './timeline';
 
 export interface VideoSample {
   /** Video time, ms. */
@@ -26,9 +35,11 @@ export interface VideoState {
   total: number;
   etaSeconds: number | null;
   message?: string;
+  /** Samples a second of the last analysis. */
+  fps: number;
 }
 
-const IDLE: VideoState = { phase: 'idle', durationMs: 0, done: 0, total: 0, etaSeconds: null };
+const IDLE: VideoState = { phase: 'idle', durationMs: 0, done: 0, total: 0, etaSeconds: null, fps: 5 };
 export const VIDEO_TYPES = /^video\//;
 
 function once(target: EventTarget, ok: string, timeoutMs = 20_000): Promise<void> {
@@ -48,6 +59,12 @@ function once(target: EventTarget, ok: string, timeoutMs = 20_000): Promise<void
   });
 }
 
+/** The moment the video shows, and the analysed sample nearest to it (null when none is close). */
+export interface VideoMoment {
+  ms: number;
+  sample: VideoSample | null;
+}
+
 export class VideoAnalysis {
   state: VideoState = IDLE;
   samples: VideoSample[] = [];
@@ -57,12 +74,56 @@ export class VideoAnalysis {
   private cancelled = false;
   private run = 0;
   private listeners = new Set<(s: VideoState) => void>();
+  private momentListeners = new Set<(m: VideoMoment) => void>();
+  private el: HTMLVideoElement | null = null;
+  private raf = 0;
+  private buffers: Map<number, RingBuffer> | null = null;
 
-  constructor(private readonly host: EngineHost) {}
+  constructor(
+    private readonly host: Pick<EngineHost, 'analyse'>,
+    private readonly sessions: SessionList | null = null,
+  ) {}
+
+  /** The video element (made once, kept across tab switches). */
+  get element(): HTMLVideoElement {
+    if (this.el) return this.el;
+    const v = document.createElement('video');
+    v.muted = true;
+    v.playsInline = true;
+    const tick = () => {
+      this.raf = 0;
+      this.emitMoment();
+      if (!v.paused && !v.ended) this.raf = requestAnimationFrame(tick);
+    };
+    v.addEventListener('seeked', () => this.emitMoment());
+    v.addEventListener('timeupdate', () => this.emitMoment());
+    v.addEventListener('play', () => void (this.raf ||= requestAnimationFrame(tick)));
+    this.el = v;
+    return v;
+  }
 
   subscribe(listener: (s: VideoState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** The moment shown, at display rate while playing and on every seek (never through React). */
+  subscribeMoment(listener: (m: VideoMoment) => void): () => void {
+    this.momentListeners.add(listener);
+    return () => this.momentListeners.delete(listener);
+  }
+
+  /** The moment now (for a view that mounts, to draw at once). */
+  moment(): VideoMoment {
+    const ms = (this.el?.currentTime ?? 0) * 1000;
+    const sample = this.sampleAt(ms);
+    return { ms, sample: sample && Math.abs(sample.t - ms) <= 1000 / Math.max(1, this.state.fps) + 50 ? sample : null };
+  }
+
+  private emitMoment(): void {
+    if (!this.momentListeners.size) return;
+    const m = this.moment();
+    for (const l of this.momentListeners) l(m);
   }
 
   private set(patch: Partial<VideoState>): void {
@@ -70,9 +131,10 @@ export class VideoAnalysis {
     for (const l of this.listeners) l(this.state);
   }
 
-  /** Load `file` into `video` (a local object URL; nothing is uploaded). */
-  async open(file: File, video: HTMLVideoElement): Promise<void> {
-    this.close(video);
+  /** Load `file` into the element (a local object URL; nothing is uploaded). */
+  async open(file: File): Promise<void> {
+    const video = this.element;
+    this.close();
     this.run++;
     if (!VIDEO_TYPES.test(file.type) && !/\.(webm|mp4|m4v|mov|ogv|mkv)$/i.test(file.name)) {
       this.set({ ...IDLE, phase: 'error', name: file.name, message: errors.notVideo(file.name, file.type).message });
@@ -80,7 +142,6 @@ export class VideoAnalysis {
     }
     this.url = URL.createObjectURL(file);
     video.src = this.url;
-    video.muted = true;
     try {
       await once(video, 'loadedmetadata');
       if (!Number.isFinite(video.duration)) {
@@ -93,18 +154,20 @@ export class VideoAnalysis {
       }
       if (!video.videoWidth || !Number.isFinite(video.duration) || video.duration <= 0) throw new Error('it has no video track the browser can read');
     } catch (err) {
-      this.close(video);
+      this.close();
       const e = errors.videoUnreadable(file.name, (err as Error).message);
       this.set({ ...IDLE, phase: 'error', name: file.name, message: e.message });
       throw new AppException(e);
     }
     this.samples = [];
     this.rows = [];
-    this.set({ ...IDLE, phase: 'ready', name: file.name, durationMs: video.duration * 1000 });
+    this.buffers = null;
+    this.set({ ...IDLE, phase: 'ready', name: file.name, durationMs: video.duration * 1000, fps: this.state.fps });
   }
 
   /** Analyse the loaded video at `fps` samples per second. */
-  async analyse(video: HTMLVideoElement, fps: number, filter: FaceFilter, meta: Omit<RecordingMeta, 'kind' | 'source' | 'startedAt' | 'frameWidth' | 'frameHeight'>): Promise<void> {
+  async analyse(fps: number, filter: FaceFilter, meta: Omit<RecordingMeta, 'kind' | 'source' | 'startedAt' | 'frameWidth' | 'frameHeight'>): Promise<void> {
+    const video = this.element;
     if (this.state.phase === 'analysing' || !this.url) return;
     const run = ++this.run;
     this.cancelled = false;
@@ -115,9 +178,10 @@ export class VideoAnalysis {
     const tracker = new FaceTracker({ probHalfLifeMs: 0, holdMs: 0, forgetMs: Math.max(1000, 3000 / fps) });
     this.samples = [];
     this.rows = [];
-    this.meta = { ...meta, kind: 'video', source: this.state.name ?? 'video', startedAt: new Date().toISOString(), frameWidth: video.videoWidth, frameHeight: video.videoHeight };
+    this.buffers = null;
+    this.meta = { ...meta, kind: 'video', source: this.state.name ?? 'video', startedAt: new Date().toISOString(), frameWidth: video.videoWidth, frameHeight: video.videoHeight, durationMs: duration * 1000 };
     const t0 = performance.now();
-    this.set({ phase: 'analysing', done: 0, total: times.length, etaSeconds: null, message: undefined });
+    this.set({ phase: 'analysing', done: 0, total: times.length, etaSeconds: null, message: undefined, fps });
     try {
       for (let i = 0; i < times.length; i++) {
         if (this.cancelled || run !== this.run) break;
@@ -126,14 +190,16 @@ export class VideoAnalysis {
         await once(video, 'seeked');
         const frame = await this.host.analyse(video, 'frame', t * 1000);
         if (run !== this.run) return;
-        const faces = visibleFaces(frame, filter, false);
-        const tracked = trackedFaces(tracker.update(faces, t * 1000));
+        const tracked = trackFaces(tracker, frame, filter, t * 1000);
         this.samples.push({ t: t * 1000, width: frame.width, height: frame.height, faces: tracked });
         this.rows.push(...rowsOf({ faces: tracked }, t * 1000));
         const done = i + 1;
         this.set({ done, etaSeconds: (((performance.now() - t0) / done) * (times.length - done)) / 1000 });
       }
-      if (run === this.run) this.set({ phase: this.cancelled ? 'cancelled' : 'done', etaSeconds: null });
+      if (run !== this.run) return;
+      this.set({ phase: this.cancelled ? 'cancelled' : 'done', etaSeconds: null });
+      if (this.rows.length && this.meta) void this.sessions?.add(this.meta, [...this.rows], this.state.name);
+      this.emitMoment();
     } catch (err) {
       if (run !== this.run) return;
       const e = err instanceof AppException ? err.error : toAppError(err);
@@ -143,6 +209,12 @@ export class VideoAnalysis {
 
   cancel(): void {
     this.cancelled = true;
+  }
+
+  /** Per face, the whole analysis's probabilities and valence, for the charts (made once per analysis). */
+  faceBuffers(): Map<number, RingBuffer> {
+    this.buffers ??= timelineBuffers(this.rows);
+    return this.buffers;
   }
 
   /** The analysed sample nearest to video time `ms` (to redraw the overlay while scrubbing). */
@@ -161,17 +233,29 @@ export class VideoAnalysis {
     return Math.abs(before.t - ms) <= Math.abs(after.t - ms) ? before : after;
   }
 
-  close(video?: HTMLVideoElement): void {
+  /** Show video time `ms` (click-to-seek, keys). */
+  seek(ms: number): void {
+    const v = this.el;
+    if (!v || !this.url || this.state.phase === 'analysing') return;
+    v.currentTime = Math.max(0, Math.min(ms, this.state.durationMs)) / 1000;
+  }
+
+  close(): void {
     this.run++;
     this.cancelled = true;
-    if (video && this.url && video.src === this.url) {
+    const video = this.el;
+    if (video && this.url) {
+      video.pause();
       video.removeAttribute('src');
       video.load();
     }
+    if (this.raf) cancelAnimationFrame(this.raf);
+    this.raf = 0;
     if (this.url) URL.revokeObjectURL(this.url);
     this.url = null;
     this.samples = [];
     this.rows = [];
-    this.set(IDLE);
+    this.buffers = null;
+    this.set({ ...IDLE, fps: this.state.fps });
   }
 }

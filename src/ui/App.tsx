@@ -7,6 +7,7 @@ import { LiveRegion } from './LiveRegion';
 import { LoadProgress } from './LoadProgress';
 import { Notices } from './Notices';
 import { PhotoView } from './PhotoView';
+import { SessionsPanel } from './SessionsPanel';
 import { StatsPanel } from './StatsPanel';
 import { VideoView } from './VideoView';
 
@@ -58,6 +59,7 @@ export function App() {
           {mode === 'camera' ? <CameraView /> : mode === 'photo' ? <PhotoView /> : <VideoView />}
         </main>
         <aside className="side">
+          <SessionsPanel />
           <StatsPanel />
           <Settings />
         </aside>

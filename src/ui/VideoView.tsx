@@ -1,127 +1,140 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { APP_VERSION } from '../app/recorder';
 import { recordingToCsv, recordingToJson } from '../app/recording';
-import { VALENCE_CHANNEL } from '../app/timeline';
-import { type VideoAnalysis, type VideoState } from '../app/videoFile';
-import { EMOTIONS } from '../engine/emotions';
+import { exportName } from '../app/results';
+import type { VideoMoment } from '../app/videoFile';
 import { AppException } from '../engine/errors';
-import { RingBuffer } from '../engine/ringBuffer';
-import { valence } from '../engine/valence';
 import { useStore } from '../state/store';
 import { useApp } from './context';
 import { download } from './download';
 import { drawFaces } from './overlay/draw';
 import { containTransform } from './overlay/layout';
-import { RecordingSummary } from './RecordingPanel';
-import { drawTimeline, TimelineCanvas, TimelineLegend } from './TimelineChart';
+import { RecordingSummary } from './SessionsPanel';
+import { drawTimeline, TimelineLegend } from './TimelineChart';
+import { useSubscribed } from './useSubscribed';
 
 const RATES = [1, 2, 5, 10];
+const AXIS = [0, 0.25, 0.5, 0.75, 1];
+const secondsLabel = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
-/** Per face, the whole video's probabilities and valence, for the charts. */
-function buffersOf(analysis: VideoAnalysis): Map<number, RingBuffer> {
-  const byFace = new Map<number, RingBuffer>();
-  const counts = new Map<number, number>();
-  for (const row of analysis.rows) counts.set(row.face, (counts.get(row.face) ?? 0) + 1);
-  const values = new Float64Array(EMOTIONS.length + 1);
-  for (const row of analysis.rows) {
-    let b = byFace.get(row.face);
-    if (!b) byFace.set(row.face, (b = new RingBuffer(Math.max(1, counts.get(row.face) ?? 1), EMOTIONS.length + 1)));
-    row.probs.forEach((p, i) => (values[i] = p));
-    values[VALENCE_CHANNEL] = valence(row.probs);
-    b.push(row.t, values);
-  }
-  return byFace;
-}
-
+/**
+ * The Video file tab. The analysis, its <video> element and its results live in app/
+ * (videoFile.ts): this view only shows them, so leaving the tab loses nothing and an analysis
+ * goes on. The overlay and the charts' cursors are drawn from the analysis's moment bus (no React
+ * state per frame); a chart is the timeline: click or arrow keys to seek, with a time axis.
+ */
 export function VideoView() {
   const { video: analysis } = useApp();
-  const [state, setState] = useState<VideoState>(analysis.state);
-  const [fps, setFps] = useState(5);
-  const [now, setNow] = useState(0);
+  const state = useSubscribed(analysis, () => analysis.state);
+  const [fps, setFps] = useState(state.fps);
   const [dragging, setDragging] = useState(false);
-  const videoRef = useRef<HTMLVideoElement>(null);
+  const slotRef = useRef<HTMLDivElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
+  const momentRef = useRef<HTMLOutputElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
-  const charts = useRef(new Map<number, HTMLCanvasElement>());
-  useEffect(() => analysis.subscribe(setState), [analysis]);
-  useEffect(() => () => analysis.close(videoRef.current ?? undefined), [analysis]);
+  const charts = useRef(new Map<number, { canvas: HTMLCanvasElement; cursor: HTMLDivElement; track: HTMLDivElement }>());
+  const finished = state.phase === 'done' || state.phase === 'cancelled';
+  const buffers = finished ? analysis.faceBuffers() : null;
+  const ids = buffers ? [...buffers.keys()].sort((a, b) => a - b) : [];
 
-  const buffers = useMemo(() => (state.phase === 'done' || state.phase === 'cancelled' ? buffersOf(analysis) : new Map<number, RingBuffer>()), [analysis, state.phase, state.done]);
-  const ids = [...buffers.keys()].sort((a, b) => a - b).slice(0, 6);
+  // The app's video element lives in this view while it is shown.
+  useEffect(() => {
+    const slot = slotRef.current;
+    const v = analysis.element;
+    if (!slot) return;
+    v.controls = true;
+    slot.prepend(v);
+    return () => v.remove();
+  }, [analysis]);
+  useEffect(() => analysis.element.setAttribute('aria-label', state.name ?? 'video'), [analysis, state.name]);
 
-  // The overlay and the charts' cursor follow the video's time (playing or scrubbed).
-  const redraw = useCallback(() => {
-    const v = videoRef.current;
+  // Charts: drawn once per result (and on resize); the cursor is a line moved by the moment bus.
+  useEffect(() => {
+    if (!buffers) return;
+    const draw = () => {
+      for (const [id, c] of charts.current) {
+        const b = buffers.get(id);
+        if (b) drawTimeline(c.canvas, b, 0, state.durationMs);
+      }
+    };
+    draw();
+    const ro = new ResizeObserver(draw);
+    for (const c of charts.current.values()) ro.observe(c.canvas);
+    return () => ro.disconnect();
+  }, [buffers, state.durationMs, ids.length]);
+
+  // Overlay, moment text and cursors, from the moment bus.
+  useEffect(() => {
     const canvas = overlayRef.current;
     const ctx = canvas?.getContext('2d');
-    if (!v || !canvas || !ctx) return;
-    const ms = v.currentTime * 1000;
-    setNow(ms);
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(canvas.clientWidth * dpr);
-    canvas.height = Math.round(canvas.clientHeight * dpr);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    const sample = analysis.sampleAt(ms);
-    if (sample && Math.abs(sample.t - ms) <= 1000 / Math.max(1, fps) + 50) {
-      drawFaces(ctx, sample.faces, { transform: containTransform(sample.width, sample.height, canvas.width, canvas.height), viewWidth: canvas.width, viewHeight: canvas.height, unit: dpr });
-    }
-  }, [analysis, fps]);
-  useEffect(() => {
-    const v = videoRef.current;
-    if (!v) return;
-    let raf = 0;
-    const loop = () => {
-      redraw();
-      if (!v.paused && !v.ended) raf = requestAnimationFrame(loop);
+    if (!canvas || !ctx) return;
+    let last: VideoMoment = analysis.moment();
+    const draw = (m: VideoMoment) => {
+      last = m;
+      const dpr = window.devicePixelRatio || 1;
+      const w = Math.round(canvas.clientWidth * dpr);
+      const h = Math.round(canvas.clientHeight * dpr);
+      if (canvas.width !== w || canvas.height !== h) {
+        canvas.width = w;
+        canvas.height = h;
+      }
+      ctx.clearRect(0, 0, w, h);
+      if (m.sample) drawFaces(ctx, m.sample.faces, { transform: containTransform(m.sample.width, m.sample.height, w, h), viewWidth: w, viewHeight: h, unit: dpr, minScore: useStore.getState().minScore });
+      const total = analysis.state.durationMs;
+      if (momentRef.current) momentRef.current.textContent = `${secondsLabel(m.ms)} of ${secondsLabel(total)}`;
+      const at = total > 0 ? Math.min(1, m.ms / total) : 0;
+      for (const c of charts.current.values()) {
+        c.cursor.style.left = `${at * 100}%`;
+        c.track.setAttribute('aria-valuenow', String(Math.round(m.ms)));
+        c.track.setAttribute('aria-valuetext', secondsLabel(m.ms));
+      }
     };
-    const onPlay = () => (raf = requestAnimationFrame(loop));
-    v.addEventListener('seeked', redraw);
-    v.addEventListener('timeupdate', redraw);
-    v.addEventListener('play', onPlay);
+    draw(last);
+    const off = analysis.subscribeMoment(draw);
+    const ro = new ResizeObserver(() => draw(last));
+    ro.observe(canvas);
     return () => {
-      cancelAnimationFrame(raf);
-      v.removeEventListener('seeked', redraw);
-      v.removeEventListener('timeupdate', redraw);
-      v.removeEventListener('play', onPlay);
+      off();
+      ro.disconnect();
     };
-  }, [redraw]);
-  useEffect(() => {
-    for (const id of ids) {
-      const c = charts.current.get(id);
-      const b = buffers.get(id);
-      if (c && b) drawTimeline(c, b, 0, state.durationMs, now);
-    }
-  });
+  }, [analysis, ids.length, finished]);
 
   const open = async (file: File | undefined) => {
-    const v = videoRef.current;
-    if (!file || !v) return;
+    if (!file) return;
     useStore.getState().clearNotices(['file-not-video', 'video-unreadable']);
     try {
-      await analysis.open(file, v);
+      await analysis.open(file);
     } catch (err) {
       if (err instanceof AppException) useStore.getState().report(err.error);
     }
   };
   const start = () => {
-    const v = videoRef.current;
     const s = useStore.getState();
-    if (!v) return;
-    void analysis.analyse(v, fps, { minScore: s.minScore, minSize: s.minSize, hideLowConfidence: s.hideLowConfidence }, { model: s.models.find((m) => m.id === s.modelActive)?.name ?? s.modelActive ?? '', backend: s.backendActive ?? '', appVersion: APP_VERSION });
-  };
-  const seek = (ms: number) => {
-    const v = videoRef.current;
-    if (v) v.currentTime = ms / 1000;
+    void analysis.analyse(fps, { minScore: s.minScore, minSize: s.minSize, hideLowConfidence: s.hideLowConfidence }, { model: s.models.find((m) => m.id === s.modelActive)?.name ?? s.modelActive ?? '', backend: s.backendActive ?? '', appVersion: APP_VERSION });
   };
   const bind = useCallback(
-    (id: number) => (c: HTMLCanvasElement | null) => {
-      if (c) charts.current.set(id, c);
-      else charts.current.delete(id);
+    (id: number) => (track: HTMLDivElement | null) => {
+      if (!track) return void charts.current.delete(id);
+      const canvas = track.querySelector('canvas');
+      const cursor = track.querySelector<HTMLDivElement>('.cursor');
+      if (canvas && cursor) charts.current.set(id, { canvas, cursor, track });
     },
     [],
   );
+  const seekFromPointer = (e: React.MouseEvent<HTMLDivElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    analysis.seek(((e.clientX - r.left) / Math.max(1, r.width)) * state.durationMs);
+  };
+  const onKey = (e: React.KeyboardEvent) => {
+    const now = analysis.element.currentTime * 1000;
+    const step = 1000 / Math.max(1, state.fps); // one analysed sample
+    const to = e.key === 'ArrowRight' ? now + step : e.key === 'ArrowLeft' ? now - step : e.key === 'PageUp' ? now + state.durationMs / 10 : e.key === 'PageDown' ? now - state.durationMs / 10 : e.key === 'Home' ? 0 : e.key === 'End' ? state.durationMs : null;
+    if (to === null) return;
+    e.preventDefault();
+    analysis.seek(to);
+  };
   const busy = state.phase === 'analysing';
-  const base = (state.name ?? 'video').replace(/\.[^.]+$/, '');
+  const base = state.name ?? 'video';
   return (
     <section className="video-view" aria-label="Video file" data-testid="video-view" data-phase={state.phase}>
       <div
@@ -156,8 +169,7 @@ export function VideoView() {
         />
         <p className="muted">The video is read by this browser only: nothing is uploaded.</p>
       </div>
-      <div className="viewport video-viewport" hidden={state.phase === 'idle' || (state.phase === 'error' && !state.durationMs)}>
-        <video ref={videoRef} controls playsInline muted aria-label={state.name ?? 'video'} />
+      <div ref={slotRef} className="viewport video-viewport" hidden={state.phase === 'idle' || (state.phase === 'error' && !state.durationMs)}>
         <canvas ref={overlayRef} className="overlay" aria-hidden="true" />
       </div>
       {state.phase !== 'idle' && state.phase !== 'error' && (
@@ -192,28 +204,50 @@ export function VideoView() {
         </div>
       )}
       {state.phase === 'error' && state.message && <p className="photo-error">{state.message}</p>}
-      {(state.phase === 'done' || state.phase === 'cancelled') && (
+      {finished && (
         <div className="video-result">
-          <label htmlFor="video-scrub">Moment: {(now / 1000).toFixed(1)} s</label>
-          <input id="video-scrub" data-testid="video-scrub" type="range" min={0} max={Math.max(0, state.durationMs)} step={10} value={Math.min(now, state.durationMs)} onChange={(e) => seek(Number(e.target.value))} />
           <div className="timeline-panel" data-testid="video-timeline" data-faces={ids.length} data-points={analysis.rows.length}>
             <div>
+              <p className="muted timeline-help">
+                Shown: <output ref={momentRef} data-testid="video-moment" /> · click a chart, or use ← → (one analysed frame), to move through the video.
+              </p>
               <TimelineLegend />
               {ids.length === 0 && <p className="muted">No face was found in the analysed frames.</p>}
               {ids.map((id) => (
                 <figure key={id} className="timeline-face">
-                  <figcaption>Face #{id} — whole video</figcaption>
-                  <TimelineCanvas label={`Emotions of face ${id} over the video`} onCanvas={bind(id)} />
+                  <figcaption>Face #{id}</figcaption>
+                  <div
+                    ref={bind(id)}
+                    className="timeline-track"
+                    role="slider"
+                    tabIndex={0}
+                    data-testid="video-chart"
+                    aria-label={`Emotions of face ${id} over the video: the video's position`}
+                    aria-valuemin={0}
+                    aria-valuemax={Math.round(state.durationMs)}
+                    onClick={seekFromPointer}
+                    onKeyDown={onKey}
+                  >
+                    <canvas className="timeline-canvas" aria-hidden="true" />
+                    <div className="cursor" aria-hidden="true" />
+                  </div>
+                  <div className="time-axis" aria-hidden="true">
+                    {AXIS.map((a) => (
+                      <span key={a} style={{ left: `${a * 100}%` }}>
+                        {secondsLabel(a * state.durationMs)}
+                      </span>
+                    ))}
+                  </div>
                 </figure>
               ))}
             </div>
           </div>
           <RecordingSummary rows={analysis.rows} />
           <div className="rec-actions">
-            <button type="button" onClick={() => download(new Blob([recordingToCsv(analysis.rows)], { type: 'text/csv' }), `${base}-emotions.csv`)}>
+            <button type="button" onClick={() => download(new Blob([recordingToCsv(analysis.rows, base)], { type: 'text/csv' }), exportName(base, 'csv'))}>
               Export CSV
             </button>
-            <button type="button" onClick={() => analysis.meta && download(new Blob([recordingToJson(analysis.rows, analysis.meta)], { type: 'application/json' }), `${base}-emotions.json`)}>
+            <button type="button" onClick={() => analysis.meta && download(new Blob([recordingToJson(analysis.rows, analysis.meta)], { type: 'application/json' }), exportName(base, 'json'))}>
               Export JSON
             </button>
           </div>

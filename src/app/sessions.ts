@@ -1,0 +1,141 @@
+/**
+ * Sessions: every camera recording and every video analysis, kept in one list (named, dated,
+ * reopenable, deletable, exportable) that outlives the tab that made it and, through IndexedDB,
+ * a reload. A new recording is a new session: nothing is ever overwritten. The WebM a user asked
+ * for is kept with its session in memory only (no image or video is ever stored on disk), so it
+ * survives tab switches but not a reload, and the list says so.
+ */
+import type { RecordingMeta, RecordingRow } from './recording';
+import type { SessionPersistence } from './recordingStore';
+
+export interface Session {
+  id: string;
+  name: string;
+  meta: RecordingMeta;
+  rows: RecordingRow[];
+  /** Still being recorded (rows are being appended). */
+  live: boolean;
+  /** Came back from an earlier visit (IndexedDB). */
+  restored: boolean;
+  /** The video asked for with a camera recording (memory only). */
+  webm?: Blob;
+  /** Length, ms: the last row's time for a recording, the video's length for a video. */
+  durationMs: number;
+}
+
+export function defaultName(meta: Pick<RecordingMeta, 'kind' | 'source' | 'startedAt'>): string {
+  const when = new Date(meta.startedAt);
+  const stamp = Number.isNaN(when.getTime()) ? meta.startedAt : when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return meta.kind === 'camera' ? `Camera recording, ${stamp}` : `${meta.source}, ${stamp}`;
+}
+
+const lastTime = (rows: readonly RecordingRow[]) => rows[rows.length - 1]?.t ?? 0;
+
+export class SessionList {
+  sessions: Session[] = [];
+  private loaded: Promise<void> | null = null;
+  private listeners = new Set<(s: Session[]) => void>();
+  private seq = 0;
+
+  constructor(private readonly persist: SessionPersistence | null) {}
+
+  subscribe(listener: (s: Session[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(): void {
+    this.sessions = [...this.sessions];
+    for (const l of this.listeners) l(this.sessions);
+  }
+
+  /** The sessions kept from earlier visits (once; later calls wait for the same load). */
+  load(): Promise<void> {
+    this.loaded ??= (async () => {
+      const kept = await this.persist?.list().catch(() => []) ?? [];
+      const known = new Set(this.sessions.map((s) => s.id));
+      const restored = kept
+        .filter((k) => !known.has(k.id) && k.rows.length > 0)
+        .map((k): Session => ({ id: k.id, name: k.name || defaultName(k.meta), meta: k.meta, rows: k.rows, live: false, restored: true, durationMs: k.meta.kind === 'video' && k.meta.durationMs ? k.meta.durationMs : lastTime(k.rows) }));
+      if (!restored.length) return;
+      this.sessions = [...this.sessions, ...restored].sort((a, b) => b.meta.startedAt.localeCompare(a.meta.startedAt));
+      this.emit();
+    })();
+    return this.loaded;
+  }
+
+  newId(kind: RecordingMeta['kind']): string {
+    return `${kind === 'camera' ? 'rec' : 'video'}-${Date.now()}-${++this.seq}`;
+  }
+
+  get(id: string): Session | undefined {
+    return this.sessions.find((s) => s.id === id);
+  }
+
+  /** The newest session of a kind (the Record panel shows the last recording). */
+  latest(kind: RecordingMeta['kind']): Session | undefined {
+    return this.sessions.find((s) => s.meta.kind === kind);
+  }
+
+  /** Where sessions are kept (the recorder writes a recording's rows there as they come). */
+  get persistence(): SessionPersistence | null {
+    return this.persist;
+  }
+
+  /** A recording starts: listed at once, as live. */
+  open(id: string, meta: RecordingMeta): void {
+    const session: Session = { id, name: defaultName(meta), meta, rows: [], live: true, restored: false, durationMs: 0 };
+    this.sessions = [session, ...this.sessions];
+    this.emit();
+  }
+
+  /** More rows of a live recording (in memory; the recorder stores them). */
+  addRows(id: string, rows: readonly RecordingRow[]): void {
+    const s = this.get(id);
+    if (!s || !rows.length) return;
+    s.rows.push(...rows);
+    s.durationMs = lastTime(s.rows);
+  }
+
+  /** A recording ends (with the WebM when one was asked for). */
+  finish(id: string, patch: { webm?: Blob | null; frameWidth?: number; frameHeight?: number } = {}): void {
+    const s = this.get(id);
+    if (!s) return;
+    s.live = false;
+    if (patch.webm) s.webm = patch.webm;
+    if (patch.frameWidth) s.meta = { ...s.meta, frameWidth: patch.frameWidth, frameHeight: patch.frameHeight ?? s.meta.frameHeight };
+    this.emit();
+  }
+
+  /** A finished analysis (a video file), saved whole. */
+  async add(meta: RecordingMeta, rows: RecordingRow[], name = defaultName(meta)): Promise<Session> {
+    const id = this.newId(meta.kind);
+    const session: Session = { id, name, meta, rows, live: false, restored: false, durationMs: meta.durationMs ?? lastTime(rows) };
+    this.sessions = [session, ...this.sessions];
+    this.emit();
+    try {
+      await this.persist?.begin(id, meta, name);
+      await this.persist?.append(id, 0, rows);
+      await this.persist?.finish(id);
+    } catch {
+      /* storage full or blocked: the session stays in this visit's list */
+    }
+    return session;
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    const s = this.get(id);
+    const clean = name.trim().slice(0, 120);
+    if (!s || !clean || clean === s.name) return;
+    s.name = clean;
+    this.emit();
+    await this.persist?.rename(id, clean).catch(() => undefined);
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!this.get(id)) return;
+    this.sessions = this.sessions.filter((s) => s.id !== id);
+    this.emit();
+    await this.persist?.remove(id).catch(() => undefined);
+  }
+}

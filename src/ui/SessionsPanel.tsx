@@ -1,0 +1,134 @@
+import { useState } from 'react';
+import { recordingToCsv, recordingToJson, summarizeRecording } from '../app/recording';
+import { exportName } from '../app/results';
+import type { Session } from '../app/sessions';
+import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine/emotions';
+import { useApp } from './context';
+import { download } from './download';
+import { useSubscribed } from './useSubscribed';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Per face: the share of time per emotion as one stacked bar (labelled), and the mean valence. */
+export function RecordingSummary({ rows }: { rows: Parameters<typeof summarizeRecording>[0] }) {
+  const summary = summarizeRecording(rows);
+  if (!summary.length) return <p className="muted">No face was recorded.</p>;
+  return (
+    <ul className="rec-summary" data-testid="recording-summary">
+      {summary.map((f) => {
+        const parts = EMOTIONS.filter((e) => f.share[e] > 0).sort((a, b) => f.share[b] - f.share[a]);
+        const words = parts.map((e) => `${EMOTION_LABEL[e]} ${Math.round(f.share[e] * 100)}%`);
+        return (
+          <li key={f.face}>
+            <span className="rec-face">
+              Face #{f.face} · {seconds(f.lastMs - f.firstMs || 0)} · valence {f.meanValence >= 0 ? '+' : ''}
+              {f.meanValence.toFixed(2)}
+            </span>
+            <span className="share-bar" aria-hidden="true">
+              {parts.map((e) => (
+                <span key={e} style={{ width: `${f.share[e] * 100}%`, background: EMOTION_COLOR[e] }} title={`${EMOTION_LABEL[e]} ${Math.round(f.share[e] * 100)}%`} />
+              ))}
+            </span>
+            <span className="share-words">{words.join(' · ')}</span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** The files of a session: CSV, JSON, and the WebM when one was recorded. */
+export function SessionActions({ session, onDelete }: { session: Session; onDelete?: () => void }) {
+  const [confirm, setConfirm] = useState(false);
+  const csv = () => download(new Blob([recordingToCsv(session.rows, session.meta.source)], { type: 'text/csv' }), exportName(session.name, 'csv'));
+  const json = () => download(new Blob([recordingToJson(session.rows, session.meta)], { type: 'application/json' }), exportName(session.name, 'json'));
+  return (
+    <div className="rec-actions">
+      <button type="button" onClick={csv}>
+        Export CSV
+      </button>
+      <button type="button" onClick={json}>
+        Export JSON
+      </button>
+      {session.webm && (
+        <button type="button" data-testid="session-webm" onClick={() => download(session.webm!, exportName(session.name, 'webm'))}>
+          Download video (WebM)
+        </button>
+      )}
+      {onDelete &&
+        (confirm ? (
+          <>
+            <button type="button" className="danger" data-testid="session-delete-confirm" onClick={onDelete}>
+              Delete for good
+            </button>
+            <button type="button" onClick={() => setConfirm(false)}>
+              Keep
+            </button>
+          </>
+        ) : (
+          <button type="button" data-testid="session-delete" onClick={() => setConfirm(true)}>
+            Delete…
+          </button>
+        ))}
+    </div>
+  );
+}
+
+function SessionItem({ session }: { session: Session }) {
+  const { sessions } = useApp();
+  const [open, setOpen] = useState(false);
+  const faces = new Set(session.rows.map((r) => r.face)).size;
+  const when = new Date(session.meta.startedAt);
+  return (
+    <li className="session" data-testid="session-item" data-kind={session.meta.kind} data-live={session.live} data-rows={session.rows.length}>
+      <input
+        className="session-name"
+        aria-label="Session name"
+        defaultValue={session.name}
+        key={session.name}
+        onBlur={(e) => void sessions.rename(session.id, e.target.value)}
+        onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+      />
+      <div className="muted session-meta">
+        {session.meta.kind === 'camera' ? 'Camera' : 'Video file'} · <time dateTime={session.meta.startedAt}>{when.toLocaleString()}</time> · {seconds(session.durationMs)} ·{' '}
+        {faces} {faces === 1 ? 'face' : 'faces'}
+        {session.live ? ' · recording…' : ''}
+        {session.restored ? ' · kept from an earlier visit' : ''}
+      </div>
+      {!session.live && (
+        <>
+          <button type="button" className="link" aria-expanded={open} data-testid="session-open" onClick={() => setOpen((o) => !o)}>
+            {open ? 'Close' : 'Open'}
+          </button>
+          {open && <RecordingSummary rows={session.rows} />}
+          <SessionActions session={session} onDelete={() => void sessions.remove(session.id)} />
+        </>
+      )}
+    </li>
+  );
+}
+
+/**
+ * Every recording and video analysis of this browser, newest first: kept across tab switches and
+ * reloads until deleted; a new recording never replaces one.
+ */
+export function SessionsPanel() {
+  const { sessions } = useApp();
+  const list = useSubscribed(sessions, () => sessions.sessions);
+  return (
+    <details className="sessions" data-testid="sessions" open>
+      <summary>
+        Sessions <span className="muted">({list.length})</span>
+      </summary>
+      {list.length === 0 ? (
+        <p className="muted">Recordings and analysed videos are kept here, on this device only.</p>
+      ) : (
+        <ol className="session-list">
+          {list.map((s) => (
+            <SessionItem key={s.id} session={s} />
+          ))}
+        </ol>
+      )}
+    </details>
+  );
+}
