@@ -101,7 +101,7 @@ test('a batch of 5 photos with one corrupt: 4 results, 1 listed error, one combi
   await expect(page.getByTestId('batch-error')).toContainText('broken.jpg');
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'All results (CSV)' }).click()]);
   const lines = readFileSync((await csv.path())!, 'utf8').trim().split(/\r?\n/);
-  expect(lines[0]).toMatch(/^file,face,x,y,width,height,detection_score,top_emotion,angry/);
+  expect(lines[0]).toMatch(/^source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry/);
   const files = new Set(lines.slice(1).map((l) => l.split(',')[0]));
   expect([...files].sort()).toEqual(['five.jpg', 'four.jpg', 'one.jpg', 'two.jpg']);
   expect(lines.length - 1).toBe(3 + 4 + 4 + 3); // every face of the four good photos
@@ -109,13 +109,21 @@ test('a batch of 5 photos with one corrupt: 4 results, 1 listed error, one combi
   const zipBytes = readFileSync((await zipDownload.path())!);
   expect(zipBytes.readUInt32LE(zipBytes.length - 22)).toBe(0x06054b50);
   expect(zipBytes.readUInt16LE(zipBytes.length - 12)).toBe(4); // four annotated photos
+  await expect(page.getByRole('button', { name: 'Annotated photos (ZIP)' })).toBeEnabled(); // not stuck on "Making the ZIP…"
+  // A card opens its photo: annotated, with its result list (old main: a click did nothing).
+  await page.locator('[data-testid="batch-item"][data-status="done"]').filter({ hasText: 'two.jpg' }).getByTestId('batch-open').click();
+  await expect(page.getByTestId('face-count')).toContainText('faces in two.jpg');
+  await expect(page.getByTestId('batch')).toBeVisible(); // the batch stays
 
   // A new batch, cancelled at once: it stops after the file in hand.
   const many = Array.from({ length: 12 }, (_, i) => photo(`again-${i}.jpg`, 'group-3.jpg'));
   await page.getByTestId('file-input').setInputFiles(many);
   await page.getByTestId('batch-cancel').click();
   await expect(page.getByTestId('batch')).toHaveAttribute('data-phase', 'cancelled', { timeout: 120_000 });
-  expect(await page.locator('[data-testid="batch-item"][data-status="pending"]').count()).toBeGreaterThan(0);
+  // The files not reached say so: "cancelled", not "waiting…".
+  expect(await page.locator('[data-testid="batch-item"][data-status="pending"]').count()).toBe(0);
+  expect(await page.locator('[data-testid="batch-item"][data-status="cancelled"]').count()).toBeGreaterThan(0);
+  await expect(page.locator('[data-testid="batch-item"][data-status="cancelled"]').first()).toContainText('cancelled');
 });
 
 test('a model switch in the middle of a batch: every file is analysed, none fails, the new model runs', async ({ page, context }) => {

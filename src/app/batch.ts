@@ -1,21 +1,24 @@
 /**
- * Batches of photos: many files (picked, dropped, or a folder) analysed one after another through
- * the same engine; a failed or faceless file is listed with its reason and the batch goes on. Keeps
- * per file only the numbers and a small thumbnail (no full-size pixels: a folder of 500 photos
- * must fit in memory). Combined CSV/JSON, and a ZIP of annotated photos when asked (re-read from
- * the files then). Cancel stops after the current file.
+ * Batches of photos: many files (picked, dropped, or a folder) analysed one after another, in the
+ * order of their names, through the same engine; a failed or faceless file is listed with its
+ * reason, a file that is not a photo is listed as skipped, and the batch goes on. Keeps per file
+ * only the numbers and a small thumbnail (no full-size pixels: a folder of 500 photos must fit in
+ * memory). Combined CSV/JSON, and a ZIP of annotated photos when asked (re-read from the files
+ * then). Cancel stops after the current file; the files not reached say "cancelled".
  */
 import { EMOTIONS } from '../engine/emotions';
 import { AppException, errorMessage, toAppError } from '../engine/errors';
 import type { FaceResult, FrameResult } from '../engine/faces';
-import { loadPhoto } from '../engine/photo';
+import { type LoadedPhoto, loadPhoto } from '../engine/photo';
+import { toCsv } from './csv';
 import type { EngineHost } from './engineHost';
-import { csvRow } from './results';
+import { exportName } from './results';
+import { zip } from './zip';
 
 export interface BatchItem {
   name: string;
-  status: 'pending' | 'done' | 'error';
-  /** Why it failed, in words (error) or a note (no face). */
+  status: 'pending' | 'done' | 'error' | 'cancelled' | 'skipped';
+  /** Why it failed, in words (error), a note (no face), or why it was skipped. */
   message?: string;
   result?: FrameResult;
   /** A small copy of the photo for the grid (closed when the batch is cleared). */
@@ -29,11 +32,26 @@ export interface BatchState {
   startedAt: number;
   /** Estimated seconds left (null until one file is done). */
   etaSeconds: number | null;
+  /** The ZIP being made: photos rendered so far, of how many (null when none is being made). */
+  zip: { done: number; total: number } | null;
 }
 
-export const IDLE_BATCH: BatchState = { phase: 'idle', items: [], done: 0, startedAt: 0, etaSeconds: null };
+export const IDLE_BATCH: BatchState = { phase: 'idle', items: [], done: 0, startedAt: 0, etaSeconds: null, zip: null };
 const THUMB = 160;
 const r = (v: number, d = 4) => Number(v.toFixed(d));
+const IMAGE_NAME = /\.(jpe?g|png|webp|gif|bmp|avif|heic|heif|tiff?)$/i;
+
+/** A file a photo batch should try (by type, else by name); other files are listed as skipped. */
+export function looksLikePhoto(file: { name: string; type: string }): boolean {
+  return file.type ? file.type.startsWith('image/') : IMAGE_NAME.test(file.name);
+}
+
+/** File names in the order a person reads them: photo-2 before photo-10, case ignored. */
+export function byName(a: { name: string }, b: { name: string }): number {
+  return a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' });
+}
+
+type Visible = (result: FrameResult) => FaceResult[];
 
 export class BatchSession {
   state: BatchState = IDLE_BATCH;
@@ -42,7 +60,7 @@ export class BatchSession {
   private run = 0;
   private listeners = new Set<(s: BatchState) => void>();
 
-  constructor(private readonly host: EngineHost) {}
+  constructor(private readonly host: Pick<EngineHost, 'analyse'>) {}
 
   subscribe(listener: (s: BatchState) => void): () => void {
     this.listeners.add(listener);
@@ -54,20 +72,24 @@ export class BatchSession {
     for (const l of this.listeners) l(state);
   }
 
-  async analyse(files: readonly File[]): Promise<void> {
+  async analyse(files: readonly File[], load: (f: File) => Promise<LoadedPhoto> = loadPhoto): Promise<void> {
     this.clear();
     const run = ++this.run;
     this.cancelled = false;
-    this.files = [...files];
+    this.files = [...files].sort(byName);
     const startedAt = performance.now();
-    let items: BatchItem[] = this.files.map((f) => ({ name: f.name, status: 'pending' }));
-    this.set({ phase: 'running', items, done: 0, startedAt, etaSeconds: null });
+    let items: BatchItem[] = this.files.map((f) => (looksLikePhoto(f) ? { name: f.name, status: 'pending' } : { name: f.name, status: 'skipped', message: 'not a photo: skipped' }));
+    const todo = items.filter((it) => it.status === 'pending').length;
+    let done = items.length - todo;
+    this.set({ phase: 'running', items, done, startedAt, etaSeconds: null, zip: null });
+    let analysed = 0;
     for (let i = 0; i < this.files.length; i++) {
       if (this.cancelled || run !== this.run) break;
+      if (items[i]?.status !== 'pending') continue;
       const file = this.files[i] as File;
       let item: BatchItem;
       try {
-        const photo = await loadPhoto(file);
+        const photo = await load(file);
         try {
           const thumb = await createImageBitmap(photo.bitmap, { resizeWidth: THUMB, resizeHeight: Math.max(1, Math.round((THUMB * photo.height) / photo.width)), resizeQuality: 'medium' });
           const result = await this.host.analyse(photo.bitmap, 'photo');
@@ -84,20 +106,51 @@ export class BatchSession {
         return;
       }
       items = items.map((it, k) => (k === i ? item : it));
-      const done = i + 1;
-      const perFile = (performance.now() - startedAt) / done;
-      this.set({ phase: 'running', items, done, startedAt, etaSeconds: ((this.files.length - done) * perFile) / 1000 });
+      done++;
+      analysed++;
+      const perFile = (performance.now() - startedAt) / analysed;
+      this.set({ ...this.state, phase: 'running', items, done, etaSeconds: ((todo - analysed) * perFile) / 1000 });
     }
-    if (run === this.run) this.set({ ...this.state, phase: this.cancelled ? 'cancelled' : 'done', etaSeconds: null });
+    if (run !== this.run) return;
+    if (this.cancelled) items = items.map((it) => (it.status === 'pending' ? { ...it, status: 'cancelled', message: 'cancelled' } : it));
+    this.set({ ...this.state, items, phase: this.cancelled ? 'cancelled' : 'done', etaSeconds: null });
   }
 
   cancel(): void {
     this.cancelled = true;
   }
 
-  /** The file of item i, for re-rendering it annotated (ZIP export). */
+  /** The file of item i, for opening it in the photo view or re-rendering it annotated. */
   file(i: number): File | undefined {
     return this.files[i];
+  }
+
+  /**
+   * The annotated photos as one ZIP: each analysed file is read again and drawn by `render` (the
+   * UI's drawing, injected: no drawing code lives here). Progress is in `state.zip`, which is
+   * cleared however it ends: an error never leaves "Making the ZIP…" behind.
+   */
+  async makeZip(render: (photo: ImageBitmap, faces: FaceResult[]) => Promise<Uint8Array>, visible: Visible, load: (f: File) => Promise<LoadedPhoto> = loadPhoto): Promise<Blob> {
+    if (this.state.zip) throw new Error('a ZIP is already being made');
+    const todo = this.state.items.flatMap((item, i) => (item.result && this.files[i] ? [{ item, file: this.files[i] as File, result: item.result }] : []));
+    const run = this.run;
+    const entries: { name: string; data: Uint8Array }[] = [];
+    this.set({ ...this.state, zip: { done: 0, total: todo.length } });
+    try {
+      for (const { item, file, result } of todo) {
+        const photo = await load(file);
+        try {
+          entries.push({ name: exportName(item.name, 'jpg'), data: await render(photo.bitmap, visible(result)) });
+        } finally {
+          photo.bitmap.close();
+        }
+        if (run !== this.run) throw new Error('the batch was cleared');
+        this.set({ ...this.state, zip: { done: entries.length, total: todo.length } });
+      }
+      return new Blob([zip(entries) as Uint8Array<ArrayBuffer>], { type: 'application/zip' });
+    } finally {
+      if (run === this.run) this.set({ ...this.state, zip: null });
+    }
   }
 
   clear(): void {
@@ -108,22 +161,13 @@ export class BatchSession {
   }
 }
 
-type Visible = (result: FrameResult) => FaceResult[];
-
-/** One row per face of every analysed file; failed and faceless files are in the JSON. */
+/** One row per face of every analysed file, in the one CSV schema; failed and faceless files are in the JSON. */
 export function batchToCsv(items: readonly BatchItem[], visible: Visible): string {
-  const header = ['file', 'face', 'x', 'y', 'width', 'height', 'detection_score', 'top_emotion', ...EMOTIONS];
-  const lines = [header.join(',')];
-  for (const it of items) {
-    if (!it.result) continue;
-    for (const f of visible(it.result)) {
-      lines.push(csvRow([it.name, f.id, r(f.box.x, 1), r(f.box.y, 1), r(f.box.width, 1), r(f.box.height, 1), r(f.score), f.top.emotion, ...EMOTIONS.map((_, k) => r(f.probs[k] ?? 0))]));
-    }
-  }
-  return lines.join('\r\n') + '\r\n';
+  return toCsv(items.flatMap((it) => (it.result ? visible(it.result).map((f) => ({ source: it.name, timeMs: null, face: f.id, box: f.box, score: f.score, top: f.top.emotion, probs: f.probs })) : [])));
 }
 
-export function batchToJson(items: readonly BatchItem[], visible: Visible, meta: { model: string; backend: string; appVersion: string }): string {
+/** `modelName` turns a model id into the name the files use (the same name at the top and per file). */
+export function batchToJson(items: readonly BatchItem[], visible: Visible, meta: { model: string; backend: string; appVersion: string }, modelName: (id: string) => string = (id) => id): string {
   return JSON.stringify(
     {
       format: 'resemote-batch/1',
@@ -137,7 +181,7 @@ export function batchToJson(items: readonly BatchItem[], visible: Visible, meta:
           ? {
               width: it.result.width,
               height: it.result.height,
-              model: it.result.model,
+              model: modelName(it.result.model),
               backend: it.result.backend,
               faces: visible(it.result).map((f) => ({
                 id: f.id,

@@ -1,15 +1,14 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { type BatchItem, type BatchState, batchToCsv, batchToJson } from '../app/batch';
+import { useEffect, useMemo, useRef } from 'react';
+import { type BatchItem, batchToCsv, batchToJson } from '../app/batch';
 import { APP_VERSION } from '../app/recorder';
-import { exportName } from '../app/results';
-import { zip } from '../app/zip';
 import { EMOTION_COLOR, EMOTION_LABEL } from '../engine/emotions';
 import { type FaceResult, type FrameResult, visibleFaces } from '../engine/faces';
-import { loadPhoto } from '../engine/photo';
+import { toAppError } from '../engine/errors';
 import { useStore } from '../state/store';
 import { annotatedJpeg } from './annotate';
 import { useApp } from './context';
 import { download } from './download';
+import { useSubscribed } from './useSubscribed';
 
 function Thumb({ bitmap }: { bitmap: ImageBitmap }) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -24,15 +23,22 @@ function Thumb({ bitmap }: { bitmap: ImageBitmap }) {
   return <canvas ref={ref} className="batch-thumb" aria-hidden="true" />;
 }
 
-function Card({ item, faces }: { item: BatchItem; faces: FaceResult[] }) {
+function Card({ item, faces, onOpen }: { item: BatchItem; faces: FaceResult[]; onOpen?: () => void }) {
   return (
     <li className={`batch-card ${item.status}`} data-testid="batch-item" data-status={item.status}>
       {item.thumb ? <Thumb bitmap={item.thumb} /> : <div className="batch-thumb placeholder" aria-hidden="true" />}
       <div className="batch-body">
-        <div className="batch-name" title={item.name}>
-          {item.name}
-        </div>
+        {onOpen ? (
+          <button type="button" className="batch-name link" title={`Open ${item.name}`} data-testid="batch-open" onClick={onOpen}>
+            {item.name}
+          </button>
+        ) : (
+          <div className="batch-name" title={item.name}>
+            {item.name}
+          </div>
+        )}
         {item.status === 'pending' && <div className="muted">waiting…</div>}
+        {(item.status === 'cancelled' || item.status === 'skipped') && <div className="muted">{item.message}</div>}
         {item.status === 'error' && (
           <div className="batch-error" data-testid="batch-error">
             {item.message}
@@ -58,44 +64,42 @@ function Card({ item, faces }: { item: BatchItem; faces: FaceResult[] }) {
 
 /** A batch of photos: progress, cancel, a grid of results, combined files. */
 export function BatchView() {
-  const { batch } = useApp();
-  const [state, setState] = useState<BatchState>(batch.state);
-  const [zipping, setZipping] = useState<string | null>(null);
-  useEffect(() => batch.subscribe(setState), [batch]);
+  const { batch, photos } = useApp();
+  const state = useSubscribed(batch, () => batch.state);
   const minScore = useStore((s) => s.minScore);
   const minSize = useStore((s) => s.minSize);
   const hideLowConfidence = useStore((s) => s.hideLowConfidence);
   const models = useStore((s) => s.models);
-  const visible = useMemo(() => (r: FrameResult) => visibleFaces(r, { minScore, minSize, hideLowConfidence }, true), [minScore, minSize, hideLowConfidence]);
+  const visible = useMemo(() => (r: FrameResult) => visibleFaces(r, { minScore, minSize, hideLowConfidence }), [minScore, minSize, hideLowConfidence]);
   if (state.phase === 'idle') return null;
   const total = state.items.length;
   const errors = state.items.filter((i) => i.status === 'error').length;
+  const skipped = state.items.filter((i) => i.status === 'skipped').length;
   const first = state.items.find((i) => i.result)?.result;
   const meta = { model: first ? (models.find((m) => m.id === first.model)?.name ?? first.model) : '', backend: first?.backend ?? '', appVersion: APP_VERSION };
   const name = `resemote-batch-${new Date(Date.now()).toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
+  const modelName = (id: string) => models.find((m) => m.id === id)?.name ?? id;
   const makeZip = async () => {
-    const entries: { name: string; data: Uint8Array }[] = [];
-    for (let i = 0; i < state.items.length; i++) {
-      const item = state.items[i] as BatchItem;
-      const file = batch.file(i);
-      if (!item.result || !file) continue;
-      setZipping(`${entries.length + 1} of ${state.items.filter((x) => x.result).length}`);
-      const photo = await loadPhoto(file);
-      try {
-        entries.push({ name: exportName(item.name, 'jpg'), data: await annotatedJpeg(photo.bitmap, visible(item.result), minScore) });
-      } finally {
-        photo.bitmap.close();
-      }
+    try {
+      const blob = await batch.makeZip((bitmap, faces) => annotatedJpeg(bitmap, faces, minScore), visible);
+      download(blob, `${name}.zip`);
+    } catch (err) {
+      useStore.getState().report(toAppError(err));
     }
-    setZipping(null);
-    download(new Blob([zip(entries) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), `${name}.zip`);
   };
+  // A card opens its photo in the photo view below, annotated, with its result list.
+  const openItem = (i: number) => {
+    const file = batch.file(i);
+    if (file) void photos.analyse(file).then(() => document.querySelector('[data-testid="photo-result"]')?.scrollIntoView({ block: 'start' }));
+  };
+  const zipping = state.zip;
   return (
     <section className="batch" aria-label="Batch of photos" data-testid="batch" data-phase={state.phase}>
       <div className="batch-progress">
         <label htmlFor="batch-progress">
           {state.phase === 'running' ? 'Analysing' : state.phase === 'cancelled' ? 'Cancelled after' : 'Analysed'} {state.done} of {total} photos
           {errors ? `, ${errors} could not be analysed` : ''}
+          {skipped ? `, ${skipped} skipped (not ${skipped === 1 ? 'a photo' : 'photos'})` : ''}
           {state.phase === 'running' && state.etaSeconds !== null ? `, about ${Math.ceil(state.etaSeconds)} s left` : ''}
         </label>
         <progress id="batch-progress" data-testid="batch-progress" max={total} value={state.done} />
@@ -110,11 +114,11 @@ export function BatchView() {
           <button type="button" onClick={() => download(new Blob([batchToCsv(state.items, visible)], { type: 'text/csv' }), `${name}.csv`)}>
             All results (CSV)
           </button>
-          <button type="button" onClick={() => download(new Blob([batchToJson(state.items, visible, meta)], { type: 'application/json' }), `${name}.json`)}>
+          <button type="button" onClick={() => download(new Blob([batchToJson(state.items, visible, meta, modelName)], { type: 'application/json' }), `${name}.json`)}>
             All results (JSON)
           </button>
           <button type="button" disabled={zipping !== null} onClick={() => void makeZip()}>
-            {zipping ? `Making the ZIP: ${zipping}…` : 'Annotated photos (ZIP)'}
+            {zipping ? `Making the ZIP: ${zipping.done + 1} of ${zipping.total}…` : 'Annotated photos (ZIP)'}
           </button>
           <button type="button" onClick={() => batch.clear()}>
             Clear
@@ -123,7 +127,7 @@ export function BatchView() {
       )}
       <ol className="batch-grid" data-testid="batch-grid">
         {state.items.map((item, i) => (
-          <Card key={`${i}-${item.name}`} item={item} faces={item.result ? visible(item.result) : []} />
+          <Card key={`${i}-${item.name}`} item={item} faces={item.result ? visible(item.result) : []} onOpen={item.result ? () => openItem(i) : undefined} />
         ))}
       </ol>
     </section>
