@@ -75,6 +75,11 @@ test('settings survive a reload: smoothing, mirror, face filters and the model',
   // The model picked before the reload is the one that runs after it, not the default.
   await expect(page.getByTestId('model-picker')).toHaveValue('second');
   expect(await page.evaluate(() => window.__resemote!.info().model)).toBe('second');
+  // The tab chosen last is where the app opens again.
+  await page.getByTestId('tab-video').click();
+  await page.reload();
+  await expect(page.getByTestId('tab-video')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('video-view')).toBeVisible();
 });
 
 test('the detection score is on each card, and the confidence filter hides or shows uncertain faces', async ({ page }) => {
@@ -84,13 +89,24 @@ test('the detection score is on each card, and the confidence filter hides or sh
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-6.jpg'));
   await expect(page.getByTestId('face-count')).toContainText('faces in group-6.jpg');
   const shown = await page.getByTestId('result-item').count();
-  await expect(page.getByTestId('detection-score').first()).toContainText(/face \d+%/);
+  // Labelled as what it is, so it does not read like an emotion.
+  await expect(page.getByTestId('detection-score').first()).toContainText(/^detection score \d+%/);
+  /** Each card's face number with its detection score: the same face has the same number at every setting. */
+  const cards = async () =>
+    new Map(
+      (await page.getByTestId('result-item').evaluateAll((els) => els.map((el) => [/Face (\d+)/.exec(el.textContent ?? '')?.[1], el.querySelector('[data-testid="detection-score"]')?.textContent?.match(/\d+%/)?.[0]])))
+        .map(([id, score]) => [id, score] as [string, string]),
+    );
   await page.getByText('Settings').click();
   await page.getByTestId('setting-min-score').fill('0.95');
   await expect.poll(() => page.getByTestId('result-item').count()).toBeLessThan(shown);
+  const filtered = await cards();
   await page.getByTestId('setting-hide-low').uncheck(); // show them again, marked uncertain
   await expect.poll(() => page.getByTestId('result-item').count()).toBeGreaterThanOrEqual(shown);
   await expect(page.locator('.low-confidence').first()).toContainText('uncertain');
+  // Ids do not depend on the filter: every face shown before keeps its number (old main renumbered).
+  const all = await cards();
+  for (const [id, score] of filtered) expect({ id, score: all.get(id) }).toEqual({ id, score });
 });
 
 test('the production page exposes no test hook unless a test asks for it', async ({ browser }) => {

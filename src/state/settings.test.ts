@@ -5,7 +5,7 @@ describe('settings', () => {
   it('round-trips through storage', () => {
     const store = new Map<string, string>();
     const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
-    const s = { ...DEFAULT_SETTINGS, backendWanted: 'webgl' as const, smoothingMs: 600, mirror: false, minScore: 0.8, modelId: 'resemotenet-s', readyMs: { webgl: 9000 } };
+    const s = { ...DEFAULT_SETTINGS, mode: 'photo' as const, backendWanted: 'webgl' as const, smoothingMs: 600, mirror: false, minScore: 0.8, modelId: 'resemotenet-s', readyMs: { webgl: 9000 } };
     saveSettings(storage, s);
     expect(store.has(SETTINGS_KEY)).toBe(true);
     expect(loadSettings(storage)).toEqual(s);
@@ -17,6 +17,12 @@ describe('settings', () => {
     expect(parseSettings('[1,2]')).toEqual(DEFAULT_SETTINGS);
     const bad = parseSettings(JSON.stringify({ backendWanted: 'quantum', smoothingMs: -4, mirror: 'yes', minScore: 7, modelId: '../../etc', readyMs: { webgl: -1, webgpu: 'x' }, measured: { backend: 'webgpu' } }));
     expect(bad).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('remembers the tab chosen last; an unknown tab falls back to the camera', () => {
+    expect(parseSettings(JSON.stringify({ mode: 'video' })).mode).toBe('video');
+    expect(parseSettings(JSON.stringify({ mode: 'photo' })).mode).toBe('photo');
+    expect(parseSettings(JSON.stringify({ mode: 'settings' })).mode).toBe('camera');
   });
 
   it('survives a storage that throws (privacy mode)', () => {

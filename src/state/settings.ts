@@ -13,7 +13,13 @@ export interface MeasuredChoice {
   reason: string;
 }
 
+/** The input tabs; the one chosen last is where the app opens. */
+export type Mode = 'camera' | 'photo' | 'video';
+const MODES: readonly Mode[] = ['camera', 'photo', 'video'];
+
 export interface Settings {
+  /** The tab chosen last (the app opens there again). */
+  mode: Mode;
   /** The backend the user picked; null = the app chooses (starts on WebAssembly, measures the GPU backends beside it). */
   backendWanted: BackendName | null;
   /** The app's own choice, measured on this device, remembered so a revisit does not measure again. */
@@ -24,11 +30,14 @@ export interface Settings {
   minScore: number;
   minSize: number;
   hideLowConfidence: boolean;
+  /** Emotion labels drawn beside the faces on a photo (off: boxes and numbers only). */
+  photoLabels: boolean;
   /** How long the engine took to get ready last time, per backend, ms (for an honest estimate). */
   readyMs: Partial<Record<BackendName, number>>;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
+  mode: 'camera',
   backendWanted: null,
   measured: null,
   modelId: null,
@@ -37,6 +46,7 @@ export const DEFAULT_SETTINGS: Settings = {
   minScore: 0.6,
   minSize: 0,
   hideLowConfidence: true,
+  photoLabels: true,
   readyMs: {},
 };
 
@@ -56,6 +66,7 @@ export function parseSettings(text: string | null): Settings {
   const d = DEFAULT_SETTINGS;
   const m = raw.measured as Record<string, unknown> | null | undefined;
   return {
+    mode: typeof raw.mode === 'string' && (MODES as readonly string[]).includes(raw.mode) ? (raw.mode as Mode) : d.mode,
     backendWanted: isBackend(raw.backendWanted) ? raw.backendWanted : null,
     measured: m && isBackend(m.backend) && typeof m.reason === 'string' ? { backend: m.backend, reason: m.reason.slice(0, 300) } : null,
     modelId: typeof raw.modelId === 'string' && /^[\w.-]{1,80}$/.test(raw.modelId) ? raw.modelId : null,
@@ -64,6 +75,7 @@ export function parseSettings(text: string | null): Settings {
     minScore: num(raw.minScore, 0.3, 0.99, d.minScore),
     minSize: num(raw.minSize, 0, 0.5, d.minSize),
     hideLowConfidence: bool(raw.hideLowConfidence, d.hideLowConfidence),
+    photoLabels: bool(raw.photoLabels, d.photoLabels),
     readyMs: Object.fromEntries(
       BACKENDS.flatMap((b) => {
         const v = (raw.readyMs as Record<string, unknown> | undefined)?.[b];

@@ -11,7 +11,8 @@ import type { FrameResult } from '../engine/faces';
 import type { ModelEntry } from '../engine/modelFormat';
 import { DEFAULT_SETTINGS, type MeasuredChoice, type Settings } from './settings';
 
-export type Mode = 'camera' | 'photo' | 'video';
+export type { Mode } from './settings';
+import type { Mode } from './settings';
 
 export type { ModelEntry } from '../engine/modelFormat';
 
@@ -60,7 +61,6 @@ export interface PhotoState {
 }
 
 interface SettingsSlice extends Settings {
-  mode: Mode;
   setMode(mode: Mode): void;
   setBackendWanted(b: BackendName): void;
   setMeasured(m: MeasuredChoice): void;
@@ -70,6 +70,7 @@ interface SettingsSlice extends Settings {
   setMinScore(v: number): void;
   setMinSize(v: number): void;
   setHideLowConfidence(on: boolean): void;
+  setPhotoLabels(on: boolean): void;
   setReadyMs(b: BackendName, ms: number): void;
   applySettings(s: Settings): void;
 }
@@ -144,7 +145,6 @@ function withLoadingSince<T extends Partial<Pick<AppState, 'engine' | 'model'>>>
 }
 
 const initial = {
-  mode: 'camera' as Mode,
   ...DEFAULT_SETTINGS,
   support: null,
   backendActive: null,
@@ -173,6 +173,7 @@ export const useStore = create<AppState>()((set) => ({
   setMinScore: (v) => set({ minScore: clampNum(v, 0.3, 0.99) }),
   setMinSize: (v) => set({ minSize: clampNum(v, 0, 0.5) }),
   setHideLowConfidence: (hideLowConfidence) => set({ hideLowConfidence }),
+  setPhotoLabels: (photoLabels) => set({ photoLabels }),
   setReadyMs: (b, ms) => set((st) => ({ readyMs: { ...st.readyMs, [b]: Math.round(ms) } })),
   applySettings: (s) => set({ ...s }),
   setSupport: (support) => set({ support }),
@@ -197,6 +198,7 @@ export type Store = typeof useStore;
 /** The persisted part of the state. */
 export function settingsOf(s: AppState): Settings {
   return {
+    mode: s.mode,
     backendWanted: s.backendWanted,
     measured: s.measured,
     modelId: s.modelId,
@@ -205,6 +207,7 @@ export function settingsOf(s: AppState): Settings {
     minScore: s.minScore,
     minSize: s.minSize,
     hideLowConfidence: s.hideLowConfidence,
+    photoLabels: s.photoLabels,
     readyMs: s.readyMs,
   };
 }

@@ -111,6 +111,13 @@ function ModelPicker() {
   const modelId = useStore((s) => s.modelId);
   const phase = useStore((s) => s.model.phase);
   if (models.length === 0) return null;
+  // One model: nothing to pick; its name, in words.
+  if (models.length === 1)
+    return (
+      <div className="control model" data-testid="model-name">
+        Emotion model: {models[0]!.name}
+      </div>
+    );
   return (
     <div className="control model">
       <label htmlFor="model-picker">Model</label>

@@ -20,6 +20,11 @@ export interface DrawOptions {
   minScore?: number;
 }
 
+/** The plate under a panel's text: dark enough that every emotion colour on it is >= 4.5:1 even
+ *  over a white photo (contrast.test.ts). */
+export const PLATE = { color: '#0c0e14', alpha: 0.9 };
+const PLATE_FILL = `rgba(12,14,20,${PLATE.alpha})`;
+
 function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number): void {
   ctx.beginPath();
   ctx.roundRect(x, y, w, h, r);
@@ -45,14 +50,52 @@ export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceRes
     if (o.minScore !== undefined && face.score < o.minScore) ctx.setLineDash([6 * o.unit, 4 * o.unit]);
     ctx.strokeRect(view.x, view.y, view.width, view.height);
     ctx.setLineDash([]);
-    if (o.showBars !== false) drawPanel(ctx, face, place.panel, s, place.compact, o.highlight === face.id);
+    if (o.showBars === false || place.tagOnly) drawTag(ctx, face, view, o.unit);
+    else {
+      if (place.leader) drawLeader(ctx, view, place.panel, color, o.unit);
+      drawPanel(ctx, face, place.panel, s, place.compact, o.highlight === face.id);
+    }
     ctx.restore();
   });
 }
 
+/** Just the face's number, on its box (labels hidden, or no free place for a panel). */
+function drawTag(ctx: CanvasRenderingContext2D, face: FaceResult, box: { x: number; y: number }, unit: number): void {
+  const text = `#${face.id}`;
+  ctx.font = `600 ${11 * unit}px system-ui, sans-serif`;
+  const w = ctx.measureText(text).width + 8 * unit;
+  const h = 16 * unit;
+  ctx.fillStyle = PLATE_FILL;
+  roundRect(ctx, box.x, box.y, w, h, 3 * unit);
+  ctx.fill();
+  ctx.fillStyle = '#e8eaf0';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, box.x + 4 * unit, box.y + h / 2);
+}
+
+/** A line from the face's box to its panel, placed away from it for want of room beside it. */
+function drawLeader(ctx: CanvasRenderingContext2D, box: { x: number; y: number; width: number; height: number }, p: { x: number; y: number; width: number; height: number }, color: string, unit: number): void {
+  const clampTo = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
+  const px = p.x + p.width / 2;
+  const py = p.y + p.height / 2;
+  const fx = clampTo(px, box.x, box.x + box.width);
+  const fy = clampTo(py, box.y, box.y + box.height);
+  const tx = clampTo(fx, p.x, p.x + p.width);
+  const ty = clampTo(fy, p.y, p.y + p.height);
+  ctx.beginPath();
+  ctx.moveTo(fx, fy);
+  ctx.lineTo(tx, ty);
+  ctx.strokeStyle = 'rgba(0,0,0,0.75)';
+  ctx.lineWidth = 4 * unit;
+  ctx.stroke();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1.5 * unit;
+  ctx.stroke();
+}
+
 function drawPanel(ctx: CanvasRenderingContext2D, face: FaceResult, p: { x: number; y: number; width: number; height: number }, s: number, compact: boolean, highlight: boolean): void {
   const pad = PANEL.padding * s;
-  ctx.fillStyle = 'rgba(12,14,20,0.82)';
+  ctx.fillStyle = PLATE_FILL;
   roundRect(ctx, p.x, p.y, p.width, p.height, 6 * s);
   ctx.fill();
   if (highlight) {
