@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { looksLikePhoto } from '../app/batch';
 import { exportName, resultsToCsv, resultsToJson } from '../app/results';
 import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine/emotions';
 import { type FaceResult, isLowConfidence, visibleFaces } from '../engine/faces';
@@ -7,6 +8,8 @@ import { useStore } from '../state/store';
 import { useApp } from './context';
 import { renderAnnotated } from './annotate';
 import { BatchView } from './BatchView';
+import { drawFaces } from './overlay/draw';
+import { toView, type ViewTransform } from './overlay/layout';
 import { ZoomView } from './ZoomView';
 import { download } from './download';
 
@@ -41,10 +44,10 @@ function ResultList({ image, faces, minScore, highlight, onHighlight }: { image:
             <div className="result-body">
               <div className="result-title">
                 <span>
-                  Face {f.id}: <strong style={{ color: EMOTION_COLOR[f.top.emotion] }}>{EMOTION_LABEL[f.top.emotion]}</strong> {Math.round(f.top.probability * 100)}%
+                  Face {f.id}: <strong style={{ color: `var(--emo-${f.top.emotion})` }}>{EMOTION_LABEL[f.top.emotion]}</strong> {Math.round(f.top.probability * 100)}%
                 </span>
-                <span className="det-score" data-testid="detection-score" title="How sure the face detector is that this is a face">
-                  face {Math.round(f.score * 100)}%{low ? ' (uncertain)' : ''}
+                <span className="det-score" data-testid="detection-score" title="How sure the face detector is that this is a face (not an emotion)">
+                  detection score {Math.round(f.score * 100)}%{low ? ' (uncertain face)' : ''}
                 </span>
               </div>
               <dl className="bars">
@@ -72,6 +75,7 @@ export function PhotoView() {
   const minScore = useStore((s) => s.minScore);
   const minSize = useStore((s) => s.minSize);
   const hideLowConfidence = useStore((s) => s.hideLowConfidence);
+  const labels = useStore((s) => s.photoLabels);
   const models = useStore((s) => s.models);
   const [dragging, setDragging] = useState(false);
   const [highlight, setHighlight] = useState<number | null>(null);
@@ -80,19 +84,28 @@ export function PhotoView() {
   const folderRef = useRef<HTMLInputElement>(null);
   const result = photo.result;
   const image = photo.image;
-  const faces = useMemo(() => (result ? visibleFaces(result, { minScore, minSize, hideLowConfidence }, true) : []), [result, minScore, minSize, hideLowConfidence]);
+  const faces = useMemo(() => (result ? visibleFaces(result, { minScore, minSize, hideLowConfidence }) : []), [result, minScore, minSize, hideLowConfidence]);
   const hidden = result ? result.faces.length - faces.length : 0;
 
-  // The photo is drawn at its own resolution; panels are sized for the size it is shown at when it
-  // fits the screen (one design pixel = one CSS pixel), so they stay readable on a phone (or shrink
-  // to the top emotion); zooming in enlarges them with the photo.
-  const [fitScale, setFitScale] = useState(0);
+  // The photo is drawn at its own resolution and scaled by the zoom; boxes and labels are drawn
+  // over it at screen resolution for the view as it is, so they stay readable and the same size at
+  // every zoom, never covering the faces more as one zooms in. Labels can be hidden.
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || !image || !result) return;
-    const unit = fitScale > 0 ? Math.max(0.5, 1 / fitScale) : Math.max(1, Math.max(result.width, result.height) / 1000);
-    renderAnnotated(canvas, image, result.width, result.height, faces, { unit, highlight, minScore });
-  }, [image, result, faces, highlight, minScore, fitScale]);
+    renderAnnotated(canvas, image, result.width, result.height, [], { unit: 1, highlight: null, minScore });
+  }, [image, result, minScore]);
+  const drawOverlay = useCallback(
+    (ctx: CanvasRenderingContext2D, transform: ViewTransform, width: number, height: number, dpr: number) => {
+      // Only the faces in view get a panel (a zoomed-out face's panel would sit at the edge).
+      const shown = faces.filter((f) => {
+        const v = toView(f.box, transform);
+        return v.x + v.width > 0 && v.y + v.height > 0 && v.x < width && v.y < height;
+      });
+      drawFaces(ctx, shown, { transform, viewWidth: width, viewHeight: height, unit: dpr, highlight, minScore, showBars: labels });
+    },
+    [faces, highlight, minScore, labels],
+  );
 
   /** The PNG download: the photo at full size, panels sized for the photo (not for this screen). */
   const downloadPng = () => {
@@ -156,8 +169,9 @@ export function PhotoView() {
           aria-label="Choose a folder of photos to analyse"
           hidden
           onChange={(e) => {
-            const images = Array.from(e.target.files ?? []).filter((f) => /^image\//.test(f.type) || /\.(jpe?g|png|webp|gif|bmp|avif|heic|heif)$/i.test(f.name));
-            if (images.length) void photos.analyseFiles(images);
+            // Every file goes to the batch, which lists the ones that are not photos as skipped.
+            const files = Array.from(e.target.files ?? []);
+            if (files.some(looksLikePhoto)) void photos.analyseFiles(files.length > 1 ? files : files.filter(looksLikePhoto));
             e.target.value = '';
           }}
         />
@@ -191,6 +205,9 @@ export function PhotoView() {
                 Still showing {photo.name}: “{photo.failed}” was not analysed.
               </span>
             )}
+            <label className="checkbox">
+              <input type="checkbox" data-testid="photo-labels" checked={labels} onChange={(e) => useStore.getState().setPhotoLabels(e.target.checked)} /> Show labels
+            </label>
             <button type="button" onClick={downloadPng}>
               Download image (PNG)
             </button>
@@ -205,7 +222,7 @@ export function PhotoView() {
             picture={{ width: result.width, height: result.height }}
             canvasRef={canvasRef}
             faces={faces}
-            onFitScale={setFitScale}
+            drawOverlay={drawOverlay}
             onHover={setHighlight}
             label={`${photo.name} with ${faces.length} faces annotated`}
           />

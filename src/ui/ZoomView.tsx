@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Box } from '../engine/box';
+import type { ViewTransform } from './overlay/layout';
 import { fitView, panBy, type Size, toPicture, type View, zoomAt } from './overlay/zoom';
 
 /**
@@ -14,14 +15,19 @@ export function ZoomView({
   onFitScale,
   onHover,
   label,
+  drawOverlay,
 }: {
   picture: Size;
   canvasRef: React.RefObject<HTMLCanvasElement | null>;
   faces: readonly { id: number; box: Box }[];
-  onFitScale(scale: number): void;
+  onFitScale?(scale: number): void;
   onHover(id: number | null): void;
   label: string;
+  /** Boxes and labels, drawn at screen resolution over the picture for the view as it is now:
+   *  they stay the same size at every zoom (the picture scales, the labels do not). */
+  drawOverlay?(ctx: CanvasRenderingContext2D, transform: ViewTransform, width: number, height: number, dpr: number): void;
 }) {
+  const overlayRef = useRef<HTMLCanvasElement>(null);
   const portRef = useRef<HTMLDivElement>(null);
   const [port, setPort] = useState<Size>({ width: 0, height: 0 });
   const [view, setView] = useState<View | null>(null);
@@ -39,8 +45,23 @@ export function ZoomView({
     if (!port.width || !port.height) return;
     const fit = fitView(picture, port);
     setView(fit);
-    onFitScale(fit.scale);
+    onFitScale?.(fit.scale);
   }, [picture.width, picture.height, port.width, port.height]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    const canvas = overlayRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx || !view) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(port.width * dpr);
+    const h = Math.round(port.height * dpr);
+    if (canvas.width !== w || canvas.height !== h) {
+      canvas.width = w;
+      canvas.height = h;
+    }
+    ctx.clearRect(0, 0, w, h);
+    drawOverlay?.(ctx, { scale: view.scale * dpr, offsetX: view.x * dpr, offsetY: view.y * dpr, mirror: false, sourceWidth: picture.width }, w, h, dpr);
+  }, [view, port.width, port.height, drawOverlay, picture.width]);
 
   const zoom = useCallback(
     (factor: number, px = port.width / 2, py = port.height / 2) => setView((v) => (v ? zoomAt(v, factor, px, py, picture, port) : v)),
@@ -131,6 +152,7 @@ export function ZoomView({
           aria-label={label}
           style={view ? { width: picture.width, height: picture.height, transform: `translate(${view.x}px, ${view.y}px) scale(${view.scale})` } : { visibility: 'hidden' }}
         />
+        {drawOverlay && <canvas ref={overlayRef} className="zoom-overlay" data-testid="zoom-overlay" aria-hidden="true" />}
       </div>
     </div>
   );

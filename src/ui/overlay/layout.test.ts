@@ -59,3 +59,19 @@ describe('compact panels', () => {
     expect(phone[0]!.panel.height).toBeLessThan(40);
   });
 });
+
+describe('crowded photos (issue 19, item 6)', () => {
+  it('drawn panels never overlap each other or any face: far panels get a leader line, else only the number', () => {
+    // Eighteen faces in three tight rows, as in a class photo at fit (old main: 12 overlaps).
+    const faces = Array.from({ length: 18 }, (_, i) => ({ x: 20 + (i % 6) * 115, y: 20 + Math.floor(i / 6) * 130, width: 105, height: 105 }));
+    const placed = layoutPanels(faces, 720, 420);
+    const drawn = placed.filter((p) => !p.tagOnly);
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const p of drawn) {
+      for (const f of faces) expect(intersection(p.panel, f)).toBeLessThan(1);
+      for (const q of drawn) if (q !== p) expect(intersection(p.panel, q.panel)).toBeLessThan(1);
+    }
+    // Some could not sit beside their face: they are joined by a line or reduced to a number.
+    expect(placed.some((p) => p.leader || p.tagOnly)).toBe(true);
+  });
+});

@@ -38,6 +38,11 @@ export interface PanelPlacement {
   side: 'right' | 'left' | 'inside';
   /** Title only (the top emotion): the seven bars had no room. */
   compact: boolean;
+  /** Placed away from its face (no room beside it): joined to it by a leader line. */
+  leader?: boolean;
+  /** No room anywhere without covering another panel or face: only the face's number is drawn on
+   *  its box, and the result list beside the photo gives its emotions. */
+  tagOnly?: boolean;
 }
 
 /**
@@ -75,15 +80,38 @@ function candidates(face: Box, w: number, h: number, viewWidth: number, viewHeig
   ];
 }
 
+/** Positions farther from a face (rings of growing radius), for a panel joined by a leader line. */
+function farCandidates(face: Box, w: number, h: number, viewWidth: number, viewHeight: number): Box[] {
+  const cx = face.x + face.width / 2;
+  const cy = face.y + face.height / 2;
+  const out: Box[] = [];
+  for (const ring of [1, 1.8, 2.6, 3.4]) {
+    const rx = face.width / 2 + w / 2 + ring * h;
+    const ry = face.height / 2 + h / 2 + ring * h;
+    for (const a of [0, 180, 90, 270, 45, 135, 225, 315]) {
+      const t = (a * Math.PI) / 180;
+      const x = cx + Math.cos(t) * rx - w / 2;
+      const y = cy + Math.sin(t) * ry - h / 2;
+      if (x < 0 || y < 0 || x + w > viewWidth || y + h > viewHeight) continue;
+      out.push({ x, y, width: w, height: h });
+    }
+  }
+  return out;
+}
+
 /**
  * Place every face's panel, avoiding the other panels and the faces (a crowded photo must stay
- * readable): each face, left to right, takes the candidate position that covers the least of what
- * is already placed and of all faces, preferring right, left, below, above on ties.
+ * readable): each face, left to right, takes the candidate position beside it that covers the
+ * least of what is already placed and of all faces, preferring right, left, below, above on ties.
+ * When even a compact panel would cover something, it goes farther away with a leader line; when
+ * there is no free place at all, only the face's number is drawn (the result list has the rest).
+ * Drawn panels never overlap each other or any face.
  */
 export function layoutPanels(faces: readonly Box[], viewWidth: number, viewHeight: number, unit = 1): PanelPlacement[] {
   const order = faces.map((_, i) => i).sort((a, b) => (faces[a] as Box).x - (faces[b] as Box).x);
   const placed: Box[] = [];
   const out: PanelPlacement[] = new Array(faces.length);
+  const costOf = (c: Box) => placed.reduce((a, p) => a + intersection(c, p), 0) * 2 + faces.reduce((a, f) => a + intersection(c, f), 0);
   for (const i of order) {
     const face = faces[i] as Box;
     const base = placePanel(face, viewWidth, viewHeight, unit);
@@ -91,10 +119,7 @@ export function layoutPanels(faces: readonly Box[], viewWidth: number, viewHeigh
       let best = base.panel;
       let bestCost = Infinity;
       candidates(face, w, h, viewWidth, viewHeight, 6 * base.scale).forEach((c, k) => {
-        const cost =
-          placed.reduce((a, p) => a + intersection(c, p), 0) * 2 +
-          faces.reduce((a, f) => a + intersection(c, f), 0) +
-          k * 1e-6; // preference order breaks ties
+        const cost = costOf(c) + k * 1e-6; // preference order breaks ties
         if (cost < bestCost) {
           bestCost = cost;
           best = c;
@@ -106,10 +131,20 @@ export function layoutPanels(faces: readonly Box[], viewWidth: number, viewHeigh
     let { best, cost } = pick(w, h);
     // No room for seven bars (a phone screen, a crowded photo): the top emotion only.
     const compact = w > 0.35 * viewWidth || h > 0.45 * viewHeight || cost > 0.1 * w * h;
-    if (compact) best = pick(COMPACT.width * base.scale, COMPACT.height * base.scale).best;
-    placed.push(best);
+    if (compact) ({ best, cost } = pick(COMPACT.width * base.scale, COMPACT.height * base.scale));
+    let leader = false;
+    let tagOnly = false;
+    if (cost >= 1) {
+      // Still covering another panel or a face: farther away, with a leader line, or just the number.
+      const far = farCandidates(face, best.width, best.height, viewWidth, viewHeight).find((c) => costOf(c) < 1);
+      if (far) {
+        best = far;
+        leader = true;
+      } else tagOnly = true;
+    }
+    if (!tagOnly) placed.push(best);
     const side = best.x >= face.x + face.width ? 'right' : best.x + best.width <= face.x ? 'left' : 'inside';
-    out[i] = { box: face, panel: best, scale: base.scale, side, compact };
+    out[i] = { box: face, panel: best, scale: base.scale, side, compact, ...(leader ? { leader } : {}), ...(tagOnly ? { tagOnly } : {}) };
   }
   return out;
 }
