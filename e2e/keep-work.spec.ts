@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readDuration } from '../src/app/webmDuration.ts';
 import { FACE_Y4M, FIXTURES } from './global-setup.ts';
 import { expect, launchWithCamera, makeWebm, openPage, test, waitFrames, waitReady } from './support.ts';
 
@@ -76,7 +77,9 @@ test('Record twice keeps both; leaving the Camera tab mid-recording keeps it, We
   expect(second!.rows).toBeGreaterThan(0);
   await expect(page.getByTestId('session-item')).toHaveCount(2);
   const [webm] = await Promise.all([page.waitForEvent('download'), page.getByTestId('session-webm').click()]);
-  expect(readFileSync((await webm.path())!).subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])); // EBML: a WebM
+  const webmBytes = readFileSync((await webm.path())!);
+  expect(webmBytes.subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])); // EBML: a WebM
+  expect(readDuration(new Uint8Array(webmBytes))).toBeGreaterThan(0); // with its duration (item 10)
   // Back on the Camera tab, the last recording says what happened.
   await page.getByTestId('tab-camera').click();
   await expect(page.getByTestId('last-recording')).toContainText('ended when the camera stopped');

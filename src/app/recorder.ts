@@ -15,6 +15,7 @@ import type { Store } from '../state/store';
 import type { FrameBus } from './frameBus';
 import { type RecordingMeta, type RecordingRow, rowsOf } from './recording';
 import type { SessionList } from './sessions';
+import { withDuration } from './webmDuration';
 
 export const APP_VERSION: string = version;
 
@@ -204,6 +205,7 @@ export class VideoRecorder {
   private recorder: MediaRecorder | null = null;
   private chunks: Blob[] = [];
   private raf = 0;
+  private startedAt = 0;
   private readonly canvas = document.createElement('canvas');
 
   static supported(): boolean {
@@ -238,6 +240,7 @@ export class VideoRecorder {
     this.chunks = [];
     this.recorder.ondataavailable = (e) => e.data.size && this.chunks.push(e.data);
     this.recorder.start(1000);
+    this.startedAt = performance.now();
   }
 
   /** Stop and return the WebM (null when nothing was recorded). */
@@ -247,12 +250,19 @@ export class VideoRecorder {
     this.recorder = null;
     if (!recorder || recorder.state === 'inactive') return Promise.resolve(null);
     return new Promise((resolve) => {
+      const durationMs = performance.now() - this.startedAt;
       recorder.onstop = () => {
         for (const t of recorder.stream.getTracks()) t.stop();
-        const blob = this.chunks.length ? new Blob(this.chunks, { type: recorder.mimeType || 'video/webm' }) : null;
+        const chunks = this.chunks;
+        const type = recorder.mimeType || 'video/webm';
         this.chunks = [];
         this.canvas.width = this.canvas.height = 0;
-        resolve(blob);
+        if (!chunks.length) return resolve(null);
+        // MediaRecorder's WebM has no duration: players could not seek in it. Write it in.
+        void new Blob(chunks)
+          .arrayBuffer()
+          .then((bytes) => resolve(new Blob([withDuration(new Uint8Array(bytes), durationMs) as Uint8Array<ArrayBuffer>], { type })))
+          .catch(() => resolve(new Blob(chunks, { type })));
       };
       recorder.stop();
     });
