@@ -126,15 +126,21 @@ export async function longestTask(page: Page): Promise<number> {
 }
 
 /**
- * A WebM made in the page from a committed photo (MediaRecorder on a canvas; no video is
- * committed): the photo drifting left for `seconds`, so its faces move a little.
+ * A WebM made in the page from committed photos (MediaRecorder on a canvas; no video is
+ * committed): each photo in turn for an equal share of `seconds` (a cut between them), drifting
+ * left so its faces move a little.
  */
-export async function makeWebm(page: Page, photoBase64: string, seconds = 3): Promise<Buffer> {
+export async function makeWebm(page: Page, photosBase64: string | string[], seconds = 3): Promise<Buffer> {
   const bytes = await page.evaluate(
-    async ([b64, secs]) => {
-      const img = new Image();
-      img.src = `data:image/jpeg;base64,${b64}`;
-      await img.decode();
+    async ([list, secs]) => {
+      const imgs = await Promise.all(
+        list.map(async (b64) => {
+          const img = new Image();
+          img.src = `data:image/jpeg;base64,${b64}`;
+          await img.decode();
+          return img;
+        }),
+      );
       const c = document.createElement('canvas');
       c.width = 640;
       c.height = 360;
@@ -147,6 +153,7 @@ export async function makeWebm(page: Page, photoBase64: string, seconds = 3): Pr
       await new Promise<void>((done) => {
         const draw = () => {
           const t = (performance.now() - t0) / 1000;
+          const img = imgs[Math.min(imgs.length - 1, Math.floor((t / secs) * imgs.length))]!;
           g.drawImage(img, -40 * t, 0, 900, (900 * img.height) / img.width);
           if (t < secs) requestAnimationFrame(draw);
           else done();
@@ -156,7 +163,7 @@ export async function makeWebm(page: Page, photoBase64: string, seconds = 3): Pr
       await new Promise<void>((r) => ((rec.onstop = () => r()), rec.stop()));
       return Array.from(new Uint8Array(await new Blob(chunks).arrayBuffer()));
     },
-    [photoBase64, seconds] as const,
+    [typeof photosBase64 === 'string' ? [photosBase64] : photosBase64, seconds] as const,
   );
   return Buffer.from(bytes);
 }

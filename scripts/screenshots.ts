@@ -4,15 +4,17 @@
  *
  *   npm run build && npm run screenshots [-- --out docs] [-- --phone]
  *
- * Writes screenshot.png (camera, desktop), screenshot-timeline.png (live timeline and a recorded
- * session's summary), screenshot-photo.png (a group photo) and, with --phone, the same three at a
- * 390 px wide phone viewport (screenshot-phone-*.png) for looking at, not for the README.
+ * Writes screenshot.png (camera, desktop), screenshot-timeline.png (live timeline, a recorded
+ * session's summary and the Sessions list), screenshot-photo.png (a group photo),
+ * screenshot-video.png (an analysed video file: the timeline with its axis) and, with --phone, the
+ * same four at a 390 px wide phone viewport (screenshot-*-phone.png).
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Browser, type Page } from '@playwright/test';
 import { FACE_Y4M, FIXTURES, default as prepareFixtures } from '../e2e/global-setup.ts';
-import { launchWithCamera, prepareContext } from '../e2e/support.ts';
+import { readFileSync } from 'node:fs';
+import { launchWithCamera, makeWebm, prepareContext } from '../e2e/support.ts';
 import { startPreview } from './lib/browser.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -57,6 +59,21 @@ async function shoot(browser: Browser, url: string, out: string, width: number, 
   await photo.getByTestId('result-list').waitFor({ timeout: 600_000 });
   await photo.screenshot({ path: join(out, `screenshot-photo${suffix}.png`), fullPage: true });
   await photo.context().close();
+
+  const video = await open(browser, url, width, height);
+  const photoB64 = (name: string) => readFileSync(join(FIXTURES, name)).toString('base64');
+  const webm = await makeWebm(video, [photoB64('group-3.jpg'), photoB64('group-6.jpg')], 6);
+  await video.getByTestId('tab-video').click();
+  await video.getByTestId('video-input').setInputFiles({ name: 'two-groups.webm', mimeType: 'video/webm', buffer: webm });
+  await video.locator('[data-testid="video-view"][data-phase="ready"]').waitFor({ timeout: 600_000 });
+  await video.getByTestId('video-analyse').click();
+  await video.locator('[data-testid="video-view"][data-phase="done"]').waitFor({ timeout: 600_000 });
+  const chart = video.getByTestId('video-chart').first();
+  const box = (await chart.boundingBox())!;
+  await chart.click({ position: { x: box.width * 0.3, y: box.height / 2 } });
+  await video.evaluate(() => window.scrollTo(0, 0));
+  await video.screenshot({ path: join(out, `screenshot-video${suffix}.png`), fullPage: true });
+  await video.context().close();
 }
 
 async function main(): Promise<void> {
