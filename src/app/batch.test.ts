@@ -36,6 +36,7 @@ describe('batch files', () => {
     expect(json.files[2].message).toContain('could not be decoded');
     expect(json.files[3]).toMatchObject({ faces: [], message: 'no face found' });
     expect(json.files[0].faces[1].probabilities.happy).toBe(1);
+    expect(json.summary).toMatchObject({ photos: 3, faces: 3, topEmotions: { happy: 3, sad: 0 } });
   });
 });
 

@@ -13,6 +13,7 @@ import { type LoadedPhoto, loadPhoto } from '../engine/photo';
 import { toCsv } from './csv';
 import type { EngineHost } from './engineHost';
 import { exportName } from './results';
+import { type EmotionCounts, topEmotionCounts } from './summary';
 import { zip } from './zip';
 
 export interface BatchItem {
@@ -161,6 +162,12 @@ export class BatchSession {
   }
 }
 
+/** Across the batch: photos analysed, faces shown, and faces per top emotion. */
+export function batchSummary(items: readonly BatchItem[], visible: Visible): { photos: number; faces: number; topEmotions: EmotionCounts } {
+  const faces = items.flatMap((it) => (it.result ? visible(it.result) : []));
+  return { photos: items.filter((it) => it.result).length, faces: faces.length, topEmotions: topEmotionCounts(faces) };
+}
+
 /** One row per face of every analysed file, in the one CSV schema; failed and faceless files are in the JSON. */
 export function batchToCsv(items: readonly BatchItem[], visible: Visible): string {
   return toCsv(items.flatMap((it) => (it.result ? visible(it.result).map((f) => ({ source: it.name, timeMs: null, face: f.id, box: f.box, score: f.score, top: f.top.emotion, probs: f.probs })) : [])));
@@ -173,6 +180,7 @@ export function batchToJson(items: readonly BatchItem[], visible: Visible, meta:
       format: 'resemote-batch/1',
       ...meta,
       createdAt: new Date().toISOString(),
+      summary: batchSummary(items, visible),
       files: items.map((it) => ({
         file: it.name,
         status: it.status,

@@ -51,6 +51,8 @@ describe('recording rows', () => {
     expect(json.rows[0]).toMatchObject({ t: 0, face: 1, top: 'happy', box: { x: 10, y: 20, width: 100, height: 100 } });
     expect(Object.keys(json.rows[0].probabilities)).toEqual([...EMOTIONS]);
     expect(json.summary[0].face).toBe(1);
+    expect(json.topEmotions.happy).toBe(1);
+    expect(json.mixOverTime).toHaveLength(10);
   });
 
   it('summary: per face, the share of frames per top emotion and the mean valence', () => {

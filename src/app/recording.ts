@@ -8,6 +8,7 @@ import { EMOTIONS, type Emotion, topEmotion } from '../engine/emotions';
 import type { FrameResult } from '../engine/faces';
 import { valence } from '../engine/valence';
 import { toCsv } from './csv';
+import { mixOverTime, topEmotionCounts } from './summary';
 
 export interface RecordingRow {
   /** Milliseconds since the recording started (camera) or video time (video file). */
@@ -64,6 +65,9 @@ export function recordingToJson(rows: readonly RecordingRow[], meta: RecordingMe
       classes: EMOTIONS,
       units: { t: 'ms since start', box: 'source pixels (x, y = top left)', probabilities: '0-1, sum 1', valence: 'P(happy) - P(angry, disgust, fear, sad), -1 to 1' },
       summary: summarizeRecording(rows),
+      // Across all faces: rows per top emotion, and their mix in ten equal stretches of the time.
+      topEmotions: topEmotionCounts(rows),
+      mixOverTime: mixOverTime(rows, meta.durationMs ?? rows[rows.length - 1]?.t ?? 0, 10),
       rows: rows.map((row) => ({ t: row.t, face: row.face, detectionScore: row.score ?? null, box: { x: row.x, y: row.y, width: row.width, height: row.height }, probabilities: Object.fromEntries(EMOTIONS.map((e, i) => [e, row.probs[i] ?? 0])), top: row.top, valence: row.valence })),
     },
     null,

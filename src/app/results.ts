@@ -1,5 +1,6 @@
 /** Photo results as files: JSON (everything) and CSV (one row per face). Pure. */
-import { EMOTIONS } from '../engine/emotions';
+import { EMOTIONS, type Emotion } from '../engine/emotions';
+import { topEmotionCounts } from './summary';
 import { toCsv } from './csv';
 
 export { csvRow } from './csv';
@@ -33,6 +34,7 @@ export function resultsToJson(result: ResultFrame, ctx: ResultContext): string {
       height: result.height,
       model: ctx.model,
       backend: ctx.backend,
+      summary: { faces: result.faces.length, topEmotions: topEmotionCounts(result.faces as readonly { top: { emotion: Emotion } }[]) },
       faces: result.faces.map((f) => ({
         id: f.id,
         box: { x: r(f.box.x, 1), y: r(f.box.y, 1), width: r(f.box.width, 1), height: r(f.box.height, 1) },

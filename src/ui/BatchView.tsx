@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { type BatchItem, batchToCsv, batchToJson } from '../app/batch';
+import { type BatchItem, batchSummary, batchToCsv, batchToJson } from '../app/batch';
 import { APP_VERSION } from '../app/recorder';
 import { EMOTION_COLOR, EMOTION_LABEL } from '../engine/emotions';
 import { type FaceResult, type FrameResult, visibleFaces } from '../engine/faces';
@@ -8,6 +8,7 @@ import { useStore } from '../state/store';
 import { annotatedJpeg } from './annotate';
 import { useApp } from './context';
 import { download } from './download';
+import { countsInWords } from './SessionsPanel';
 import { useSubscribed } from './useSubscribed';
 
 function Thumb({ bitmap }: { bitmap: ImageBitmap }) {
@@ -75,6 +76,7 @@ export function BatchView() {
   const total = state.items.length;
   const errors = state.items.filter((i) => i.status === 'error').length;
   const skipped = state.items.filter((i) => i.status === 'skipped').length;
+  const summary = batchSummary(state.items, visible);
   const first = state.items.find((i) => i.result)?.result;
   const meta = { model: first ? (models.find((m) => m.id === first.model)?.name ?? first.model) : '', backend: first?.backend ?? '', appVersion: APP_VERSION };
   const name = `resemote-batch-${new Date(Date.now()).toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
@@ -103,6 +105,11 @@ export function BatchView() {
           {state.phase === 'running' && state.etaSeconds !== null ? `, about ${Math.ceil(state.etaSeconds)} s left` : ''}
         </label>
         <progress id="batch-progress" data-testid="batch-progress" max={total} value={state.done} />
+        {summary.faces > 0 && (
+          <span className="muted batch-summary" data-testid="batch-summary">
+            {summary.faces} {summary.faces === 1 ? 'face' : 'faces'} in {summary.photos} {summary.photos === 1 ? 'photo' : 'photos'}: {countsInWords(summary.topEmotions)}
+          </span>
+        )}
         {state.phase === 'running' && (
           <button type="button" data-testid="batch-cancel" onClick={() => batch.cancel()}>
             Cancel

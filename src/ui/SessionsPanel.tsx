@@ -2,27 +2,63 @@ import { useState } from 'react';
 import { recordingToCsv, recordingToJson, summarizeRecording } from '../app/recording';
 import { exportName } from '../app/results';
 import type { Session } from '../app/sessions';
+import { type EmotionCounts, mixOverTime, ranked, topEmotionCounts } from '../app/summary';
 import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine/emotions';
 import { useApp } from './context';
 import { download } from './download';
 import { useSubscribed } from './useSubscribed';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** +0.79, -0.25, and 0.00 rather than "-0.00". */
+const signed = (v: number) => (Math.abs(v) < 0.005 ? '0.00' : `${v > 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}`);
 
-/** Per face: the share of time per emotion as one stacked bar (labelled), and the mean valence. */
+/** Top emotions in words, most frequent first: "Happy 3 · Neutral 1". */
+export function countsInWords(counts: EmotionCounts, unit: (n: number) => string = String): string {
+  return ranked(counts)
+    .map((r) => `${EMOTION_LABEL[r.emotion]} ${unit(r.count)}`)
+    .join(' · ');
+}
+
+/** All faces of a session: the mix of top emotions over ten stretches of its time, and in words. */
+function SessionMix({ rows }: { rows: Parameters<typeof summarizeRecording>[0] }) {
+  const end = rows.reduce((m, r) => Math.max(m, r.t), 0);
+  const mix = mixOverTime(rows, end, 10);
+  const total = rows.length;
+  const words = countsInWords(topEmotionCounts(rows), (n) => `${Math.round((n / total) * 100)}%`);
+  return (
+    <div className="session-mix" data-testid="session-mix">
+      <span className="rec-face">All faces over time</span>
+      <span className="mix-strip" aria-hidden="true">
+        {mix.map((bin, i) => (
+          <span key={i} className="mix-bin">
+            {EMOTIONS.filter((e) => bin[e] > 0).map((e) => (
+              <span key={e} style={{ height: `${bin[e] * 100}%`, background: EMOTION_COLOR[e] }} title={`${EMOTION_LABEL[e]} ${Math.round(bin[e] * 100)}%`} />
+            ))}
+          </span>
+        ))}
+      </span>
+      <span className="share-words">{words}</span>
+    </div>
+  );
+}
+
+/** Per face: the share of time per emotion as one stacked bar (labelled), and the mean valence;
+ *  with several faces, first the mix of all of them over time. */
 export function RecordingSummary({ rows }: { rows: Parameters<typeof summarizeRecording>[0] }) {
   const summary = summarizeRecording(rows);
   if (!summary.length) return <p className="muted">No face was recorded.</p>;
   return (
     <ul className="rec-summary" data-testid="recording-summary">
+      <li>
+        <SessionMix rows={rows} />
+      </li>
       {summary.map((f) => {
         const parts = EMOTIONS.filter((e) => f.share[e] > 0).sort((a, b) => f.share[b] - f.share[a]);
         const words = parts.map((e) => `${EMOTION_LABEL[e]} ${Math.round(f.share[e] * 100)}%`);
         return (
           <li key={f.face}>
             <span className="rec-face">
-              Face #{f.face} · {seconds(f.lastMs - f.firstMs || 0)} · valence {f.meanValence >= 0 ? '+' : ''}
-              {f.meanValence.toFixed(2)}
+              Face #{f.face} · {seconds(f.lastMs - f.firstMs || 0)} · valence {signed(f.meanValence)}
             </span>
             <span className="share-bar" aria-hidden="true">
               {parts.map((e) => (
