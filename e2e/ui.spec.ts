@@ -89,6 +89,8 @@ test('the detection score is on each card, and the confidence filter hides or sh
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-6.jpg'));
   await expect(page.getByTestId('face-count')).toContainText('faces in group-6.jpg');
   const shown = await page.getByTestId('result-item').count();
+  // Each card holds its seven bars: nothing hangs over its border (old main: Neutral on the edge at 1280 px).
+  for (const [client, scroll] of await page.getByTestId('result-item').evaluateAll((els) => els.map((el) => [el.clientHeight, el.scrollHeight]))) expect(scroll).toBeLessThanOrEqual(client! + 1);
   // Labelled as what it is, so it does not read like an emotion.
   await expect(page.getByTestId('detection-score').first()).toContainText(/^detection score \d+%/);
   /** Each card's face number with its detection score: the same face has the same number at every setting. */
@@ -107,6 +109,13 @@ test('the detection score is on each card, and the confidence filter hides or sh
   // Ids do not depend on the filter: every face shown before keeps its number (old main renumbered).
   const all = await cards();
   for (const [id, score] of filtered) expect({ id, score: all.get(id) }).toEqual({ id, score });
+});
+
+test('at 1280 x 800, Record and Show timeline are on screen without scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  await expect(page.getByTestId('record-toggle')).toBeInViewport({ ratio: 1 });
+  await expect(page.getByTestId('timeline-toggle')).toBeInViewport({ ratio: 1 });
 });
 
 test('the production page exposes no test hook unless a test asks for it', async ({ browser }) => {

@@ -1,10 +1,10 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { BoxMotion } from '../engine/motion';
 import { useStore } from '../state/store';
 import { useApp } from './context';
 import { LiveTimelinePanel } from './LiveTimelinePanel';
 import { drawFaces } from './overlay/draw';
-import { RecordingPanel } from './RecordingPanel';
+import { LastRecording, RecordControls } from './RecordingPanel';
 import { containTransform } from './overlay/layout';
 
 /**
@@ -71,6 +71,7 @@ export function CameraView() {
   const noFaceRef = useRef<HTMLDivElement>(null);
   const camera = useStore((s) => s.camera);
   const mirror = useStore((s) => s.mirror);
+  const [timelineOpen, setTimelineOpen] = useState(false);
   useOverlay(canvasRef, noFaceRef);
 
   useEffect(() => {
@@ -91,6 +92,10 @@ export function CameraView() {
       <div className="camera-controls">
         <button type="button" className="primary" data-testid="camera-toggle" onClick={running || starting ? () => live.stop() : start}>
           {running ? 'Stop camera' : starting ? 'Starting… (cancel)' : 'Start camera'}
+        </button>
+        <RecordControls video={videoRef} overlay={canvasRef} />
+        <button type="button" aria-expanded={timelineOpen} data-testid="timeline-toggle" onClick={() => setTimelineOpen((o) => !o)}>
+          {timelineOpen ? 'Hide timeline' : 'Show timeline'}
         </button>
         {camera.devices.length > 1 && (
           <>
@@ -129,8 +134,8 @@ export function CameraView() {
           </div>
         )}
       </div>
-      <RecordingPanel video={videoRef} overlay={canvasRef} />
-      <LiveTimelinePanel />
+      <LiveTimelinePanel open={timelineOpen} />
+      <LastRecording />
     </section>
   );
 }

@@ -9,9 +9,8 @@ const MAX_FACES = 4;
  * The last minute per tracked face, drawn at display rate from the timeline's ring buffers while
  * the panel is open; closed, it costs nothing but the buffers' pushes.
  */
-export function LiveTimelinePanel() {
+export function LiveTimelinePanel({ open }: { open: boolean }) {
   const { timeline } = useApp();
-  const [open, setOpen] = useState(false);
   const [ids, setIds] = useState<number[]>([]);
   const canvases = useRef(new Map<number, HTMLCanvasElement>());
   useEffect(() => {
@@ -43,23 +42,19 @@ export function LiveTimelinePanel() {
     },
     [],
   );
+  if (!open) return null;
   return (
     <section className="timeline-panel" aria-label="Timeline">
-      <button type="button" aria-expanded={open} data-testid="timeline-toggle" onClick={() => setOpen((o) => !o)}>
-        {open ? 'Hide timeline' : 'Show timeline'}
-      </button>
-      {open && (
-        <div data-testid="timeline" data-faces={ids.length}>
-          <TimelineLegend />
-          {ids.length === 0 && <p className="muted">No face yet: the last minute of each face appears here.</p>}
-          {ids.map((id) => (
-            <figure key={id} className="timeline-face">
-              <figcaption>Face #{id} — last minute</figcaption>
-              <TimelineCanvas label={`Emotions of face ${id} over the last minute`} onCanvas={bind(id)} />
-            </figure>
-          ))}
-        </div>
-      )}
+      <div data-testid="timeline" data-faces={ids.length}>
+        <TimelineLegend />
+        {ids.length === 0 && <p className="muted">No face yet: the last minute of each face appears here.</p>}
+        {ids.map((id) => (
+          <figure key={id} className="timeline-face">
+            <figcaption>Face #{id} — last minute</figcaption>
+            <TimelineCanvas label={`Emotions of face ${id} over the last minute`} onCanvas={bind(id)} />
+          </figure>
+        ))}
+      </div>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { looksLikePhoto } from '../app/batch';
 import { exportName, resultsToCsv, resultsToJson } from '../app/results';
+import { topEmotionCounts } from '../app/summary';
 import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine/emotions';
 import { type FaceResult, isLowConfidence, visibleFaces } from '../engine/faces';
 import { modelName } from '../engine/modelFormat';
@@ -10,6 +11,7 @@ import { renderAnnotated } from './annotate';
 import { BatchView } from './BatchView';
 import { drawFaces } from './overlay/draw';
 import { toView, type ViewTransform } from './overlay/layout';
+import { countsInWords } from './SessionsPanel';
 import { ZoomView } from './ZoomView';
 import { download } from './download';
 
@@ -197,6 +199,12 @@ export function PhotoView() {
                 <span className="muted" data-testid="padded-note">
                   {' '}
                   · the photo is only a face: it was found with a border added around the photo
+                </span>
+              )}
+              {faces.length > 1 && (
+                <span className="muted" data-testid="photo-summary">
+                  {' '}
+                  · {countsInWords(topEmotionCounts(faces))}
                 </span>
               )}
             </span>

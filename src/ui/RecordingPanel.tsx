@@ -6,11 +6,12 @@ import { RecordingSummary, SessionActions } from './SessionsPanel';
 import { useSubscribed } from './useSubscribed';
 
 /**
- * Record / Stop on the camera, and the last recording. The recording itself lives in app/
+ * Record / Stop on the camera (in the bar above the preview, so it is on screen at 1280 x 800),
+ * and the last recording below it. The recording itself lives in app/
  * (recorder.ts): leaving the tab ends it cleanly, rows and video kept; every recording is a
  * session of its own (SessionsPanel), so Record again never overwrites the last one.
  */
-export function RecordingPanel({ video, overlay }: { video: React.RefObject<HTMLVideoElement | null>; overlay: React.RefObject<HTMLCanvasElement | null> }) {
+export function RecordControls({ video, overlay }: { video: React.RefObject<HTMLVideoElement | null>; overlay: React.RefObject<HTMLCanvasElement | null> }) {
   const { recorder, sessions } = useApp();
   const running = useStore((s) => s.camera.phase === 'running');
   const state = useSubscribed(recorder, () => recorder.state);
@@ -23,7 +24,7 @@ export function RecordingPanel({ video, overlay }: { video: React.RefObject<HTML
     recorder.begin(source);
   };
   return (
-    <section className="recording" aria-label="Recording" data-testid="recording" data-phase={state.phase}>
+    <span className="record-controls" data-testid="recording" data-phase={state.phase}>
       {state.phase === 'recording' ? (
         <button type="button" className="record stop" data-testid="record-toggle" onClick={() => void recorder.stop()}>
           ■ Stop recording
@@ -35,7 +36,7 @@ export function RecordingPanel({ video, overlay }: { video: React.RefObject<HTML
       )}
       {state.phase !== 'recording' && VideoRecorder.supported() && (
         <label className="checkbox">
-          <input type="checkbox" data-testid="record-video" checked={withVideo} onChange={(e) => setWithVideo(e.target.checked)} /> also save the video (WebM, overlay included)
+          <input type="checkbox" data-testid="record-video" checked={withVideo} onChange={(e) => setWithVideo(e.target.checked)} /> also save the video
         </label>
       )}
       {state.phase === 'recording' && (
@@ -43,18 +44,27 @@ export function RecordingPanel({ video, overlay }: { video: React.RefObject<HTML
           Recording {(state.elapsedMs / 1000).toFixed(0)} s · {state.rows} rows{state.withVideo ? ' · with video' : ''}
         </span>
       )}
-      {state.phase !== 'recording' && last && !last.live && (
-        <div className="rec-result" data-testid="last-recording">
-          <p>
-            {last.restored ? 'Kept from your last visit: ' : 'Last recording: '}
-            {last.name}, {(last.durationMs / 1000).toFixed(1)} s, <span data-testid="record-rows">{last.rows.length}</span> rows. Numbers only
-            {last.webm ? ', and the video you asked for' : ''}; nothing was uploaded.
-            {state.endedBy === 'camera' && state.sessionId === last.id ? ' It ended when the camera stopped, and is kept whole.' : ''} A new recording is kept beside it, under Sessions.
-          </p>
-          <RecordingSummary rows={last.rows} />
-          <SessionActions session={last} />
-        </div>
-      )}
+    </span>
+  );
+}
+
+/** The last camera recording, under the preview: its summary and files. */
+export function LastRecording() {
+  const { recorder, sessions } = useApp();
+  const state = useSubscribed(recorder, () => recorder.state);
+  const list = useSubscribed(sessions, () => sessions.sessions);
+  const last = list.find((s) => s.meta.kind === 'camera');
+  if (state.phase === 'recording' || !last || last.live) return null;
+  return (
+    <section className="recording rec-result" aria-label="Last recording" data-testid="last-recording">
+      <p>
+        {last.restored ? 'Kept from your last visit: ' : 'Last recording: '}
+        {last.name}, {(last.durationMs / 1000).toFixed(1)} s, <span data-testid="record-rows">{last.rows.length}</span> rows. Numbers only
+        {last.webm ? ', and the video you asked for' : ''}; nothing was uploaded.
+        {state.endedBy === 'camera' && state.sessionId === last.id ? ' It ended when the camera stopped, and is kept whole.' : ''} A new recording is kept beside it, under Sessions.
+      </p>
+      <RecordingSummary rows={last.rows} />
+      <SessionActions session={last} />
     </section>
   );
 }
