@@ -41,6 +41,19 @@ test('leaving the Video file tab keeps the video and its analysis, which goes on
   await expect(moment).toContainText(/^1\.\d s of/);
   const [at, total] = ((await moment.textContent()) ?? '').match(/[\d.]+/g)!.map(Number);
   expect(Math.abs(at! - total! / 2)).toBeLessThanOrEqual(0.15);
+  // The annotated video: a WebM with the overlay and its duration, made even if the user leaves the tab.
+  const [annotated] = await Promise.all([
+    page.waitForEvent('download', { timeout: 120_000 }),
+    (async () => {
+      await page.getByTestId('video-export-annotated').click();
+      await page.getByTestId('tab-photo').click();
+    })(),
+  ]);
+  const bytes = new Uint8Array(readFileSync((await annotated.path())!));
+  expect(Array.from(bytes.subarray(0, 4))).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
+  expect(readDuration(bytes)).toBeGreaterThan(2000);
+  expect(annotated.suggestedFilename()).toBe('clip-emotions.webm');
+  await page.getByTestId('tab-video').click();
   // And it is a session in the list, with the file's name.
   await expect(page.getByTestId('session-item').first()).toHaveAttribute('data-kind', 'video');
   await expect(page.getByTestId('session-item').first().getByRole('textbox', { name: 'Session name' })).toHaveValue('clip.webm');

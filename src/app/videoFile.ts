@@ -18,6 +18,7 @@ import type { SessionList } from './sessions';
 import { type FrameSignature, frameSignature, isSceneCut, THUMB } from './sceneCut';
 import { FaceTracker } from './tracker';
 import { trackFaces } from './trackFaces';
+import { withDuration } from './webmDuration';
 import { timelineBuffers } from './timeline';
 
 export interface VideoSample {
@@ -38,9 +39,11 @@ export interface VideoState {
   message?: string;
   /** Samples a second of the last analysis. */
   fps: number;
+  /** An annotated WebM being made: the share of the video done, 0-1 (null when none is). */
+  exporting: number | null;
 }
 
-const IDLE: VideoState = { phase: 'idle', durationMs: 0, done: 0, total: 0, etaSeconds: null, fps: 5 };
+const IDLE: VideoState = { phase: 'idle', durationMs: 0, done: 0, total: 0, etaSeconds: null, fps: 5, exporting: null };
 export const VIDEO_TYPES = /^video\//;
 
 function once(target: EventTarget, ok: string, timeoutMs = 20_000): Promise<void> {
@@ -237,6 +240,80 @@ export class VideoAnalysis {
 
   cancel(): void {
     this.cancelled = true;
+    this.exportCancel?.();
+  }
+
+  private exportCancel: (() => void) | null = null;
+
+  /**
+   * The analysed video with its overlay burnt in, as a WebM (with its duration): the video is
+   * played through once at normal speed (MediaRecorder records in real time) and each frame is
+   * drawn with the overlay of the nearest analysed sample by `drawOverlay` (the UI's drawing,
+   * injected). Done in app/, on a canvas of its own, so a tab switch does not spoil it.
+   */
+  async exportAnnotated(drawOverlay: (ctx: CanvasRenderingContext2D, sample: VideoSample, width: number, height: number) => void): Promise<Blob | null> {
+    const v = this.element;
+    if (!this.url || this.state.exporting !== null || this.state.phase === 'analysing' || typeof MediaRecorder === 'undefined') return null;
+    const run = this.run;
+    const canvas = document.createElement('canvas');
+    canvas.width = v.videoWidth;
+    canvas.height = v.videoHeight;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return null;
+    const type = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+    const recorder = new MediaRecorder(canvas.captureStream(30), type ? { mimeType: type } : undefined);
+    const chunks: Blob[] = [];
+    recorder.ondataavailable = (e) => e.data.size && chunks.push(e.data);
+    this.set({ exporting: 0 });
+    let raf = 0;
+    try {
+      v.pause();
+      v.currentTime = 0;
+      await once(v, 'seeked');
+      const draw = () => {
+        ctx.drawImage(v, 0, 0, canvas.width, canvas.height);
+        const m = this.moment();
+        if (m.sample) drawOverlay(ctx, m.sample, canvas.width, canvas.height);
+        this.set({ exporting: Math.min(1, v.currentTime / Math.max(0.001, v.duration)) });
+        raf = requestAnimationFrame(draw);
+      };
+      draw();
+      recorder.start(1000);
+      const t0 = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        let stopped = false;
+        // Leaving the tab takes the element out of the page, which pauses it: play on.
+        const resume = () => !stopped && !v.ended && void v.play().catch(() => undefined);
+        const end = () => {
+          stopped = true;
+          v.removeEventListener('ended', end);
+          v.removeEventListener('pause', resume);
+          this.exportCancel = null;
+          resolve();
+        };
+        v.addEventListener('ended', end);
+        v.addEventListener('pause', resume);
+        this.exportCancel = () => {
+          stopped = true;
+          v.pause();
+          end();
+        };
+        v.play().catch(reject);
+      });
+      cancelAnimationFrame(raf);
+      const durationMs = performance.now() - t0;
+      await new Promise<void>((resolve) => ((recorder.onstop = () => resolve()), recorder.stop()));
+      for (const t of recorder.stream.getTracks()) t.stop();
+      if (run !== this.run || !chunks.length) return null;
+      const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
+      return new Blob([withDuration(bytes, durationMs) as Uint8Array<ArrayBuffer>], { type: recorder.mimeType || 'video/webm' });
+    } finally {
+      cancelAnimationFrame(raf);
+      if (recorder.state !== 'inactive') recorder.stop();
+      canvas.width = canvas.height = 0;
+      this.exportCancel = null;
+      if (run === this.run) this.set({ exporting: null });
+    }
   }
 
   /** Per face, the whole analysis's probabilities and valence, for the charts (made once per analysis). */

@@ -133,7 +133,16 @@ export function VideoView() {
     e.preventDefault();
     analysis.seek(to);
   };
+  const exportAnnotated = async () => {
+    const minScore = useStore.getState().minScore;
+    const blob = await analysis.exportAnnotated((ctx, sample, w, h) => {
+      const unit = Math.max(1, Math.max(w, h) / 1000);
+      drawFaces(ctx, sample.faces, { transform: containTransform(sample.width, sample.height, w, h), viewWidth: w, viewHeight: h, unit, minScore });
+    });
+    if (blob) download(blob, exportName(base, 'webm'));
+  };
   const busy = state.phase === 'analysing';
+  const exporting = state.exporting !== null;
   const base = state.name ?? 'video';
   return (
     <section className="video-view" aria-label="Video file" data-testid="video-view" data-phase={state.phase}>
@@ -152,7 +161,7 @@ export function VideoView() {
         }}
       >
         <p>Drop a video file here, or</p>
-        <button type="button" className="primary" onClick={() => inputRef.current?.click()} disabled={busy}>
+        <button type="button" className="primary" onClick={() => inputRef.current?.click()} disabled={busy || exporting}>
           Choose a video…
         </button>
         <input
@@ -187,7 +196,7 @@ export function VideoView() {
               Cancel
             </button>
           ) : (
-            <button type="button" className="primary" data-testid="video-analyse" onClick={start}>
+            <button type="button" className="primary" data-testid="video-analyse" onClick={start} disabled={exporting}>
               {state.phase === 'ready' ? 'Analyse the video' : 'Analyse again'}
             </button>
           )}
@@ -250,6 +259,21 @@ export function VideoView() {
             <button type="button" onClick={() => analysis.meta && download(new Blob([recordingToJson(analysis.rows, analysis.meta)], { type: 'application/json' }), exportName(base, 'json'))}>
               Export JSON
             </button>
+            {typeof MediaRecorder !== 'undefined' &&
+              (state.exporting === null ? (
+                <button type="button" data-testid="video-export-annotated" onClick={() => void exportAnnotated()}>
+                  Annotated video (WebM)
+                </button>
+              ) : (
+                <>
+                  <span role="status" data-testid="video-exporting">
+                    Making the annotated video: {Math.round(state.exporting * 100)}% (it plays through once)
+                  </span>
+                  <button type="button" onClick={() => analysis.cancel()}>
+                    Cancel
+                  </button>
+                </>
+              ))}
           </div>
         </div>
       )}
