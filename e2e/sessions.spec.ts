@@ -22,6 +22,8 @@ test('record a camera session: rows in the CSV, one per face per analysed frame;
   const frames = (await page.evaluate(() => window.__resemote!.info().frames)) - start;
   await expect(page.getByTestId('recording-summary')).toContainText('Face #1');
   await expect(page.getByTestId('timeline')).toHaveAttribute('data-faces', '1');
+  // After Stop, the session's own per-face timeline, with a time axis.
+  await expect(page.getByTestId('last-recording').getByTestId('session-timeline')).toHaveAttribute('data-faces', '1');
   const shown = Number(await page.getByTestId('record-rows').textContent());
   const last = page.getByTestId('last-recording');
   const [csv] = await Promise.all([page.waitForEvent('download'), last.getByRole('button', { name: 'Export CSV' }).click()]);

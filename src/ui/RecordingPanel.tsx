@@ -3,6 +3,7 @@ import { VideoRecorder } from '../app/recorder';
 import { useStore } from '../state/store';
 import { useApp } from './context';
 import { RecordingSummary, SessionActions } from './SessionsPanel';
+import { SessionTimeline } from './TimelineChart';
 import { useSubscribed } from './useSubscribed';
 
 /**
@@ -64,6 +65,7 @@ export function LastRecording() {
         {state.endedBy === 'camera' && state.sessionId === last.id ? ' It ended when the camera stopped, and is kept whole.' : ''} A new recording is kept beside it, under Sessions.
       </p>
       <RecordingSummary rows={last.rows} />
+      <SessionTimeline rows={last.rows} />
       <SessionActions session={last} />
     </section>
   );

@@ -6,6 +6,7 @@ import { type EmotionCounts, mixOverTime, ranked, topEmotionCounts } from '../ap
 import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine/emotions';
 import { useApp } from './context';
 import { download } from './download';
+import { SessionTimeline } from './TimelineChart';
 import { useSubscribed } from './useSubscribed';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -136,7 +137,12 @@ function SessionItem({ session }: { session: Session }) {
           <button type="button" className="link" aria-expanded={open} data-testid="session-open" onClick={() => setOpen((o) => !o)}>
             {open ? 'Close' : 'Open'}
           </button>
-          {open && <RecordingSummary rows={session.rows} />}
+          {open && (
+            <>
+              <RecordingSummary rows={session.rows} />
+              <SessionTimeline rows={session.rows} />
+            </>
+          )}
           <SessionActions session={session} onDelete={() => void sessions.remove(session.id)} />
         </>
       )}

@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
-import { VALENCE_CHANNEL } from '../app/timeline';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { timelineBuffers, VALENCE_CHANNEL } from '../app/timeline';
 import { EMOTION_COLOR, EMOTIONS } from '../engine/emotions';
 import type { RingBuffer } from '../engine/ringBuffer';
 
@@ -81,5 +81,63 @@ export function TimelineLegend() {
       ))}
       <li className="valence">valence</li>
     </ul>
+  );
+}
+
+const AXIS = [0, 0.25, 0.5, 0.75, 1];
+export const secondsLabel = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+/** Seconds under a chart: 0, a quarter, half, three quarters, the end. */
+export function TimeAxis({ durationMs }: { durationMs: number }) {
+  return (
+    <div className="time-axis" aria-hidden="true">
+      {AXIS.map((a) => (
+        <span key={a} style={{ left: `${a * 100}%` }}>
+          {secondsLabel(a * durationMs)}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** A finished session's per-face timelines (after Stop, or reopened from the list): drawn once. */
+export function SessionTimeline({ rows }: { rows: Parameters<typeof timelineBuffers>[0] }) {
+  const buffers = useMemo(() => timelineBuffers(rows), [rows, rows.length]);
+  const end = rows.reduce((m, r) => Math.max(m, r.t), 0);
+  const ids = [...buffers.keys()].sort((a, b) => a - b);
+  const canvases = useRef(new Map<number, HTMLCanvasElement>());
+  useEffect(() => {
+    const draw = () => {
+      for (const [id, c] of canvases.current) {
+        const b = buffers.get(id);
+        if (b) drawTimeline(c, b, 0, Math.max(1, end));
+      }
+    };
+    draw();
+    const ro = new ResizeObserver(draw);
+    for (const c of canvases.current.values()) ro.observe(c);
+    return () => ro.disconnect();
+  }, [buffers, end]);
+  const bind = useCallback(
+    (id: number) => (c: HTMLCanvasElement | null) => {
+      if (c) canvases.current.set(id, c);
+      else canvases.current.delete(id);
+    },
+    [],
+  );
+  if (!ids.length) return null;
+  return (
+    <div className="timeline-panel session-timeline" data-testid="session-timeline" data-faces={ids.length}>
+      <div>
+        <TimelineLegend />
+        {ids.map((id) => (
+          <figure key={id} className="timeline-face">
+            <figcaption>Face #{id}</figcaption>
+            <TimelineCanvas label={`Emotions of face ${id} over the session`} onCanvas={bind(id)} />
+            <TimeAxis durationMs={end} />
+          </figure>
+        ))}
+      </div>
+    </div>
   );
 }

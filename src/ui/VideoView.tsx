@@ -10,12 +10,10 @@ import { download } from './download';
 import { drawFaces } from './overlay/draw';
 import { containTransform } from './overlay/layout';
 import { RecordingSummary } from './SessionsPanel';
-import { drawTimeline, TimelineLegend } from './TimelineChart';
+import { drawTimeline, secondsLabel, TimeAxis, TimelineLegend } from './TimelineChart';
 import { useSubscribed } from './useSubscribed';
 
 const RATES = [1, 2, 5, 10];
-const AXIS = [0, 0.25, 0.5, 0.75, 1];
-const secondsLabel = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
 /**
  * The Video file tab. The analysis, its <video> element and its results live in app/
@@ -240,13 +238,7 @@ export function VideoView() {
                     <canvas className="timeline-canvas" aria-hidden="true" />
                     <div className="cursor" aria-hidden="true" />
                   </div>
-                  <div className="time-axis" aria-hidden="true">
-                    {AXIS.map((a) => (
-                      <span key={a} style={{ left: `${a * 100}%` }}>
-                        {secondsLabel(a * state.durationMs)}
-                      </span>
-                    ))}
-                  </div>
+                  <TimeAxis durationMs={state.durationMs} />
                 </figure>
               ))}
             </div>
