@@ -75,7 +75,11 @@ test('settings survive a reload: smoothing, mirror, face filters and the model',
   // The model picked before the reload is the one that runs after it, not the default.
   await expect(page.getByTestId('model-picker')).toHaveValue('second');
   expect(await page.evaluate(() => window.__resemote!.info().model)).toBe('second');
-  // The tab chosen last is where the app opens again.
+});
+
+test('the tab chosen last is where the app opens again', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('tab-camera')).toHaveAttribute('aria-selected', 'true');
   await page.getByTestId('tab-video').click();
   await page.reload();
   await expect(page.getByTestId('tab-video')).toHaveAttribute('aria-selected', 'true');
