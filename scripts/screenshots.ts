@@ -49,7 +49,7 @@ async function shoot(browser: Browser, url: string, out: string, width: number, 
   await cam.getByTestId('record-toggle').click();
   await cam.getByTestId('recording-summary').waitFor();
   await cam.getByTestId('timeline').scrollIntoViewIfNeeded();
-  await cam.screenshot({ path: join(out, `screenshot-timeline${suffix}.png`), fullPage });
+  await cam.screenshot({ path: join(out, `screenshot-timeline${suffix}.png`), fullPage: true }); // the last recording is below the preview
   await cam.getByTestId('camera-toggle').click();
   await cam.context().close();
 

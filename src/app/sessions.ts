@@ -25,8 +25,9 @@ export interface Session {
 
 export function defaultName(meta: Pick<RecordingMeta, 'kind' | 'source' | 'startedAt'>): string {
   const when = new Date(meta.startedAt);
-  const stamp = Number.isNaN(when.getTime()) ? meta.startedAt : when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-  return meta.kind === 'camera' ? `Camera recording, ${stamp}` : `${meta.source}, ${stamp}`;
+  // Short enough for the side column; the full date is beside it in the list.
+  const stamp = Number.isNaN(when.getTime()) ? meta.startedAt : when.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return meta.kind === 'camera' ? `Recording ${stamp}` : `${meta.source}, ${stamp}`;
 }
 
 const lastTime = (rows: readonly RecordingRow[]) => rows[rows.length - 1]?.t ?? 0;
