@@ -66,8 +66,8 @@ export function App() {
       </div>
       <LiveRegion />
       <footer className="app-footer">
-        Emotion model: ResEmoteNet (Roy et al., 2024), trained by this project on FER2013. Face
-        detection: MediaPipe (Apache-2.0). Results are estimates of facial expressions, not of what a person feels.
+        Emotion models: ResEmoteNet (Roy et al., 2024), trained by this project (S5 on FER2013 and four more sets of
+        faces, posed and in the wild; S on FER2013 alone). Face detection: MediaPipe (Apache-2.0). Results are estimates of facial expressions, not of what a person feels.
       </footer>
     </div>
   );
