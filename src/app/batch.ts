@@ -6,13 +6,12 @@
  * memory). Combined CSV/JSON, and a ZIP of annotated photos when asked (re-read from the files
  * then). Cancel stops after the current file; the files not reached say "cancelled".
  */
-import { EMOTIONS } from '../engine/emotions';
 import { AppException, errorMessage, toAppError } from '../engine/errors';
 import type { FaceResult, FrameResult } from '../engine/faces';
 import { type LoadedPhoto, loadPhoto } from '../engine/photo';
 import { toCsv } from './csv';
 import type { EngineHost } from './engineHost';
-import { exportName } from './results';
+import { exportName, faceToJson } from './results';
 import { type EmotionCounts, topEmotionCounts } from './summary';
 import { zip } from './zip';
 
@@ -39,7 +38,6 @@ export interface BatchState {
 
 export const IDLE_BATCH: BatchState = { phase: 'idle', items: [], done: 0, startedAt: 0, etaSeconds: null, zip: null };
 const THUMB = 160;
-const r = (v: number, d = 4) => Number(v.toFixed(d));
 const IMAGE_NAME = /\.(jpe?g|png|webp|gif|bmp|avif|heic|heif|tiff?)$/i;
 
 /** A file a photo batch should try (by type, else by name); other files are listed as skipped. */
@@ -191,13 +189,7 @@ export function batchToJson(items: readonly BatchItem[], visible: Visible, meta:
               height: it.result.height,
               model: modelName(it.result.model),
               backend: it.result.backend,
-              faces: visible(it.result).map((f) => ({
-                id: f.id,
-                box: { x: r(f.box.x, 1), y: r(f.box.y, 1), width: r(f.box.width, 1), height: r(f.box.height, 1) },
-                detectionScore: r(f.score),
-                top: f.top.emotion,
-                probabilities: Object.fromEntries(EMOTIONS.map((e, k) => [e, r(f.probs[k] ?? 0)])),
-              })),
+              faces: visible(it.result).map(faceToJson),
             }
           : {}),
       })),

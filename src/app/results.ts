@@ -26,6 +26,17 @@ export interface ResultContext {
 
 const r = (v: number, digits = 4) => Number(v.toFixed(digits));
 
+/** One face as the photo and batch JSON files write it. */
+export function faceToJson(f: ResultFrame['faces'][number]) {
+  return {
+    id: f.id,
+    box: { x: r(f.box.x, 1), y: r(f.box.y, 1), width: r(f.box.width, 1), height: r(f.box.height, 1) },
+    detectionScore: r(f.score),
+    top: f.top.emotion,
+    probabilities: Object.fromEntries(EMOTIONS.map((e, i) => [e, r(f.probs[i] ?? 0)])),
+  };
+}
+
 export function resultsToJson(result: ResultFrame, ctx: ResultContext): string {
   return JSON.stringify(
     {
@@ -35,13 +46,7 @@ export function resultsToJson(result: ResultFrame, ctx: ResultContext): string {
       model: ctx.model,
       backend: ctx.backend,
       summary: { faces: result.faces.length, topEmotions: topEmotionCounts(result.faces as readonly { top: { emotion: Emotion } }[]) },
-      faces: result.faces.map((f) => ({
-        id: f.id,
-        box: { x: r(f.box.x, 1), y: r(f.box.y, 1), width: r(f.box.width, 1), height: r(f.box.height, 1) },
-        detectionScore: r(f.score),
-        top: f.top.emotion,
-        probabilities: Object.fromEntries(EMOTIONS.map((e, i) => [e, r(f.probs[i] ?? 0)])),
-      })),
+      faces: result.faces.map(faceToJson),
     },
     null,
     2,

@@ -6,6 +6,7 @@ import { LiveTimelinePanel } from './LiveTimelinePanel';
 import { drawFaces } from './overlay/draw';
 import { LastRecording, RecordControls } from './RecordingPanel';
 import { containTransform } from './overlay/layout';
+import { prepareCanvas } from './overlay/canvasSize';
 
 /**
  * Draws the latest frame's faces over the video at display rate (requestAnimationFrame), outside
@@ -23,14 +24,7 @@ function useOverlay(canvasRef: React.RefObject<HTMLCanvasElement | null>, noFace
     const draw = () => {
       raf = 0;
       const frame = bus.frame;
-      const dpr = window.devicePixelRatio || 1;
-      const w = Math.round(canvas.clientWidth * dpr);
-      const h = Math.round(canvas.clientHeight * dpr);
-      if (canvas.width !== w || canvas.height !== h) {
-        canvas.width = w;
-        canvas.height = h;
-      }
-      ctx.clearRect(0, 0, w, h);
+      const { w, h, dpr } = prepareCanvas(canvas, ctx);
       if (noFaceRef.current) noFaceRef.current.hidden = !frame || frame.faces.length > 0;
       if (!frame) {
         motion.clear();

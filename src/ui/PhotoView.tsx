@@ -12,6 +12,7 @@ import { BatchView } from './BatchView';
 import { drawFaces } from './overlay/draw';
 import { toView, type ViewTransform } from './overlay/layout';
 import { countsInWords } from './SessionsPanel';
+import { useDropzone } from './useDropzone';
 import { ZoomView } from './ZoomView';
 import { download } from './download';
 
@@ -79,7 +80,6 @@ export function PhotoView() {
   const hideLowConfidence = useStore((s) => s.hideLowConfidence);
   const labels = useStore((s) => s.photoLabels);
   const models = useStore((s) => s.models);
-  const [dragging, setDragging] = useState(false);
   const [highlight, setHighlight] = useState<number | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -123,26 +123,15 @@ export function PhotoView() {
   const onFiles = (files: FileList | null | undefined) => {
     if (files?.length) void photos.analyseFiles(Array.from(files));
   };
+  const dropzone = useDropzone(onFiles);
+
   // Provenance: the files name the model and backend that produced the result, not the current ones.
   const ctx = { image: photo.name ?? 'photo', model: modelName(models, result?.model), backend: result?.backend ?? '' };
   const exportResult = result ? { ...result, faces } : undefined;
 
   return (
     <section className="photo-view" aria-label="Photo">
-      <div
-        className={dragging ? 'dropzone dragging' : 'dropzone'}
-        data-testid="dropzone"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          onFiles(e.dataTransfer.files);
-        }}
-      >
+      <div {...dropzone} data-testid="dropzone">
         <p>Drop photos here (one, many, or a folder's worth), paste one (Ctrl/⌘+V), or</p>
         <button type="button" className="primary" onClick={() => inputRef.current?.click()}>
           Choose photos…

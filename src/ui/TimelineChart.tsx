@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { timelineBuffers, VALENCE_CHANNEL } from '../app/timeline';
 import { EMOTION_COLOR, EMOTIONS } from '../engine/emotions';
 import type { RingBuffer } from '../engine/ringBuffer';
+import { prepareCanvas } from './overlay/canvasSize';
 
 /**
  * One small chart per face: the seven probabilities as lines in the class colours, and valence
@@ -11,14 +12,7 @@ import type { RingBuffer } from '../engine/ringBuffer';
 export function drawTimeline(canvas: HTMLCanvasElement, buffer: RingBuffer, start: number, end: number, cursor?: number): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.round(canvas.clientWidth * dpr);
-  const h = Math.round(canvas.clientHeight * dpr);
-  if (canvas.width !== w || canvas.height !== h) {
-    canvas.width = w;
-    canvas.height = h;
-  }
-  ctx.clearRect(0, 0, w, h);
+  const { w, h, dpr } = prepareCanvas(canvas, ctx);
   const styles = getComputedStyle(canvas);
   ctx.strokeStyle = styles.getPropertyValue('--line') || '#2a2f3c';
   ctx.lineWidth = 1;

@@ -12,6 +12,8 @@ import { containTransform } from './overlay/layout';
 import { RecordingSummary } from './SessionsPanel';
 import { drawTimeline, secondsLabel, TimeAxis, TimelineLegend } from './TimelineChart';
 import { useSubscribed } from './useSubscribed';
+import { prepareCanvas } from './overlay/canvasSize';
+import { useDropzone } from './useDropzone';
 
 const RATES = [1, 2, 5, 10];
 
@@ -25,7 +27,6 @@ export function VideoView() {
   const { video: analysis } = useApp();
   const state = useSubscribed(analysis, () => analysis.state);
   const [fps, setFps] = useState(state.fps);
-  const [dragging, setDragging] = useState(false);
   const slotRef = useRef<HTMLDivElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
   const momentRef = useRef<HTMLOutputElement>(null);
@@ -69,14 +70,7 @@ export function VideoView() {
     let last: VideoMoment = analysis.moment();
     const draw = (m: VideoMoment) => {
       last = m;
-      const dpr = window.devicePixelRatio || 1;
-      const w = Math.round(canvas.clientWidth * dpr);
-      const h = Math.round(canvas.clientHeight * dpr);
-      if (canvas.width !== w || canvas.height !== h) {
-        canvas.width = w;
-        canvas.height = h;
-      }
-      ctx.clearRect(0, 0, w, h);
+      const { w, h, dpr } = prepareCanvas(canvas, ctx);
       if (m.sample) drawFaces(ctx, m.sample.faces, { transform: containTransform(m.sample.width, m.sample.height, w, h), viewWidth: w, viewHeight: h, unit: dpr, minScore: useStore.getState().minScore });
       const total = analysis.state.durationMs;
       if (momentRef.current) momentRef.current.textContent = `${secondsLabel(m.ms)} of ${secondsLabel(total)}`;
@@ -106,6 +100,8 @@ export function VideoView() {
       if (err instanceof AppException) useStore.getState().report(err.error);
     }
   };
+  const dropzone = useDropzone((files) => void open(files[0]));
+
   const start = () => {
     const s = useStore.getState();
     void analysis.analyse(fps, { minScore: s.minScore, minSize: s.minSize, hideLowConfidence: s.hideLowConfidence }, { model: s.models.find((m) => m.id === s.modelActive)?.name ?? s.modelActive ?? '', backend: s.backendActive ?? '', appVersion: APP_VERSION });
@@ -145,18 +141,8 @@ export function VideoView() {
   return (
     <section className="video-view" aria-label="Video file" data-testid="video-view" data-phase={state.phase}>
       <div
-        className={dragging ? 'dropzone dragging' : 'dropzone'}
+        {...dropzone}
         data-testid="video-dropzone"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          void open(e.dataTransfer.files[0]);
-        }}
       >
         <p>Drop a video file here, or</p>
         <button type="button" className="primary" onClick={() => inputRef.current?.click()} disabled={busy || exporting}>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Box } from '../engine/box';
 import type { ViewTransform } from './overlay/layout';
 import { fitView, panBy, type Size, toPicture, type View, zoomAt } from './overlay/zoom';
+import { prepareCanvas } from './overlay/canvasSize';
 
 /**
  * A picture (a canvas drawn at the photo's own resolution) in a viewport as large as the screen
@@ -52,14 +53,7 @@ export function ZoomView({
     const canvas = overlayRef.current;
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx || !view) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(port.width * dpr);
-    const h = Math.round(port.height * dpr);
-    if (canvas.width !== w || canvas.height !== h) {
-      canvas.width = w;
-      canvas.height = h;
-    }
-    ctx.clearRect(0, 0, w, h);
+    const { w, h, dpr } = prepareCanvas(canvas, ctx, port.width, port.height);
     drawOverlay?.(ctx, { scale: view.scale * dpr, offsetX: view.x * dpr, offsetY: view.y * dpr, mirror: false, sourceWidth: picture.width }, w, h, dpr);
   }, [view, port.width, port.height, drawOverlay, picture.width]);
 
