@@ -6,7 +6,7 @@
  * A colour crop of the same square (112 px) is kept for the teachers that want colour.
  */
 import * as tf from '@tensorflow/tfjs';
-import { cropFaces, DEFAULT_CROP, squareCrop } from '../../src/engine/crop';
+import { cropFaces, idealSquare, squareCrop } from '../../src/engine/crop';
 import { FaceDetectorService } from '../../src/engine/detector';
 import { drawPadded, unpadBox } from '../../src/engine/padding';
 import type { Box } from '../../src/engine/box';
@@ -87,9 +87,8 @@ export async function prepareFaces(images: { b64: string; type: string }[], padF
       continue;
     }
     let crop = squareCrop(face.box, (source as { width: number }).width, (source as { height: number }).height);
-    const side = DEFAULT_CROP.scale * Math.max(face.box.width, face.box.height);
-    const ideal = { x: face.box.x + face.box.width / 2 - side / 2, y: face.box.y + face.box.height / 2 + DEFAULT_CROP.offsetY * side - side / 2 };
-    if (shift === 0 && (crop.width < side - 0.5 || Math.abs(crop.x - ideal.x) > 0.5 || Math.abs(crop.y - ideal.y) > 0.5)) {
+    const ideal = idealSquare(face.box);
+    if (shift === 0 && (crop.width < ideal.width - 0.5 || Math.abs(crop.x - ideal.x) > 0.5 || Math.abs(crop.y - ideal.y) > 0.5)) {
       // The calibrated square reaches past a tight photo: cut it from the edge-padded copy, so the
       // face is framed as FER2013 frames it (and as a face in a camera scene is), not zoomed in.
       const { canvas, padding } = drawPadded(bitmap, width, height, padFraction);

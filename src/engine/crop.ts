@@ -26,13 +26,21 @@ export const DEFAULT_CROP: CropConfig = CROP;
  * the image's shorter side when it cannot fit. It stays square, so the face is never stretched.
  */
 export function squareCrop(face: Box, imageWidth: number, imageHeight: number, cfg: CropConfig = DEFAULT_CROP): Box {
-  let side = cfg.scale * Math.max(face.width, face.height);
-  const cx = face.x + face.width / 2;
-  const cy = face.y + face.height / 2 + cfg.offsetY * side;
-  side = Math.max(1, Math.min(side, imageWidth, imageHeight));
+  const ideal = idealSquare(face, cfg);
+  const cx = ideal.x + ideal.width / 2;
+  const cy = ideal.y + ideal.height / 2;
+  const side = Math.max(1, Math.min(ideal.width, imageWidth, imageHeight));
   const x = clamp(cx - side / 2, 0, imageWidth - side);
   const y = clamp(cy - side / 2, 0, imageHeight - side);
   return { x, y, width: side, height: side };
+}
+
+/** The calibrated square before it is kept inside the image (it may reach past the edges). */
+export function idealSquare(face: Box, cfg: CropConfig = DEFAULT_CROP): Box {
+  const side = cfg.scale * Math.max(face.width, face.height);
+  const cx = face.x + face.width / 2;
+  const cy = face.y + face.height / 2 + cfg.offsetY * side;
+  return { x: cx - side / 2, y: cy - side / 2, width: side, height: side };
 }
 
 /** Largest pyramid level: crops are sampled at up to size * 2^MAX_LEVEL px, then halved. */
