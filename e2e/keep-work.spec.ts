@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDuration } from '../src/app/webmDuration.ts';
 import { FACE_Y4M, FIXTURES } from './global-setup.ts';
-import { expect, launchWithCamera, makeWebm, openPage, test, waitFrames, waitReady } from './support.ts';
+import { cameraRunning, expect, launchWithCamera, makeWebm, test, waitFrames, waitReady } from './support.ts';
 
 type Info = { sessions: { kind: string; rows: number; live: boolean; webm: number }[]; video: { phase: string; done: number; total: number } };
 const info = (page: import('@playwright/test').Page) => page.evaluate(() => window.__resemote!.info() as unknown as Info);
@@ -62,11 +62,7 @@ test('leaving the Video file tab keeps the video and its analysis, which goes on
 test('Record twice keeps both; leaving the Camera tab mid-recording keeps it, WebM included; both survive a reload', async () => {
   test.setTimeout(400_000);
   const browser = await launchWithCamera(FACE_Y4M);
-  const page = await openPage(browser, { camera: true });
-  await page.goto('/');
-  await waitReady(page);
-  await page.getByTestId('camera-toggle').click();
-  await waitFrames(page, 2);
+  const page = await cameraRunning(browser);
   // First recording: a few analysed frames, then Stop.
   await page.getByTestId('record-toggle').click();
   let frames = await page.evaluate(() => window.__resemote!.info().frames);

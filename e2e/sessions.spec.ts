@@ -4,16 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FACE_Y4M, FIXTURES } from './global-setup.ts';
-import { expect, launchWithCamera, makeWebm, openPage, test, waitFrames, waitReady } from './support.ts';
+import { cameraRunning, expect, launchWithCamera, makeWebm, test, waitReady } from './support.ts';
 
 test('record a camera session: rows in the CSV, one per face per analysed frame; kept across a reload', async () => {
   test.setTimeout(300_000);
   const browser = await launchWithCamera(FACE_Y4M);
-  const page = await openPage(browser, { camera: true });
-  await page.goto('/');
-  await waitReady(page);
-  await page.getByTestId('camera-toggle').click();
-  await waitFrames(page, 2);
+  const page = await cameraRunning(browser);
   await page.getByTestId('timeline-toggle').click();
   await page.getByTestId('record-toggle').click();
   const start = await page.evaluate(() => window.__resemote!.info().frames);

@@ -63,6 +63,16 @@ export async function openPage(browser: Browser, options: { backend?: Backend; c
   return context.newPage();
 }
 
+/** A page of `browser` whose camera is on and has analysed `frames` frames (the engine ready first). */
+export async function cameraRunning(browser: Browser, frames = 2): Promise<Page> {
+  const page = await openPage(browser, { camera: true });
+  await page.goto('/');
+  await waitReady(page);
+  await page.getByTestId('camera-toggle').click();
+  await waitFrames(page, frames);
+  return page;
+}
+
 /** Wait until the engine is ready (or failed: then this throws with the page's error). */
 export async function waitReady(page: Page, timeout = 240_000): Promise<void> {
   await page.waitForFunction(() => window.__resemote?.info().phase !== 'loading' && window.__resemote?.info().phase !== undefined, null, { timeout, polling: 250 });

@@ -1,22 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FrameResult } from '../engine/faces';
 import { resetStore, useStore } from '../state/store';
+import { fakeFrame } from './fakeFrame';
 import { FrameBus } from './frameBus';
 import { Recorder } from './recorder';
 import type { RecordingRow } from './recording';
 import type { SessionPersistence } from './recordingStore';
 import { SessionList } from './sessions';
 
-const frame = (time: number): FrameResult => ({
-  width: 640,
-  height: 480,
-  time,
-  timings: { detectMs: 0, classifyMs: 0, totalMs: 0 },
-  model: 'm',
-  backend: 'webgl',
-  tensors: 0,
-  faces: [{ id: 1, box: { x: 10, y: 10, width: 50, height: 50 }, crop: { x: 0, y: 0, width: 60, height: 60 }, score: 0.9, probs: Float32Array.from([0, 0, 0, 1, 0, 0, 0]), top: { emotion: 'happy', probability: 1 }, stale: false }],
-});
+const frame = (time: number): FrameResult => fakeFrame(time);
 
 /** An IndexedDB stand-in whose writes fail while `failing` is set. */
 function fakeStore() {

@@ -2,22 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { EMOTIONS } from '../engine/emotions';
 import type { FrameResult } from '../engine/faces';
 import { resetStore, useStore } from '../state/store';
+import { fakeFrame } from './fakeFrame';
 import { FrameBus } from './frameBus';
 import { Recorder, type VideoRecorder } from './recorder';
 import { MemorySessionStore } from './recordingStore';
 import { SessionList } from './sessions';
 
 const probs = Float32Array.from(EMOTIONS, (_, i) => (i === 3 ? 0.7 : 0.05));
-const frame = (time: number): FrameResult => ({
-  width: 640,
-  height: 480,
-  time,
-  timings: { detectMs: 0, classifyMs: 0, totalMs: 0 },
-  model: 'm',
-  backend: 'webgl',
-  tensors: 0,
-  faces: [{ id: 1, box: { x: 1, y: 2, width: 30, height: 40 }, crop: { x: 0, y: 0, width: 40, height: 40 }, score: 0.9, probs, top: { emotion: 'happy', probability: 0.7 }, stale: false }],
-});
+const frame = (time: number): FrameResult =>
+  fakeFrame(time, { box: { x: 1, y: 2, width: 30, height: 40 }, crop: { x: 0, y: 0, width: 40, height: 40 }, probs, top: { emotion: 'happy', probability: 0.7 } });
 
 /** A WebM recorder that hands back a blob when stopped (MediaRecorder does not exist in Node). */
 const fakeVideo = () => ({ start() {}, stop: async () => new Blob(['webm'], { type: 'video/webm' }) }) as unknown as VideoRecorder;
