@@ -7,19 +7,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDuration } from '../src/app/webmDuration.ts';
 import { FACE_Y4M, FIXTURES } from './global-setup.ts';
-import { cameraRunning, expect, launchWithCamera, makeWebm, test, waitFrames, waitReady } from './support.ts';
+import { cameraRunning, expect, videoReady, launchWithCamera, test, waitFrames } from './support.ts';
 
 type Info = { sessions: { kind: string; rows: number; live: boolean; webm: number }[]; video: { phase: string; done: number; total: number } };
 const info = (page: import('@playwright/test').Page) => page.evaluate(() => window.__resemote!.info() as unknown as Info);
 
 test('leaving the Video file tab keeps the video and its analysis, which goes on; the result is a session', async ({ page }) => {
   test.setTimeout(400_000);
-  await page.goto('/');
-  await waitReady(page);
-  const webm = await makeWebm(page, readFileSync(join(FIXTURES, 'group-3.jpg')).toString('base64'), 3);
-  await page.getByTestId('tab-video').click();
-  await page.getByTestId('video-input').setInputFiles({ name: 'clip.webm', mimeType: 'video/webm', buffer: webm });
-  await expect(page.getByTestId('video-view')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  await videoReady(page, join(FIXTURES, 'group-3.jpg'));
   await page.getByTestId('video-analyse').click();
   await expect(page.getByTestId('video-view')).toHaveAttribute('data-phase', 'analysing');
   await page.getByTestId('tab-photo').click();

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FACE_Y4M, FIXTURES } from './global-setup.ts';
-import { cameraRunning, expect, launchWithCamera, makeWebm, test, waitReady } from './support.ts';
+import { cameraRunning, expect, videoReady, launchWithCamera, test } from './support.ts';
 
 test('record a camera session: rows in the CSV, one per face per analysed frame; kept across a reload', async () => {
   test.setTimeout(300_000);
@@ -49,12 +49,7 @@ test('record a camera session: rows in the CSV, one per face per analysed frame;
 
 test('a video file: progress to 100 %, a timeline with points, a scrubber; cancel works', async ({ page }) => {
   test.setTimeout(400_000);
-  await page.goto('/');
-  await waitReady(page);
-  const webm = await makeWebm(page, readFileSync(join(FIXTURES, 'group-3.jpg')).toString('base64'), 3);
-  await page.getByTestId('tab-video').click();
-  await page.getByTestId('video-input').setInputFiles({ name: 'clip.webm', mimeType: 'video/webm', buffer: webm });
-  await expect(page.getByTestId('video-view')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
+  await videoReady(page, join(FIXTURES, 'group-3.jpg'));
   await page.getByTestId('video-analyse').click();
   await expect(page.getByTestId('video-view')).toHaveAttribute('data-phase', 'done', { timeout: 300_000 });
   await expect(page.getByTestId('video-status')).toContainText('(100%)');

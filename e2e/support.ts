@@ -8,6 +8,7 @@
  * do not test WebGPU run on WebGL: SwiftShader's WebGPU warm-up takes minutes on a busy 2-core
  * machine. Waits are on the app's readiness state, never on a guessed delay.
  */
+import { readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, test as base, chromium, expect, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
 
@@ -71,6 +72,16 @@ export async function cameraRunning(browser: Browser, frames = 2): Promise<Page>
   await page.getByTestId('camera-toggle').click();
   await waitFrames(page, frames);
   return page;
+}
+
+/** The Video file tab with a 3 s video made from a fixture photo loaded and ready to analyse. */
+export async function videoReady(page: Page, photoPath: string, name = 'clip.webm'): Promise<void> {
+  await page.goto('/');
+  await waitReady(page);
+  const webm = await makeWebm(page, readFileSync(photoPath).toString('base64'), 3);
+  await page.getByTestId('tab-video').click();
+  await page.getByTestId('video-input').setInputFiles({ name, mimeType: 'video/webm', buffer: webm });
+  await expect(page.getByTestId('video-view')).toHaveAttribute('data-phase', 'ready', { timeout: 60_000 });
 }
 
 /** Wait until the engine is ready (or failed: then this throws with the page's error). */
