@@ -5,7 +5,10 @@
  * Every miss is recorded. Then the training toolkit drops duplicates (pixel hashes, across sets)
  * and writes person/film-wise folds (training/sources.py).
  *
- *   npm run prepare-data -- [--data ../shared/data] [--out .cache/faces] [--sources muxspace,sfew2,posed-mix,yale]
+ *   npm run prepare-data -- [--data ../shared/data] [--out .cache/faces] [--sources muxspace,sfew2,posed-mix,yale] [--align]
+ *
+ * --align turns each gray crop so the eyes are level (engine/align.ts, as the app does for a model
+ * whose card says align); use another --out (e.g. .cache/faces-aligned) to keep both.
  *
  * Writes, per source, <out>/<source>/gray64.u8 (N x 64 x 64), rgb112.u8 (N x 112 x 112 x 3) and
  * index.csv (i, path, label, status, faces, score, box and crop in the image's pixels); then
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     sources: { type: 'string', default: 'muxspace,sfew2,posed-mix,yale' },
     'pad-fraction': { type: 'string' },
     chunk: { type: 'string', default: '128' },
+    align: { type: 'boolean', default: false },
   },
 });
 
@@ -48,6 +52,7 @@ const sources = (values.sources as string).split(',').map((s) => s.trim()).filte
 for (const s of sources) if (!ROOTS[s]) throw new Error(`unknown source ${s}; known: ${Object.keys(ROOTS).join(', ')}`);
 const chunk = Number(values.chunk);
 const padFraction = values['pad-fraction'] === undefined ? undefined : Number(values['pad-fraction']);
+const align = values.align as boolean;
 
 const { server, url } = await startDevServer();
 const browser = await launchChromium();
@@ -67,19 +72,19 @@ try {
     mkdirSync(dir, { recursive: true });
     const gray = Buffer.alloc(files.length * 64 * 64);
     const rgb = Buffer.alloc(files.length * 112 * 112 * 3);
-    const rows = ['i,path,label,status,faces,score,width,height,box_x,box_y,box_w,box_h,crop_x,crop_y,crop_side'];
+    const rows = ['i,path,label,status,faces,score,width,height,box_x,box_y,box_w,box_h,crop_x,crop_y,crop_side,roll'];
     const counts = { found: 0, padded: 0, missed: 0 };
     const t0 = Date.now();
     for (let start = 0; start < files.length; start += chunk) {
       const part = files.slice(start, start + chunk);
       const images = part.map((f) => ({ b64: readFileSync(join(root, f.path)).toString('base64'), type: TYPES[extname(f.path).toLowerCase()] as string }));
       const prepared = await page.evaluate(
-        async ([imgs, fraction]) => {
+        async ([imgs, fraction, turn]) => {
           const modulePath = '/scripts/lib/prepare-page.ts'; // served by the Vite dev server
           const { prepareFaces } = (await import(/* @vite-ignore */ modulePath)) as typeof import('./lib/prepare-page.ts');
-          return prepareFaces(imgs as { b64: string; type: string }[], fraction as number | undefined);
+          return prepareFaces(imgs as { b64: string; type: string }[], fraction as number | undefined, turn as boolean);
         },
-        [images, padFraction] as const,
+        [images, padFraction, align] as const,
       );
       prepared.forEach((p: PreparedFace, k: number) => {
         const i = start + k;
@@ -92,7 +97,7 @@ try {
         const b = p.box;
         const c = p.crop;
         const n = (v: number | undefined) => (v === undefined ? '' : v.toFixed(1));
-        rows.push([i, JSON.stringify(f.path), f.label, p.status, p.faces, p.score.toFixed(3), p.width, p.height, n(b?.x), n(b?.y), n(b?.width), n(b?.height), n(c?.x), n(c?.y), n(c?.width)].join(','));
+        rows.push([i, JSON.stringify(f.path), f.label, p.status, p.faces, p.score.toFixed(3), p.width, p.height, n(b?.x), n(b?.y), n(b?.width), n(b?.height), n(c?.x), n(c?.y), n(c?.width), p.roll.toFixed(4)].join(','));
       });
       const done = Math.min(files.length, start + chunk);
       process.stdout.write(`\r${source}: ${done}/${files.length} (${((done / (Date.now() - t0)) * 1000).toFixed(1)}/s) found ${counts.found}, padded ${counts.padded}, missed ${counts.missed}   `);

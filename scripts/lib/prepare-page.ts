@@ -3,10 +3,12 @@
  * headless Chromium page: each image goes through the app's own detector, its tight-crop retry
  * (engine/padding.ts), its square crop (engine/crop.ts squareCrop) and its antialiased gray crop
  * (cropFaces, on TF.js's CPU backend), so a training face is what the app would feed the model.
- * A colour crop of the same square (112 px) is kept for the teachers that want colour.
+ * A colour crop of the same square (112 px, never turned) is kept for the teachers that want colour.
+ * With `align`, each gray crop is turned so the eyes are level (engine/align.ts, the app's own code).
  */
 import * as tf from '@tensorflow/tfjs';
-import { cropFaces, idealSquare, squareCrop } from '../../src/engine/crop';
+import { eyeRoll } from '../../src/engine/align';
+import { cropFaces, idealSquare, rolledSquare, squareCrop } from '../../src/engine/crop';
 import { FaceDetectorService } from '../../src/engine/detector';
 import { drawPadded, unpadBox } from '../../src/engine/padding';
 import type { Box } from '../../src/engine/box';
@@ -23,6 +25,8 @@ export interface PreparedFace {
   crop: Box | null;
   width: number;
   height: number;
+  /** The roll the gray crop was turned by (radians; 0 unless aligned). */
+  roll: number;
   /** 64x64 gray, row-major, base64 (empty when missed). */
   gray: string;
   /** 112x112 RGB, row-major, base64 (empty when missed). */
@@ -59,7 +63,7 @@ function pick<T extends { score: number; box: Box }>(faces: T[]): T | undefined 
   return faces.filter((f) => f.score >= top - 0.1).sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0];
 }
 
-export async function prepareFaces(images: { b64: string; type: string }[], padFraction?: number): Promise<PreparedFace[]> {
+export async function prepareFaces(images: { b64: string; type: string }[], padFraction?: number, align = false): Promise<PreparedFace[]> {
   if (!detector) {
     await tf.setBackend('cpu');
     detector = await FaceDetectorService.create();
@@ -82,7 +86,7 @@ export async function prepareFaces(images: { b64: string; type: string }[], padF
     }
     const face = pick(faces);
     if (!face) {
-      out.push({ status: 'missed', faces: 0, score: 0, box: null, crop: null, width, height, gray: '', rgb: '' });
+      out.push({ status: 'missed', faces: 0, score: 0, box: null, crop: null, width, height, roll: 0, gray: '', rgb: '' });
       bitmap.close();
       continue;
     }
@@ -95,11 +99,14 @@ export async function prepareFaces(images: { b64: string; type: string }[], padF
       source = canvas;
       shift = padding.pad;
       face.box = { ...face.box, x: face.box.x + shift, y: face.box.y + shift };
+      if (face.eyes) face.eyes = { a: { x: face.eyes.a.x + shift, y: face.eyes.a.y + shift }, b: { x: face.eyes.b.x + shift, y: face.eyes.b.y + shift } };
       crop = squareCrop(face.box, canvas.width, canvas.height);
     }
+    const roll = align ? eyeRoll(face.eyes) : 0;
+    const grayCrop = roll ? rolledSquare(face.box, roll, (source as { width: number }).width, (source as { height: number }).height) : crop;
     const gray = tf.tidy(() => {
       const pixels = tf.browser.fromPixels(source as unknown as HTMLCanvasElement);
-      return cropFaces(pixels, [crop]).mul(255).round().clipByValue(0, 255).toInt();
+      return cropFaces(pixels, [grayCrop], undefined, [roll]).mul(255).round().clipByValue(0, 255).toInt();
     });
     const grayBytes = new Uint8Array(await gray.data());
     gray.dispose();
@@ -108,9 +115,10 @@ export async function prepareFaces(images: { b64: string; type: string }[], padF
       faces: faces.length,
       score: face.score,
       box: unpadBox(face.box, shift),
-      crop: unpadBox(crop, shift),
+      crop: unpadBox(grayCrop, shift),
       width,
       height,
+      roll,
       gray: toBase64(grayBytes),
       rgb: toBase64(colourCrop(source, crop)),
     });

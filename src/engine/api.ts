@@ -23,6 +23,9 @@ export interface Analysis {
   crops: Float32Array;
   /** Detection confidence per face. */
   scores: Float32Array;
+  /** For a model whose card says align: the roll (radians) each crop was turned by about its
+   *  centre so the eyes are level (align.ts). Absent when crops are not turned. */
+  rolls?: Float32Array;
   /** A photo that is only a face: found on the retry with the photo padded by its own border
    *  (padding.ts); boxes and crops are still in the photo's pixels (a crop may reach past it). */
   padded?: boolean;

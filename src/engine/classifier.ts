@@ -83,10 +83,10 @@ export class EmotionClassifier {
     });
   }
 
-  /** Crop every box out of `pixels` and classify them in one batch: one Float32Array(7) per box. */
-  async classify(pixels: tf.Tensor3D, boxes: readonly Box[]): Promise<Float32Array[]> {
+  /** Crop every box out of `pixels` (turned by `rolls`, when given) and classify them in one batch: one Float32Array(7) per box. */
+  async classify(pixels: tf.Tensor3D, boxes: readonly Box[], rolls?: readonly number[]): Promise<Float32Array[]> {
     if (boxes.length === 0) return [];
-    const probs = tf.tidy(() => this.predict(cropFaces(pixels, boxes, this.inputSize)));
+    const probs = tf.tidy(() => this.predict(cropFaces(pixels, boxes, this.inputSize, rolls)));
     try {
       const flat = (await probs.data()) as Float32Array;
       return boxes.map((_, i) => flat.slice(i * NUM_EMOTIONS, (i + 1) * NUM_EMOTIONS));

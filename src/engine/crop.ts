@@ -4,6 +4,7 @@
  * frame's pixels, antialiased, gray, 64x64, in one batch.
  */
 import * as tf from '@tensorflow/tfjs';
+import { rollTransform } from './align';
 import { type Box, clamp } from './box';
 import { CROP } from './contract';
 import { LUMA, MODEL_INPUT_SIZE } from './emotions';
@@ -41,6 +42,20 @@ export function idealSquare(face: Box, cfg: CropConfig = DEFAULT_CROP): Box {
   const cx = face.x + face.width / 2;
   const cy = face.y + face.height / 2 + cfg.offsetY * side;
   return { x: cx - side / 2, y: cy - side / 2, width: side, height: side };
+}
+
+/**
+ * The square crop of a face whose eyes lean by `roll` radians (align.ts eyeRoll): squareCrop's
+ * square, with its calibrated vertical shift taken along the face's own down axis instead of the
+ * image's, so the face sits in the turned crop where an upright one sits in the straight crop.
+ * With roll 0 it is squareCrop's square exactly. The square may then reach past the image by a
+ * few pixels; cropFaces replicates the edge there.
+ */
+export function rolledSquare(face: Box, roll: number, imageWidth: number, imageHeight: number, cfg: CropConfig = DEFAULT_CROP): Box {
+  const square = squareCrop(face, imageWidth, imageHeight, cfg);
+  if (roll === 0) return square;
+  const d = cfg.offsetY * square.width;
+  return { ...square, x: square.x - d * Math.sin(roll), y: square.y + d * (Math.cos(roll) - 1) };
 }
 
 /** Largest pyramid level: crops are sampled at up to size * 2^MAX_LEVEL px, then halved. */
@@ -95,18 +110,33 @@ export function samplesOutside(box: Box, imageWidth: number, imageHeight: number
  * Gray is a 1x1 convolution with the luma weights (a channel sum is slow on WebGPU).
  * Runs on the active backend; leaves no tensor behind but the result.
  */
-export function cropFaces(pixels: tf.Tensor3D, boxes: readonly Box[], size: number = MODEL_INPUT_SIZE): tf.Tensor4D {
+export function cropFaces(pixels: tf.Tensor3D, boxes: readonly Box[], size: number = MODEL_INPUT_SIZE, rolls?: readonly number[]): tf.Tensor4D {
   if (boxes.length === 0) return tf.zeros([0, size, size, 1]);
   const [height, width, channels] = pixels.shape;
   return tf.tidy(() => {
     const levels = boxes.map((b) => pyramidLevel(Math.max(b.width, b.height), size));
-    const pad = boxes.some((b, i) => samplesOutside(b, width, height, size * 2 ** (levels[i] as number))) ? 1 : 0;
+    const rolled = (i: number) => (rolls?.[i] ?? 0) !== 0;
+    const straight = boxes.map((_, i) => i).filter((i) => !rolled(i));
+    const pad = straight.some((i) => samplesOutside(boxes[i] as Box, width, height, size * 2 ** (levels[i] as number))) ? 1 : 0;
     const image4d = tf.expandDims(pixels, 0) as tf.Tensor4D;
     const source = pad ? (tf.mirrorPad(image4d, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric') as tf.Tensor4D) : image4d;
     const byLevel = new Map<number, number[]>();
-    levels.forEach((level, i) => byLevel.set(level, [...(byLevel.get(level) ?? []), i]));
+    straight.forEach((i) => byLevel.set(levels[i] as number, [...(byLevel.get(levels[i] as number) ?? []), i]));
     const parts: tf.Tensor4D[] = [];
     const order: number[] = [];
+    // A turned face is sampled by tf.image.transform at the same half-pixel points, turned about
+    // the square's centre (align.ts rollTransform), edge-replicated past the image, one face a call.
+    const asFloat = boxes.some((_, i) => rolled(i)) ? tf.cast(image4d, 'float32') : null;
+    for (let i = 0; i < boxes.length; i++) {
+      if (!rolled(i) || !asFloat) continue;
+      const level = levels[i] as number;
+      const n = size * 2 ** level;
+      const m = tf.tensor2d([rollTransform(boxes[i] as Box, rolls?.[i] as number, n)], [1, 8]);
+      let crop = tf.image.transform(asFloat, m, 'bilinear', 'nearest', 0, [n, n]);
+      for (let l = 0; l < level; l++) crop = tf.avgPool(crop, 2, 2, 'valid');
+      parts.push(crop);
+      order.push(i);
+    }
     for (const [level, indices] of byLevel) {
       const n = size * 2 ** level;
       const norm = indices.map((i) => halfPixelBox(boxes[i] as Box, width, height, n, pad));

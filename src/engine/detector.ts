@@ -8,6 +8,7 @@
  * 128x128 and misses the small faces of a group photo.
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
+import type { Eyes } from './align';
 import { type Box, clusterBoxes, iou, scaleBox, weightedMeanBox } from './box';
 import { errorMessage } from './errors';
 import { photoTiles } from './tiling';
@@ -15,6 +16,8 @@ import { photoTiles } from './tiling';
 export interface DetectedFace {
   box: Box;
   score: number;
+  /** The two eye keypoints in pixels (the detector's first two), when it gave them: align.ts eyeRoll. */
+  eyes?: Eyes;
 }
 
 export interface DetectorOptions {
@@ -43,12 +46,18 @@ export class DetectorLoadError extends Error {
   override name = 'DetectorLoadError';
 }
 
-function toFaces(result: ReturnType<FaceDetector['detect']>): DetectedFace[] {
-  return result.detections.flatMap((d) =>
-    d.boundingBox && d.boundingBox.width > 0 && d.boundingBox.height > 0
-      ? [{ box: { x: d.boundingBox.originX, y: d.boundingBox.originY, width: d.boundingBox.width, height: d.boundingBox.height }, score: d.categories[0]?.score ?? 0 }]
-      : [],
-  );
+/** Detections -> faces in pixels of an image `width` x `height` (keypoints come normalised). */
+export function toFaces(result: ReturnType<FaceDetector['detect']>, width: number, height: number): DetectedFace[] {
+  return result.detections.flatMap((d) => {
+    if (!d.boundingBox || d.boundingBox.width <= 0 || d.boundingBox.height <= 0) return [];
+    const face: DetectedFace = {
+      box: { x: d.boundingBox.originX, y: d.boundingBox.originY, width: d.boundingBox.width, height: d.boundingBox.height },
+      score: d.categories[0]?.score ?? 0,
+    };
+    const [a, b] = d.keypoints ?? [];
+    if (a && b) face.eyes = { a: { x: a.x * width, y: a.y * height }, b: { x: b.x * width, y: b.y * height } };
+    return [face];
+  });
 }
 
 type ModuleFactoryHolder = { ModuleFactory?: unknown };
@@ -128,7 +137,8 @@ export class FaceDetectorService {
 
   /** One image (a camera frame or a photo), as is. */
   detectImage(image: TexImageSource | OffscreenCanvas | ImageBitmap): DetectedFace[] {
-    return toFaces(this.image.detect(image as TexImageSource));
+    const { width, height } = image as { width: number; height: number };
+    return toFaces(this.image.detect(image as TexImageSource), width, height);
   }
 
   /**
@@ -142,7 +152,10 @@ export class FaceDetectorService {
     for (const { region, size } of photoTiles(fullWidth, fullHeight)) {
       const canvas = draw(region, size);
       const s = region.width / size;
-      for (const f of this.detectImage(canvas)) found.push({ score: f.score, box: scaleBox(f.box, s, s, region.x, region.y) });
+      for (const f of this.detectImage(canvas)) {
+        const at = (p: { x: number; y: number }) => ({ x: p.x * s + region.x, y: p.y * s + region.y });
+        found.push({ score: f.score, box: scaleBox(f.box, s, s, region.x, region.y), ...(f.eyes && { eyes: { a: at(f.eyes.a), b: at(f.eyes.b) } }) });
+      }
     }
     const clusters = clusterBoxes(found.map((f) => f.box), found.map((f) => f.score), 0.3);
     return clusters.map(({ best, members }) => {
@@ -150,7 +163,7 @@ export class FaceDetectorService {
       // Average only the detections that frame the face alike; a face cut by a tile edge gives a
       // smaller box that was rightly suppressed but would drag the mean.
       const alike = members.map((i) => found[i] as DetectedFace).filter((f) => iou(f.box, top.box) > 0.5);
-      return { score: top.score, box: weightedMeanBox(alike.map((f) => f.box), alike.map((f) => f.score)) };
+      return { score: top.score, box: weightedMeanBox(alike.map((f) => f.box), alike.map((f) => f.score)), ...(top.eyes && { eyes: top.eyes }) };
     });
   }
 

@@ -251,4 +251,34 @@ describe('Engine', () => {
     expect((await during).tensors).toBe(settled);
     await engine.dispose();
   });
+
+  it('turns crops by the eye roll only for a model whose card says align', async () => {
+    const eyes = { a: { x: 20, y: 20 }, b: { x: 40, y: 30 } }; // the image-right eye 10 px lower
+    const seen: { rolls?: readonly number[]; boxes: readonly Box[] }[] = [];
+    const run = async (align: boolean) => {
+      const { d } = deps({
+        createDetector: async () => ({ ...fakeDetector(), detectImage: () => [{ box: { x: 10, y: 10, width: 40, height: 40 }, score: 0.9, eyes }] }),
+        buildClassifier: async () => {
+          const c = fakeClassifier();
+          (c as { metadata: ModelMetadata }).metadata = { ...META, preprocessing: { inputSize: 64, color: 'gray', crop: { scale: 1, offsetY: -0.1 }, align } } as ModelMetadata;
+          c.classify = async (_p, boxes, rolls) => {
+            seen.push({ boxes, ...(rolls && { rolls }) });
+            return boxes.map(() => new Float32Array(7));
+          };
+          return c;
+        },
+      });
+      const engine = await Engine.create(CONFIG, () => undefined, d);
+      const a = await engine.analyse(bitmap(), 'frame');
+      await engine.dispose();
+      return a;
+    };
+    const straight = await run(false);
+    expect(seen[0]?.rolls).toBeUndefined();
+    expect(straight.rolls).toBeUndefined();
+    const turned = await run(true);
+    expect(seen[1]?.rolls?.[0]).toBeCloseTo(Math.atan2(10, 20));
+    expect(turned.rolls?.[0]).toBeCloseTo(Math.atan2(10, 20));
+    expect(seen[1]?.boxes[0]?.x).not.toBeCloseTo(seen[0]?.boxes[0]?.x as number); // the shift follows the face's axis
+  });
 });

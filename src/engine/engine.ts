@@ -17,9 +17,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress, type EngineStatus, type FailedPart } from './api';
 import { type ActivationOptions, type ActivationResult, activateBackend, type BackendName, type BackendSupportMap } from './backendActivation';
+import { eyeRoll } from './align';
 import type { Box } from './box';
 import { EmotionClassifier, type ModelMetadata } from './classifier';
-import { type CropConfig, DEFAULT_CROP, squareCrop } from './crop';
+import { type CropConfig, DEFAULT_CROP, rolledSquare, squareCrop } from './crop';
 import { drawPadded } from './padding';
 import { type DetectedFace, type DetectorOptions, FaceDetectorService } from './detector';
 import { NUM_EMOTIONS } from './emotions';
@@ -37,7 +38,7 @@ export interface Detector {
 
 export interface Classifier {
   readonly metadata: ModelMetadata;
-  classify(pixels: tf.Tensor3D, boxes: readonly Box[]): Promise<Float32Array[]>;
+  classify(pixels: tf.Tensor3D, boxes: readonly Box[], rolls?: readonly number[]): Promise<Float32Array[]>;
   warmup(batchSizes?: readonly number[], frameSize?: [number, number], cropSides?: readonly number[]): Promise<number>;
   dispose(): void;
 }
@@ -186,13 +187,15 @@ export class Engine implements EngineApi {
     if (kind === 'photo') detections.sort((a, b) => a.box.x - b.box.x || a.box.y - b.box.y);
     const t1 = performance.now();
     const cropConfig = this.cropOverride ?? this.classifier.metadata.preprocessing?.crop ?? DEFAULT_CROP;
-    const crops = detections.map((d) => squareCrop(d.box, source.width, source.height, cropConfig));
+    const align = this.classifier.metadata.preprocessing?.align === true;
+    const rolls = align ? detections.map((d) => eyeRoll(d.eyes)) : undefined;
+    const crops = detections.map((d, i) => (rolls ? rolledSquare(d.box, rolls[i] as number, source.width, source.height, cropConfig) : squareCrop(d.box, source.width, source.height, cropConfig)));
     let probs: Float32Array[] = [];
     try {
       if (crops.length) {
         const pixels = this.deps.pixels(source);
         try {
-          probs = await this.classifier.classify(pixels, crops);
+          probs = await this.classifier.classify(pixels, crops, rolls);
         } finally {
           pixels.dispose();
         }
@@ -216,6 +219,7 @@ export class Engine implements EngineApi {
       model: this.status.modelId,
       tensors: tf.memory().numTensors,
       ...(pad ? { padded: true } : {}),
+      ...(rolls ? { rolls: Float32Array.from(rolls) } : {}),
     };
     detections.forEach((d, i) => {
       const c = crops[i] as Box;

@@ -56,8 +56,11 @@ describe('model card', () => {
     expect(meta.preprocessing.inputSize).toBe(INPUT_SIZE);
   });
 
+  it('takes an eye-aligned model (the engine turns its crops, align.ts)', () => {
+    expect(parseMetadata(card({ ...good, align: true }, 48)).preprocessing.align).toBe(true);
+  });
+
   it('refuses what this app cannot feed, saying what', () => {
-    expect(() => parseMetadata(card({ ...good, align: true }, 48))).toThrow(/eye-aligned/);
     expect(() => parseMetadata(card({ ...good, color: 'rgb' }, 48))).toThrow(/rgb input/);
     expect(() => parseMetadata(card(good, 64))).toThrow(ModelFormatError); // card 48, graph 64
   });

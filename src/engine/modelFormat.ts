@@ -100,7 +100,6 @@ function readPreprocessing(value: unknown): ModelPreprocessing {
     throw new ModelFormatError('the model card\'s preprocessing is incomplete (inputSize, crop.scale, crop.offsetY, align)');
   }
   if (p.color !== 'gray') throw new ModelFormatError(`the model wants ${String(p.color)} input; this version of the app feeds gray faces only`);
-  if (p.align) throw new ModelFormatError('the model wants eye-aligned faces; this version of the app does not align them');
   return { ...DEFAULT_PREPROCESSING, ...p, crop: { scale, offsetY } } as ModelPreprocessing;
 }
 
