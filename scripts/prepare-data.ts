@@ -53,6 +53,10 @@ for (const s of sources) if (!ROOTS[s]) throw new Error(`unknown source ${s}; kn
 const chunk = Number(values.chunk);
 const padFraction = values['pad-fraction'] === undefined ? undefined : Number(values['pad-fraction']);
 const align = values.align as boolean;
+const preparationPath = join(values.out as string, 'preparation.json');
+if (existsSync(preparationPath) && (JSON.parse(readFileSync(preparationPath, 'utf8')) as { align?: boolean }).align !== align) {
+  throw new Error(`${values.out} was prepared ${align ? 'without' : 'with'} --align; give another --out to keep both`);
+}
 
 const { server, url } = await startDevServer();
 const browser = await launchChromium();
@@ -112,5 +116,7 @@ try {
   await browser.close();
   await server.close();
 }
+// How these faces were cut, for the trainer to write into the model card (training/sources.py preparation).
+writeFileSync(preparationPath, JSON.stringify({ align, padFraction: padFraction ?? null }) + '\n');
 // Duplicates across sets and person/film-wise folds, in the training toolkit (the one place that reads these files).
 process.stdout.write(runPython(['training/sources.py', '--faces', values.out as string, '--summary']));

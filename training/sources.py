@@ -132,6 +132,15 @@ def present(faces: str | Path) -> list[str]:
     return found
 
 
+def preparation(faces: str | Path) -> dict:
+    """How `npm run prepare-data` cut these faces (<faces>/preparation.json; a folder prepared
+    before that file existed was cut straight): {'align': bool}. A model trained on aligned faces
+    must say so in its card, so that the app turns its crops the same way."""
+    path = Path(faces) / "preparation.json"
+    stored = json.loads(path.read_text()) if path.is_file() else {}
+    return {"align": bool(stored.get("align", False))}
+
+
 def load_sources(faces: str | Path, sources=None) -> tuple[list[Prepared], list[np.ndarray]]:
     sets = [read_prepared(faces, s) for s in (sources or present(faces))]
     return sets, duplicate_mask(sets)

@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from augment import AugmentConfig, augment_pair
 from checkpoint import load_checkpoint, read_checkpoint, save_checkpoint
 from cli import parse_into, run_cli
-from contract import CLASSES
+from contract import CLASSES, PREPROCESSING
 from data import DataError, FaceSet, attach_ferplus, class_weights, concat_sets, load_data
 from degrade import DegradeConfig
 from losses import distillation_loss, log_prior, mix_batch, soft_cross_entropy
@@ -302,8 +302,14 @@ def main(cfg: TrainConfig) -> dict:
         train = attach_ferplus({"Training": train}, cfg.ferplus, cfg.ferplus_mode)["Training"]
     held_out: dict[str, FaceSet] = {}
     draw_weights = None
+    preprocessing = dict(PREPROCESSING)
     if cfg.extra:
+        from sources import preparation
+
         train, held_out, draw_weights = add_extra_sources(train, cfg)
+        # Faces prepared with --align were turned eye-level: the card says so and the app turns
+        # its crops alike (FER2013, published roughly upright, stays as framed).
+        preprocessing["align"] = preparation(cfg.extra)["align"]
     watch = concat_sets(list(load_data(cfg.watch).values())) if cfg.watch else None
     out.mkdir(parents=True, exist_ok=True)  # only once the data has loaded: a failed start leaves nothing
     pick = torch.Generator().manual_seed(cfg.seed)  # smoke runs: a seeded random subset, all classes
@@ -454,7 +460,7 @@ def main(cfg: TrainConfig) -> dict:
             row["seconds"] = round(time.time() - t0, 1)
             if sel > best["public_acc"]:
                 best = {"public_acc": sel, "epoch": epoch + 1, "weights": which, "metric": cfg.select}
-                save_checkpoint(out / "best.pt", sel_model, cfg.variant, epoch=epoch + 1,
+                save_checkpoint(out / "best.pt", sel_model, cfg.variant, epoch=epoch + 1, preprocessing=preprocessing,
                                 metrics={"PublicTest": {"accuracy": scores[which]["accuracy"],
                                                         "macro_f1": scores[which]["macro_f1"]},
                                          **({"mean_f1": scores[which]["mean_f1"]} if held_out else {})}, weights=which,
@@ -468,7 +474,7 @@ def main(cfg: TrainConfig) -> dict:
                                  "best": best["epoch"]})
             print(" ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
                   + f" best={best['public_acc']:.4f}@{best['epoch']}", flush=True)
-            save_checkpoint(last_path, model, cfg.variant, optimizer=optimizer.state_dict(),
+            save_checkpoint(last_path, model, cfg.variant, optimizer=optimizer.state_dict(), preprocessing=preprocessing,
                             ema=None if ema_model is None else ema_model.state_dict(), epoch=epoch + 1,
                             step=step, best=best, rng_cpu=torch.get_rng_state(),
                             rng_cuda=torch.cuda.get_rng_state(device) if device.type == "cuda" else None,

@@ -15,7 +15,7 @@ from contract import CLASSES
 from losses import distillation_loss, soft_cross_entropy
 from soft_labels import ensemble, fit_temperature
 from soft_labels import main as soft_labels_main
-from sources import fold_of, group_of, role_of, split_sets, summary
+from sources import fold_of, group_of, preparation, role_of, split_sets, summary
 from train import TrainConfig, main
 
 
@@ -129,6 +129,7 @@ def test_soft_labels_then_training_on_the_union(tiny_data, tmp_path):
     # the fixture holds only muxspace
     best = main(cfg)
     assert best["metric"] == "mean_f1"
+    assert torch.load(tmp_path / "run" / "best.pt")["preprocessing"]["align"] is False  # cut straight
     header = (tmp_path / "run" / "log.csv").read_text().splitlines()[0].split(",")
     assert {"mean_f1", "muxspace:val_f1"} <= set(header)
     with pytest.raises(ValueError, match="--shares"):
@@ -136,3 +137,15 @@ def test_soft_labels_then_training_on_the_union(tiny_data, tmp_path):
                          progress=False, epochs=1, batch_size=16))
     with pytest.raises(ValueError, match="--extra"):
         main(TrainConfig(data=str(tiny_data), out=str(tmp_path / "r3"), select="mean_f1", progress=False))
+
+
+def test_faces_prepared_aligned_make_an_aligned_card(tiny_data, tmp_path):
+    faces = tmp_path / "faces"
+    write_prepared(faces, "muxspace", people_rows("muxspace", people=30, per_person=2, seed=3, name=mux_name))
+    assert preparation(faces) == {"align": False}  # a folder from before preparation.json: straight
+    (faces / "preparation.json").write_text('{"align": true, "padFraction": null}\n')
+    assert preparation(faces) == {"align": True}
+    main(TrainConfig(data=str(tiny_data), out=str(tmp_path / "run"), epochs=1, batch_size=16, progress=False,
+                     threads=1, extra=str(faces), shares="fer2013=0.5,muxspace=0.5", select="mean_f1"))
+    for name in ("best.pt", "last.pt"):
+        assert torch.load(tmp_path / "run" / name)["preprocessing"]["align"] is True
