@@ -14,7 +14,9 @@
  * --classes present takes the argmax over the classes a split has (CK+48 has no neutral); the
  * default, all, is how the app runs. --leak-free needs a train split to find the twins in.
  * --faces reads the sources prepared by `npm run prepare-data` (their 64-px crops, cut by the app's
- * detector and crop) and scores the val and test folds that training/sources.py wrote in folds.csv.
+ * detector and crop) and scores the val and test folds that training/sources.py wrote in folds.csv;
+ * a model whose card says align needs folds prepared with --align (--suite picks .cache/faces-aligned
+ * for it, .cache/faces otherwise), and a mismatch is an error, never a quiet wrong figure.
  * --suite runs FER2013 (with --leak-free), CK+48 (7-way, as the app runs) and the folds, and ends
  * with one table: accuracy, macro-F1, per-class recall, how often "neutral" is said, ECE.
  * Every crop is cut at the input size the model's card gives.
@@ -27,6 +29,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EmotionClassifier } from '../src/engine/classifier.ts';
 import { cropFaces } from '../src/engine/crop.ts';
 import { EMOTIONS, type Emotion } from '../src/engine/emotions.ts';
+import { parseMetadata } from '../src/engine/modelFormat.ts';
 import { decodeImage, type RgbImage } from './lib/decode-image.ts';
 import { readModelArtifacts } from './lib/graph-model-fs.ts';
 import { confusionMatrix, decide, expectedCalibrationError, formatReport, summarizeConfusion, type Summary } from './lib/metrics.ts';
@@ -117,11 +120,22 @@ export function listFolds(faces: string): Map<string, { images: RgbImage[]; labe
   return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** Whether `npm run prepare-data` cut these faces with --align (its preparation.json; older folders: straight). */
+export function foldsAligned(faces: string): boolean {
+  const path = join(faces, 'preparation.json');
+  return statSync(path, { throwIfNoEntry: false }) ? (JSON.parse(readFileSync(path, 'utf8')) as { align?: boolean }).align === true : false;
+}
+
 export async function evaluateFolds(opts: { model: string; faces: string; backend: NodeBackend; log?: (s: string) => void }) {
   const log = opts.log ?? console.log;
   const backend = await activateNodeBackend(opts.backend);
   const { artifacts } = await readModelArtifacts(opts.model);
   const classifier = await EmotionClassifier.fromArtifacts(artifacts);
+  const aligned = classifier.metadata.preprocessing.align;
+  if (foldsAligned(opts.faces) !== aligned) {
+    classifier.dispose();
+    throw new Error(`${opts.model} wants ${aligned ? 'eye-aligned' : 'straight'} crops, but ${opts.faces} was prepared ${aligned ? 'straight' : 'with --align'}; give --faces ${aligned ? '.cache/faces-aligned' : '.cache/faces'}`);
+  }
   const results: Record<string, Summary> = {};
   for (const [name, fold] of listFolds(opts.faces)) {
     const probs = await predictAll(classifier, fold.images);
@@ -182,6 +196,12 @@ export async function evaluateModel(opts: { model: string; data: string; backend
   return { model: relative(process.cwd(), opts.model) || opts.model, backend, bytes, quantization: meta.quantization, classes, splits: results };
 }
 
+/** Read from the model's card, so `--suite` picks the folds cut the way the model was trained. */
+async function modelWantsAlignment(model: string): Promise<boolean> {
+  const { artifacts } = await readModelArtifacts(model);
+  return parseMetadata(artifacts.userDefinedMetadata).preprocessing.align;
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -207,7 +227,8 @@ async function main() {
     const quiet = () => undefined;
     const fer = await evaluateModel({ model: values.model, data: join(values.shared, 'fer2013'), backend: values.backend, leakFree: true, log: quiet });
     const ck = await evaluateModel({ model: values.model, data: join(values.shared, 'ck48'), backend: values.backend, leakFree: false, log: quiet });
-    const folds = await evaluateFolds({ model: values.model, faces: values.faces ?? '.cache/faces', backend: values.backend, log: quiet });
+    const faces = values.faces ?? ((await modelWantsAlignment(values.model)) ? '.cache/faces-aligned' : '.cache/faces');
+    const folds = await evaluateFolds({ model: values.model, faces, backend: values.backend, log: quiet });
     const splits = { ...fer.splits, 'CK+48': ck.splits.test as Summary, ...folds }; // CK+48 7-way: as the app runs it
     console.log(`${values.model} on ${fer.backend}, as the app runs it (all 7 classes allowed)`);
     console.log(suiteTable(splits));
