@@ -24,6 +24,13 @@ describe('faces', () => {
     expect(r.faces[0]).toMatchObject({ id: 1, box: { x: 10, y: 20, width: 200, height: 200 }, top: { emotion: 'happy' } });
     expect(r.faces[1]).toMatchObject({ id: 2, top: { emotion: 'sad' } });
     expect(r.faces[1]!.score).toBeCloseTo(0.55);
+    expect(r.faces[0]!.roll).toBeUndefined(); // straight crops say nothing of a roll
+  });
+
+  it('carries the roll of a turned crop (a model that aligns faces), none for a level one', () => {
+    const r = toFrameResult({ ...analysis, rolls: Float32Array.from([0.25, 0]) }, 0);
+    expect(r.faces[0]!.roll).toBeCloseTo(0.25);
+    expect(r.faces[1]!.roll).toBeUndefined();
   });
 
   it('hides faces below the confidence threshold (when asked) or below the minimum size', () => {

@@ -12,8 +12,10 @@ export interface FaceResult {
   id: number;
   /** Detector box, source pixels. */
   box: Box;
-  /** The square the classifier saw, source pixels. */
+  /** The square the classifier saw, source pixels (turned by `roll` about its centre, when given). */
   crop: Box;
+  /** Radians the crop was turned so the eyes are level (a model whose card says align). */
+  roll?: number;
   /** Detection confidence, 0-1. */
   score: number;
   /** Probabilities in app class order (smoothed on the camera). */
@@ -54,7 +56,8 @@ export function toFrameResult(a: Analysis, time: number): FrameResult {
   const faces: FaceResult[] = [];
   for (let i = 0; i < a.count; i++) {
     const probs = a.probs.slice(i * NUM_EMOTIONS, (i + 1) * NUM_EMOTIONS);
-    faces.push({ id: i + 1, box: box(a.boxes, i), crop: box(a.crops, i), score: a.scores[i] ?? 0, probs, top: topEmotion(probs), stale: false });
+    const roll = a.rolls?.[i];
+    faces.push({ id: i + 1, box: box(a.boxes, i), crop: box(a.crops, i), ...(roll ? { roll } : {}), score: a.scores[i] ?? 0, probs, top: topEmotion(probs), stale: false });
   }
   return { width: a.width, height: a.height, faces, timings: a.timings, time, model: a.model, backend: a.backend, tensors: a.tensors, ...(a.padded ? { padded: true } : {}) };
 }

@@ -21,8 +21,19 @@ function Thumbnail({ image, face }: { image: ImageBitmap; face: FaceResult }) {
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
     if (!ctx) return;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(image, face.crop.x, face.crop.y, face.crop.width, face.crop.height, 0, 0, 72, 72);
+    const { x, y, width, height } = face.crop;
+    if (!face.roll) {
+      ctx.drawImage(image, x, y, width, height, 0, 0, 72, 72);
+      return;
+    }
+    // What the classifier saw: the square turned by its roll (a model that aligns faces), so the
+    // eyes come out level here too: the crop's centre at the thumbnail's, the image turned back.
+    ctx.translate(36, 36);
+    ctx.rotate(-face.roll);
+    ctx.scale(72 / width, 72 / height);
+    ctx.drawImage(image, -(x + width / 2), -(y + height / 2));
   }, [image, face]);
   return <canvas ref={ref} width={72} height={72} className="thumb" aria-hidden="true" />;
 }
