@@ -45,6 +45,17 @@ describe('layer boundaries', () => {
     expect([...where].filter(([, files]) => files.length > 1)).toEqual([]);
   });
 
+  it('user wording has one home: every message with its "what to do next" is made in state/errors.ts', () => {
+    // An AppError literal (message + action) anywhere else would be wording kept in step by hand;
+    // the engine has none at all: it throws EngineError or plain errors, which the page words.
+    const elsewhere = sources(SRC)
+      .filter((f) => relative(SRC, f) !== join('state', 'errors.ts'))
+      .filter((f) => /\baction: ['"`]/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(SRC, f));
+    expect(elsewhere).toEqual([]);
+    expect(sources(join(SRC, 'engine')).filter((f) => /\b(AppError|AppException)\b/.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f))).toEqual([]);
+  });
+
   it('React components live in ui/ only', () => {
     for (const file of sources(SRC).filter((f) => f.endsWith('.tsx'))) {
       expect(relative(SRC, file)).toMatch(/^(ui\/|main\.tsx$)/);

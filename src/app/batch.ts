@@ -6,9 +6,10 @@
  * memory). Combined CSV/JSON, and a ZIP of annotated photos when asked (re-read from the files
  * then). Cancel stops after the current file; the files not reached say "cancelled".
  */
-import { AppException, errorMessage, toAppError } from '../engine/errors';
+import { errorMessage } from '../engine/errorMessage';
+import { AppException, toAppError } from '../state/errors';
 import type { FaceResult, FrameResult } from '../engine/faces';
-import { type LoadedPhoto, loadPhoto } from '../engine/photo';
+import { type LoadedPhoto, loadPhoto } from './photoFile';
 import { toCsv } from './csv';
 import type { EngineHost } from './engineHost';
 import { exportName, faceToJson } from './results';

@@ -2,7 +2,7 @@
  * The camera: open a stream (chosen device or the default front camera), list devices, notice
  * when the camera goes away, and run a per-frame loop that never queues work.
  */
-import { AppException, cameraError, errors } from '../engine/errors';
+import { AppException, cameraError, errors } from '../state/errors';
 import type { CameraDevice } from '../state/store';
 
 export async function listCameras(): Promise<CameraDevice[]> {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BackendName, BackendSupportMap } from '../engine/backendSupport';
 import { type Analysis, type EngineApi, type EngineConfig, EngineError, type EngineStatus } from '../engine/api';
-import { AppException } from '../engine/errors';
+import { AppException } from '../state/errors';
 import type { CreatedEngine } from '../engine/remote';
 import { resetStore, useStore, type ModelEntry } from '../state/store';
 import { EngineHost } from './engineHost';

@@ -19,7 +19,8 @@
  */
 import { BACKEND_LABEL, type BackendName, type BackendSupportMap, probeBackends } from '../engine/backendSupport';
 import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress } from '../engine/api';
-import { AppException, type AppError, errorMessage, errors } from '../engine/errors';
+import { errorMessage } from '../engine/errorMessage';
+import { AppException, type AppError, errors } from '../state/errors';
 import { type FrameResult, toFrameResult } from '../engine/faces';
 import { modelName } from '../engine/modelFormat';
 import { fetchJsonCached, openCache } from '../engine/modelLoader';

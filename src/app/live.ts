@@ -8,7 +8,7 @@
  * waiting for getUserMedia when the user stops, switches tab or starts again releases the stream it
  * gets instead of showing it.
  */
-import { AppException, errors, toAppError } from '../engine/errors';
+import { AppException, errors, toAppError } from '../state/errors';
 import type { FaceFilter, FrameResult } from '../engine/faces';
 import type { Store } from '../state/store';
 import { CameraSession, frameLoop, listCameras } from './camera';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AppException, errors } from '../engine/errors';
+import { AppException, errors } from '../state/errors';
 import type { FrameResult } from '../engine/faces';
 import { resetStore, useStore } from '../state/store';
 import type { EngineHost } from './engineHost';

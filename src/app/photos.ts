@@ -5,8 +5,8 @@
  * the annotated canvas and the thumbnails, and closed as soon as another photo replaces it; no
  * object URL is made.
  */
-import { AppException, errors, toAppError } from '../engine/errors';
-import { loadPhoto } from '../engine/photo';
+import { AppException, errors, toAppError } from '../state/errors';
+import { loadPhoto } from './photoFile';
 import type { Store } from '../state/store';
 import type { BatchSession } from './batch';
 import type { EngineHost } from './engineHost';

@@ -8,7 +8,8 @@
  * refuses (storage full, blocked) keeps its rows for the next write and tells the user.
  */
 import { version } from '../../package.json';
-import { errorMessage, errors } from '../engine/errors';
+import { errorMessage } from '../engine/errorMessage';
+import { errors } from '../state/errors';
 import type { FrameResult } from '../engine/faces';
 import { modelName } from '../engine/modelFormat';
 import type { Store } from '../state/store';

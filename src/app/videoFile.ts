@@ -9,7 +9,7 @@
  * shown (the element's time and the sample nearest to it) goes out on a small bus, for the overlay
  * and the charts' cursors to draw from outside React, as the camera overlay does.
  */
-import { AppException, errors, toAppError } from '../engine/errors';
+import { AppException, errors, toAppError } from '../state/errors';
 import type { FaceFilter, FaceResult } from '../engine/faces';
 import { RingBuffer } from '../engine/ringBuffer';
 import type { EngineHost } from './engineHost';

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Box, cropFaces } from './crop';
 import { classIndexMap, NUM_EMOTIONS } from './emotions';
-import { errorMessage } from './errors';
+import { errorMessage } from './errorMessage';
 import { fetchModelArtifacts, type LoadProgress, ModelLoadError } from './modelLoader';
 import { type ModelMetadata, ModelFormatError, parseMetadata } from './modelFormat';
 

@@ -10,7 +10,7 @@
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import type { Eyes } from './align';
 import { type Box, clusterBoxes, iou, scaleBox, weightedMeanBox } from './box';
-import { errorMessage } from './errors';
+import { errorMessage } from './errorMessage';
 import { photoTiles } from './tiling';
 
 export interface DetectedFace {

@@ -24,9 +24,9 @@ import { type CropConfig, DEFAULT_CROP, rolledSquare, squareCrop } from './crop'
 import { drawPadded } from './padding';
 import { type DetectedFace, type DetectorOptions, FaceDetectorService } from './detector';
 import { NUM_EMOTIONS } from './emotions';
-import { errorMessage } from './errors';
+import { errorMessage } from './errorMessage';
 import { fetchModelArtifacts, type LoadProgress } from './modelLoader';
-import { regionRenderer } from './photo';
+import { regionRenderer } from './regionRenderer';
 import { warmupPlan } from './warmup';
 
 /** The parts an engine is built from; tests swap in fakes. */

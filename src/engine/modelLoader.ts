@@ -5,7 +5,7 @@
  * them and a stale or corrupt cache entry is never used.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { errorMessage } from './errors';
+import { errorMessage } from './errorMessage';
 import { isModelJson, type ModelJson, shardPaths, toArtifacts } from './modelFormat';
 
 export interface LoadProgress {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { errors } from '../engine/errors';
+import { errors } from './errors';
 import { resetStore, useStore } from './store';
 
 beforeEach(resetStore);

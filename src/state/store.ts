@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { BackendName, BackendSupportMap } from '../engine/backendSupport';
 import type { EngineThread } from '../engine/remote';
-import type { AppError } from '../engine/errors';
+import type { AppError } from './errors';
 import type { FrameResult } from '../engine/faces';
 import type { ModelEntry } from '../engine/modelFormat';
 import { DEFAULT_SETTINGS, type MeasuredChoice, type Settings } from './settings';

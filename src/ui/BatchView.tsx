@@ -3,7 +3,7 @@ import { type BatchItem, batchSummary, batchToCsv, batchToJson } from '../app/ba
 import { APP_VERSION } from '../app/recorder';
 import { EMOTION_COLOR, EMOTION_LABEL } from '../engine/emotions';
 import { type FaceResult, type FrameResult, visibleFaces } from '../engine/faces';
-import { toAppError } from '../engine/errors';
+import { toAppError } from '../state/errors';
 import { useStore } from '../state/store';
 import { annotatedJpeg } from './annotate';
 import { useApp } from './context';

@@ -3,7 +3,7 @@ import { APP_VERSION } from '../app/recorder';
 import { recordingToCsv, recordingToJson } from '../app/recording';
 import { exportName } from '../app/results';
 import type { VideoMoment } from '../app/videoFile';
-import { AppException } from '../engine/errors';
+import { AppException } from '../state/errors';
 import { useStore } from '../state/store';
 import { useApp } from './context';
 import { download } from './download';

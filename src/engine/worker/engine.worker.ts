@@ -5,7 +5,7 @@
  */
 import { EngineError } from '../api';
 import { Engine } from '../engine';
-import { errorMessage } from '../errors';
+import { errorMessage } from '../errorMessage';
 import { type EngineReply, type EngineRequest, transferables } from './protocol';
 
 const scope = self as unknown as { postMessage(m: EngineReply, t?: Transferable[]): void; onmessage: ((e: MessageEvent<EngineRequest>) => void) | null };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppException } from './errors';
-import { checkHeader, checkPhotoFile, workingSize } from './photo';
+import type { AppException } from '../state/errors';
+import { checkHeader, checkPhotoFile, workingSize } from './photoFile';
 
 const code = (f: () => void) => {
   try {

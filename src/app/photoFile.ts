@@ -1,9 +1,8 @@
 /**
- * Photo input: check and decode a file (EXIF orientation honoured), keep it at up to
- * MAX_WORKING_SIDE px for crops, and render regions of it for the detector.
+ * Photo input, on the page: check and decode a file (EXIF orientation honoured) and keep it at up
+ * to MAX_WORKING_SIDE px for crops; the bitmap then goes to the engine (analyse, 'photo').
  */
-import type { Box } from './box';
-import { AppException, errors, MAX_FILE_BYTES, MAX_PIXELS } from './errors';
+import { AppException, errors, MAX_FILE_BYTES, MAX_PIXELS } from '../state/errors';
 import { readImageHeader } from './imageHeader';
 
 /** Crops are cut from the photo at up to this many pixels on its long side (a 12 MP phone photo fits whole). */
@@ -66,23 +65,4 @@ export async function loadPhoto(file: File): Promise<LoadedPhoto> {
     bitmap = scaled;
   }
   return { name: file.name, bitmap, width: bitmap.width, height: bitmap.height, originalWidth: ow, originalHeight: oh };
-}
-
-/** A renderer of photo regions into one reused square canvas (black outside the photo). Works in
- *  a worker (OffscreenCanvas) and on a page. */
-export function regionRenderer(source: CanvasImageSource): (region: Box, size: number) => OffscreenCanvas {
-  const canvas = new OffscreenCanvas(1, 1);
-  const ctx = canvas.getContext('2d', { willReadFrequently: false });
-  if (!ctx) throw new Error('2D canvas is not available');
-  return (region, size) => {
-    canvas.width = size;
-    canvas.height = size;
-    ctx.fillStyle = '#000';
-    ctx.fillRect(0, 0, size, size);
-    ctx.imageSmoothingEnabled = true;
-    ctx.imageSmoothingQuality = 'high';
-    const s = size / region.width;
-    ctx.drawImage(source, -region.x * s, -region.y * s, (source as { width: number }).width * s, (source as { height: number }).height * s);
-    return canvas;
-  };
 }
