@@ -7,7 +7,7 @@
  * then). Cancel stops after the current file; the files not reached say "cancelled".
  */
 import { errorMessage } from '../engine/errorMessage';
-import { AppException, toAppError } from '../state/errors';
+import { toAppError } from '../state/errors';
 import type { FaceResult, FrameResult } from '../engine/faces';
 import { type LoadedPhoto, loadPhoto } from './photoFile';
 import { toCsv } from './csv';
@@ -98,7 +98,7 @@ export class BatchSession {
           photo.bitmap.close();
         }
       } catch (err) {
-        const e = err instanceof AppException ? err.error : toAppError(err);
+        const e = toAppError(err);
         item = { name: file.name, status: 'error', message: e.message || errorMessage(err) };
       }
       if (run !== this.run) {

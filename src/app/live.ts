@@ -8,7 +8,7 @@
  * waiting for getUserMedia when the user stops, switches tab or starts again releases the stream it
  * gets instead of showing it.
  */
-import { AppException, errors, toAppError } from '../state/errors';
+import { errors, toAppError } from '../state/errors';
 import type { FaceFilter, FrameResult } from '../engine/faces';
 import type { Store } from '../state/store';
 import { CameraSession, frameLoop, listCameras } from './camera';
@@ -86,7 +86,7 @@ export class LiveView {
       camera.stop();
       if (generation !== this.generation) return; // stopped meanwhile: nothing to report
       this.s.setCamera({ phase: 'error' });
-      this.s.report(err instanceof AppException ? err.error : toAppError(err));
+      this.s.report(toAppError(err));
       return;
     }
     if (generation !== this.generation) {
@@ -110,7 +110,7 @@ export class LiveView {
           this.publish(frame, now);
         } catch (err) {
           if (generation !== this.generation) return;
-          const notice = err instanceof AppException ? err.error : toAppError(err);
+          const notice = toAppError(err);
           if (notice.code !== 'engine-busy') this.s.report(notice);
           if (this.s.engine.phase === 'failed') this.stop();
         }

@@ -5,7 +5,7 @@
  * the annotated canvas and the thumbnails, and closed as soon as another photo replaces it; no
  * object URL is made.
  */
-import { AppException, errors, toAppError } from '../state/errors';
+import { errors, toAppError } from '../state/errors';
 import { loadPhoto } from './photoFile';
 import type { Store } from '../state/store';
 import type { BatchSession } from './batch';
@@ -69,7 +69,7 @@ export class PhotoSession {
       if (old && old !== this.s.photo.image) old.close();
     } catch (err) {
       if (id !== this.latest) return;
-      this.s.report(err instanceof AppException ? err.error : toAppError(err));
+      this.s.report(toAppError(err));
       const now = this.s.photo;
       // Nothing is lost: the previous result stays, marked as not being the file just chosen.
       this.s.setPhoto(now.result ? { ...now, phase: 'done', failed: file.name, pending: undefined } : { phase: 'error', name: file.name });

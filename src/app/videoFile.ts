@@ -233,7 +233,7 @@ export class VideoAnalysis {
       this.emitMoment();
     } catch (err) {
       if (run !== this.run) return;
-      const e = err instanceof AppException ? err.error : toAppError(err);
+      const e = toAppError(err);
       this.set({ phase: 'error', etaSeconds: null, message: e.message });
     }
   }
