@@ -75,6 +75,18 @@ describe('EngineHost', () => {
   const host = (c: ReturnType<typeof controllable>, support = GL_ONLY, bridgeChoice = false) =>
     new EngineHost(useStore, { base: '/', create: c.create, probe: async () => support, fetchModels: async () => MODELS, canRunBeside: () => true, bridgeChoice, warmBesideWhen: async () => undefined });
 
+  /** A host whose first engine is up (on WebGL when both backends exist: the user's choice). */
+  async function running(support: BackendSupportMap) {
+    const c = controllable();
+    const h = host(c, support);
+    if (support === BOTH) useStore.getState().setBackendWanted('webgl');
+    const started = h.start();
+    await tick();
+    c.calls[0]!.resolve();
+    await started;
+    return { c, h };
+  }
+
   it('a failed start makes every waiting and later analysis reject at once with the error', async () => {
     const c = controllable();
     const h = host(c);
@@ -103,13 +115,7 @@ describe('EngineHost', () => {
   });
 
   it('a backend switch keeps the old engine analysing until the new one is ready, then disposes it', async () => {
-    const c = controllable();
-    const h = host(c, BOTH);
-    useStore.getState().setBackendWanted('webgl');
-    const started = h.start();
-    await tick();
-    c.calls[0]!.resolve();
-    await started;
+    const { c, h } = await running(BOTH);
     const switching = h.switchBackend('webgpu');
     await tick();
     expect(useStore.getState().backendSwitching).toBe(true);
@@ -120,18 +126,6 @@ describe('EngineHost', () => {
     expect((await h.analyse(bitmap(), 'frame')).backend).toBe('webgpu');
     expect(useStore.getState()).toMatchObject({ backendActive: 'webgpu', backendSwitching: false, backendWanted: 'webgpu' });
   });
-
-  /** A host whose first engine is up (on WebGL when both backends exist: the user's choice). */
-  async function running(support: BackendSupportMap) {
-    const c = controllable();
-    const h = host(c, support);
-    if (support === BOTH) useStore.getState().setBackendWanted('webgl');
-    const started = h.start();
-    await tick();
-    c.calls[0]!.resolve();
-    await started;
-    return { c, h };
-  }
 
   it('work in flight when a backend switch disposes the old engine is tried once more on the new one', async () => {
     const { c, h } = await running(BOTH);
@@ -159,13 +153,7 @@ describe('EngineHost', () => {
   });
 
   it('switches run one at a time, in order', async () => {
-    const c = controllable();
-    const h = host(c, BOTH);
-    useStore.getState().setBackendWanted('webgl');
-    const started = h.start();
-    await tick();
-    c.calls[0]!.resolve();
-    await started;
+    const { c, h } = await running(BOTH);
     const one = h.switchBackend('webgpu');
     const two = h.switchBackend('webgl');
     await tick();
@@ -181,13 +169,7 @@ describe('EngineHost', () => {
   });
 
   it('a failed backend switch keeps the old engine and says so', async () => {
-    const c = controllable();
-    const h = host(c, BOTH);
-    useStore.getState().setBackendWanted('webgl');
-    const started = h.start();
-    await tick();
-    c.calls[0]!.resolve();
-    await started;
+    const { c, h } = await running(BOTH);
     const switching = h.switchBackend('webgpu');
     await tick();
     c.calls[1]!.reject(new EngineError('backend', 'device lost'));
