@@ -155,6 +155,7 @@ const COLUMNS: Column<Row>[] = [
   { header: 'model 4 med', cell: (r) => (r.result ? formatMs(summarizeSamples(r.result.model4.samples).median) : '-') },
   { header: 'detect med/p95', cell: (r) => formatMedP95(r.detect) },
   { header: 'frame med/p95', cell: (r) => (r.result ? `${formatMedP95(summarizeSamples(r.result.frame4.samples))} (${r.result.frameFaces}f)` : '-') },
+  { header: 'shaders model+crop/later', cell: (r) => (r.result?.shaders ? `${r.result.shaders.warmupModel}+${r.result.shaders.warmupCrop}/${r.result.shaders.afterWarmup}` : '-') },
   { header: 'tensors b/a', cell: (r) => (r.result ? `${r.result.tensors.beforeRuns}/${r.result.tensors.afterRuns}` : '-') },
   { header: 'error', cell: (r) => r.error ?? '', align: 'left' },
 ];
@@ -251,6 +252,7 @@ function printReport(
     `\n${opts.runs} timed runs each after warm-up; ms. Frame ${FRAME.width}x${FRAME.height} from ${PHOTO}. ` +
       'cls = classifier.classify(pixels, boxes) (crop + model + read-back); crop/model 4 = each part alone; ' +
       "detect = FaceDetectorService.detectImage (MediaPipe, CPU wasm, per backend page); frame = Engine.analyse(bitmap of the video, 'frame'), the app's own path (faces found); " +
+      'shaders = WebGL programs / WebGPU pipelines the warm-up compiled for the model and for the crop path, / those compiled after it (a shape it missed); ' +
       'tensors b/a = tf.memory().numTensors before/after the timed runs.\n',
   );
   console.log(formatTable(rows.some((r) => r.error) ? COLUMNS : COLUMNS.slice(0, -1), rows));

@@ -15,6 +15,8 @@
  *   classifier  the running engine's own measure (the one the hand-over uses): median ms to classify
  *          1 and 4 face crops of a camera frame, and per face; printed side by side for every backend
  *   handOver (auto) which backend served the first result, and where the app settled after warming
+ *   shaders WebGL programs / WebGPU pipelines the engine had compiled at its first result, and
+ *          after the fps window (more after it: a shape the warm-up missed)
  *   switch time to switch to the other backend (the old one keeps analysing), and the longest
  *          main-thread task during the switch
  *   memory the renderer's and the GPU process's resident memory (Linux /proc) before the camera,
@@ -145,6 +147,9 @@ const info = (page: Page) => page.evaluate(() => (window as unknown as { __resem
 /** The running engine's classifier benchmark (null on builds without the hook). */
 const classifierMs = (page: Page) =>
   page.evaluate(async () => (await (window as unknown as { __resemote?: { benchmark?(): Promise<{ backend: string; oneFaceMs: number; fourFacesMs: number } | null> } }).__resemote?.benchmark?.()) ?? null);
+/** Shaders the running engine has compiled (WebGL programs / WebGPU pipelines; null on builds without the count). */
+const shaders = (page: Page) =>
+  page.evaluate(async () => (await (window as unknown as { __resemote?: { memory?(): Promise<{ shaders?: number } | null> } }).__resemote?.memory?.())?.shaders ?? null);
 const longest = (page: Page) => page.evaluate(() => Math.max(0, ...(window as unknown as { __longtasks: number[] }).__longtasks));
 const resetLongTasks = (page: Page) => page.evaluate(() => void ((window as unknown as { __longtasks: number[] }).__longtasks = []));
 
@@ -197,8 +202,10 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
       const before = processMemory(pid);
       const cold = await firstResult(page, url, backend);
       if (!opts.skip.has('timing')) {
-        log('cold', { firstResultMs: cold.ms, servedBy: cold.servedBy, downloadedMB: +(cold.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
+        log('cold', { firstResultMs: cold.ms, servedBy: cold.servedBy, downloadedMB: +(cold.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)), shaders: await shaders(page) });
         log('fps1', +(await fps(page, opts.fpsSeconds)).toFixed(2));
+        // A count that grew over the frames is a shape the warm-up missed (compiled during a frame).
+        log('shadersAfterFps1', await shaders(page));
         await resetLongTasks(page);
         const warm = await firstResult(page, url, backend, true);
         log('warm', { firstResultMs: warm.ms, servedBy: warm.servedBy, downloadedMB: +(warm.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
@@ -329,8 +336,8 @@ async function main() {
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, JSON.stringify(json, null, 2) + '\n');
   console.log(`CPU: ${json.cpu}; ${json.note}`);
-  console.log('| backend | cold first result | warm first result | cold download | longest main-thread task (cold / warm / switch) | switch | fps 1 face | fps 4 faces | renderer MB (start / 300 frames / last sample / 99 MP photo / after) |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| backend | cold first result | warm first result | cold download | longest main-thread task (cold / warm / switch) | shaders (first result / after fps) | switch | fps 1 face | fps 4 faces | renderer MB (start / 300 frames / last sample / 99 MP photo / after) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
     if (!r.cold || !r.warm) {
       if (r.memoryMB) console.log(`| ${r.backend} | memory only: ${JSON.stringify(r.memoryMB)} |`);
@@ -341,7 +348,7 @@ async function main() {
     const m = r.memoryMB;
     const mem = m ? `${m.cameraFirstFrame?.renderer} / ${m.after300Frames?.renderer} / ${m.afterLastFrames?.renderer} at ${m.afterLastFrames?.frames} / ${m.after99MpPhoto?.renderer} / ${m.afterNextPhoto?.renderer} (GPU ${m.cameraFirstFrame?.gpu} / ${m.after300Frames?.gpu} / ${m.afterLastFrames?.gpu} / ${m.after99MpPhoto?.gpu} / ${m.afterNextPhoto?.gpu})` : '-';
     console.log(
-      `| ${r.backend} | ${(r.cold.firstResultMs / 1000).toFixed(1)} s (${r.cold.servedBy}) | ${(r.warm.firstResultMs / 1000).toFixed(1)} s (${r.warm.servedBy}) | ${r.cold.downloadedMB} MB | ${r.cold.longestTaskMs} / ${r.warm.longestTaskMs} / ${r.switch?.longestTaskMs ?? '-'} ms | ${r.switch ? `${(r.switch.ms / 1000).toFixed(1)} s to ${r.switch.to} (${r.switch.framesAnalysedMeanwhile} frames meanwhile)` : '-'} | ${r.fps1} | ${r.fps4 ?? '-'} (${r.fps4Faces ?? '?'} faces) | ${mem} |`,
+      `| ${r.backend} | ${(r.cold.firstResultMs / 1000).toFixed(1)} s (${r.cold.servedBy}) | ${(r.warm.firstResultMs / 1000).toFixed(1)} s (${r.warm.servedBy}) | ${r.cold.downloadedMB} MB | ${r.cold.longestTaskMs} / ${r.warm.longestTaskMs} / ${r.switch?.longestTaskMs ?? '-'} ms | ${r.cold.shaders ?? '-'} / ${r.shadersAfterFps1 ?? '-'} | ${r.switch ? `${(r.switch.ms / 1000).toFixed(1)} s to ${r.switch.to} (${r.switch.framesAnalysedMeanwhile} frames meanwhile)` : '-'} | ${r.fps1} | ${r.fps4 ?? '-'} (${r.fps4Faces ?? '?'} faces) | ${mem} |`,
     );
   }
   // The classifier side by side (the engine's own measure, on the same crops, in this one run).

@@ -7,12 +7,13 @@
  * It returns raw samples only; the Node side summarizes them (stats.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { activateBackend, type GpuBackend } from '../../src/engine/backendActivation';
+import { activateBackend, compiledShaders, type GpuBackend } from '../../src/engine/backendActivation';
 import type { Box } from '../../src/engine/box';
 import { EmotionClassifier } from '../../src/engine/classifier';
 import { cropFaces, squareCrop } from '../../src/engine/crop';
 import { FaceDetectorService } from '../../src/engine/detector';
 import { browserDeps, type Classifier, type Detector, Engine, type EngineDeps } from '../../src/engine/engine';
+import { warmupPlan } from '../../src/engine/warmup';
 
 /** The page's tfjs (the app's instance), for ad-hoc experiments in page.evaluate. */
 export { tf };
@@ -63,6 +64,13 @@ export interface ModelResult {
   frameDetectMs: number[];
   frameClassifyMs: number[];
   tensors: { beforeLoad: number; beforeRuns: number; afterRuns: number; afterDispose: number };
+  /**
+   * Shaders (WebGL programs, WebGPU pipelines) this model added, counted from TF.js's caches: by
+   * the warm-up's model runs, by its crop runs, and by everything after the warm-up (a shape the
+   * warm-up missed, compiled during a frame). The caches are per page, so a later model only adds
+   * what an earlier one did not compile already.
+   */
+  shaders: { warmupModel: number; warmupCrop: number; afterWarmup: number };
 }
 
 export interface BackendResult {
@@ -195,10 +203,17 @@ async function benchModel(
   let t = performance.now();
   const classifier = await EmotionClassifier.load(model.url, (p) => (fromCache = p.fromCache));
   const loadMs = performance.now() - t;
+  // The app's warm-up plan for this backend, on a frame of the bench's size, in its two halves.
+  const plan = warmupPlan(active);
+  const frameSize: [number, number] = [canvas.height, canvas.width];
+  const shaders0 = compiledShaders();
   t = performance.now();
-  await classifier.warmup();
+  await classifier.warmup(plan.batchSizes, frameSize, []);
+  const shaders1 = compiledShaders();
+  await classifier.warmup([], frameSize, plan.cropSides);
   const warmupMs = performance.now() - t;
-  log(`${model.id}: loaded in ${loadMs.toFixed(0)} ms, warmed up in ${warmupMs.toFixed(0)} ms`);
+  const shaders2 = compiledShaders();
+  log(`${model.id}: loaded in ${loadMs.toFixed(0)} ms, warmed up in ${warmupMs.toFixed(0)} ms, ${shaders2 - shaders0} shaders (${shaders1 - shaders0} model, ${shaders2 - shaders1} crop)`);
 
   // The app classifies the square crops around the detector boxes, not the boxes themselves.
   const crops = faces.map((f) => squareCrop(f, canvas.width, canvas.height));
@@ -242,6 +257,7 @@ async function benchModel(
   log(`${model.id}: whole frame done (${frameFaces} faces detected)`);
 
   const afterRuns = tf.memory().numTensors;
+  const afterWarmup = compiledShaders() - shaders2;
   ready.dispose();
   pixels.dispose();
   classifier.dispose();
@@ -260,6 +276,7 @@ async function benchModel(
     frameDetectMs,
     frameClassifyMs,
     tensors: { beforeLoad, beforeRuns, afterRuns, afterDispose },
+    shaders: { warmupModel: shaders1 - shaders0, warmupCrop: shaders2 - shaders1, afterWarmup },
   };
 }
 

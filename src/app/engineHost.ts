@@ -18,7 +18,7 @@
  * - Provenance: results and the model picker name the model and backend that actually ran.
  */
 import { BACKEND_LABEL, type BackendName, type BackendSupportMap, probeBackends } from '../engine/backendSupport';
-import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress } from '../engine/api';
+import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress } from '../engine/api';
 import { errorMessage } from '../engine/errorMessage';
 import { AppException, type AppError, errors } from '../state/errors';
 import { type FrameResult, toFrameResult } from '../engine/faces';
@@ -390,7 +390,7 @@ export class EngineHost {
   }
 
   /** Tensor count and engine thread, for the stats panel and tests. */
-  async memory(): Promise<{ tensors: number; bytes: number } | null> {
+  async memory(): Promise<EngineMemory | null> {
     if (!this.current || this.s.engine.phase !== 'ready') return null;
     try {
       return await this.current.engine.memory();

@@ -92,6 +92,15 @@ export interface BenchmarkResult {
   fourFacesMs: number;
 }
 
+/** What the engine holds between analyses. */
+export interface EngineMemory {
+  tensors: number;
+  bytes: number;
+  /** Shader programs (WebGL) or compute pipelines (WebGPU) compiled so far in the engine's thread;
+   *  0 on WebAssembly and the CPU backend, which compile none. */
+  shaders: number;
+}
+
 /** What the page calls, wherever the engine runs. */
 export interface EngineApi {
   readonly status: EngineStatus;
@@ -99,6 +108,6 @@ export interface EngineApi {
   analyse(image: ImageBitmap, kind: AnalysisKind): Promise<Analysis>;
   setModel(modelUrl: string, modelId: string, onProgress?: (p: EngineProgress) => void): Promise<EngineStatus>;
   benchmark(runs?: number): Promise<BenchmarkResult>;
-  memory(): Promise<{ tensors: number; bytes: number }>;
+  memory(): Promise<EngineMemory>;
   dispose(): Promise<void>;
 }

@@ -66,3 +66,16 @@ export async function activateBackend(wanted: BackendName, support?: BackendSupp
   }
   throw new Error(`no TF.js backend could start (${failures.join('; ')})`);
 }
+
+/**
+ * Shader programs (WebGL) or compute pipelines (WebGPU) TF.js has compiled in this thread so far;
+ * 0 on WebAssembly and the CPU backend. Read from the backends' caches (TF.js internals, no public
+ * API: binaryCache, pipelineCache), for the bench and the stats; a TF.js without them reads 0.
+ */
+export function compiledShaders(): number {
+  const backend = tf.getBackend();
+  if (backend !== 'webgl' && backend !== 'webgpu') return 0;
+  const b = tf.backend() as unknown as { binaryCache?: object; pipelineCache?: object };
+  const cache = backend === 'webgl' ? b.binaryCache : b.pipelineCache;
+  return cache ? Object.keys(cache).length : 0;
+}

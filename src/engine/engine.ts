@@ -15,8 +15,8 @@
  * smoothing are not here: they belong to the live view (app/live.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress, type EngineStatus, type FailedPart } from './api';
-import { type ActivationOptions, type ActivationResult, activateBackend, type BackendName, type BackendSupportMap } from './backendActivation';
+import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress, type EngineStatus, type FailedPart } from './api';
+import { type ActivationOptions, type ActivationResult, activateBackend, compiledShaders, type BackendName, type BackendSupportMap } from './backendActivation';
 import { eyeRoll } from './align';
 import type { Box } from './box';
 import { EmotionClassifier, type ModelMetadata } from './classifier';
@@ -296,10 +296,10 @@ export class Engine implements EngineApi {
    * Tensors and bytes held between analyses. Queued behind the running job: sampled in the middle of
    * one (while classify awaits the GPU) it would count that frame's own short-lived tensors.
    */
-  memory(): Promise<{ tensors: number; bytes: number }> {
+  memory(): Promise<EngineMemory> {
     return this.exclusive(async () => {
       const m = tf.memory();
-      return { tensors: m.numTensors, bytes: m.numBytes };
+      return { tensors: m.numTensors, bytes: m.numBytes, shaders: compiledShaders() };
     });
   }
 

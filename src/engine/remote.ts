@@ -5,7 +5,7 @@
  * fails to start. The caller learns which, and why.
  */
 import type { BackendName } from './backendSupport';
-import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineProgress, type EngineStatus } from './api';
+import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress, type EngineStatus } from './api';
 import type { EngineReply, EngineRequest } from './worker/protocol';
 
 /** The engine on the page's own thread, loaded only when needed (it brings TF.js and MediaPipe). */
@@ -86,8 +86,8 @@ export class RemoteEngine implements EngineApi {
     return this.call({ op: 'benchmark', runs }) as Promise<BenchmarkResult>;
   }
 
-  memory(): Promise<{ tensors: number; bytes: number }> {
-    return this.call({ op: 'memory' }) as Promise<{ tensors: number; bytes: number }>;
+  memory(): Promise<EngineMemory> {
+    return this.call({ op: 'memory' }) as Promise<EngineMemory>;
   }
 
   async dispose(): Promise<void> {
