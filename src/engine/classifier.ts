@@ -1,7 +1,8 @@
 /**
  * ResEmoteNet as a TF.js graph model: load (with its self-description), warm up, and classify all
- * faces of a frame in one call. Batches are padded to a power of two so that WebGL/WebGPU compile
- * a handful of shader variants once, instead of one per face count.
+ * faces of a frame in one call. On WebGL/WebGPU a batch is padded up to one of a few sizes
+ * (GPU_BATCHES), so they compile the model's shaders for those shapes once instead of once per face
+ * count; WebAssembly and the CPU backend compile nothing and run the exact count.
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Box, cropFaces } from './crop';
@@ -14,9 +15,22 @@ export type { ModelMetadata } from './modelFormat';
 
 export const MAX_BATCH = 32;
 
+/**
+ * The batch sizes the GPU backends run the model at. Each one is a whole set of shaders to compile
+ * (71 WebGL programs for ResEmoteNet-S5; bench:engine counts them), so there is no 2: two or three
+ * faces run as four, which costs a GPU next to nothing at 64x64 and saves that set at warm-up.
+ */
+export const GPU_BATCHES: readonly number[] = [1, 4, 8, 16, MAX_BATCH];
+
+/** The batch size a GPU backend runs `n` faces at (n <= MAX_BATCH). */
 export function batchBucket(n: number): number {
-  if (n <= 1) return 1;
-  return Math.min(MAX_BATCH, 2 ** Math.ceil(Math.log2(n)));
+  return GPU_BATCHES.find((b) => b >= n) ?? MAX_BATCH;
+}
+
+/** Whether the active backend compiles a shader per shape (so batches are padded to a bucket). */
+function compilesPerShape(): boolean {
+  const backend = tf.getBackend();
+  return backend === 'webgl' || backend === 'webgpu';
 }
 
 export class EmotionClassifier {
@@ -68,12 +82,13 @@ export class EmotionClassifier {
   predict(input: tf.Tensor4D): tf.Tensor2D {
     if (this.disposed) throw new Error('the classifier was disposed');
     const n = input.shape[0];
+    const pad = compilesPerShape();
     return tf.tidy(() => {
       const outs: tf.Tensor2D[] = [];
       for (let start = 0; start < n; start += MAX_BATCH) {
         const count = Math.min(MAX_BATCH, n - start);
         let chunk = start === 0 && count === n ? input : input.slice([start, 0, 0, 0], [count, -1, -1, -1]);
-        const bucket = batchBucket(count);
+        const bucket = pad ? batchBucket(count) : count;
         if (bucket > count) chunk = tf.concat([chunk, tf.zeros([bucket - count, this.inputSize, this.inputSize, 1])], 0);
         const probs = this.model.execute(chunk) as tf.Tensor2D;
         outs.push(bucket > count ? probs.slice([0, 0], [count, -1]) : probs);
@@ -100,7 +115,7 @@ export class EmotionClassifier {
    * use, and the crop path (sampling, pyramid levels 1-3, gray) on a frame of `frameSize`, one crop
    * of each side in `cropSides` (warmup.ts says what each backend needs).
    */
-  async warmup(batchSizes: readonly number[] = [1, 2, 4], frameSize: [number, number] = [720, 1280], cropSides: readonly number[] = [100, 200, 400]): Promise<number> {
+  async warmup(batchSizes: readonly number[] = [1, 4], frameSize: [number, number] = [720, 1280], cropSides: readonly number[] = [100, 200, 400]): Promise<number> {
     const t0 = performance.now();
     for (const n of batchSizes) {
       const probs = tf.tidy(() => this.predict(tf.fill([n, this.inputSize, this.inputSize, 1], 0.5) as tf.Tensor4D));
