@@ -203,14 +203,15 @@ async function benchModel(
   let t = performance.now();
   const classifier = await EmotionClassifier.load(model.url, (p) => (fromCache = p.fromCache));
   const loadMs = performance.now() - t;
-  // The app's warm-up plan for this backend, on a frame of the bench's size, in its two halves.
+  // The app's warm-up plan for this backend, on a frame of the bench's size, in its two halves
+  // (classifier.warmup runs the same two), so that their shaders can be told apart.
   const plan = warmupPlan(active);
   const frameSize: [number, number] = [canvas.height, canvas.width];
   const shaders0 = compiledShaders();
   t = performance.now();
-  await classifier.warmup(plan.batchSizes, frameSize, []);
+  await classifier.warmModel(plan.batchSizes);
   const shaders1 = compiledShaders();
-  await classifier.warmup([], frameSize, plan.cropSides);
+  await classifier.warmCrops(plan.batchSizes, frameSize, plan.cropSides);
   const warmupMs = performance.now() - t;
   const shaders2 = compiledShaders();
   log(`${model.id}: loaded in ${loadMs.toFixed(0)} ms, warmed up in ${warmupMs.toFixed(0)} ms, ${shaders2 - shaders0} shaders (${shaders1 - shaders0} model, ${shaders2 - shaders1} crop)`);

@@ -98,10 +98,20 @@ export class EmotionClassifier {
     });
   }
 
-  /** Crop every box out of `pixels` (turned by `rolls`, when given) and classify them in one batch: one Float32Array(7) per box. */
+  /**
+   * Crop every box out of `pixels` (turned by `rolls`, when given) and classify them in one batch:
+   * one Float32Array(7) per box. On the GPU backends the boxes are padded to the batch bucket (the
+   * last one repeated, with its roll), so the crop path runs at the same few shapes as the model
+   * and a frame of 3 faces reuses the shaders of one of 4 (the warm-up compiles those); the extra
+   * rows are read and dropped.
+   */
   async classify(pixels: tf.Tensor3D, boxes: readonly Box[], rolls?: readonly number[]): Promise<Float32Array[]> {
     if (boxes.length === 0) return [];
-    const probs = tf.tidy(() => this.predict(cropFaces(pixels, boxes, this.inputSize, rolls)));
+    const extra = (compilesPerShape() && boxes.length <= MAX_BATCH ? batchBucket(boxes.length) : boxes.length) - boxes.length;
+    const last = boxes.length - 1;
+    const cut = extra > 0 ? [...boxes, ...Array.from({ length: extra }, () => boxes[last] as Box)] : boxes;
+    const turns = rolls && extra > 0 ? [...rolls, ...Array.from({ length: extra }, () => rolls[last] ?? 0)] : rolls;
+    const probs = tf.tidy(() => this.predict(cropFaces(pixels, cut, this.inputSize, turns)));
     try {
       const flat = (await probs.data()) as Float32Array;
       return boxes.map((_, i) => flat.slice(i * NUM_EMOTIONS, (i + 1) * NUM_EMOTIONS));
@@ -111,25 +121,41 @@ export class EmotionClassifier {
   }
 
   /**
-   * Compile the shaders before the first real frame: the model for the batch sizes a frame will
-   * use, and the crop path (sampling, pyramid levels 1-3, gray) on a frame of `frameSize`, one crop
-   * of each side in `cropSides` (warmup.ts says what each backend needs).
+   * Compile the shaders before the first real frame: the model at each of `batchSizes` (the buckets
+   * a frame will use) and the crop path on a frame of `frameSize` for each side in `cropSides`
+   * (pyramid levels) at each of those batch sizes. warmup.ts says what each backend needs.
    */
   async warmup(batchSizes: readonly number[] = [1, 4], frameSize: [number, number] = [720, 1280], cropSides: readonly number[] = [100, 200, 400]): Promise<number> {
     const t0 = performance.now();
+    await this.warmModel(batchSizes);
+    await this.warmCrops(batchSizes, frameSize, cropSides);
+    return performance.now() - t0;
+  }
+
+  /** The model alone, once at each batch size. */
+  async warmModel(batchSizes: readonly number[]): Promise<void> {
     for (const n of batchSizes) {
       const probs = tf.tidy(() => this.predict(tf.fill([n, this.inputSize, this.inputSize, 1], 0.5) as tf.Tensor4D));
       await probs.data();
       probs.dispose();
     }
-    if (cropSides.length === 0) return performance.now() - t0;
+  }
+
+  /** The crop path alone (no model run: on a CPU-emulated GPU that would be most of its time). */
+  async warmCrops(batchSizes: readonly number[], frameSize: [number, number], cropSides: readonly number[]): Promise<void> {
+    if (cropSides.length === 0) return;
     const frame = tf.zeros([...frameSize, 3], 'int32') as tf.Tensor3D;
     try {
-      for (const side of cropSides) await this.classify(frame, [{ x: 10, y: 10, width: side, height: side }]);
+      for (const side of cropSides) {
+        for (const n of batchSizes) {
+          const crops = cropFaces(frame, Array.from({ length: n }, () => ({ x: 10, y: 10, width: side, height: side })), this.inputSize);
+          await crops.data();
+          crops.dispose();
+        }
+      }
     } finally {
       frame.dispose();
     }
-    return performance.now() - t0;
   }
 
   dispose(): void {

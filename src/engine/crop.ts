@@ -107,8 +107,11 @@ export function samplesOutside(box: Box, imageWidth: number, imageHeight: number
  * 400 px face shrinks to 64 px without aliasing. When a sample would fall outside the image (only
  * an upsampled crop touching the edge does that), the image gets a 1 px edge-replicated border so
  * the sample reads the edge, as the training resize does; otherwise no full-frame copy is made.
- * Gray is a 1x1 convolution with the luma weights (a channel sum is slow on WebGPU).
- * Runs on the active backend; leaves no tensor behind but the result.
+ * Gray is a 1x1 convolution with the luma weights over 255 (a channel sum is slow on WebGPU), on
+ * the 64x64 crops (on the whole frame it costs WebGPU on SwiftShader 1.8 s a frame). A weighted
+ * mean of values in [0, 255] over 255 stays in [0, 1], so no clip: each op here is one more shader
+ * per batch shape on WebGL and WebGPU. Runs on the active backend; leaves no tensor behind but
+ * the result.
  */
 export function cropFaces(pixels: tf.Tensor3D, boxes: readonly Box[], size: number = MODEL_INPUT_SIZE, rolls?: readonly number[]): tf.Tensor4D {
   if (boxes.length === 0) return tf.zeros([0, size, size, 1]);
@@ -150,12 +153,8 @@ export function cropFaces(pixels: tf.Tensor3D, boxes: readonly Box[], size: numb
       const inverse = order.map((_, i) => order.indexOf(i));
       batch = tf.gather(batch, inverse);
     }
-    let gray: tf.Tensor4D;
-    if (channels === 1) gray = batch;
-    else {
-      const rgb = channels === 3 ? batch : batch.slice([0, 0, 0, 0], [-1, -1, -1, 3]);
-      gray = tf.conv2d(rgb, tf.tensor4d(LUMA, [1, 1, 3, 1]), 1, 'valid');
-    }
-    return tf.clipByValue(tf.div(gray, 255), 0, 1) as tf.Tensor4D;
+    if (channels === 1) return tf.div(batch, 255) as tf.Tensor4D;
+    const rgb = channels === 3 ? batch : batch.slice([0, 0, 0, 0], [-1, -1, -1, 3]);
+    return tf.conv2d(rgb, tf.tensor4d(LUMA.map((w) => w / 255), [1, 1, 3, 1]), 1, 'valid');
   });
 }
