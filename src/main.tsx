@@ -47,7 +47,12 @@ createRoot(root).render(
     </AppContext.Provider>
   </StrictMode>,
 );
-void app.host.start();
-void app.sessions.load(); // sessions kept from earlier visits come back into the list
+// The engine's start (backend probes: a WebGL context on this thread, the workers) and the
+// sessions' IndexedDB read run in a task of their own: in the module's task, as microtasks after
+// its evaluation, they made the longest task of a cold start (bench --cold-starts; README Speed).
+setTimeout(() => {
+  void app.host.start();
+  void app.sessions.load(); // sessions kept from earlier visits come back into the list
+}, 0);
 // Installable and offline after one visit (production builds; ?nosw opts out).
 if (import.meta.env.PROD && !params.has('nosw')) registerServiceWorker((update) => useStore.getState().setUpdate(update));
