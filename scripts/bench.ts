@@ -67,8 +67,13 @@ function options() {
   return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']), coldStarts: Number(values['cold-starts']), port: Number(values.port) };
 }
 
-/** Resident memory (MB) of this browser's renderer and GPU processes, from /proc (Linux). */
-function processMemory(browserPid: number | undefined): { renderer: number; gpu: number } | null {
+/**
+ * Resident memory (MB) of this browser's renderer and GPU processes, from /proc (Linux), and how
+ * much of the renderers' is shared memory (RssShmem): there Chromium keeps the RGBA copies it
+ * makes of camera frames (createImageBitmap of a video, 4 MB each at 720p, up to ~129 of them,
+ * released on memory pressure; README Speed), apart from what the page and the engine hold.
+ */
+function processMemory(browserPid: number | undefined): { renderer: number; rendererShared: number; gpu: number } | null {
   if (!browserPid || process.platform !== 'linux') return null;
   // Every process's parent, from /proc/<pid>/stat (Chromium's zygote forks the renderers, so the
   // whole tree under the browser process is walked).
@@ -87,19 +92,24 @@ function processMemory(browserPid: number | undefined): { renderer: number; gpu:
     return false;
   };
   let renderer = 0;
+  let rendererShared = 0;
   let gpu = 0;
   for (const pid of parent.keys()) {
     if (pid === browserPid || !inTree(pid)) continue;
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-      if (cmd.includes('--type=renderer')) renderer += rss;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+      if (cmd.includes('--type=renderer')) {
+        renderer += rss;
+        rendererShared += Number(/RssShmem:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+      }
       else if (cmd.includes('--type=gpu-process')) gpu += rss;
     } catch {
       /* gone */
     }
   }
-  return { renderer: Math.round(renderer), gpu: Math.round(gpu) };
+  return { renderer: Math.round(renderer), rendererShared: Math.round(rendererShared), gpu: Math.round(gpu) };
 }
 
 /** The browser process Playwright launched: this process's newest child running Chromium. */
@@ -240,13 +250,14 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
         const m0 = processMemory(pid);
         const f0 = (await info(page))?.frames ?? 0;
         // Sampled every 100 frames, to tell growth that levels off (pools, heaps) from a leak.
-        const curve: { frames: number; renderer: number; gpu: number }[] = [];
+        const curve: { frames: number; renderer: number; rendererShared: number; gpu: number }[] = [];
         for (let n = 100; n <= opts.memoryFrames; n += 100) {
           await page.waitForFunction((k) => ((window as unknown as { __resemote?: { info(): { frames: number } } }).__resemote?.info().frames ?? 0) >= k, f0 + n, { timeout: 1_800_000, polling: 500 });
           const m = processMemory(pid);
           if (m) curve.push({ frames: n, ...m });
         }
         log('memoryCurve', curve);
+        console.log(`\n${backend}: renderer MB every 100 frames (of it shared memory): ${curve.map((c) => `${c.renderer} (${c.rendererShared})`).join(', ')}`);
         const m300 = curve.find((c) => c.frames === 300) ?? curve[curve.length - 1] ?? null;
         await page.getByTestId('camera-toggle').click();
         await page.getByTestId('tab-photo').click();
