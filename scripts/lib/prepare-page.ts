@@ -103,7 +103,7 @@ export async function prepareFaces(images: { b64: string; type: string }[], padF
       crop = squareCrop(face.box, canvas.width, canvas.height);
     }
     const roll = align ? eyeRoll(face.eyes) : 0;
-    const grayCrop = roll ? rolledSquare(face.box, roll, (source as { width: number }).width, (source as { height: number }).height) : crop;
+    const grayCrop = rolledSquare(face.box, roll, (source as { width: number }).width, (source as { height: number }).height); // = crop at roll 0
     const gray = tf.tidy(() => {
       const pixels = tf.browser.fromPixels(source as unknown as HTMLCanvasElement);
       return cropFaces(pixels, [grayCrop], undefined, [roll]).mul(255).round().clipByValue(0, 255).toInt();

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eyeRoll, MAX_ROLL, rollPoint } from './align';
+import { eyeRoll, MAX_ROLL, rollTransform } from './align';
 import { cropFaces, rolledSquare, squareCrop } from './crop';
+
+/** Where output pixel (u, v) of the turned square samples the image. */
+function rollPoint(square: { x: number; y: number; width: number; height: number }, roll: number, n: number, u: number, v: number) {
+  const [a0, a1, a2, b0, b1, b2] = rollTransform(square, roll, n);
+  return { x: a0 * u + a1 * v + a2, y: b0 * u + b1 * v + b2 };
+}
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

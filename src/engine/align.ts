@@ -50,9 +50,3 @@ export function rollTransform(square: Box, roll: number, n: number): [number, nu
   const o = 0.5 - n / 2; // output index -> offset from the output centre
   return [k * cos, -k * sin, cx + k * (cos * o - sin * o), k * sin, k * cos, cy + k * (sin * o + cos * o), 0, 0];
 }
-
-/** Where a point of the turned square lands in the image (for drawing and tests). */
-export function rollPoint(square: Box, roll: number, n: number, u: number, v: number): Point {
-  const [a0, a1, a2, b0, b1, b2] = rollTransform(square, roll, n);
-  return { x: a0 * u + a1 * v + a2, y: b0 * u + b1 * v + b2 };
-}

@@ -118,8 +118,8 @@ export function cropFaces(pixels: tf.Tensor3D, boxes: readonly Box[], size: numb
   const [height, width, channels] = pixels.shape;
   return tf.tidy(() => {
     const levels = boxes.map((b) => pyramidLevel(Math.max(b.width, b.height), size));
-    const rolled = (i: number) => (rolls?.[i] ?? 0) !== 0;
-    const straight = boxes.map((_, i) => i).filter((i) => !rolled(i));
+    const turned = boxes.map((_, i) => i).filter((i) => (rolls?.[i] ?? 0) !== 0);
+    const straight = boxes.map((_, i) => i).filter((i) => !turned.includes(i));
     const pad = straight.some((i) => samplesOutside(boxes[i] as Box, width, height, size * 2 ** (levels[i] as number))) ? 1 : 0;
     const image4d = tf.expandDims(pixels, 0) as tf.Tensor4D;
     const source = pad ? (tf.mirrorPad(image4d, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric') as tf.Tensor4D) : image4d;
@@ -129,9 +129,8 @@ export function cropFaces(pixels: tf.Tensor3D, boxes: readonly Box[], size: numb
     const order: number[] = [];
     // A turned face is sampled by tf.image.transform at the same half-pixel points, turned about
     // the square's centre (align.ts rollTransform), edge-replicated past the image, one face a call.
-    const asFloat = boxes.some((_, i) => rolled(i)) ? tf.cast(image4d, 'float32') : null;
-    for (let i = 0; i < boxes.length; i++) {
-      if (!rolled(i) || !asFloat) continue;
+    const asFloat = turned.length ? tf.cast(image4d, 'float32') : image4d;
+    for (const i of turned) {
       const level = levels[i] as number;
       const n = size * 2 ** level;
       const m = tf.tensor2d([rollTransform(boxes[i] as Box, rolls?.[i] as number, n)], [1, 8]);

@@ -20,7 +20,7 @@ import { type ActivationOptions, type ActivationResult, activateBackend, compile
 import { eyeRoll } from './align';
 import type { Box } from './box';
 import { EmotionClassifier, type ModelMetadata } from './classifier';
-import { type CropConfig, DEFAULT_CROP, rolledSquare, squareCrop } from './crop';
+import { type CropConfig, DEFAULT_CROP, rolledSquare } from './crop';
 import { drawPadded } from './padding';
 import { type DetectedFace, type DetectorOptions, FaceDetectorService } from './detector';
 import { NUM_EMOTIONS } from './emotions';
@@ -189,7 +189,7 @@ export class Engine implements EngineApi {
     const cropConfig = this.cropOverride ?? this.classifier.metadata.preprocessing?.crop ?? DEFAULT_CROP;
     const align = this.classifier.metadata.preprocessing?.align === true;
     const rolls = align ? detections.map((d) => eyeRoll(d.eyes)) : undefined;
-    const crops = detections.map((d, i) => (rolls ? rolledSquare(d.box, rolls[i] as number, source.width, source.height, cropConfig) : squareCrop(d.box, source.width, source.height, cropConfig)));
+    const crops = detections.map((d, i) => rolledSquare(d.box, rolls?.[i] ?? 0, source.width, source.height, cropConfig));
     let probs: Float32Array[] = [];
     try {
       if (crops.length) {
