@@ -5,7 +5,7 @@
  * Every miss is recorded. Then the training toolkit drops duplicates (pixel hashes, across sets)
  * and writes person/film-wise folds (training/sources.py).
  *
- *   npm run prepare-data -- [--data ../shared/data] [--out .cache/faces] [--sources muxspace,sfew2,posed-mix,yale] [--align]
+ *   npm run prepare-data -- [--data ../shared/data] [--out .cache/faces] [--sources muxspace,sfew2,posed-mix,yale,expw,posed-more] [--align]
  *
  * --align turns each gray crop so the eyes are level (engine/align.ts, as the app does for a model
  * whose card says align); use another --out (e.g. .cache/faces-aligned) to keep both.
@@ -27,7 +27,7 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string', default: '../shared/data' },
     out: { type: 'string', default: '.cache/faces' },
-    sources: { type: 'string', default: 'muxspace,sfew2,posed-mix,yale' },
+    sources: { type: 'string', default: 'muxspace,sfew2,posed-mix,yale,expw,posed-more' },
     'pad-fraction': { type: 'string' },
     chunk: { type: 'string', default: '128' },
     align: { type: 'boolean', default: false },
@@ -35,7 +35,14 @@ const { values } = parseArgs({
 });
 
 /** Where each source keeps its class folders. */
-const ROOTS: Record<string, string> = { muxspace: 'muxspace', sfew2: 'sfew2/train', 'posed-mix': 'posed-mix', yale: 'yale' };
+const ROOTS: Record<string, string> = {
+  muxspace: 'muxspace',
+  sfew2: 'sfew2/train',
+  'posed-mix': 'posed-mix',
+  yale: 'yale',
+  expw: 'expw',
+  'posed-more': 'posed-more',
+};
 const TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png' };
 
 function listFiles(root: string): { path: string; label: string }[] {

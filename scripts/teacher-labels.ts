@@ -25,7 +25,7 @@ const { values } = parseArgs({
   options: {
     faces: { type: 'string', default: '.cache/faces' },
     teachers: { type: 'string', default: 'faceapi,human,faceplugin' },
-    sources: { type: 'string', default: 'muxspace,sfew2,posed-mix,yale' },
+    sources: { type: 'string', default: 'muxspace,sfew2,posed-mix,yale,expw,posed-more' },
     'teacher-dir': { type: 'string', default: '.cache/teachers/node_modules' },
     limit: { type: 'string', default: '0' },
   },

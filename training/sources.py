@@ -30,7 +30,7 @@ import torch
 from contract import CLASSES
 from data import DataError, FaceSet
 
-SOURCES = ("muxspace", "sfew2", "posed-mix", "yale")
+SOURCES = ("muxspace", "sfew2", "posed-mix", "yale", "expw", "posed-more")
 N_FOLDS = 5
 ROLE_OF_FOLD = {0: "val", 1: "test"}  # the rest train
 SIZE = 64
@@ -50,6 +50,11 @@ def group_of(source: str, path: str) -> str:
         return f"{kind}__{Path(rest).stem.split('.rf.')[0]}"
     if source == "yale":  # 01_happy.png -> person 01
         return name.split("_")[0]
+    if source == "expw":  # angry_actor_120_f1.jpg -> the photo angry_actor_120 (its faces stay together)
+        return re.sub(r"_f\d+$", "", Path(name).stem)
+    if source == "posed-more":  # kdefdyn__F01__F01-NE-HA_last.jpg -> kdef:F01 (KDEF-dyn is made of KDEF's people)
+        kind, person = name.split("__")[:2]
+        return f"{'kdef' if kind in ('kdef', 'kdefdyn') else kind}:{person}"
     raise DataError(f"unknown source {source!r}; known: {SOURCES}")
 
 

@@ -54,6 +54,12 @@ def test_groups_come_from_the_names_of_each_source():
     assert group_of("posed-mix", "angry/bu3dfe__M0030_SU04WH_F2D_png_jpg.rf.ef.jpg") == "bu3dfe__M0030"
     assert group_of("posed-mix", "angry/bosphorus__bs023_E_ANGER_0_png_jpg.rf.77.jpg") == "bosphorus__bs023"
     assert group_of("yale", "happy/01_happy.png") == "01"
+    assert group_of("expw", "fear/angry_actor_120_f1.jpg") == "angry_actor_120"
+    assert group_of("expw", "angry/angry_actor_120_f0.jpg") == group_of("expw", "fear/angry_actor_120_f1.jpg")
+    # KDEF-dyn is morphed from KDEF's photos: one person, one group, whichever set the face came from
+    assert group_of("posed-more", "happy/kdefdyn__F01__F01-NE-HA_last.jpg") == "kdef:F01"
+    assert group_of("posed-more", "angry/kdef__F01__AF01ANS.jpg") == "kdef:F01"
+    assert group_of("posed-more", "happy/nimstim__01F__01F_HA_C.jpg") == "nimstim:01F"
 
 
 def test_folds_never_split_a_person_and_every_role_is_used(tmp_path):
@@ -149,3 +155,83 @@ def test_faces_prepared_aligned_make_an_aligned_card(tiny_data, tmp_path):
                      threads=1, extra=str(faces), shares="fer2013=0.5,muxspace=0.5", select="mean_f1"))
     for name in ("best.pt", "last.pt"):
         assert torch.load(tmp_path / "run" / name)["preprocessing"]["align"] is True
+
+
+def test_pooled_selection_logs_the_pool_and_last_keeps_every_epoch(tiny_data, tmp_path):
+    faces = tmp_path / "faces"
+    write_prepared(faces, "muxspace", people_rows("muxspace", people=30, per_person=2, seed=4, name=mux_name))
+    run = tmp_path / "run"
+    main(TrainConfig(data=str(tiny_data), out=str(run), epochs=2, batch_size=16, progress=False, threads=1,
+                     extra=str(faces), shares="fer2013=0.5,muxspace=0.5", select="last", snapshots=True))
+    with (run / "log.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert [r["best"] for r in rows] == ["1", "2"]  # last: every epoch replaces best.pt
+    assert all(0 <= float(r["pooled_f1"]) <= 1 for r in rows)
+    best = torch.load(run / "best.pt")
+    assert best["epoch"] == 2 and best["weights"] == "ema"
+    assert sorted(p.name for p in (run / "epochs").iterdir()) == ["epoch-001.pt", "epoch-002.pt"]
+    snapshot = torch.load(run / "epochs" / "epoch-002.pt")["state_dict"]
+    assert all(torch.equal(snapshot[k], v) for k, v in best["state_dict"].items())  # the same weights
+    first = torch.load(run / "epochs" / "epoch-001.pt")["state_dict"]
+    assert not all(torch.equal(first[k], v) for k, v in snapshot.items())  # and a different epoch's
+
+
+def test_the_pool_is_publictest_and_every_val_fold_in_their_natural_mix(tiny_data, tmp_path):
+    from train import pooled_val
+    from data import load_data
+    faces = tmp_path / "faces"
+    write_prepared(faces, "muxspace", people_rows("muxspace", people=30, per_person=2, seed=5, name=mux_name))
+    parts = split_sets(faces, ["muxspace"])
+    public = load_data(str(tiny_data))["PublicTest"]
+    pool = pooled_val(public, {k: v for k, v in parts.items() if k != "Training"})
+    assert len(pool) == len(public) + len(parts["muxspace:val"])  # the test fold stays out
+    assert torch.equal(pool.labels, torch.cat([public.labels, parts["muxspace:val"].labels]))
+
+
+def test_the_prior_fit_matches_answer_shares_and_keeps_calibration():
+    from calibrate import answer_shares, fit_prior
+    from metrics import expected_calibration_error
+
+    def sample(n, seed):
+        g = torch.Generator().manual_seed(seed)
+        true_logits = 3.0 * torch.randn(n, 7, generator=g)
+        true_logits[:, 3] += 1.0  # a natural mix: many happy faces
+        labels = torch.multinomial(torch.softmax(true_logits, 1), 1, generator=g)[:, 0]
+        # A model trained balanced (logit adjustment) and over-confident: it has lost the prior and
+        # leans to "angry" (the failure the issue describes), at T = 2.
+        lean = torch.tensor([1.2, 0.0, 0.3, -1.0, 0.0, 0.0, -0.4])
+        return 2.0 * (true_logits + lean), labels
+
+    fit_logits, fit_labels = sample(20000, 0)
+    t, c = fit_prior(fit_logits, fit_labels)
+    assert t == pytest.approx(2.0, rel=0.15)
+    assert abs(float(c.sum())) < 1e-4  # centred
+    logits, labels = sample(20000, 1)  # faces the fit never saw
+    before, after = answer_shares(logits, labels), answer_shares((logits + c) / t, labels)
+    assert before["max_gap"] > 0.1 and after["max_gap"] < 0.02
+    assert after["shares"]["angry"]["predicted"] == pytest.approx(after["shares"]["angry"]["true"], abs=0.02)
+    assert expected_calibration_error(torch.softmax((logits + c) / t, 1), labels)["ece"] < 0.03
+    assert expected_calibration_error(torch.softmax(logits, 1), labels)["ece"] > 0.05
+    # likelihood alone calibrates but still over-answers the frequent class; share matching does not
+    t0, c0 = fit_prior(fit_logits, fit_labels, match_shares=False)
+    assert answer_shares((logits + c0) / t0, labels)["shares"]["happy"]["predicted"] > \
+        after["shares"]["happy"]["predicted"]
+
+
+def test_calibrate_prior_fits_on_the_pooled_val_set_and_writes_both(tiny_data, tmp_path):
+    from calibrate import calibrate_prior
+    from checkpoint import load_checkpoint, save_checkpoint
+    from testing import random_model
+    faces = tmp_path / "faces"
+    write_prepared(faces, "muxspace", people_rows("muxspace", people=30, per_person=2, seed=6, name=mux_name))
+    model = random_model()
+    save_checkpoint(tmp_path / "m.pt", model, "resemotenet_s", epoch=1)
+    result = calibrate_prior(str(tmp_path / "m.pt"), str(tiny_data), str(faces), {}, write=True, log=lambda *_: None)
+    assert result["fitted_on"] == "pooled:val = PublicTest + muxspace:val"
+    assert {"pooled:val", "pooled:test", "muxspace:test", "PrivateTest"} <= set(result["splits"])
+    pool = result["splits"]["pooled:val"]
+    assert pool["n"] == result["splits"]["PublicTest"]["n"] + result["splits"]["muxspace:val"]["n"]
+    assert sum(v["true"] for v in pool["after"]["shares"].values()) == pytest.approx(1, abs=1e-3)
+    _, ckpt = load_checkpoint(tmp_path / "m.pt")
+    assert ckpt["temperature"] == pytest.approx(result["temperature"]) and len(ckpt["logit_bias"]) == 7
+    assert ckpt["prior_fit"]["n"] == pool["n"]
