@@ -39,6 +39,9 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "fer2013"
 
 
+SELECT_RULES = ("accuracy", "macro_f1", "mean_f1", "pooled_f1", "last")
+
+
 @dataclass
 class TrainConfig:
     data: str = str(DEFAULT_DATA)  # image-folder root, fer2013.csv, or the packed folder
@@ -80,7 +83,8 @@ class TrainConfig:
     shares: str = "fer2013=0.55,muxspace=0.2,sfew2=0.12,posed-mix=0.1,yale=0.03"  # with --extra: share of each source in an epoch's draws
     class_balance: float = 0.5  # with --extra: within a source, draw a face with probability ~ (its class's count)^-class_balance
     epoch_size: int = 0  # with --extra: draws per epoch; 0 = the size of FER2013 Training
-    select: str = "accuracy"  # metric that picks best.pt: PublicTest accuracy | macro_f1, or mean_f1 = mean macro-F1 over PublicTest and every --extra val fold
+    select: str = "accuracy"  # what picks best.pt: PublicTest accuracy | macro_f1; mean_f1 = mean macro-F1 over PublicTest and every --extra val fold; pooled_f1 = macro-F1 of PublicTest and every val fold pooled into one set; last = no pick, best.pt is the last epoch's (EMA) weights
+    snapshots: bool = False  # keep every epoch's selected weights as <out>/epochs/epoch-NNN.pt (for averaging and for a rule over the last epochs)
     seed: int = 0  # seeds Python, torch and the data order
     resume: bool = True  # continue from <out>/last.pt when it exists
     init: str = ""  # start from these weights (a best.pt or last.pt; its EMA weights when it has them) with a fresh schedule
@@ -102,10 +106,10 @@ class TrainConfig:
         """Reject inconsistent settings before any data is read or folder written."""
         if self.variant not in VARIANTS:
             raise ValueError(f"unknown --variant {self.variant!r}; choose one of {sorted(VARIANTS)}")
-        if self.select not in ("accuracy", "macro_f1", "mean_f1"):
-            raise ValueError(f"--select must be accuracy, macro_f1 or mean_f1, not {self.select!r}")
-        if self.select == "mean_f1" and not self.extra:
-            raise ValueError("--select mean_f1 needs --extra (it averages over the extra sources' val folds)")
+        if self.select not in SELECT_RULES:
+            raise ValueError(f"--select must be one of {', '.join(SELECT_RULES)}, not {self.select!r}")
+        if self.select in ("mean_f1", "pooled_f1") and not self.extra:
+            raise ValueError(f"--select {self.select} needs --extra (it uses the extra sources' val folds)")
         if self.soft_labels and not self.extra:
             raise ValueError("--soft-labels needs --extra (the soft labels cover the extra sources)")
         if self.soft_labels and self.teacher:
@@ -211,6 +215,12 @@ def mean_f1(scores: dict, held_out: dict) -> float:
              if n.endswith(":val") and len(s) >= 50 and len(set(s.labels.tolist())) >= 4]
     values = [scores["macro_f1"]] + [scores[f"{n}_f1"] for n in names]
     return sum(values) / len(values)
+
+
+def pooled_val(public: FaceSet, held_out: dict) -> FaceSet:
+    """FER2013 PublicTest and every extra source's val fold as one set, each with its natural class
+    mix: hundreds of faces of every class from every source, so no fold of a few films decides."""
+    return concat_sets([public] + [s for n, s in sorted(held_out.items()) if n.endswith(":val")])
 
 
 def add_extra_sources(train: FaceSet, cfg: TrainConfig) -> tuple[FaceSet, dict, torch.Tensor]:
@@ -335,6 +345,10 @@ def main(cfg: TrainConfig) -> dict:
         file_probs, covered = read_soft_labels(cfg.soft_labels, train.paths)
         file_probs, file_weight = file_probs.to(device), (covered.float() * cfg.distill).to(device)
     held_inputs = {k: v.model_input() for k, v in held_out.items()}
+    pooled = pooled_val(public, held_out) if held_out else None
+    pooled_index = None
+    if pooled is not None:  # the pooled set's rows are PublicTest's then each val fold's: reuse their logits
+        pooled_index = ["PublicTest"] + [n for n in sorted(held_out) if n.endswith(":val")]
     mix_modes = [m for m, a in (("mixup", cfg.mixup), ("cutmix", cfg.cutmix)) if a > 0]
 
     model = create_model(cfg.variant).to(device)
@@ -437,34 +451,43 @@ def main(cfg: TrainConfig) -> dict:
         row = {"epoch": epoch + 1, "train_loss": loss_sum / seen, "train_acc": correct / seen, "lr": lr}
         if main_process:
             candidates = {"raw": model} if ema_model is None else {"raw": model, "ema": ema_model}
-            scores = {k: score(predict_logits(m, public_inputs, device, memory_format=memory_format), public.labels)
-                      for k, m in candidates.items()}
+            public_logits = {k: predict_logits(m, public_inputs, device, memory_format=memory_format)
+                             for k, m in candidates.items()}
+            scores = {k: score(public_logits[k], public.labels) for k in candidates}
+            for sc in scores.values():
+                sc["last"] = float(epoch + 1)  # --select last: every epoch beats the one before
             for k, sc in scores.items():
                 prefix = "public" if k == "raw" else "ema_public"
                 row.update({f"{prefix}_acc": sc["accuracy"], f"{prefix}_f1": sc["macro_f1"], f"{prefix}_loss": sc["loss"]})
             if held_out:
                 for k, m in candidates.items():
+                    held_logits = {"PublicTest": public_logits[k]}
                     for name, inputs in held_inputs.items():
-                        h = score(predict_logits(m, inputs, device, memory_format=memory_format), held_out[name].labels)
+                        held_logits[name] = predict_logits(m, inputs, device, memory_format=memory_format)
+                        h = score(held_logits[name], held_out[name].labels)
                         scores[k][f"{name}_f1"] = h["macro_f1"]
                         scores[k][f"{name}_acc"] = h["accuracy"]
                     scores[k]["mean_f1"] = mean_f1(scores[k], held_out)
-            which = max(scores, key=lambda k: scores[k][cfg.select])
+                    p = score(torch.cat([held_logits[n] for n in pooled_index]), pooled.labels)
+                    scores[k]["pooled_f1"], scores[k]["pooled_acc"] = p["macro_f1"], p["accuracy"]
+            # --select last ranks raw and EMA alike: take the EMA weights (the average of the last steps)
+            which = ("ema" if "ema" in candidates else "raw") if cfg.select == "last" else max(scores, key=lambda k: scores[k][cfg.select])
             sel_model, sel = candidates[which], scores[which][cfg.select]
             for key, value in scores[which].items():
-                if ":" in key or key == "mean_f1":
+                if ":" in key or key in ("mean_f1", "pooled_f1", "pooled_acc"):
                     row[key] = value
             if watch is not None:  # reported beside, never used to select
                 w = score(predict_logits(sel_model, watch_inputs, device, memory_format=memory_format), watch.labels)
                 row.update(watch_acc=w["accuracy"], watch_f1=w["macro_f1"], watch_neutral=w["neutral_share"])
             row["seconds"] = round(time.time() - t0, 1)
+            described = dict(preprocessing=preprocessing, weights=which, train_config=asdict(cfg), training_data=train.meta,
+                             metrics={"PublicTest": {"accuracy": scores[which]["accuracy"], "macro_f1": scores[which]["macro_f1"]},
+                                      **({m: scores[which][m] for m in ("mean_f1", "pooled_f1")} if held_out else {})})
             if sel > best["public_acc"]:
                 best = {"public_acc": sel, "epoch": epoch + 1, "weights": which, "metric": cfg.select}
-                save_checkpoint(out / "best.pt", sel_model, cfg.variant, epoch=epoch + 1, preprocessing=preprocessing,
-                                metrics={"PublicTest": {"accuracy": scores[which]["accuracy"],
-                                                        "macro_f1": scores[which]["macro_f1"]},
-                                         **({"mean_f1": scores[which]["mean_f1"]} if held_out else {})}, weights=which,
-                                train_config=asdict(cfg), training_data=train.meta)
+                save_checkpoint(out / "best.pt", sel_model, cfg.variant, epoch=epoch + 1, **described)
+            if cfg.snapshots:
+                save_checkpoint(out / "epochs" / f"epoch-{epoch + 1:03d}.pt", sel_model, cfg.variant, epoch=epoch + 1, **described)
             write_header = not log_path.exists()
             with log_path.open("a", newline="") as f:
                 writer = csv.DictWriter(f, fieldnames=list(row) + ["best"])
