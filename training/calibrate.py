@@ -14,6 +14,15 @@ PrivateTest and each --cross set.
 being the model's own mean prediction on PublicTest, tau chosen on a grid to maximise PublicTest
 macro-F1 (every class counts the same; accuracy would favour FER2013's frequent classes). c is
 stored as `logit_bias` and folded into the graph with T. Chosen on PublicTest only.
+
+--prior FACES fits the class priors to real photos instead (issue 23): one temperature and one
+bias per class on the pooled val set (FER2013 PublicTest and every val fold of the sources
+prepared in FACES, each in its natural class mix): first jointly by likelihood (softmax((z + c) / T)
+is softmax(a z + d) with a = 1/T, d = c/T, a convex multinomial logistic regression on the
+logits), then c moved until each class is answered as often as it occurs there, and T refitted
+(fit_prior). Both are stored (`temperature`, `logit_bias`) and folded into the graph. Reported
+for every fold and for the pools (PublicTest + val folds; PrivateTest + test folds): ECE, and the
+share of each answer beside the true share of each class.
 """
 from __future__ import annotations
 
@@ -54,6 +63,117 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor, steps: int = 100
 def logits_of(model, gray: torch.Tensor, batch: int = 512) -> torch.Tensor:
     from contract import to_model_input
     return torch.cat([model(to_model_input(gray[i:i + batch])) for i in range(0, len(gray), batch)])
+
+
+def fit_prior(logits: torch.Tensor, labels: torch.Tensor, steps: int = 200, match_shares: bool = True) -> tuple[float, torch.Tensor]:
+    """(T, c) for softmax((logits + c) / T), c centred (softmax ignores a common shift).
+
+    First T and c jointly by likelihood (convex: a multinomial logistic regression on the logits).
+    Likelihood calibrates the probabilities, but the argmax of calibrated probabilities still
+    answers the frequent classes more often than they occur (the Bayes decision under doubt). With
+    `match_shares`, c is then moved until each class is the answer as often as it is the truth
+    on these faces (the issue's target: each answer's share near its true share), and T refitted
+    for that c. The argmax does not depend on T, so the shares hold whatever T comes out."""
+    z = logits.double()
+    a = torch.ones((), dtype=torch.float64, requires_grad=True)  # 1 / T
+    d = torch.zeros(z.shape[1], dtype=torch.float64, requires_grad=True)  # c / T
+    opt = torch.optim.LBFGS([a, d], lr=0.5, max_iter=steps, line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = F.cross_entropy(a * z + d, labels)
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    t = float((1 / a.detach()).clamp(*T_RANGE))
+    c = d.detach() * t
+    if match_shares:
+        c = match_answer_shares(z, labels, c)
+        t = fit_temperature(z + c, labels, steps)
+    return t, (c - c.mean()).float()
+
+
+def match_answer_shares(z: torch.Tensor, labels: torch.Tensor, c: torch.Tensor, iters: int = 2000,
+                        tol: float = 0.002) -> torch.Tensor:
+    """Move the bias c until argmax(z + c) gives each class as often as `labels` holds it (within
+    `tol`), by steps on log(true share / answered share); classes absent from `labels` get none."""
+    k = z.shape[1]
+    true = torch.bincount(labels, minlength=k).double() / len(labels)
+    c = c.clone().double()
+    step = 0.5
+    for i in range(iters):
+        pred = torch.bincount((z + c).argmax(1), minlength=k).double() / len(labels)
+        if (pred - true).abs().max() < tol:
+            break
+        c += step * ((true + 1e-4).log() - (pred + 1e-4).log())
+        if i % 200 == 199:
+            step /= 2  # damp an oscillation between two neighbouring faces' answers
+    return c
+
+
+def answer_shares(logits: torch.Tensor, labels: torch.Tensor) -> dict:
+    """{class: {'predicted': share of answers, 'true': share of faces}} and the largest gap."""
+    k = logits.shape[1]
+    pred = torch.bincount(logits.argmax(1), minlength=k).double() / len(labels)
+    true = torch.bincount(labels, minlength=k).double() / len(labels)
+    from contract import CLASSES
+    return {"shares": {c: {"predicted": round(float(p), 4), "true": round(float(t), 4)} for c, p, t in zip(CLASSES, pred, true)},
+            "max_gap": round(float((pred - true).abs().max()), 4)}
+
+
+def pooled_sets(data: str, faces: str) -> dict:
+    """{'PublicTest', 'PrivateTest', '<source>:val', '<source>:test', ...} FaceSets: FER2013's test
+    splits and every prepared source's held-out folds (the training folds are not read here)."""
+    from sources import split_sets
+    sets = load_data(data)
+    out = {u: sets[u] for u in ("PublicTest", "PrivateTest") if u in sets}
+    out.update({k: v for k, v in sorted(split_sets(faces).items()) if k != "Training"})
+    return out
+
+
+def calibrate_prior(checkpoint: str, data: str, faces: str, cross: dict[str, str], write: bool = False,
+                    log=print) -> dict:
+    """Fit T and the class bias on the pooled val set; report every fold and both pools."""
+    from metrics import confusion_matrix, summarize
+    model, ckpt = load_checkpoint(checkpoint)
+    evals = pooled_sets(data, faces)
+    for name, path in cross.items():
+        evals[name] = concat_sets(list(load_data(path).values()))
+    logits = {name: logits_of(model, s.images) for name, s in evals.items()}
+    labels = {name: s.labels for name, s in evals.items()}
+    val = ["PublicTest"] + [n for n in evals if n.endswith(":val")]
+    test = ["PrivateTest"] + [n for n in evals if n.endswith(":test")]
+    for pool, names in (("pooled:val", val), ("pooled:test", test)):
+        logits[pool] = torch.cat([logits[n] for n in names])
+        labels[pool] = torch.cat([labels[n] for n in names])
+    t, bias = fit_prior(logits["pooled:val"], labels["pooled:val"])
+    result: dict = {"checkpoint": str(checkpoint), "fitted_on": "pooled:val = " + " + ".join(val), "bins": 15,
+                    "temperature": t, "logit_bias": [round(float(v), 6) for v in bias], "splits": {}}
+    log(f"fitted on the pooled val set (n={len(labels['pooled:val'])}): T {t:.4f}, bias "
+        + ", ".join(f"{c} {float(v):+.3f}" for c, v in zip(ckpt["classes"], bias)))
+    log(f"{'':>16}  {'acc':>6} {'F1':>6} -> {'acc':>6} {'F1':>6}  {'ECE':>6} -> {'ECE':>6}  max share gap -> after")
+    for name in [*evals, "pooled:val", "pooled:test"]:
+        z, y = logits[name], labels[name]
+        fitted = (z + bias) / t
+        before, after = summarize(confusion_matrix(y, z.argmax(1))), summarize(confusion_matrix(y, fitted.argmax(1)))
+        r = {"n": len(y), "before": {"accuracy": before["accuracy"], "macro_f1": before["macro_f1"], **answer_shares(z, y),
+                                     "ece": expected_calibration_error(torch.softmax(z, 1), y)["ece"]},
+             "after": {"accuracy": after["accuracy"], "macro_f1": after["macro_f1"], "recall": after["recall"],
+                       **answer_shares(fitted, y), "ece": expected_calibration_error(torch.softmax(fitted, 1), y)["ece"]}}
+        result["splits"][name] = r
+        b, a = r["before"], r["after"]
+        log(f"{name:>16}  {b['accuracy']:6.3f} {b['macro_f1']:6.3f} -> {a['accuracy']:6.3f} {a['macro_f1']:6.3f}  "
+            f"{b['ece']:6.3f} -> {a['ece']:6.3f}  {b['max_gap']:.3f} -> {a['max_gap']:.3f}")
+    for pool in ("pooled:val", "pooled:test"):
+        a = result["splits"][pool]["after"]
+        log(f"{pool} after the fit, class: recall, answered / true share: " + ", ".join(
+            f"{c} {a['recall'][c]:.2f} {v['predicted']:.3f}/{v['true']:.3f}" for c, v in a["shares"].items()))
+    if write:
+        save_payload(checkpoint, {**ckpt, "temperature": t, "logit_bias": [float(v) for v in bias],
+                                  "prior_fit": {"fitted_on": result["fitted_on"], "n": len(labels["pooled:val"])}})
+        log(f"wrote the temperature and class bias into {checkpoint}")
+    return result
 
 
 def parse_cross(items: list[str]) -> dict[str, str]:
@@ -132,8 +252,15 @@ def main(argv=None) -> None:
     p.add_argument("--json", default="", help="write the result here")
     p.add_argument("--write", action="store_true", help="store the fitted temperature in the checkpoint")
     p.add_argument("--balance", action="store_true", help="also choose a class-prior correction on PublicTest macro-F1")
+    p.add_argument("--prior", default="", metavar="FACES",
+                   help="fit T and a bias per class on the pooled val set of these prepared faces (e.g. .cache/faces)")
     args = p.parse_args(argv)
-    result = calibrate(args.checkpoint, args.data, parse_cross(args.cross), args.plots, args.write, balance=args.balance)
+    if args.prior and args.balance:
+        raise ValueError("use --prior or --balance, not both")
+    if args.prior:
+        result = calibrate_prior(args.checkpoint, args.data, args.prior, parse_cross(args.cross), args.write)
+    else:
+        result = calibrate(args.checkpoint, args.data, parse_cross(args.cross), args.plots, args.write, balance=args.balance)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result, indent=1))
