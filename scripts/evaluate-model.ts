@@ -17,8 +17,11 @@
  * detector and crop) and scores the val and test folds that training/sources.py wrote in folds.csv;
  * a model whose card says align needs folds prepared with --align (--suite picks .cache/faces-aligned
  * for it, .cache/faces otherwise), and a mismatch is an error, never a quiet wrong figure.
- * --suite runs FER2013 (with --leak-free), CK+48 (7-way, as the app runs) and the folds, and ends
- * with one table: accuracy, macro-F1, per-class recall, how often "neutral" is said, ECE.
+ * --suite runs FER2013 (with --leak-free), CK+48 (7-way, as the app runs) and the folds, pools them
+ * (pooled:val = PublicTest + every val fold, pooled:test = PrivateTest + every test fold, face by
+ * face) and ends with two tables: accuracy, macro-F1, per-class recall, how often "neutral" is
+ * said, ECE; and each answer's share beside the true share of each class.
+ * --flip on|off overrides the model card's test-time flip (the mirrored crop averaged in).
  * Every crop is cut at the input size the model's card gives.
  */
 import { createHash } from 'node:crypto';
@@ -32,10 +35,17 @@ import { EMOTIONS, type Emotion } from '../src/engine/emotions.ts';
 import { parseMetadata } from '../src/engine/modelFormat.ts';
 import { decodeImage, type RgbImage } from './lib/decode-image.ts';
 import { readModelArtifacts } from './lib/graph-model-fs.ts';
-import { confusionMatrix, decide, expectedCalibrationError, formatReport, summarizeConfusion, type Summary } from './lib/metrics.ts';
+import { confusionMatrix, decide, expectedCalibrationError, formatReport, poolSets, shareTable, summarizeConfusion, type Summary } from './lib/metrics.ts';
 import { type NodeBackend, activateNodeBackend } from './lib/node-backend.ts';
 
 const IMAGE = /\.(jpe?g|png)$/i;
+
+/** Every face of a set, for pooling sets face by face. */
+export interface Scored {
+  probs: Float32Array[];
+  labels: number[];
+  preds: number[];
+}
 
 export interface Sample {
   path: string;
@@ -126,11 +136,12 @@ export function foldsAligned(faces: string): boolean {
   return statSync(path, { throwIfNoEntry: false }) ? (JSON.parse(readFileSync(path, 'utf8')) as { align?: boolean }).align === true : false;
 }
 
-export async function evaluateFolds(opts: { model: string; faces: string; backend: NodeBackend; log?: (s: string) => void }) {
+export async function evaluateFolds(opts: { model: string; faces: string; backend: NodeBackend; flip?: boolean; log?: (s: string) => void; scored?: Map<string, Scored> }) {
   const log = opts.log ?? console.log;
   const backend = await activateNodeBackend(opts.backend);
   const { artifacts } = await readModelArtifacts(opts.model);
   const classifier = await EmotionClassifier.fromArtifacts(artifacts);
+  if (opts.flip !== undefined) classifier.flip = opts.flip;
   const aligned = classifier.metadata.preprocessing.align;
   if (foldsAligned(opts.faces) !== aligned) {
     classifier.dispose();
@@ -140,6 +151,7 @@ export async function evaluateFolds(opts: { model: string; faces: string; backen
   for (const [name, fold] of listFolds(opts.faces)) {
     const probs = await predictAll(classifier, fold.images);
     const preds = decide(probs, fold.labels, 'all');
+    opts.scored?.set(name, { probs, labels: fold.labels, preds });
     results[name] = { ...summarizeConfusion(confusionMatrix(fold.labels, preds)), ece: expectedCalibrationError(probs, fold.labels) };
     log(formatReport(`${name} (tfjs ${backend}, classes=all)`, results[name]));
   }
@@ -159,14 +171,15 @@ export function suiteTable(splits: Record<string, Summary>): string {
   return [head, rule, ...rows].join('\n');
 }
 
-export async function evaluateModel(opts: { model: string; data: string; backend: NodeBackend; leakFree: boolean; classes?: 'all' | 'present'; log?: (s: string) => void }) {
+export async function evaluateModel(opts: { model: string; data: string; backend: NodeBackend; leakFree: boolean; classes?: 'all' | 'present'; flip?: boolean; log?: (s: string) => void; scored?: Map<string, Scored> }) {
   const classes = opts.classes ?? 'all';
   const log = opts.log ?? console.log;
   const backend = await activateNodeBackend(opts.backend);
   const { artifacts, bytes } = await readModelArtifacts(opts.model);
   const classifier = await EmotionClassifier.fromArtifacts(artifacts);
+  if (opts.flip !== undefined) classifier.flip = opts.flip;
   const meta = classifier.metadata;
-  log(`${meta.name} (${meta.architecture.variant}, ${meta.quantization}, ${(bytes / 1e6).toFixed(2)} MB) on ${backend}`);
+  log(`${meta.name} (${meta.architecture.variant}, ${meta.quantization}, ${(bytes / 1e6).toFixed(2)} MB) on ${backend}${classifier.flip ? ', flip averaged' : ''}`);
   const { eval: samples, train } = listDataset(opts.data);
   const groups = new Map<string, Sample[]>();
   for (const s of samples) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
@@ -179,6 +192,7 @@ export async function evaluateModel(opts: { model: string; data: string; backend
     const probs = await predictAll(classifier, images);
     const labels = items.map((s) => s.label);
     const preds = decide(probs, labels, classes);
+    opts.scored?.set(group, { probs, labels, preds });
     results[group] = { ...summarizeConfusion(confusionMatrix(labels, preds)), ece: expectedCalibrationError(probs, labels) };
     log(formatReport(`${group} (tfjs ${backend}, classes=${classes})`, results[group]));
     if (trainHashes && group === 'PrivateTest') {
@@ -213,6 +227,7 @@ async function main() {
       json: { type: 'string' },
       faces: { type: 'string' },
       suite: { type: 'boolean', default: false },
+      flip: { type: 'string' },
       shared: { type: 'string', default: '../shared/data' },
       help: { type: 'boolean', default: false },
     },
@@ -223,24 +238,30 @@ async function main() {
   }
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new Error('--backend must be wasm or cpu');
   if (values.classes !== 'all' && values.classes !== 'present') throw new Error('--classes must be all or present');
+  if (values.flip !== undefined && values.flip !== 'on' && values.flip !== 'off') throw new Error('--flip must be on or off');
+  const flip = values.flip === undefined ? undefined : values.flip === 'on';
   if (values.suite) {
     const quiet = () => undefined;
-    const fer = await evaluateModel({ model: values.model, data: join(values.shared, 'fer2013'), backend: values.backend, leakFree: true, log: quiet });
-    const ck = await evaluateModel({ model: values.model, data: join(values.shared, 'ck48'), backend: values.backend, leakFree: false, log: quiet });
+    const scored = new Map<string, Scored>();
+    const fer = await evaluateModel({ model: values.model, data: join(values.shared, 'fer2013'), backend: values.backend, leakFree: true, flip, log: quiet, scored });
+    const ck = await evaluateModel({ model: values.model, data: join(values.shared, 'ck48'), backend: values.backend, leakFree: false, flip, log: quiet });
     const faces = values.faces ?? ((await modelWantsAlignment(values.model)) ? '.cache/faces-aligned' : '.cache/faces');
-    const folds = await evaluateFolds({ model: values.model, faces, backend: values.backend, log: quiet });
-    const splits = { ...fer.splits, 'CK+48': ck.splits.test as Summary, ...folds }; // CK+48 7-way: as the app runs it
-    console.log(`${values.model} on ${fer.backend}, as the app runs it (all 7 classes allowed)`);
+    const folds = await evaluateFolds({ model: values.model, faces, backend: values.backend, flip, log: quiet, scored });
+    const pool = (first: string, suffix: string) => poolSets([...scored].filter(([name]) => name === first || name.endsWith(suffix)).map(([, s]) => s));
+    const splits = { ...fer.splits, 'CK+48': ck.splits.test as Summary, ...folds, 'pooled:val': pool('PublicTest', ':val'), 'pooled:test': pool('PrivateTest', ':test') }; // CK+48 7-way: as the app runs it
+    console.log(`${values.model} on ${fer.backend}, as the app runs it (all 7 classes allowed${flip === undefined ? '' : `, flip ${values.flip}`})`);
     console.log(suiteTable(splits));
+    console.log('\nEach answer\'s share beside the true share of each class:');
+    console.log(shareTable(splits));
     if (values.json) writeFileSync(values.json, JSON.stringify({ ...fer, splits }, null, 1));
     return;
   }
   if (values.faces) {
-    const splits = await evaluateFolds({ model: values.model, faces: values.faces, backend: values.backend });
+    const splits = await evaluateFolds({ model: values.model, faces: values.faces, backend: values.backend, flip });
     if (values.json) writeFileSync(values.json, JSON.stringify({ model: values.model, splits }, null, 1));
     return;
   }
-  const result = await evaluateModel({ model: values.model, data: values.data, backend: values.backend, leakFree: values['leak-free'], classes: values.classes });
+  const result = await evaluateModel({ model: values.model, data: values.data, backend: values.backend, leakFree: values['leak-free'], classes: values.classes, flip });
   if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 1));
 }
 

@@ -83,3 +83,27 @@ describe.each(models)('shipped model %s on real photos', (modelId) => {
     expect(checkExpressions(permuteColumns(results, swapped))).not.toEqual([]);
   });
 });
+
+describe('test-time flip (the model card\'s testTime.flip)', () => {
+  it('averages each face with its mirror, in the same batch, whatever the number of faces', async () => {
+    const classifier = await EmotionClassifier.fromArtifacts((await readModelArtifacts(join(MODELS, models[0] as string))).artifacts);
+    try {
+      const g = tf.randomUniform([20, 64, 64, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+      classifier.flip = false;
+      const plain = classifier.predict(g);
+      const mirrored = classifier.predict(tf.reverse(g, 2) as tf.Tensor4D);
+      const want = (await tf.mul(tf.add(plain, mirrored), 0.5).array()) as number[][];
+      classifier.flip = true;
+      for (const n of [1, 3, 17, 20]) { // 17 and 20 cross the 16 faces a call holds with flip on
+        const got = (await classifier.predict(g.slice([0, 0, 0, 0], [n, -1, -1, -1])).array()) as number[][];
+        expect(got).toHaveLength(n);
+        got.forEach((row, i) => row.forEach((v, k) => expect(v).toBeCloseTo(want[i]?.[k] as number, 5)));
+      }
+      const plainRows = (await plain.array()) as number[][];
+      expect(plainRows.some((row, i) => Math.abs((row[3] as number) - (want[i]?.[3] as number)) > 1e-4)).toBe(true); // flip changes something
+      tf.dispose([g, plain, mirrored]);
+    } finally {
+      classifier.dispose();
+    }
+  });
+});

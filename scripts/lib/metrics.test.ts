@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confusionMatrix, formatReport, summarizeConfusion } from './metrics';
+import { confusionMatrix, formatReport, maxShareGap, poolSets, shareTable, summarizeConfusion, trueShares } from './metrics';
 
 describe('metrics', () => {
   it('computes accuracy, per-class recall/precision and macro-F1 over present classes', () => {
@@ -23,5 +23,22 @@ describe('metrics', () => {
     const text = formatReport('PrivateTest', summarizeConfusion(confusionMatrix([3, 6], [3, 6])));
     expect(text).toContain('accuracy=100.00%');
     expect(text.split('\n').filter((l) => /neutral/.test(l))).toHaveLength(2);
+  });
+
+  it("puts each answer's share beside the true share, and pools sets face by face", () => {
+    // 4 faces: 2 angry, 2 happy; answered: 3 angry, 1 happy -> angry 75 / 50, happy 25 / 50
+    const s = summarizeConfusion(confusionMatrix([0, 0, 3, 3], [0, 0, 0, 3]));
+    expect(trueShares(s).angry).toBe(0.5);
+    expect(s.predicted.angry).toBe(0.75);
+    expect(maxShareGap(s)).toBeCloseTo(0.25);
+    expect(shareTable({ fold: s })).toContain('| fold | 4 | 75.0 / 50.0 |');
+    const one = (p: number) => Float32Array.from({ length: 7 }, (_, k) => (k === p ? 1 : 0));
+    const a = { labels: [0, 0], preds: [0, 3], probs: [one(0), one(3)] };
+    const b = { labels: [3, 3, 3], preds: [3, 3, 3], probs: [one(3), one(3), one(3)] };
+    const pooled = poolSets([a, b]);
+    expect(pooled.n).toBe(5);
+    expect(pooled.accuracy).toBeCloseTo(4 / 5);
+    expect(pooled.confusion[0]).toEqual([1, 0, 0, 1, 0, 0, 0]);
+    expect(pooled.ece).toBeCloseTo(1 / 5); // one face answered wrong at confidence 1
   });
 });

@@ -88,6 +88,36 @@ export function decide(probs: readonly Float32Array[], labels: readonly number[]
   });
 }
 
+/** How often each class is the truth in a summary's confusion matrix (rows / n). */
+export function trueShares(s: Pick<Summary, 'confusion' | 'n'>): Record<string, number> {
+  return Object.fromEntries(EMOTIONS.map((c, i) => [c, round4(s.n ? (s.confusion[i] ?? []).reduce((a, b) => a + b, 0) / s.n : 0)]));
+}
+
+/** The largest |answered share - true share| over the classes, 0-1. */
+export function maxShareGap(s: Summary): number {
+  const truth = trueShares(s);
+  return Math.max(...EMOTIONS.map((c) => Math.abs((s.predicted[c] ?? 0) - (truth[c] ?? 0))));
+}
+
+/** One line per set: each class's answered share beside its true share, and the largest gap. */
+export function shareTable(splits: Record<string, Summary>): string {
+  const pct = (v: number | undefined) => ((v ?? 0) * 100).toFixed(1);
+  const head = `| set | n | ${EMOTIONS.map((c) => `${c} answered / true %`).join(' | ')} | max gap (points) |`;
+  const rule = `|${' --- |'.repeat(3 + EMOTIONS.length)}`;
+  const rows = Object.entries(splits).map(([name, s]) => {
+    const truth = trueShares(s);
+    return `| ${name} | ${s.n} | ${EMOTIONS.map((c) => `${pct(s.predicted[c])} / ${pct(truth[c])}`).join(' | ')} | ${(maxShareGap(s) * 100).toFixed(1)} |`;
+  });
+  return [head, rule, ...rows].join('\n');
+}
+
+/** Several sets as one: their faces pooled (confusions added; ECE over every face's probabilities). */
+export function poolSets(parts: readonly { probs: readonly Float32Array[]; labels: readonly number[]; preds: readonly number[] }[]): Summary {
+  const probs = parts.flatMap((p) => p.probs);
+  const labels = parts.flatMap((p) => p.labels);
+  return { ...summarizeConfusion(confusionMatrix(labels, parts.flatMap((p) => p.preds))), ece: expectedCalibrationError(probs, labels) };
+}
+
 export function formatReport(title: string, s: Summary): string {
   const lines = [
     `${title}: n=${s.n} accuracy=${(s.accuracy * 100).toFixed(2)}% macro-F1=${s.macro_f1.toFixed(4)}`,

@@ -41,7 +41,9 @@ export class EmotionClassifier {
     readonly metadata: ModelMetadata,
     /** Output column for each app class; null when the model already uses the app order. */
     private readonly reorder: number[] | null,
-  ) {}
+  ) {
+    this.flip = metadata.testTime?.flip === true;
+  }
 
   static async fromArtifacts(artifacts: tf.io.ModelArtifacts): Promise<EmotionClassifier> {
     let metadata: ModelMetadata;
@@ -78,20 +80,32 @@ export class EmotionClassifier {
     return this.metadata.preprocessing.inputSize;
   }
 
+  /**
+   * Whether each crop is also classified mirrored, in the same batch, and the two probabilities
+   * averaged: the model card's testTime.flip, which `npm run eval -- --flip` overrides to measure it.
+   */
+  flip: boolean;
+
   /** [N, S, S, 1] gray in [0, 1] (S = inputSize) -> [N, 7] probabilities in app class order. */
   predict(input: tf.Tensor4D): tf.Tensor2D {
     if (this.disposed) throw new Error('the classifier was disposed');
     const n = input.shape[0];
     const pad = compilesPerShape();
+    const flip = this.flip;
+    const per = flip ? MAX_BATCH / 2 : MAX_BATCH; // faces per model call: with flip, two rows each
     return tf.tidy(() => {
       const outs: tf.Tensor2D[] = [];
-      for (let start = 0; start < n; start += MAX_BATCH) {
-        const count = Math.min(MAX_BATCH, n - start);
+      for (let start = 0; start < n; start += per) {
+        const count = Math.min(per, n - start);
         let chunk = start === 0 && count === n ? input : input.slice([start, 0, 0, 0], [count, -1, -1, -1]);
-        const bucket = pad ? batchBucket(count) : count;
-        if (bucket > count) chunk = tf.concat([chunk, tf.zeros([bucket - count, this.inputSize, this.inputSize, 1])], 0);
-        const probs = this.model.execute(chunk) as tf.Tensor2D;
-        outs.push(bucket > count ? probs.slice([0, 0], [count, -1]) : probs);
+        if (flip) chunk = tf.concat([chunk, tf.reverse(chunk, 2)], 0); // (2 count, S, S, 1): the faces, then their mirrors
+        const rows = flip ? 2 * count : count;
+        const bucket = pad ? batchBucket(rows) : rows;
+        if (bucket > rows) chunk = tf.concat([chunk, tf.zeros([bucket - rows, this.inputSize, this.inputSize, 1])], 0);
+        let probs = this.model.execute(chunk) as tf.Tensor2D;
+        if (bucket > rows) probs = probs.slice([0, 0], [rows, -1]);
+        if (flip) probs = tf.mul(tf.add(probs.slice([0, 0], [count, -1]), probs.slice([count, 0], [count, -1])), 0.5);
+        outs.push(probs);
       }
       const probs = outs.length === 1 ? (outs[0] as tf.Tensor2D) : (tf.concat(outs, 0) as tf.Tensor2D);
       return this.reorder ? (tf.gather(probs, this.reorder, 1) as tf.Tensor2D) : probs;

@@ -54,6 +54,8 @@ export interface ModelMetadata {
   /** Always set once parsed (parseMetadata fills in the contract's for a model without a card). */
   preprocessing: ModelPreprocessing;
   output: { name: string; shape: number[]; temperature?: number };
+  /** Inference beyond the crop: flip = the mirrored crop in the same batch, the two averaged. */
+  testTime?: { flip?: boolean };
   architecture: { family: string; variant: string; width: number; parameters: number; exportedParameters: number };
   metrics?: {
     splits?: Record<string, { accuracy: number; macro_f1: number; n: number; ece?: number }>;
