@@ -272,7 +272,7 @@ def portable(value):
 
 
 def export(checkpoint: str | Path, out: str | Path, mode: str = "float16", metrics: dict | None = None,
-           name: str | None = None) -> dict:
+           name: str | None = None, flip: bool = False) -> dict:
     if mode not in QUANTIZATIONS:
         raise ValueError(f"--quantize must be one of {QUANTIZATIONS}")
     model, ckpt = load_checkpoint(checkpoint)
@@ -288,6 +288,8 @@ def export(checkpoint: str | Path, out: str | Path, mode: str = "float16", metri
                    "temperature": temperature, "logitBias": None if logit_bias is None else [round(float(v), 6) for v in logit_bias],
                    "calibration": "logit bias (prior correction) and temperature folded into the last layer (calibrate.py)"},
         "preprocessing": card_preprocessing(ckpt.get("preprocessing")),
+        # The app classifies each crop and its mirror in one batch and averages them (classifier.ts).
+        **({"testTime": {"flip": True}} if flip else {}),
         "architecture": {"family": "ResEmoteNet", "variant": ckpt["variant"], **ckpt["config"],
                          "parameters": count_parameters(model), "exportedParameters": graph_parameters(g)},
         "training": portable({"data": ckpt.get("training_data"), "epoch": ckpt.get("epoch"),
@@ -325,9 +327,10 @@ def main(argv=None) -> None:
                    help="weight storage: none = float32; mixed = uint8 for tensors of >= 16384 values, float16 for the rest")
     p.add_argument("--metrics", default="", help="JSON of measured metrics (evaluate.py --json) to embed")
     p.add_argument("--name", default=None, help="display name in the metadata (default: the folder name)")
+    p.add_argument("--flip", action="store_true", help="the card asks the app to average each crop with its mirror (testTime.flip)")
     args = p.parse_args(argv)
     metrics = json.loads(Path(args.metrics).read_text()) if args.metrics else None
-    model_json = export(args.checkpoint, args.out, args.quantize, metrics, args.name)
+    model_json = export(args.checkpoint, args.out, args.quantize, metrics, args.name, args.flip)
     meta = model_json["userDefinedMetadata"]["resemote"]
     shards = model_json["weightsManifest"][0]["paths"]
     print(f"wrote {args.out}/model.json + {len(shards)} shard(s), {meta['weightBytes'] / 1e6:.2f} MB of weights "

@@ -128,6 +128,11 @@ def test_the_model_card_is_written_from_the_checkpoint_and_checked_against_the_s
     jsonschema.validate(meta, schema)  # what was written, as written
     assert meta["preprocessing"] == json.loads(json.dumps(PREPROCESSING))
     assert meta["preprocessing"]["crop"]["scale"] > 1 and meta["preprocessing"]["align"] is False
+    assert "testTime" not in meta  # flip averaging only where it was measured and asked for
+    flipped = export(tmp_path / "m.pt", tmp_path / "flip", "float16", flip=True)["userDefinedMetadata"]["resemote"]
+    assert flipped["testTime"] == {"flip": True}
+    with pytest.raises(ValueError, match="model card"):
+        check_model_card({**meta, "testTime": {"flip": "yes"}})
     # the same schema refuses a card that would feed the app wrongly
     for broken in ({**meta, "preprocessing": {**meta["preprocessing"], "inputSize": "64"}},
                    {**meta, "preprocessing": {k: v for k, v in meta["preprocessing"].items() if k != "crop"}},
