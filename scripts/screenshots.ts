@@ -18,7 +18,9 @@ import { launchWithCamera, makeWebm, prepareContext } from '../e2e/support.ts';
 import { startPreview } from './lib/browser.ts';
 
 const root = join(import.meta.dirname, '..');
-type Hooked = { __resemote?: { info(): { phase: string; ready: boolean; frames: number } } };
+type Hooked = {
+  __resemote?: { info(): { phase: string; ready: boolean; frames: number }; videoOverlay(): { sampleMs: number | null; seeking: boolean } | null };
+};
 
 async function open(browser: Browser, url: string, width: number, height: number): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: width < 500 ? 2 : 1 });
@@ -72,6 +74,12 @@ async function shoot(browser: Browser, url: string, out: string, width: number, 
   const chart = video.getByTestId('video-chart').first();
   const box = (await chart.boundingBox())!;
   await chart.click({ position: { x: box.width * 0.3, y: box.height / 2 } });
+  // Shoot once the overlay has settled on the frame the click moved to (its sample, not the last one's).
+  await video.waitForFunction(() => {
+    const o = (window as unknown as Hooked).__resemote?.videoOverlay();
+    const v = document.querySelector<HTMLVideoElement>('[data-testid="video-view"] video');
+    return !!o && !!v && !o.seeking && o.sampleMs !== null && Math.abs(o.sampleMs - v.currentTime * 1000) <= 250;
+  }, null, { timeout: 60_000, polling: 100 });
   await video.evaluate(() => window.scrollTo(0, 0));
   await video.screenshot({ path: join(out, `screenshot-video${suffix}.png`), fullPage: true });
   await video.context().close();

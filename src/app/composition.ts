@@ -94,6 +94,11 @@ export function testHooks(app: AppParts) {
       };
     },
     faces: () => app.live.latestFaces(),
+    /** What the video overlay shows: the moment's time and the analysed sample drawn (null: none). */
+    videoOverlay: () => {
+      const m = app.video.shown;
+      return m ? { ms: m.ms, sampleMs: m.sample?.t ?? null, faces: m.sample?.faces.length ?? 0, seeking: m.seeking === true } : null;
+    },
     /** The running engine's classifier on 1 and 4 crops of a camera frame, ms (for the bench). */
     benchmark: () => app.host.benchmark(),
     /** Tensors held by the engine now (asks the engine, wherever it runs). */

@@ -8,6 +8,12 @@
  * empties it nor stops an analysis; a finished analysis is also kept as a session. The moment
  * shown (the element's time and the sample nearest to it) goes out on a small bus, for the overlay
  * and the charts' cursors to draw from outside React, as the camera overlay does.
+ *
+ * The overlay belongs to the frame on screen: the moment's time is the media time of the frame the
+ * element presented (requestVideoFrameCallback), not its currentTime, which jumps to a seek's
+ * target before that frame is decoded. While a seek is under way (a chart click, the arrow keys,
+ * the video's own controls) the moment has no sample, so the overlay shows nothing rather than
+ * the boxes of the moment before over the frame after.
  */
 import { AppException, errors, toAppError } from '../state/errors';
 import type { FaceFilter, FaceResult } from '../engine/faces';
@@ -81,6 +87,8 @@ async function signatureOf(video: HTMLVideoElement): Promise<FrameSignature | nu
 export interface VideoMoment {
   ms: number;
   sample: VideoSample | null;
+  /** A seek is under way: the frame on screen is about to change, so no sample is shown. */
+  seeking?: boolean;
 }
 
 export class VideoAnalysis {
@@ -96,6 +104,10 @@ export class VideoAnalysis {
   private el: HTMLVideoElement | null = null;
   private raf = 0;
   private buffers: Map<number, RingBuffer> | null = null;
+  /** The media time of the frame on screen (ms), from requestVideoFrameCallback; null until one is presented. */
+  private presentedMs: number | null = null;
+  /** A seek started and its frame is not on screen yet. */
+  private awaitingFrame = false;
 
   constructor(
     private readonly host: Pick<EngineHost, 'analyse'>,
@@ -108,14 +120,47 @@ export class VideoAnalysis {
     const v = document.createElement('video');
     v.muted = true;
     v.playsInline = true;
-    const tick = () => {
-      this.raf = 0;
-      this.emitMoment();
-      if (!v.paused && !v.ended) this.raf = requestAnimationFrame(tick);
-    };
-    v.addEventListener('seeked', () => this.emitMoment());
-    v.addEventListener('timeupdate', () => this.emitMoment());
-    v.addEventListener('play', () => void (this.raf ||= requestAnimationFrame(tick)));
+    if (typeof (v as Partial<HTMLVideoElement>).requestVideoFrameCallback === 'function') {
+      // Every presented frame (playing, or the one a seek lands on) says its own media time.
+      const onFrame = (_now: number, frame: VideoFrameCallbackMetadata) => {
+        v.requestVideoFrameCallback(onFrame);
+        if (v.seeking) return; // a frame from before the seek's target is decoded
+        this.presentedMs = frame.mediaTime * 1000;
+        this.awaitingFrame = false;
+        this.emitMoment();
+      };
+      v.requestVideoFrameCallback(onFrame);
+      v.addEventListener('seeked', () => {
+        // A seek that lands on the frame already shown presents no new frame: after two
+        // animation frames without one, the frame on screen is the target's.
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            if (v.seeking) return; // another seek began: its own seeked will come
+            if (this.awaitingFrame) {
+              this.awaitingFrame = false;
+              this.presentedMs = v.currentTime * 1000;
+            }
+            this.emitMoment();
+          }),
+        );
+      });
+    } else {
+      const tick = () => {
+        this.raf = 0;
+        this.emitMoment();
+        if (!v.paused && !v.ended) this.raf = requestAnimationFrame(tick);
+      };
+      v.addEventListener('seeked', () => {
+        this.awaitingFrame = false;
+        this.emitMoment();
+      });
+      v.addEventListener('timeupdate', () => this.emitMoment());
+      v.addEventListener('play', () => void (this.raf ||= requestAnimationFrame(tick)));
+    }
+    v.addEventListener('seeking', () => {
+      this.awaitingFrame = true;
+      this.emitMoment(); // the overlay is wiped at once: the frame it belongs to is leaving
+    });
     this.el = v;
     return v;
   }
@@ -131,16 +176,23 @@ export class VideoAnalysis {
     return () => this.momentListeners.delete(listener);
   }
 
-  /** The moment now (for a view that mounts, to draw at once). */
+  /** The moment now (for a view that mounts, to draw at once): the frame on screen and its sample. */
   moment(): VideoMoment {
-    const ms = (this.el?.currentTime ?? 0) * 1000;
+    const v = this.el;
+    const target = (v?.currentTime ?? 0) * 1000;
+    if (v && (v.seeking || this.awaitingFrame)) return { ms: target, sample: null, seeking: true };
+    const ms = this.presentedMs ?? target;
     const sample = this.sampleAt(ms);
     return { ms, sample: sample && Math.abs(sample.t - ms) <= 1000 / Math.max(1, this.state.fps) + 50 ? sample : null };
   }
 
+  /** The last moment sent to the listeners: what the overlay shows now (tests read it). */
+  shown: VideoMoment | null = null;
+
   private emitMoment(): void {
     if (!this.momentListeners.size) return;
     const m = this.moment();
+    this.shown = m;
     for (const l of this.momentListeners) l(m);
   }
 
@@ -356,6 +408,8 @@ export class VideoAnalysis {
     }
     if (this.raf) cancelAnimationFrame(this.raf);
     this.raf = 0;
+    this.presentedMs = null;
+    this.awaitingFrame = false;
     if (this.url) URL.revokeObjectURL(this.url);
     this.url = null;
     this.samples = [];
