@@ -1,17 +1,20 @@
 /**
  * Generate the fake-camera videos from the committed photos (Y4M is raw video: generated, not
- * committed): a single smiling face, and a scene without a face.
+ * committed): a single smiling face, a scene without a face, and two people in turn at the same place.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { decodeImage } from '../scripts/lib/decode-image.ts';
-import { cropScale, toY4m } from '../scripts/lib/y4m.ts';
+import { cropScale, toY4m, toY4mFrames } from '../scripts/lib/y4m.ts';
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 export const GENERATED = join(import.meta.dirname, '..', 'test-results', 'generated');
 export const FACE_Y4M = join(GENERATED, 'face.y4m');
 export const NO_FACE_Y4M = join(GENERATED, 'no-face.y4m');
+/** Two people in turn, one second each, their faces at the same place: A (group-6's second person,
+ *  face ~270 px wide) then B (group-3's second person, ~220 px), 5 frames a second. */
+export const SWAP_Y4M = join(GENERATED, 'swap.y4m');
 /** A 9000 x 6000 (54 MP) grey PNG: slow to decode and analyse, for latest-request-wins tests. */
 export const BIG_PNG = join(GENERATED, 'big-54mp.png');
 
@@ -56,5 +59,11 @@ export default function globalSetup(): void {
   writeFileSync(FACE_Y4M, toY4m(cropScale(photo, { x: 320, y: 175, width: 380, height: 285 }, 640, 480)));
   // Dresses and a sofa: no face anywhere.
   writeFileSync(NO_FACE_Y4M, toY4m(cropScale(photo, { x: 420, y: 720, width: 400, height: 300 }, 640, 480)));
+  if (!existsSync(SWAP_Y4M)) {
+    const a = cropScale(photo, { x: 320, y: 175, width: 380, height: 285 }, 640, 480); // face centre at (330, 264)
+    const other = decodeImage(readFileSync(join(FIXTURES, 'group-3.jpg')));
+    const b = cropScale(other, { x: 548, y: 58, width: 480, height: 360 }, 640, 480); // face centre at (331, 264)
+    writeFileSync(SWAP_Y4M, toY4mFrames([a, a, a, a, a, b, b, b, b, b], 5));
+  }
   if (!existsSync(BIG_PNG)) writeFileSync(BIG_PNG, pngOf(9000, 6000, true));
 }

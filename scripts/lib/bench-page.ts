@@ -185,6 +185,7 @@ function sharedParts(active: GpuBackend, classifier: EmotionClassifier, detector
     createDetector: async () => shared,
     pixels: browserDeps.pixels,
     padImage: browserDeps.padImage,
+    thumbnail: browserDeps.thumbnail,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cropScale, toY4m } from './y4m';
+import { cropScale, toY4m, toY4mFrames } from './y4m';
 
 describe('y4m', () => {
   it('writes a header, a FRAME marker and 4:2:0 planes with BT.601 values', () => {
@@ -20,5 +20,17 @@ describe('y4m', () => {
     expect(Array.from(right.data)).toEqual(new Array(6).fill(200));
     const left = cropScale(img, { x: 0, y: 0, width: 2, height: 1 }, 2, 1);
     expect(Array.from(left.data)).toEqual(new Array(6).fill(0));
+  });
+
+  it('writes several frames after one header, each with its marker', () => {
+    const gray = (v: number) => ({ width: 2, height: 2, data: new Uint8Array(12).fill(v) });
+    const y4m = toY4mFrames([gray(0), gray(255)], 5);
+    const header = 'YUV4MPEG2 W2 H2 F5:1 Ip A1:1 C420jpeg\n'.length;
+    const frame = 'FRAME\n'.length + 4 + 1 + 1;
+    expect(y4m.length).toBe(header + 2 * frame);
+    expect(new TextDecoder().decode(y4m.slice(header + frame, header + frame + 6))).toBe('FRAME\n');
+    expect(y4m[header + 6]).toBe(0);
+    expect(y4m[header + frame + 6]).toBe(255);
+    expect(() => toY4mFrames([gray(0), { width: 4, height: 2, data: new Uint8Array(24) }])).toThrow(/same size/);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Write a Y4M video (YUV4MPEG2, 4:2:0) of one still frame, for Chromium's fake camera
- * (--use-file-for-fake-video-capture). One frame is enough: Chromium loops it.
+ * Write a Y4M video (YUV4MPEG2, 4:2:0), for Chromium's fake camera (--use-file-for-fake-video-capture):
+ * one still frame (Chromium loops it), or several shown in turn.
  */
 import type { RgbImage } from './decode-image.ts';
 
@@ -36,38 +36,52 @@ export function cropScale(img: RgbImage, region: Region, width: number, height: 
 
 /** RGB -> one Y4M file (BT.601 full range, 4:2:0 with 2x2 averaged chroma). */
 export function toY4m(img: RgbImage, fps = 30): Uint8Array {
-  const { width: w, height: h, data } = img;
+  return toY4mFrames([img], fps);
+}
+
+/** Several RGB frames of one size -> one Y4M file, shown one after the other at `fps` (Chromium loops it). */
+export function toY4mFrames(frames: readonly RgbImage[], fps = 30): Uint8Array {
+  const first = frames[0];
+  if (!first) throw new Error('a Y4M file needs at least one frame');
+  const { width: w, height: h } = first;
   if (w % 2 || h % 2) throw new Error('Y4M 4:2:0 needs even width and height');
-  const header = new TextEncoder().encode(`YUV4MPEG2 W${w} H${h} F${fps}:1 Ip A1:1 C420jpeg\nFRAME\n`);
+  if (frames.some((f) => f.width !== w || f.height !== h)) throw new Error('every Y4M frame must have the same size');
+  const header = new TextEncoder().encode(`YUV4MPEG2 W${w} H${h} F${fps}:1 Ip A1:1 C420jpeg\n`);
+  const marker = new TextEncoder().encode('FRAME\n');
   const ySize = w * h;
   const cSize = (w / 2) * (h / 2);
-  const out = new Uint8Array(header.length + ySize + 2 * cSize);
+  const frameSize = marker.length + ySize + 2 * cSize;
+  const out = new Uint8Array(header.length + frames.length * frameSize);
   out.set(header, 0);
-  const Y = header.length;
-  const U = Y + ySize;
-  const V = U + cSize;
-  const px = (x: number, y: number, c: number) => data[(y * w + x) * 3 + c] as number;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      out[Y + y * w + x] = Math.round(0.299 * px(x, y, 0) + 0.587 * px(x, y, 1) + 0.114 * px(x, y, 2));
-    }
-  }
-  for (let y = 0; y < h / 2; y++) {
-    for (let x = 0; x < w / 2; x++) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
-        r += px(2 * x + dx, 2 * y + dy, 0);
-        g += px(2 * x + dx, 2 * y + dy, 1);
-        b += px(2 * x + dx, 2 * y + dy, 2);
+  frames.forEach(({ data }, f) => {
+    const start = header.length + f * frameSize;
+    out.set(marker, start);
+    const Y = start + marker.length;
+    const U = Y + ySize;
+    const V = U + cSize;
+    const px = (x: number, y: number, c: number) => data[(y * w + x) * 3 + c] as number;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        out[Y + y * w + x] = Math.round(0.299 * px(x, y, 0) + 0.587 * px(x, y, 1) + 0.114 * px(x, y, 2));
       }
-      r /= 4;
-      g /= 4;
-      b /= 4;
-      out[U + y * (w / 2) + x] = Math.max(0, Math.min(255, Math.round(128 - 0.168736 * r - 0.331264 * g + 0.5 * b)));
-      out[V + y * (w / 2) + x] = Math.max(0, Math.min(255, Math.round(128 + 0.5 * r - 0.418688 * g - 0.081312 * b)));
     }
-  }
+    for (let y = 0; y < h / 2; y++) {
+      for (let x = 0; x < w / 2; x++) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
+          r += px(2 * x + dx, 2 * y + dy, 0);
+          g += px(2 * x + dx, 2 * y + dy, 1);
+          b += px(2 * x + dx, 2 * y + dy, 2);
+        }
+        r /= 4;
+        g /= 4;
+        b /= 4;
+        out[U + y * (w / 2) + x] = Math.max(0, Math.min(255, Math.round(128 - 0.168736 * r - 0.331264 * g + 0.5 * b)));
+        out[V + y * (w / 2) + x] = Math.max(0, Math.min(255, Math.round(128 + 0.5 * r - 0.418688 * g - 0.081312 * b)));
+      }
+    }
+  });
   return out;
 }

@@ -94,6 +94,11 @@ export function testHooks(app: AppParts) {
       };
     },
     faces: () => app.live.latestFaces(),
+    /** Calls `cb` with the faces of every frame published on the bus (ids, boxes), and the frame count. */
+    onFrame: (cb: (faces: { id: number; stale: boolean; box: { x: number; y: number; width: number; height: number } }[], frame: number) => void) =>
+      app.bus.subscribe((frame) => {
+        if (frame) cb(frame.faces.map((f) => ({ id: f.id, stale: f.stale, box: { ...f.box } })), app.live.frames);
+      }),
     /** What the video overlay shows: the moment's time and the analysed sample drawn (null: none). */
     videoOverlay: () => {
       const m = app.video.shown;

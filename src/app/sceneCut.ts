@@ -5,9 +5,12 @@
  * both; motion (a drifting camera, people moving) moves pixels but keeps the histogram, and keeps
  * the coarse blocks between two nearby samples. Pure. Thresholds from the committed photos: a cut
  * between two of them moves the blocks by 0.09-0.13 and the histogram by 0.15-0.25; a 40 px/s
- * drift, 0.013-0.017 and under 0.11 between samples 0.2 s apart.
+ * drift, 0.013-0.017 and under 0.11 between samples 0.2 s apart. The engine makes the tiny copy
+ * (engine/thumbnail.ts) from the frame it analyses; the tracker (tracker.ts) reads it.
  */
-export const THUMB = { width: 32, height: 18 };
+import { THUMB } from '../engine/thumbnail';
+
+export { THUMB };
 const BINS = 16;
 const GRID = { x: 8, y: 6 };
 

@@ -7,6 +7,6 @@
 import { type FaceFilter, type FaceResult, type FrameResult, isFiltered } from '../engine/faces';
 import { type FaceTracker, trackedFaces } from './tracker';
 
-export function trackFaces(tracker: FaceTracker, frame: Pick<FrameResult, 'faces' | 'width' | 'height'>, filter: FaceFilter, now: number): FaceResult[] {
-  return trackedFaces(tracker.update(frame.faces, now)).filter((f) => !isFiltered(f, frame.width, frame.height, filter));
+export function trackFaces(tracker: FaceTracker, frame: Pick<FrameResult, 'faces' | 'width' | 'height' | 'thumb'>, filter: FaceFilter, now: number): FaceResult[] {
+  return trackedFaces(tracker.update(frame.faces, now, frame.thumb)).filter((f) => !isFiltered(f, frame.width, frame.height, filter));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FaceTracker, trackedFaces } from './tracker';
+import { THUMB } from './sceneCut';
+import { FaceTracker, jumpGate, trackedFaces } from './tracker';
 
 const probs = (top: number) => Float32Array.from({ length: 7 }, (_, i) => (i === top ? 1 : 0));
 const face = (x: number, top = 3) => ({ box: { x, y: 100, width: 80, height: 80 }, crop: { x: x - 20, y: 80, width: 120, height: 120 }, score: 0.9, probs: probs(top) });
@@ -72,5 +73,38 @@ describe('FaceTracker', () => {
     expect(out.filter((f) => !f.stale)).toHaveLength(1);
     t.reset();
     expect(t.update([face(0)], 0)[0]?.id).toBe(1);
+  });
+
+  it('a face farther than a face moves between two camera frames is another person', () => {
+    expect(jumpGate(50, 4, 1.5)).toBe(0.5); // 20 fps: half a box at most
+    expect(jumpGate(700, 4, 1.5)).toBe(1.5); // slow analyses: up to maxJump
+    const t = new FaceTracker();
+    t.update([face(0)], 0);
+    expect(t.update([face(20)], 50)[0]?.id).toBe(1); // 20 px in 50 ms: the same face
+    // 70 px (0.9 of its width) in the next 50 ms: nobody moves that fast; the old tracker matched
+    // anything within 1.5 widths at any rate, so the next person inherited the id
+    const out = t.update([face(90)], 100);
+    expect(out.find((f) => !f.stale)?.id).toBe(2);
+  });
+
+  it('a scene cut (the frame changed as a whole) ends every face; ids count on', () => {
+    const thumb = (f: (x: number, y: number) => number) => {
+      const px = new Uint8ClampedArray(THUMB.width * THUMB.height * 4);
+      for (let y = 0; y < THUMB.height; y++) for (let x = 0; x < THUMB.width; x++) px.set([f(x, y), f(x, y), f(x, y), 255], (y * THUMB.width + x) * 4);
+      return px;
+    };
+    const roomA = thumb((x) => (x < 16 ? 40 : 220));
+    const roomB = thumb(() => 128);
+    const t = new FaceTracker();
+    expect(t.update([face(0), face(300)], 0, roomA).map((f) => f.id)).toEqual([1, 2]);
+    expect(t.update([face(2), face(302)], 50, roomA).map((f) => f.id)).toEqual([1, 2]); // same picture: same people
+    const after = t.update([face(4), face(304)], 100, roomB); // the same places, another picture
+    expect(after.map((f) => f.id)).toEqual([3, 4]);
+    expect(after.every((f) => !f.stale)).toBe(true); // nothing of the faces before is held over
+    expect(t.cuts).toBe(1);
+    expect(t.update([face(6)], 150, roomB).find((f) => !f.stale)?.id).toBe(3);
+    t.reset();
+    expect(t.update([face(0)], 0, roomA)[0]?.id).toBe(1);
+    expect(t.cuts).toBe(0);
   });
 });

@@ -10,11 +10,20 @@
  * A face that is not detected for a moment keeps its id and is shown as `stale` for `holdMs` (and
  * at least `holdUpdates` analyses), then is forgotten after `forgetMs` (and at least
  * `forgetUpdates` analyses): time alone would forget every face between two slow analyses.
+ *
+ * A new identity, never an inherited one, where a face cannot be the same person (the camera and
+ * video files alike, one tracker for both): a box farther from a track than a face moves in the
+ * time since it was seen (`maxSpeed` box sizes a second, at most `maxJump` sizes) starts a new
+ * track; and after a scene cut (the frame changed as a whole: sceneCut.ts, read from the frame's
+ * thumbnail) every face is a new one: someone leaving and another entering at the same place
+ * between two cuts of a video, or two photos swapped in front of a camera, share no id, timeline
+ * or smoothing. Ids go on counting after a cut.
  */
 import { type Box, iou } from '../engine/box';
 import { topEmotion } from '../engine/emotions';
 import type { FaceResult } from '../engine/faces';
 import { smoothingWeight, smoothInto } from '../engine/smoothing';
+import { type FrameSignature, frameSignature, isSceneCut } from './sceneCut';
 
 export interface TrackerOptions {
   /** Minimum IoU to continue a track. Default 0.3. */
@@ -27,6 +36,9 @@ export interface TrackerOptions {
   forgetMs: number;
   /** Match boxes whose centres are within this many box sizes even without overlap. Default 1.5. */
   maxJump: number;
+  /** How fast a face moves, box sizes a second: a centre farther than that from a track, in the
+   *  time since the track was seen, is another face (at least half a size, at most maxJump). Default 4. */
+  maxSpeed: number;
   /** An undetected face is shown for at least this many analyses. Default 1. */
   holdUpdates: number;
   /** An undetected face keeps its id for at least this many analyses. Default 4. */
@@ -39,6 +51,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   holdMs: 300,
   forgetMs: 1000,
   maxJump: 1.5,
+  maxSpeed: 4,
   holdUpdates: 1,
   forgetUpdates: 4,
 };
@@ -63,7 +76,14 @@ export interface Track {
   missed: number;
 }
 
-/** How well an observed box continues a track: > 0 to match, higher is better. */
+/** How far (box sizes) a face can move in `dtMs`: `maxSpeed` sizes a second, at least half a size
+ *  (detection jitter, a frame's latency), at most `maxJump`. */
+export function jumpGate(dtMs: number, maxSpeed: number, maxJump: number): number {
+  return Math.min(maxJump, Math.max(0.5, (maxSpeed * Math.max(0, dtMs)) / 1000));
+}
+
+/** How well an observed box continues a track: > 0 to match, higher is better. `maxJump`: the
+ *  farthest the centre may have moved without overlap, box sizes (jumpGate). */
 export function affinity(track: Box, observed: Box, iouThreshold: number, maxJump: number): number {
   const overlap = iou(track, observed);
   if (overlap >= iouThreshold) return 1 + overlap;
@@ -80,6 +100,9 @@ export function affinity(track: Box, observed: Box, iouThreshold: number, maxJum
 export class FaceTracker {
   private tracks: Track[] = [];
   private nextId = 1;
+  private signature: FrameSignature | null = null;
+  /** Scene cuts seen since the last reset (tests read it). */
+  cuts = 0;
   readonly options: TrackerOptions;
 
   constructor(options: Partial<TrackerOptions> = {}) {
@@ -90,13 +113,21 @@ export class FaceTracker {
     Object.assign(this.options, options);
   }
 
-  /** Feed one frame's faces (at time `now`, ms); returns the faces to show, oldest id first. */
-  update(observations: readonly Observation[], now: number): Track[] {
-    const { iouThreshold, probHalfLifeMs, holdMs, forgetMs, maxJump, holdUpdates, forgetUpdates } = this.options;
+  /**
+   * Feed one frame's faces (at time `now`, ms), and the frame's thumbnail when there is one (a
+   * scene cut ends every track); returns the faces to show, oldest id first.
+   */
+  update(observations: readonly Observation[], now: number, thumb?: Uint8ClampedArray): Track[] {
+    const { iouThreshold, probHalfLifeMs, holdMs, forgetMs, maxJump, maxSpeed, holdUpdates, forgetUpdates } = this.options;
+    if (thumb) {
+      const signature = frameSignature(thumb);
+      if (isSceneCut(this.signature, signature)) this.cut();
+      this.signature = signature;
+    }
     const pairs: [number, number, number][] = [];
     this.tracks.forEach((t, ti) =>
       observations.forEach((o, oi) => {
-        const a = affinity(t.box, o.box, iouThreshold, maxJump);
+        const a = affinity(t.box, o.box, iouThreshold, jumpGate(now - t.lastSeen, maxSpeed, maxJump));
         if (a > 0) pairs.push([a, ti, oi]);
       }),
     );
@@ -140,9 +171,17 @@ export class FaceTracker {
     return this.tracks.filter((t) => now - t.lastSeen <= holdMs || t.missed <= holdUpdates);
   }
 
+  /** Every face so far ends here (a scene cut): the next faces get new ids, counting on. */
+  cut(): void {
+    this.tracks = [];
+    this.cuts++;
+  }
+
   reset(): void {
     this.tracks = [];
     this.nextId = 1;
+    this.signature = null;
+    this.cuts = 0;
   }
 }
 

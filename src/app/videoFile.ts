@@ -21,7 +21,6 @@ import { RingBuffer } from '../engine/ringBuffer';
 import type { EngineHost } from './engineHost';
 import { type RecordingMeta, type RecordingRow, rowsOf } from './recording';
 import type { SessionList } from './sessions';
-import { type FrameSignature, frameSignature, isSceneCut, THUMB } from './sceneCut';
 import { FaceTracker } from './tracker';
 import { trackFaces } from './trackFaces';
 import { withDuration } from './webmDuration';
@@ -67,20 +66,6 @@ function once(target: EventTarget, ok: string, timeoutMs = 20_000): Promise<void
     target.addEventListener(ok, onOk);
     target.addEventListener('error', onError);
   });
-}
-
-/** The frame's signature for telling a scene cut (null where the browser cannot read pixels back). */
-async function signatureOf(video: HTMLVideoElement): Promise<FrameSignature | null> {
-  if (typeof OffscreenCanvas === 'undefined') return null;
-  const small = await createImageBitmap(video, { resizeWidth: THUMB.width, resizeHeight: THUMB.height, resizeQuality: 'medium' });
-  try {
-    const ctx = new OffscreenCanvas(THUMB.width, THUMB.height).getContext('2d', { willReadFrequently: true });
-    if (!ctx) return null;
-    ctx.drawImage(small, 0, 0);
-    return frameSignature(ctx.getImageData(0, 0, THUMB.width, THUMB.height).data);
-  } finally {
-    small.close();
-  }
 }
 
 /** The moment the video shows, and the analysed sample nearest to it (null when none is close). */
@@ -245,13 +230,10 @@ export class VideoAnalysis {
     const duration = video.duration;
     const times: number[] = [];
     for (let t = 0; t < duration; t += 1 / fps) times.push(t);
-    const trackerOptions = { probHalfLifeMs: 0, holdMs: 0, forgetMs: Math.max(1000, 3000 / fps) };
-    let tracker = new FaceTracker(trackerOptions);
-    // After a scene cut every face is a new identity: a fresh tracker, ids continuing after the
-    // highest so far (so no id, and nothing smoothed, spans two people).
-    let idBase = 0;
-    let maxId = 0;
-    let previous: FrameSignature | null = null;
+    // The camera's tracker (tracker.ts): a scene cut (read from each frame's thumbnail) or a jump
+    // farther than a face moves between two samples starts a new identity, so no id, and nothing
+    // smoothed, spans two people.
+    const tracker = new FaceTracker({ probHalfLifeMs: 0, holdMs: 0, forgetMs: Math.max(1000, 3000 / fps) });
     this.samples = [];
     this.rows = [];
     this.buffers = null;
@@ -264,16 +246,9 @@ export class VideoAnalysis {
         const t = times[i] as number;
         video.currentTime = t;
         await once(video, 'seeked');
-        const signature = await signatureOf(video);
         const frame = await this.host.analyse(video, 'frame', t * 1000);
         if (run !== this.run) return;
-        if (signature && isSceneCut(previous, signature)) {
-          tracker = new FaceTracker(trackerOptions);
-          idBase = maxId;
-        }
-        previous = signature ?? previous;
-        const tracked = trackFaces(tracker, frame, filter, t * 1000).map((f) => ({ ...f, id: f.id + idBase }));
-        for (const f of tracked) maxId = Math.max(maxId, f.id);
+        const tracked = trackFaces(tracker, frame, filter, t * 1000);
         this.samples.push({ t: t * 1000, width: frame.width, height: frame.height, faces: tracked });
         this.rows.push(...rowsOf({ faces: tracked }, t * 1000));
         const done = i + 1;

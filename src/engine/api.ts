@@ -31,6 +31,9 @@ export interface Analysis {
   padded?: boolean;
   /** Probabilities, NUM_EMOTIONS per face, app class order. */
   probs: Float32Array;
+  /** A camera or video frame (kind 'frame') in miniature, THUMB-sized RGBA (thumbnail.ts): what
+   *  the page's scene-cut detection reads. Absent for photos and where no 2D canvas exists. */
+  thumb?: Uint8ClampedArray;
   timings: { detectMs: number; classifyMs: number; totalMs: number };
   /** Provenance: what produced this result. */
   backend: BackendName;

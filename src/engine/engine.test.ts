@@ -56,6 +56,7 @@ function deps(overrides: Partial<EngineDeps> = {}) {
     },
     pixels: (image) => tf.zeros([image.height, image.width, 3], 'int32') as tf.Tensor3D,
     padImage: (image) => ({ image: bitmap(image.width + 2 * 50, image.height + 2 * 50), pad: 50 }),
+    thumbnail: () => new Uint8ClampedArray(32 * 18 * 4).fill(7),
     ...overrides,
   };
   return { d, made };
@@ -84,6 +85,7 @@ describe('Engine', () => {
     expect(a.probs).toHaveLength(7);
     expect(a.probs[3]).toBe(1);
     expect(a.crops[2]).toBeGreaterThan(40); // the square crop is wider than the detector's box
+    expect(a.thumb?.length).toBe(32 * 18 * 4); // a frame comes with its thumbnail for the tracker's scene-cut rule
     await engine.dispose();
   });
 
@@ -136,6 +138,7 @@ describe('Engine', () => {
     const photo = await engine.analyse(bitmap(200, 200), 'photo');
     vi.unstubAllGlobals();
     expect(photo).toMatchObject({ count: 1, padded: true, width: 200, height: 200 });
+    expect(photo.thumb).toBeUndefined(); // a photo has no scene to cut
     expect(Array.from(photo.boxes)).toEqual([10, 5, 180, 180]); // the photo's own pixels
     expect(seen).toEqual([300]); // cropped from the padded copy, so the face is framed as in training
     expect(padded[0]?.closed).toBe(true);

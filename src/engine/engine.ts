@@ -27,6 +27,7 @@ import { NUM_EMOTIONS } from './emotions';
 import { errorMessage } from './errorMessage';
 import { fetchModelArtifacts, type LoadProgress } from './modelLoader';
 import { regionRenderer } from './regionRenderer';
+import { drawThumbnail } from './thumbnail';
 import { warmupPlan } from './warmup';
 
 /** The parts an engine is built from; tests swap in fakes. */
@@ -54,6 +55,8 @@ export interface EngineDeps {
   pixels(image: ImageBitmap): tf.Tensor3D;
   /** The image on a larger canvas whose border repeats its edges (the tight-crop retry). */
   padImage(image: ImageBitmap): { image: ImageBitmap; pad: number };
+  /** A frame in miniature for scene-cut detection (thumbnail.ts); null where it cannot be made. */
+  thumbnail(image: ImageBitmap): Uint8ClampedArray | null;
 }
 
 export const browserDeps: EngineDeps = {
@@ -66,6 +69,7 @@ export const browserDeps: EngineDeps = {
     const { canvas, padding } = drawPadded(image, image.width, image.height);
     return { image: canvas.transferToImageBitmap(), pad: padding.pad };
   },
+  thumbnail: drawThumbnail,
 };
 
 async function attempt<T>(part: FailedPart, job: Promise<T>): Promise<T> {
@@ -160,6 +164,7 @@ export class Engine implements EngineApi {
     if (this.disposed) throw new EngineError('engine', 'the engine was disposed');
     const t0 = performance.now();
     const { width, height } = image;
+    const thumb = kind === 'frame' ? this.deps.thumbnail(image) : null;
     let detections: DetectedFace[];
     try {
       detections =
@@ -220,6 +225,7 @@ export class Engine implements EngineApi {
       tensors: tf.memory().numTensors,
       ...(pad ? { padded: true } : {}),
       ...(rolls ? { rolls: Float32Array.from(rolls) } : {}),
+      ...(thumb ? { thumb } : {}),
     };
     detections.forEach((d, i) => {
       const c = crops[i] as Box;

@@ -45,6 +45,8 @@ export interface FrameResult {
   tensors: number;
   /** Found only on the retry with the photo padded by its own border (a photo that is only a face). */
   padded?: boolean;
+  /** The frame in miniature (camera and video frames): what the tracker's scene-cut rule reads. */
+  thumb?: Uint8ClampedArray;
 }
 
 function box(a: Float32Array, i: number): Box {
@@ -59,7 +61,7 @@ export function toFrameResult(a: Analysis, time: number): FrameResult {
     const roll = a.rolls?.[i];
     faces.push({ id: i + 1, box: box(a.boxes, i), crop: box(a.crops, i), ...(roll ? { roll } : {}), score: a.scores[i] ?? 0, probs, top: topEmotion(probs), stale: false });
   }
-  return { width: a.width, height: a.height, faces, timings: a.timings, time, model: a.model, backend: a.backend, tensors: a.tensors, ...(a.padded ? { padded: true } : {}) };
+  return { width: a.width, height: a.height, faces, timings: a.timings, time, model: a.model, backend: a.backend, tensors: a.tensors, ...(a.padded ? { padded: true } : {}), ...(a.thumb ? { thumb: a.thumb } : {}) };
 }
 
 export interface FaceFilter {
