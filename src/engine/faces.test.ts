@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Analysis } from './api';
-import { isFiltered, toFrameResult, visibleFaces } from './faces';
+import { isFiltered, isPhotoSubject, toFrameResult, visibleFaces } from './faces';
 
 const analysis: Analysis = {
   kind: 'photo',
@@ -51,5 +51,20 @@ describe('faces', () => {
     const show = visibleFaces(two, { minScore: 0.6, minSize: 0, hideLowConfidence: false });
     expect(hide.map((x) => x.id)).toEqual([2]);
     expect(show.map((x) => x.id)).toEqual([1, 2]);
+  });
+
+  it('a photo that is only a face shows its face whatever its detection score; a scene keeps its filter', () => {
+    // A 65 x 94 film still found only on the padded retry, at 0.535 (a muxspace photo): hidden at 60 % before
+    const tight: Analysis = { ...analysis, width: 65, height: 94, count: 1, padded: true, boxes: Float32Array.from([10, 6, 51, 51]), crops: Float32Array.from([5, -4, 60, 60]), scores: Float32Array.from([0.535]), probs: analysis.probs.slice(0, 7) };
+    const f = { minScore: 0.6, minSize: 0, hideLowConfidence: true };
+    const r = toFrameResult(tight, 0);
+    expect(isPhotoSubject(r.faces[0]!, r)).toBe(true);
+    expect(visibleFaces(r, f).map((x) => x.id)).toEqual([1]);
+    // the same face, found as is in a scene, or small in a padded photo, stays under the filter
+    expect(visibleFaces({ ...r, padded: false }, f)).toHaveLength(0);
+    const small = { ...r, faces: [{ ...r.faces[0]!, box: { x: 0, y: 0, width: 20, height: 20 } }] };
+    expect(isPhotoSubject(small.faces[0]!, small)).toBe(false);
+    expect(visibleFaces(small, f)).toHaveLength(0);
+    expect(visibleFaces(r, { ...f, minSize: 0.9 })).toHaveLength(0); // the size filter still applies
   });
 });

@@ -80,13 +80,29 @@ export function isFiltered(face: Pick<FaceResult, 'score' | 'box'>, width: numbe
   return Math.max(face.box.width, face.box.height) < f.minSize * Math.min(width, height);
 }
 
+/** A face whose box's larger side is at least this share of the photo's shorter side fills it. */
+export const SUBJECT_SIDE = 0.5;
+
+/**
+ * The face a photo is only of: found on the padded retry (nothing was found on the photo as is)
+ * and filling it. The detector scores faces on that retry lower (half the face's context is the
+ * photo's edge repeated: 0.51-0.60 for 17 of the 97 muxspace photos that needed it), so the
+ * confidence filter, made to hide an ear or a pattern in a scene, would hide the one face the user
+ * uploaded. Such a face is judged by what the retry reaches: shown, marked uncertain when below
+ * the filter's score, and the photo says why.
+ */
+export function isPhotoSubject(face: Pick<FaceResult, 'box'>, result: Pick<FrameResult, 'padded' | 'width' | 'height'>): boolean {
+  return result.padded === true && Math.max(face.box.width, face.box.height) >= SUBJECT_SIDE * Math.min(result.width, result.height);
+}
+
 /**
  * The faces to show. Ids are never changed here: a face is numbered once (1..n left to right on a
  * photo, by the tracker on the camera and in a video), whatever the filters hide, so "face 3" in
- * a card, on the photo and in the CSV is the same face at every setting.
+ * a card, on the photo and in the CSV is the same face at every setting. The face of a photo that
+ * is only a face is not hidden by confidence (isPhotoSubject).
  */
 export function visibleFaces(result: FrameResult, f: FaceFilter): FaceResult[] {
-  return result.faces.filter((face) => !isFiltered(face, result.width, result.height, f));
+  return result.faces.filter((face) => !isFiltered(face, result.width, result.height, isPhotoSubject(face, result) ? { ...f, hideLowConfidence: false } : f));
 }
 
 /** Below the threshold but shown (the user chose to see them): flagged as uncertain. */

@@ -199,6 +199,8 @@ export function PhotoView() {
                 <span className="muted" data-testid="padded-note">
                   {' '}
                   · the photo is only a face: it was found with a border added around the photo
+                  {faces.some((f) => f.score < minScore) &&
+                    `, where faces score lower; shown although its detection score (${Math.round(Math.min(...faces.map((f) => f.score)) * 100)} %) is below your ${Math.round(minScore * 100)} % filter`}
                 </span>
               )}
               {faces.length > 1 && (
