@@ -23,6 +23,9 @@
  *          after 300 frames, and after a 99-megapixel photo (and once it is replaced)
  *   coldStarts (with --cold-starts N) N more cold starts, each in a fresh browser: time to the first
  *          result and the longest main-thread task of each, to see the spread of a single figure
+ *   photo  (once, nothing chosen) the photo path from navigation: Photo tab, a 3-face photo, until
+ *          its face count shows, cold (fresh profile) and warm (reload), --photo-runs times, with
+ *          where the time went (scripts/lib/bench-photo.ts)
  *
  * --url measures another build (an older commit served elsewhere): the bench only uses the page's
  * test hook (window.__resemote.info().frames / ready) and its controls' data-testids.
@@ -35,6 +38,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import { FACE_Y4M, GENERATED, pngOf, default as prepareFixtures } from '../e2e/global-setup.ts';
 import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
+import { describePhotoRun, photoFromNavigation, type PhotoPathRun } from './lib/bench-photo.ts';
 import { startPreview } from './lib/browser.ts';
 import { decodeImage } from './lib/decode-image.ts';
 import { cropScale, toY4m } from './lib/y4m.ts';
@@ -59,12 +63,13 @@ function options() {
       'memory-frames': { type: 'string', default: '300' },
       'cold-starts': { type: 'string', default: '0' },
       port: { type: 'string', default: '4180' },
+      'photo-runs': { type: 'string', default: '3' },
     },
   });
   const backends = values.backends.split(',').map((b) => b.trim()) as Backend[];
   for (const b of backends) if (!['auto', 'wasm', 'webgl', 'webgpu'].includes(b)) throw new Error(`unknown backend ${b}`);
   const date = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']), coldStarts: Number(values['cold-starts']), port: Number(values.port) };
+  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']), coldStarts: Number(values['cold-starts']), port: Number(values.port), photoRuns: Number(values['photo-runs']) };
 }
 
 /**
@@ -338,6 +343,23 @@ async function main() {
         results.push({ ...out, error: (err as Error).message.split('\n')[0] });
       }
     }
+    if (!opts.skip.has('photo')) {
+      const photo = join(root, 'e2e', 'fixtures', 'group-3.jpg');
+      const runs: { cold: PhotoPathRun; warm: PhotoPathRun }[] = [];
+      for (let i = 0; i < opts.photoRuns; i++) {
+        const { browser, page } = await launch(FACE_Y4M, 'auto');
+        try {
+          const cold = await photoFromNavigation(page, url, photo, 'group-3.jpg', false);
+          console.error(describePhotoRun(`[bench] photo cold ${i + 1}`, cold));
+          const warm = await photoFromNavigation(page, url, photo, 'group-3.jpg', true);
+          console.error(describePhotoRun(`[bench] photo warm ${i + 1}`, warm));
+          runs.push({ cold, warm });
+        } finally {
+          await browser.close();
+        }
+      }
+      results.push({ backend: 'photo', photo: runs });
+    }
   } finally {
     server?.stop();
   }
@@ -350,6 +372,7 @@ async function main() {
   console.log('| backend | cold first result | warm first result | cold download | longest main-thread task (cold / warm / switch) | shaders (first result / after fps) | switch | fps 1 face | fps 4 faces | renderer MB (start / 300 frames / last sample / 99 MP photo / after) |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
+    if (r.photo) continue;
     if (!r.cold || !r.warm) {
       if (r.memoryMB) console.log(`| ${r.backend} | memory only: ${JSON.stringify(r.memoryMB)} |`);
       else if (r.coldStarts) console.log(`| ${r.backend} | cold starts only, longest tasks: ${r.coldStarts.map((c: { longestTaskMs: number }) => c.longestTaskMs).join(', ')} ms |`);
@@ -376,6 +399,14 @@ async function main() {
     const tasks = r.coldStarts.map((c: { longestTaskMs: number }) => c.longestTaskMs);
     const firsts = r.coldStarts.map((c: { firstResultMs: number }) => c.firstResultMs).sort((a: number, b: number) => a - b);
     console.log(`\n${r.backend}: ${tasks.length} cold starts, first result ${(firsts[0] / 1000).toFixed(1)}-${(firsts[firsts.length - 1] / 1000).toFixed(1)} s (median ${(firsts[firsts.length >> 1] / 1000).toFixed(1)}); longest main-thread task ${tasks.join(', ')} ms; ${tasks.filter((t: number) => t <= 100).length} of ${tasks.length} at or under 100 ms`);
+  }
+  for (const r of rows) {
+    if (!r.photo) continue;
+    console.log('\nThe photo path from navigation (nothing chosen; group-3.jpg, 1280 x 900, 3 faces):');
+    for (const [i, run] of (r.photo as { cold: PhotoPathRun; warm: PhotoPathRun }[]).entries()) {
+      console.log(describePhotoRun(`  cold ${i + 1}`, run.cold));
+      console.log(describePhotoRun(`  warm ${i + 1}`, run.warm));
+    }
   }
   console.log(`\nfull results: ${relative(process.cwd(), opts.out)}`);
 }

@@ -17,6 +17,7 @@
  *   pins a backend for good.
  * - Provenance: results and the model picker name the model and backend that actually ran.
  */
+import { mark } from './marks';
 import { BACKEND_LABEL, type BackendName, type BackendSupportMap, probeBackends } from '../engine/backendSupport';
 import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress } from '../engine/api';
 import { errorMessage } from '../engine/errorMessage';
@@ -152,6 +153,7 @@ export class EngineHost {
   }
 
   private install(next: CreatedEngine, reason: string): void {
+    mark('engine-ready', { backend: next.engine.status.backend, loadMs: next.engine.status.loadMs, warmupMs: next.engine.status.warmupMs });
     this.current = next;
     const status = next.engine.status;
     const s = this.s;
@@ -182,6 +184,7 @@ export class EngineHost {
     const s = this.s;
     this.firstResult = new Promise((resolve) => (this.firstResultSeen = resolve));
     s.setEngine({ phase: 'loading' });
+    mark('engine-start');
     let models: ModelEntry[];
     let support: BackendSupportMap;
     try {
@@ -189,6 +192,7 @@ export class EngineHost {
     } catch (err) {
       return this.fail(err);
     }
+    mark('engine-probed');
     s.setSupport(support);
     s.setModels(models);
     const model = models.find((m) => m.id === s.modelId) ?? (models[0] as ModelEntry);

@@ -6,6 +6,7 @@
  * object URL is made.
  */
 import { errors, toAppError } from '../state/errors';
+import { mark } from './marks';
 import { loadPhoto } from './photoFile';
 import type { Store } from '../state/store';
 import type { BatchSession } from './batch';
@@ -56,11 +57,14 @@ export class PhotoSession {
     const previous = s.photo;
     s.setPhoto({ ...previous, phase: 'loading', pending: file.name });
     let image: ImageBitmap | null = null;
+    mark('photo-picked');
     try {
       const photo = await loadPhoto(file);
       image = photo.bitmap;
+      mark('photo-decoded', { width: image.width, height: image.height });
       if (id !== this.latest) return;
       const result = await this.host.analyse(image, 'photo');
+      mark('photo-analysed', { faces: result.faces.length, ...result.timings });
       if (id !== this.latest) return;
       if (result.faces.length === 0) this.s.report(errors.noFace(file.name));
       const old = this.s.photo.image;

@@ -1,0 +1,62 @@
+/**
+ * The photo path from navigation, as a user meets it (issue 24 item 8): open the page, pick the
+ * Photo tab, choose a photo, until its face count shows; on a fresh profile (cold) and after a
+ * reload (warm). Times are the page's own clock (ms since navigation), with the app's User Timing
+ * marks (app/marks.ts) to say where they went: the page's script, the engine's start (backend,
+ * model, detector, warm-up), the photo's decoding, its analysis (detection, classification).
+ */
+import type { Page } from '@playwright/test';
+
+export interface PhotoPathRun {
+  /** Navigation to the face count on screen, ms. */
+  shownMs: number;
+  domContentLoadedMs: number;
+  engineStartMs: number | null;
+  /** The backends probed and the model list read: the engine's worker is created then. */
+  engineProbedMs: number | null;
+  engineReadyMs: number | null;
+  engine: { backend?: string; loadMs?: number; warmupMs?: number } | null;
+  pickedMs: number | null;
+  decodedMs: number | null;
+  analysedMs: number | null;
+  analysis: { detectMs?: number; classifyMs?: number; totalMs?: number; faces?: number } | null;
+}
+
+/** Open `url` (or reload) in `page`, analyse `photo`, and read where the time went. */
+export async function photoFromNavigation(page: Page, url: string, photo: string, name: string, reload: boolean): Promise<PhotoPathRun> {
+  if (reload) await page.reload();
+  else await page.goto(url);
+  await page.getByTestId('tab-photo').click();
+  await page.getByTestId('file-input').setInputFiles(photo);
+  const shownMs = await page.waitForFunction(
+    (n) => (document.querySelector('[data-testid="face-count"]')?.textContent?.includes(n) ? performance.now() : false),
+    name,
+    { timeout: 600_000, polling: 20 },
+  ).then((h) => h.jsonValue() as Promise<number>);
+  await page.evaluate('window.__name = (f) => f'); // tsx names the functions below with a helper the page lacks
+  return page.evaluate((shown) => {
+    const marks = new Map(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('resemote:')).map((m) => [m.name.slice(9), m as PerformanceMark]));
+    const at = (k: string) => (marks.has(k) ? Math.round(marks.get(k)!.startTime) : null);
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    return {
+      shownMs: Math.round(shown),
+      domContentLoadedMs: Math.round(nav?.domContentLoadedEventEnd ?? 0),
+      engineStartMs: at('engine-start'),
+      engineProbedMs: at('engine-probed'),
+      engineReadyMs: at('engine-ready'),
+      engine: (marks.get('engine-ready')?.detail as PhotoPathRun['engine']) ?? null,
+      pickedMs: at('photo-picked'),
+      decodedMs: at('photo-decoded'),
+      analysedMs: at('photo-analysed'),
+      analysis: (marks.get('photo-analysed')?.detail as PhotoPathRun['analysis']) ?? null,
+    };
+  }, shownMs);
+}
+
+/** One line per run: the stages between navigation and the face count. */
+export function describePhotoRun(label: string, r: PhotoPathRun): string {
+  const gap = (a: number | null, b: number | null) => (a === null || b === null ? '?' : `${b - a}`);
+  const e = r.engine;
+  const a = r.analysis;
+  return `${label}: ${r.shownMs} ms to the face count | page script ${r.domContentLoadedMs} ms | engine start at ${r.engineStartMs ?? '?'} ms, probed at ${r.engineProbedMs ?? '?'} ms, ready at ${r.engineReadyMs ?? '?'} ms (${e?.backend ?? '?'}: load ${e?.loadMs?.toFixed(0) ?? '?'} ms of which warm-up ${e?.warmupMs?.toFixed(0) ?? '?'} ms) | photo picked at ${r.pickedMs ?? '?'} ms, decoded +${gap(r.pickedMs, r.decodedMs)} ms, analysed +${gap(r.decodedMs, r.analysedMs)} ms (detect ${a?.detectMs?.toFixed(0) ?? '?'}, classify ${a?.classifyMs?.toFixed(0) ?? '?'} ms, ${a?.faces ?? '?'} faces) | shown +${gap(r.analysedMs, r.shownMs)} ms`;
+}
