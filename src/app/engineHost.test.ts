@@ -31,6 +31,11 @@ class FakeEngine implements EngineApi {
     this.analyses++;
     return { kind: 'frame', width: 4, height: 4, count: 0, boxes: new Float32Array(), crops: new Float32Array(), scores: new Float32Array(), probs: new Float32Array(), timings: { detectMs: 0, classifyMs: 0, totalMs: 0 }, backend: this.status.backend, model: this.status.modelId, tensors: 0 };
   }
+  async explain(image: ImageBitmap, crop: { x: number; y: number; width: number; height: number }) {
+    image.close();
+    if (this.disposed) throw new EngineError('engine', 'disposed');
+    return { method: 'occlusion' as const, target: 3, probability: 0.9, cells: 8, values: new Float32Array(64), crop, ms: 1 };
+  }
   async setModel(_url: string, modelId: string) {
     if (modelId === 'b' && failModelB) throw new EngineError('model', 'HTTP 404 for models/b/model.json');
     this.status = { ...this.status, modelId };

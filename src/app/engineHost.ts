@@ -19,7 +19,7 @@
  */
 import { mark } from './marks';
 import { BACKEND_LABEL, type BackendName, type BackendSupportMap, probeBackends } from '../engine/backendSupport';
-import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress } from '../engine/api';
+import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress, type Explanation } from '../engine/api';
 import { errorMessage } from '../engine/errorMessage';
 import { AppException, type AppError, errors } from '../state/errors';
 import { type FrameResult, toFrameResult } from '../engine/faces';
@@ -312,6 +312,25 @@ export class EngineHost {
       } catch (err) {
         if (this.current?.engine === engine) throw new AppException(failureNotice(err));
         // The engine was swapped while this image was on the old one: once more on the new one.
+        if (attempt === 0) continue;
+        throw new AppException(errors.engineBusy());
+      }
+    }
+  }
+
+  /**
+   * Why the model said what it did for one face of `source` (its crop and roll as the analysis
+   * gave them): the running engine's occlusion map. The same one retry as analyse(), for a map
+   * asked for while the backend was being switched.
+   */
+  async explain(source: ImageBitmapSource, crop: { x: number; y: number; width: number; height: number }, roll?: number, target?: number): Promise<Explanation> {
+    for (let attempt = 0; ; attempt++) {
+      const engine = await this.ready();
+      const image = await createImageBitmap(source);
+      try {
+        return await engine.explain(image, crop, roll, target);
+      } catch (err) {
+        if (this.current?.engine === engine) throw new AppException(failureNotice(err));
         if (attempt === 0) continue;
         throw new AppException(errors.engineBusy());
       }

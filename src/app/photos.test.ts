@@ -99,4 +99,30 @@ describe('PhotoSession', () => {
     expect(useStore.getState().photo).toMatchObject({ phase: 'error', name: 'a.jpg' });
     expect(useStore.getState().notices.map((n) => n.code)).toContain('detector-load');
   });
+
+  it('"Why?" asks the engine for the face crop and top emotion, keeps the map with the photo, and drops it with the photo', async () => {
+    const face = { id: 1, box: { x: 10, y: 10, width: 50, height: 50 }, crop: { x: 0, y: 0, width: 70, height: 70 }, score: 0.9, probs: Float32Array.from([0, 0, 0, 0.2, 0.7, 0, 0.1]), top: { emotion: 'sad' as const, probability: 0.7 }, stale: false };
+    const asked: unknown[] = [];
+    let finish: () => void = () => undefined;
+    const host = {
+      analyse: async () => ({ ...result('a'), faces: [face] }),
+      explain: (_image: unknown, crop: unknown, roll: unknown, target: number) =>
+        new Promise((resolve) => {
+          asked.push({ crop, roll, target });
+          finish = () => resolve({ method: 'occlusion', target, probability: 0.7, cells: 8, values: new Float32Array(64).fill(0.5), crop, ms: 3 });
+        }),
+    } as unknown as EngineHost;
+    const session = new PhotoSession(useStore, host);
+    await session.analyse(jpeg('a.jpg'));
+    const asking = session.explain(1);
+    void session.explain(1); // a second click while it is made: the same ask
+    expect(useStore.getState().photo.explanations?.[1]).toEqual({ phase: 'pending' });
+    finish();
+    await asking;
+    expect(asked).toEqual([{ crop: face.crop, roll: undefined, target: 4 }]); // sad, the face's top emotion
+    const e = useStore.getState().photo.explanations?.[1];
+    expect(e?.phase === 'done' && e.map.target).toBe(4);
+    await session.analyse(jpeg('b.jpg'));
+    expect(useStore.getState().photo.explanations).toBeUndefined(); // another photo: no map of the last one
+  });
 });

@@ -8,7 +8,8 @@
 import { errors, toAppError } from '../state/errors';
 import { mark } from './marks';
 import { loadPhoto } from './photoFile';
-import type { Store } from '../state/store';
+import type { PhotoExplanation, Store } from '../state/store';
+import { EMOTIONS } from '../engine/emotions';
 import type { BatchSession } from './batch';
 import type { EngineHost } from './engineHost';
 
@@ -80,6 +81,37 @@ export class PhotoSession {
     } finally {
       image?.close();
     }
+  }
+
+  /**
+   * Why the model gave face `faceId` of the photo shown its top emotion: the engine's occlusion map
+   * of that face, kept with the photo (and dropped with it). A second ask while one is being made
+   * is the same ask.
+   */
+  async explain(faceId: number): Promise<void> {
+    const shown = this.s.photo;
+    const face = shown.result?.faces.find((f) => f.id === faceId);
+    if (!shown.image || !shown.result || !face || shown.explanations?.[faceId]?.phase === 'pending') return;
+    const result = shown.result;
+    const set = (e: PhotoExplanation) => {
+      const now = this.s.photo;
+      if (now.result === result) this.s.setPhoto({ ...now, explanations: { ...now.explanations, [faceId]: e } });
+    };
+    set({ phase: 'pending' });
+    try {
+      const map = await this.host.explain(shown.image, face.crop, face.roll, EMOTIONS.indexOf(face.top.emotion));
+      set({ phase: 'done', map });
+    } catch (err) {
+      set({ phase: 'error', message: toAppError(err).message });
+    }
+  }
+
+  /** Take face `faceId`'s "Why?" map off the photo (asked again, it is made again). */
+  hideExplanation(faceId: number): void {
+    const now = this.s.photo;
+    if (!now.explanations?.[faceId]) return;
+    const { [faceId]: _gone, ...rest } = now.explanations;
+    this.s.setPhoto({ ...now, explanations: rest });
   }
 
   /** Forget the current photo (and release its pixels). */

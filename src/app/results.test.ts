@@ -22,6 +22,14 @@ describe('result files', () => {
     expect(json.faces[0].probabilities.happy).toBeCloseTo(0.9);
     expect(Object.keys(json.faces[0].probabilities)).toEqual(['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral']);
     expect(json.faces[0].box.x).toBe(10.3);
+    expect(json.faces[0].why).toBeUndefined(); // no "Why?" asked
+  });
+
+  it('JSON carries a face "Why?" map as a small grid, rows from the top of its crop', () => {
+    const values = new Float32Array(4).map((_, i) => i / 3);
+    const json = JSON.parse(resultsToJson(result, { ...ctx, explanations: { 2: { target: 3, method: 'occlusion', cells: 2, values } } }));
+    expect(json.faces[0].why).toBeUndefined();
+    expect(json.faces[1].why).toEqual({ emotion: 'happy', method: 'occlusion', cells: 2, grid: [[0, 0.33], [0.67, 1]] });
   });
 
   it('CSV has a header and one row per face, with quoting and CRLF line ends (RFC 4180)', () => {

@@ -22,6 +22,14 @@ export interface ResultContext {
   image: string;
   model: string;
   backend: string;
+  /** "Why?" maps made for faces of this photo, by face id (engine/explain.ts). */
+  explanations?: Readonly<Record<number, { target: number; method: string; cells: number; values: ArrayLike<number> }>>;
+}
+
+/** An explanation as the JSON file writes it: the emotion explained and its grid, rows from the crop's top. */
+export function whyToJson(e: NonNullable<ResultContext['explanations']>[number]) {
+  const grid = Array.from({ length: e.cells }, (_, y) => Array.from({ length: e.cells }, (_, x) => r(e.values[y * e.cells + x] ?? 0, 2)));
+  return { emotion: EMOTIONS[e.target] ?? String(e.target), method: e.method, cells: e.cells, grid };
 }
 
 const r = (v: number, digits = 4) => Number(v.toFixed(digits));
@@ -46,7 +54,10 @@ export function resultsToJson(result: ResultFrame, ctx: ResultContext): string {
       model: ctx.model,
       backend: ctx.backend,
       summary: { faces: result.faces.length, topEmotions: topEmotionCounts(result.faces as readonly { top: { emotion: Emotion } }[]) },
-      faces: result.faces.map(faceToJson),
+      faces: result.faces.map((f) => {
+        const why = ctx.explanations?.[f.id];
+        return why ? { ...faceToJson(f), why: whyToJson(why) } : faceToJson(f);
+      }),
     },
     null,
     2,

@@ -95,6 +95,20 @@ export interface BenchmarkResult {
   fourFacesMs: number;
 }
 
+/** Which regions of a face's crop drive the model's answer (explain.ts): cells x cells values in
+ *  [0, 1], row-major from the crop's top-left, for the class `target` (app order). */
+export interface Explanation {
+  method: 'occlusion' | 'gradient';
+  target: number;
+  probability: number;
+  cells: number;
+  values: Float32Array;
+  /** The crop explained, in the image's pixels (turned by `roll` about its centre when given). */
+  crop: { x: number; y: number; width: number; height: number };
+  roll?: number;
+  ms: number;
+}
+
 /** What the engine holds between analyses. */
 export interface EngineMemory {
   tensors: number;
@@ -109,6 +123,12 @@ export interface EngineApi {
   readonly status: EngineStatus;
   /** Detect and classify every face; takes ownership of the bitmap (it is closed or transferred). */
   analyse(image: ImageBitmap, kind: AnalysisKind): Promise<Analysis>;
+  /**
+   * Why the model answers what it does for the face cut by `crop` (and `roll`) out of `image`:
+   * occlusion sensitivity over its crop, for class `target` (its top class when omitted), in one
+   * batch on the running backend. Takes ownership of the bitmap.
+   */
+  explain(image: ImageBitmap, crop: { x: number; y: number; width: number; height: number }, roll?: number, target?: number): Promise<Explanation>;
   setModel(modelUrl: string, modelId: string, onProgress?: (p: EngineProgress) => void): Promise<EngineStatus>;
   benchmark(runs?: number): Promise<BenchmarkResult>;
   memory(): Promise<EngineMemory>;

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Box, cropFaces } from './crop';
 import { classIndexMap, NUM_EMOTIONS } from './emotions';
 import { errorMessage } from './errorMessage';
+import { type ExplanationMap, occlusionMap } from './explain';
 import { fetchModelArtifacts, type LoadProgress, ModelLoadError } from './modelLoader';
 import { type ModelMetadata, ModelFormatError, parseMetadata } from './modelFormat';
 
@@ -131,6 +132,20 @@ export class EmotionClassifier {
       return boxes.map((_, i) => flat.slice(i * NUM_EMOTIONS, (i + 1) * NUM_EMOTIONS));
     } finally {
       probs.dispose();
+    }
+  }
+
+  /**
+   * Why this emotion: occlusion sensitivity of the face cut by `box` (and `roll`), the model run
+   * as the app runs it (flip averaging included when the card asks for it), the crop and its
+   * occluded copies in one batch. Only a forward pass, so every backend can do it.
+   */
+  async explain(pixels: tf.Tensor3D, box: Box, roll?: number, target?: number): Promise<ExplanationMap> {
+    const crop = tf.tidy(() => cropFaces(pixels, [box], this.inputSize, roll ? [roll] : undefined));
+    try {
+      return await occlusionMap((batch) => this.predict(batch), crop, target);
+    } finally {
+      crop.dispose();
     }
   }
 

@@ -21,6 +21,9 @@ function fakeClassifier(name = 'Fake'): Classifier & { disposed: boolean } {
     async warmup() {
       return 1;
     },
+    async explain(_pixels: tf.Tensor3D, _box: Box, _roll?: number, target = 3) {
+      return { method: 'occlusion' as const, target, probability: 1, cells: 8, values: new Float32Array(64).fill(0.5) };
+    },
     dispose() {
       weights.dispose();
       this.disposed = true;

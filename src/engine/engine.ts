@@ -15,7 +15,7 @@
  * smoothing are not here: they belong to the live view (app/live.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress, type EngineStatus, type FailedPart } from './api';
+import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress, type EngineStatus, type Explanation, type FailedPart } from './api';
 import { type ActivationOptions, type ActivationResult, activateBackend, compiledShaders, type BackendName, type BackendSupportMap } from './backendActivation';
 import { eyeRoll } from './align';
 import type { Box } from './box';
@@ -40,6 +40,8 @@ export interface Detector {
 export interface Classifier {
   readonly metadata: ModelMetadata;
   classify(pixels: tf.Tensor3D, boxes: readonly Box[], rolls?: readonly number[]): Promise<Float32Array[]>;
+  /** Occlusion sensitivity of the face cut by `box` (turned by `roll`) for class `target` (explain.ts). */
+  explain(pixels: tf.Tensor3D, box: Box, roll?: number, target?: number): Promise<Omit<Explanation, 'crop' | 'roll' | 'ms'>>;
   warmup(batchSizes?: readonly number[], frameSize?: [number, number], cropSides?: readonly number[]): Promise<number>;
   dispose(): void;
 }
@@ -235,6 +237,21 @@ export class Engine implements EngineApi {
       out.probs.set(probs[i] ?? new Float32Array(NUM_EMOTIONS), i * NUM_EMOTIONS);
     });
     return out;
+  }
+
+  /** Why this emotion, for one face of `image` (its crop as an analysis gave it). Closes the bitmap. */
+  explain(image: ImageBitmap, crop: Box, roll?: number, target?: number): Promise<Explanation> {
+    return this.exclusive(async () => {
+      if (this.disposed) throw new EngineError('engine', 'the engine was disposed');
+      const t0 = performance.now();
+      const pixels = this.deps.pixels(image);
+      try {
+        const map = await this.classifier.explain(pixels, crop, roll, target);
+        return { ...map, crop: { ...crop }, ...(roll ? { roll } : {}), ms: performance.now() - t0 };
+      } finally {
+        pixels.dispose();
+      }
+    }).finally(() => image.close());
   }
 
   setModel(modelUrl: string, modelId: string, onProgress: (p: EngineProgress) => void = () => undefined): Promise<EngineStatus> {

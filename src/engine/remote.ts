@@ -5,7 +5,7 @@
  * fails to start. The caller learns which, and why.
  */
 import type { BackendName } from './backendSupport';
-import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress, type EngineStatus } from './api';
+import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress, type EngineStatus, type Explanation } from './api';
 import type { EngineReply, EngineRequest } from './worker/protocol';
 
 /** The engine on the page's own thread, loaded only when needed (it brings TF.js and MediaPipe). */
@@ -80,6 +80,14 @@ export class RemoteEngine implements EngineApi {
   async setModel(url: string, modelId: string, onProgress?: (p: EngineProgress) => void): Promise<EngineStatus> {
     this.status = (await this.call({ op: 'setModel', url, modelId }, [], onProgress)) as EngineStatus;
     return this.status;
+  }
+
+  explain(image: ImageBitmap, crop: { x: number; y: number; width: number; height: number }, roll?: number, target?: number): Promise<Explanation> {
+    if (this.dead) {
+      image.close();
+      return Promise.reject(this.dead);
+    }
+    return this.call({ op: 'explain', image, crop, ...(roll ? { roll } : {}), ...(target !== undefined ? { target } : {}) }, [image]) as Promise<Explanation>;
   }
 
   benchmark(runs = 7): Promise<BenchmarkResult> {

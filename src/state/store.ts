@@ -3,6 +3,7 @@
  * in the store; components select one field at a time. Per-frame data (boxes, probabilities,
  * timings) does NOT live here: it goes through src/app/frameBus.ts to canvases and refs.
  */
+import type { Explanation } from '../engine/api';
 import { create } from 'zustand';
 import type { BackendName, BackendSupportMap } from '../engine/backendSupport';
 import type { EngineThread } from '../engine/remote';
@@ -58,7 +59,11 @@ export interface PhotoState {
   pending?: string;
   /** The file last chosen could not be analysed: the result shown is the previous photo's. */
   failed?: string;
+  /** "Why?" asked for these faces (by id): the map once made, or why it could not be. */
+  explanations?: Record<number, PhotoExplanation>;
 }
+
+export type PhotoExplanation = { phase: 'pending' } | { phase: 'done'; map: Explanation } | { phase: 'error'; message: string };
 
 interface SettingsSlice extends Settings {
   setMode(mode: Mode): void;

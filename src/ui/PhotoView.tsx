@@ -5,7 +5,9 @@ import { topEmotionCounts } from '../app/summary';
 import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine/emotions';
 import { type FaceResult, isLowConfidence, visibleFaces } from '../engine/faces';
 import { modelName } from '../engine/modelFormat';
-import { useStore } from '../state/store';
+import { type PhotoExplanation, useStore } from '../state/store';
+import type { Explanation } from '../engine/api';
+import { drawHeat, heatCss } from './overlay/heat';
 import { useApp } from './context';
 import { renderAnnotated } from './annotate';
 import { BatchView } from './BatchView';
@@ -16,7 +18,7 @@ import { useDropzone } from './useDropzone';
 import { ZoomView } from './ZoomView';
 import { download } from './download';
 
-function Thumbnail({ image, face }: { image: ImageBitmap; face: FaceResult }) {
+function Thumbnail({ image, face, heat }: { image: ImageBitmap; face: FaceResult; heat?: Explanation }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
@@ -26,19 +28,35 @@ function Thumbnail({ image, face }: { image: ImageBitmap; face: FaceResult }) {
     const { x, y, width, height } = face.crop;
     if (!face.roll) {
       ctx.drawImage(image, x, y, width, height, 0, 0, 72, 72);
-      return;
+    } else {
+      // What the classifier saw: the square turned by its roll (a model that aligns faces), so the
+      // eyes come out level here too: the crop's centre at the thumbnail's, the image turned back.
+      ctx.translate(36, 36);
+      ctx.rotate(-face.roll);
+      ctx.scale(72 / width, 72 / height);
+      ctx.drawImage(image, -(x + width / 2), -(y + height / 2));
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
     }
-    // What the classifier saw: the square turned by its roll (a model that aligns faces), so the
-    // eyes come out level here too: the crop's centre at the thumbnail's, the image turned back.
-    ctx.translate(36, 36);
-    ctx.rotate(-face.roll);
-    ctx.scale(72 / width, 72 / height);
-    ctx.drawImage(image, -(x + width / 2), -(y + height / 2));
-  }, [image, face]);
-  return <canvas ref={ref} width={72} height={72} className="thumb" aria-hidden="true" />;
+    if (heat) drawHeat(ctx, heat, null, 72); // the crop as the model saw it: the map's own frame
+  }, [image, face, heat]);
+  return <canvas ref={ref} width={72} height={72} className="thumb" aria-hidden="true" data-testid={heat ? 'why-thumb' : undefined} />;
 }
 
-function ResultList({ image, faces, minScore, highlight, onHighlight }: { image: ImageBitmap; faces: FaceResult[]; minScore: number; highlight: number | null; onHighlight(id: number | null): void }) {
+/** The one line that reads the map, in the scale it is drawn with. */
+function WhyLegend({ face, why }: { face: FaceResult; why: PhotoExplanation | undefined }) {
+  if (!why) return null;
+  if (why.phase === 'pending') return <p className="why muted" role="status">Finding what drives {EMOTION_LABEL[face.top.emotion]}…</p>;
+  if (why.phase === 'error') return <p className="why stale-note" role="status">Why? could not be shown: {why.message}</p>;
+  const emotion = EMOTION_LABEL[EMOTIONS[why.map.target] ?? face.top.emotion];
+  return (
+    <p className="why" data-testid="why-legend">
+      <span className="why-scale" aria-hidden="true" style={{ background: `linear-gradient(90deg, ${heatCss(0.1)}, ${heatCss(0.5)}, ${heatCss(1)})` }} /> Warmer: hiding that part of the face lowers {emotion} more
+      (each of {why.map.cells} x {why.map.cells} regions hidden in turn; {Math.round(why.map.ms)} ms).
+    </p>
+  );
+}
+
+function ResultList({ image, faces, minScore, highlight, onHighlight, explanations, onWhy }: { image: ImageBitmap; faces: FaceResult[]; minScore: number; highlight: number | null; onHighlight(id: number | null): void; explanations?: Record<number, PhotoExplanation>; onWhy(id: number): void }) {
   return (
     <ol className="results" data-testid="result-list" aria-label="Faces found">
       {faces.map((f) => {
@@ -54,7 +72,7 @@ function ResultList({ image, faces, minScore, highlight, onHighlight }: { image:
             onFocus={() => onHighlight(f.id)}
             onBlur={() => onHighlight(null)}
           >
-            <Thumbnail image={image} face={f} />
+            <Thumbnail image={image} face={f} heat={explanations?.[f.id]?.phase === 'done' ? (explanations[f.id] as { map: Explanation }).map : undefined} />
             <div className="result-body">
               <div className="result-title">
                 <span>
@@ -63,7 +81,19 @@ function ResultList({ image, faces, minScore, highlight, onHighlight }: { image:
                 <span className="det-score" data-testid="detection-score" title="How sure the face detector is that this is a face (not an emotion)">
                   detection score {Math.round(f.score * 100)}%{low ? ' (uncertain face)' : ''}
                 </span>
+                <button
+                  type="button"
+                  className="why-button"
+                  data-testid="why-button"
+                  aria-pressed={explanations?.[f.id]?.phase === 'done'}
+                  disabled={explanations?.[f.id]?.phase === 'pending'}
+                  title={`Which parts of face ${f.id} make the model say ${EMOTION_LABEL[f.top.emotion]}`}
+                  onClick={() => onWhy(f.id)}
+                >
+                  Why?
+                </button>
               </div>
+              <WhyLegend face={f} why={explanations?.[f.id]} />
               <dl className="bars">
                 {EMOTIONS.map((e, i) => (
                   <div key={e} className="bar-row">
@@ -115,9 +145,14 @@ export function PhotoView() {
         const v = toView(f.box, transform);
         return v.x + v.width > 0 && v.y + v.height > 0 && v.x < width && v.y < height;
       });
+      // "Why?" maps under the boxes, over the crops the model saw.
+      for (const f of shown) {
+        const why = photo.explanations?.[f.id];
+        if (why?.phase === 'done') drawHeat(ctx, why.map, transform);
+      }
       drawFaces(ctx, shown, { transform, viewWidth: width, viewHeight: height, unit: dpr, highlight, minScore, showBars: labels });
     },
-    [faces, highlight, minScore, labels],
+    [faces, highlight, minScore, labels, photo.explanations],
   );
 
   /** The PNG download: the photo at full size, panels sized for the photo (not for this screen). */
@@ -137,7 +172,8 @@ export function PhotoView() {
   const dropzone = useDropzone(onFiles);
 
   // Provenance: the files name the model and backend that produced the result, not the current ones.
-  const ctx = { image: photo.name ?? 'photo', model: modelName(models, result?.model), backend: result?.backend ?? '' };
+  const explained = Object.fromEntries(Object.entries(photo.explanations ?? {}).flatMap(([id, e]) => (e.phase === 'done' ? [[Number(id), e.map]] : [])));
+  const ctx = { image: photo.name ?? 'photo', model: modelName(models, result?.model), backend: result?.backend ?? '', explanations: explained };
   const exportResult = result ? { ...result, faces } : undefined;
 
   return (
@@ -236,7 +272,15 @@ export function PhotoView() {
             onHover={setHighlight}
             label={`${photo.name} with ${faces.length} faces annotated`}
           />
-          <ResultList image={image} faces={faces} minScore={minScore} highlight={highlight} onHighlight={setHighlight} />
+          <ResultList
+            image={image}
+            faces={faces}
+            minScore={minScore}
+            highlight={highlight}
+            onHighlight={setHighlight}
+            explanations={photo.explanations}
+            onWhy={(id) => (photo.explanations?.[id]?.phase === 'done' ? photos.hideExplanation(id) : void photos.explain(id))}
+          />
         </div>
       )}
     </section>

@@ -27,12 +27,14 @@ async function handle(req: EngineRequest): Promise<unknown> {
     return null;
   }
   if (!engine) {
-    if (req.op === 'analyse') req.image.close();
+    if (req.op === 'analyse' || req.op === 'explain') req.image.close();
     throw new EngineError('engine', 'the engine is not ready');
   }
   switch (req.op) {
     case 'analyse':
       return engine.analyse(req.image, req.kind);
+    case 'explain':
+      return engine.explain(req.image, req.crop, req.roll, req.target);
     case 'setModel':
       return engine.setModel(req.url, req.modelId, (progress) => reply({ id: req.id, kind: 'progress', progress }));
     case 'benchmark':

@@ -9,6 +9,7 @@ import type { AnalysisKind, EngineConfig, EngineProgress, FailedPart } from '../
 export type EngineRequest =
   | { id: number; op: 'create'; config: EngineConfig }
   | { id: number; op: 'analyse'; image: ImageBitmap; kind: AnalysisKind }
+  | { id: number; op: 'explain'; image: ImageBitmap; crop: { x: number; y: number; width: number; height: number }; roll?: number; target?: number }
   | { id: number; op: 'setModel'; url: string; modelId: string }
   | { id: number; op: 'benchmark'; runs: number }
   | { id: number; op: 'memory' }
