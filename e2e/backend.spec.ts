@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
 import { FACE_Y4M, FIXTURES } from './global-setup.ts';
-import { engineTensors, expect, framesProcessed, launchWithCamera, longestTask, openPage, recordLongTasks, test, waitFrames, waitReady } from './support.ts';
+import { engineTensors, expect, framesProcessed, launchWithCamera, openPage, test, waitFrames, waitReady } from './support.ts';
 
 const topEmotions = async (page: import('@playwright/test').Page) =>
   (await page.getByTestId('result-item').allTextContents()).map((t) => t.match(/Face \d+: \w+/)?.[0]);
@@ -13,36 +13,60 @@ test.describe('WebGPU', () => {
   test.describe.configure({ timeout: 900_000 });
   test.use({ backend: 'webgpu' });
 
-  test('backend toggle really switches WebGPU <-> WebGL; results agree; the page keeps the old backend until the new one is warm', async ({ page }) => {
-    await recordLongTasks(page);
-    await page.goto('/');
-    await waitReady(page, 600_000);
-    // The engine prepares WebGPU in its worker: the page's thread is never blocked for long.
-    expect(await longestTask(page)).toBeLessThanOrEqual(200);
-    await expect(page.getByTestId('backend-active')).toHaveText('in use: WebGPU');
-    await expect(page.getByTestId('stat-thread')).toHaveText('worker');
-    expect(await page.evaluate(() => window.__resemote!.info().backend)).toBe('webgpu');
-    await page.getByTestId('tab-photo').click();
-    await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-3.jpg'));
-    await expect(page.getByTestId('face-count')).toContainText('3 faces', { timeout: 300_000 });
-    const onWebGpu = await topEmotions(page);
+  test('backend toggle really switches WebGPU <-> WebGL; results agree; the old backend serves frames until the new one is warm', async () => {
+    const browser = await launchWithCamera(FACE_Y4M);
+    try {
+      const page = await openPage(browser, { camera: true, backend: 'webgpu' });
+      await page.goto('/');
+      await waitReady(page, 600_000);
+      // The engine prepares WebGPU in its worker, off the page's thread (how long its tasks take is
+      // a figure of npm run bench, not of a test).
+      await expect(page.getByTestId('backend-active')).toHaveText('in use: WebGPU');
+      await expect(page.getByTestId('stat-thread')).toHaveText('worker');
+      expect(await page.evaluate(() => window.__resemote!.info().backend)).toBe('webgpu');
+      await page.getByTestId('tab-photo').click();
+      await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-3.jpg'));
+      await expect(page.getByTestId('face-count')).toContainText('3 faces', { timeout: 300_000 });
+      const onWebGpu = await topEmotions(page);
 
-    await page.getByTestId('backend-webgl').check();
-    // While WebGL warms up, WebGPU still runs: the page still says so and still analyses.
-    await expect(page.getByTestId('backend-active')).toHaveText('switching…');
-    expect(await page.evaluate(() => window.__resemote!.info().backend)).toBe('webgpu');
-    await expect(page.getByTestId('backend-active')).toHaveText('in use: WebGL', { timeout: 300_000 });
-    expect(await page.evaluate(() => window.__resemote!.info().backend)).toBe('webgl');
-    expect(await longestTask(page)).toBeLessThanOrEqual(200); // nor during the switch
-    await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-3.jpg'));
-    await expect(page.getByTestId('stat-backend')).toHaveText('webgl', { timeout: 60_000 });
-    await expect(page.getByTestId('face-count')).toContainText('3 faces');
-    // Same faces, same top emotions on both backends (percentages may differ in the last digit).
-    expect(await topEmotions(page)).toEqual(onWebGpu);
-    // Settings survive a reload: the app comes back on WebGL.
-    await page.reload();
-    await waitReady(page);
-    await expect(page.getByTestId('backend-active')).toHaveText('in use: WebGL');
+      // The camera on WebGPU, then the switch: while WebGL warms up, WebGPU still analyses frames.
+      await page.getByTestId('tab-camera').click();
+      await page.getByTestId('camera-toggle').click();
+      await waitFrames(page, 2, 300_000);
+      await page.getByTestId('backend-webgl').check();
+      await expect(page.getByTestId('backend-active')).toHaveText('switching…');
+      const atSwitch = await framesProcessed(page);
+      expect(await page.evaluate(() => window.__resemote!.info().backend)).toBe('webgpu');
+      // A frame analysed after the switch began, with WebGPU still the engine and the page still
+      // switching: WebGPU served while WebGL warmed (a page that waited for WebGL analyses nothing here).
+      await page.waitForFunction(
+        (n) => {
+          const i = window.__resemote!.info();
+          return i.frames >= n && i.backend === 'webgpu' && document.querySelector('[data-testid="backend-active"]')?.textContent === 'switching…';
+        },
+        atSwitch + 1,
+        { timeout: 300_000, polling: 100 },
+      );
+      await expect(page.getByTestId('stat-backend')).toHaveText('webgpu');
+      await expect(page.getByTestId('backend-active')).toHaveText('in use: WebGL', { timeout: 300_000 });
+      expect(await page.evaluate(() => window.__resemote!.info().backend)).toBe('webgl');
+      // And frames go on, now on WebGL.
+      await waitFrames(page, (await framesProcessed(page)) + 2, 120_000);
+      await expect(page.getByTestId('stat-backend')).toHaveText('webgl');
+      await page.getByTestId('camera-toggle').click();
+      await page.getByTestId('tab-photo').click();
+      await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-3.jpg'));
+      await expect(page.getByTestId('stat-backend')).toHaveText('webgl', { timeout: 60_000 });
+      await expect(page.getByTestId('face-count')).toContainText('3 faces');
+      // Same faces, same top emotions on both backends (percentages may differ in the last digit).
+      expect(await topEmotions(page)).toEqual(onWebGpu);
+      // Settings survive a reload: the app comes back on WebGL.
+      await page.reload();
+      await waitReady(page);
+      await expect(page.getByTestId('backend-active')).toHaveText('in use: WebGL');
+    } finally {
+      await browser.close();
+    }
   });
 
   test('camera on WebGPU: tensors stay flat over 100 frames', async () => {

@@ -71,3 +71,78 @@ test('a video file: progress to 100 %, a timeline with points, a scrubber; cance
   await expect(page.getByTestId('video-view')).toHaveAttribute('data-phase', 'cancelled', { timeout: 60_000 });
   await expect(page.getByTestId('video-status')).not.toContainText('(100%)');
 });
+
+test('sessions kept by app 0.2 (IndexedDB version 1): listed from the index the upgrade writes, opened and exported; rename and delete keep index and rows in step', async ({ page }) => {
+  // A page of the app's origin that is not the app: the database is written there as 0.2 wrote it.
+  await page.goto('/icons/icon-192.png');
+  await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('resemote', 1);
+      req.onupgradeneeded = () => {
+        req.result.createObjectStore('recordings', { keyPath: 'id' });
+        req.result.createObjectStore('batches', { keyPath: ['id', 'seq'] });
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const meta = (startedAt: string, kind: string) => ({ kind, source: kind === 'camera' ? 'camera' : 'clip.webm', model: 'ResEmoteNet-S5', backend: 'wasm', appVersion: '0.2.0', startedAt, frameWidth: 640, frameHeight: 480, ...(kind === 'video' ? { durationMs: 3000 } : {}) });
+    const row = (t: number, face: number, top: string) => ({ t, face, x: 10, y: 10, width: 50, height: 50, score: 0.9, probs: [0, 0, 0, top === 'happy' ? 1 : 0, top === 'sad' ? 1 : 0, 0, 0], top, valence: top === 'happy' ? 1 : -1 });
+    const tx = db.transaction(['recordings', 'batches'], 'readwrite');
+    tx.objectStore('recordings').put({ id: 'rec-old', name: 'Old recording', meta: meta('2026-01-02T10:00:00.000Z', 'camera'), finished: true });
+    tx.objectStore('batches').put({ id: 'rec-old', seq: 0, rows: [row(0, 1, 'happy'), row(0, 2, 'sad')] });
+    tx.objectStore('batches').put({ id: 'rec-old', seq: 1, rows: [row(1000, 1, 'happy'), row(1000, 2, 'sad'), row(2500, 1, 'happy')] });
+    tx.objectStore('recordings').put({ id: 'video-old', name: '', meta: meta('2026-01-01T10:00:00.000Z', 'video'), finished: true });
+    tx.objectStore('batches').put({ id: 'video-old', seq: 0, rows: [row(0, 1, 'sad')] });
+    await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onerror = () => reject(tx.error))));
+    db.close();
+  });
+  await page.goto('/');
+  const panel = page.getByTestId('sessions');
+  const items = panel.getByTestId('session-item');
+  await expect(items).toHaveCount(2);
+  // Listed from the index the upgrade wrote: counts without the rows.
+  await expect(items.first()).toHaveAttribute('data-rows', '5');
+  await expect(items.first()).toContainText('2.5 s · 2 faces');
+  await expect(items.nth(1)).toHaveAttribute('data-rows', '1');
+  await expect(items.nth(1)).toContainText('3.0 s · 1 face');
+  const index = () =>
+    page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open('resemote');
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      const all = <T,>(store: string) => new Promise<T[]>((resolve) => (db.transaction(store).objectStore(store).getAll().onsuccess = (e) => resolve((e.target as IDBRequest<T[]>).result)));
+      const recordings = await all<{ id: string; name: string; rowCount: number; faces: number[]; lastMs: number }>('recordings');
+      const batches = await all<{ id: string; rows: unknown[] }>('batches');
+      const version = db.version;
+      db.close();
+      return { version, recordings: recordings.map((r) => ({ id: r.id, name: r.name, rowCount: r.rowCount, faces: r.faces, lastMs: r.lastMs, rowsStored: batches.filter((b) => b.id === r.id).reduce((n, b) => n + b.rows.length, 0) })), orphanBatches: batches.filter((b) => !recordings.some((r) => r.id === b.id)).length };
+    });
+  expect(await index()).toEqual({
+    version: 2,
+    recordings: [
+      { id: 'rec-old', name: 'Old recording', rowCount: 5, faces: [1, 2], lastMs: 2500, rowsStored: 5 },
+      { id: 'video-old', name: '', rowCount: 1, faces: [1], lastMs: 0, rowsStored: 1 },
+    ],
+    orphanBatches: 0,
+  });
+  // Opened: its rows are read now, for the summary.
+  await items.first().getByTestId('session-open').click();
+  await expect(items.first().getByTestId('recording-summary')).toContainText('Face #2');
+  // Exported from the list (the rows are read for the file).
+  const [csv] = await Promise.all([page.waitForEvent('download'), items.nth(1).getByRole('button', { name: 'Export CSV' }).click()]);
+  expect(readFileSync((await csv.path())!, 'utf8').trim().split('\r\n')).toHaveLength(2);
+  // Renamed and deleted: the index and the rows stay in step across a reload.
+  await items.nth(1).getByRole('textbox', { name: 'Session name' }).fill('Renamed video');
+  await items.nth(1).getByRole('textbox', { name: 'Session name' }).press('Enter');
+  await items.first().getByTestId('session-delete').click();
+  await items.first().getByTestId('session-delete-confirm').click();
+  await expect(items).toHaveCount(1);
+  const kept = { version: 2, recordings: [{ id: 'video-old', name: 'Renamed video', rowCount: 1, faces: [1], lastMs: 0, rowsStored: 1 }], orphanBatches: 0 };
+  await expect.poll(index).toEqual(kept); // the writes are done: nothing is left of the deleted one
+  await page.reload();
+  await expect(items).toHaveCount(1);
+  await expect(items.first().getByRole('textbox', { name: 'Session name' })).toHaveValue('Renamed video');
+  expect(await index()).toEqual(kept);
+});

@@ -130,22 +130,6 @@ export function recordErrors(page: Page): string[] {
   return errors;
 }
 
-/** Record the page's long tasks (PerformanceObserver 'longtask', > 50 ms on the main thread). */
-export async function recordLongTasks(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longtasks: number[] };
-    w.__longtasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longtasks.push(e.duration);
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
-/** The longest main-thread task so far, ms (0 when none passed 50 ms). */
-export async function longestTask(page: Page): Promise<number> {
-  return page.evaluate(() => Math.max(0, ...(window as unknown as { __longtasks: number[] }).__longtasks));
-}
-
 /**
  * A WebM made in the page from committed photos (MediaRecorder on a canvas; no video is
  * committed): each photo in turn for an equal share of `seconds` (a cut between them), drifting

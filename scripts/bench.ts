@@ -27,6 +27,17 @@
  *          its face count shows, cold (fresh profile) and warm (reload), --photo-runs times, with
  *          where the time went (scripts/lib/bench-photo.ts)
  *
+ *   npm run bench -- --sessions 200 [--session-rows 600] [--session-runs 3] [--sessions-store file]
+ *                    [--backends wasm] [--url ...]
+ *
+ * measures only what stored sessions cost the start (issue 24): in a fresh browser, a page of the
+ * app's origin that is not the app first writes N sessions of R rows (in batches of 10, as the
+ * recorder writes them) through the app's own store code (src/app/recordingStore.ts transpiled
+ * into the page; --sessions-store for another version's, e.g. main's, to measure that build), then
+ * the app is opened: time from navigation to the first analysed camera frame and to the N sessions
+ * listed, cold and after a reload, the longest main-thread task meanwhile, and the page's JS heap
+ * after a garbage collection; alternately with N and with none, --session-runs times each.
+ *
  * --url measures another build (an older commit served elsewhere): the bench only uses the page's
  * test hook (window.__resemote.info().frames / ready) and its controls' data-testids.
  */
@@ -36,6 +47,7 @@ import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
+import ts from 'typescript';
 import { FACE_Y4M, GENERATED, pngOf, default as prepareFixtures } from '../e2e/global-setup.ts';
 import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
 import { describePhotoRun, photoFromNavigation, type PhotoPathRun } from './lib/bench-photo.ts';
@@ -64,12 +76,16 @@ function options() {
       'cold-starts': { type: 'string', default: '0' },
       port: { type: 'string', default: '4180' },
       'photo-runs': { type: 'string', default: '3' },
+      sessions: { type: 'string', default: '0' },
+      'session-rows': { type: 'string', default: '600' },
+      'session-runs': { type: 'string', default: '3' },
+      'sessions-store': { type: 'string', default: join(root, 'src', 'app', 'recordingStore.ts') },
     },
   });
   const backends = values.backends.split(',').map((b) => b.trim()) as Backend[];
   for (const b of backends) if (!['auto', 'wasm', 'webgl', 'webgpu'].includes(b)) throw new Error(`unknown backend ${b}`);
   const date = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']), coldStarts: Number(values['cold-starts']), port: Number(values.port), photoRuns: Number(values['photo-runs']) };
+  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']), coldStarts: Number(values['cold-starts']), port: Number(values.port), photoRuns: Number(values['photo-runs']), sessions: { count: Number(values.sessions), rows: Number(values['session-rows']), runs: Number(values['session-runs']), store: values['sessions-store'] } };
 }
 
 /**
@@ -313,6 +329,94 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
   return out;
 }
 
+interface SessionsRun {
+  stored: number;
+  seedMs: number;
+  cold: { firstResultMs: number; listedMs: number; longestTaskMs: number };
+  warm: { firstResultMs: number; listedMs: number; longestTaskMs: number };
+  heapMB: number;
+}
+
+/** Navigate (or reload), start the camera: ms to the first analysed frame and to `count` sessions listed. */
+async function startWithSessions(page: Page, url: string, count: number, reload: boolean) {
+  await resetLongTasks(page).catch(() => undefined);
+  const t0 = Date.now();
+  if (reload) await page.reload();
+  else await page.goto(url);
+  type Hook = { __resemote?: { info(): { frames: number; sessions: unknown[] } } };
+  const listed = page.waitForFunction((n) => ((window as unknown as Hook).__resemote?.info().sessions.length ?? -1) >= n, count, { timeout: 600_000, polling: 50 }).then(() => Date.now() - t0);
+  await page.getByTestId('camera-toggle').click();
+  const first = page.waitForFunction(() => ((window as unknown as Hook).__resemote?.info().frames ?? 0) >= 1, null, { timeout: 600_000, polling: 50 }).then(() => Date.now() - t0);
+  const [firstResultMs, listedMs] = await Promise.all([first, listed]);
+  return { firstResultMs, listedMs, longestTaskMs: Math.round(await longest(page)) };
+}
+
+/** The store's module (TypeScript, type imports only) as a script that fills `exports`. */
+function storeScript(file: string): string {
+  return ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+}
+
+/** What `count` stored sessions of `rows` rows cost the start, against none (see the header). */
+async function sessionsBench(backend: Backend, url: string, opts: ReturnType<typeof options>): Promise<SessionsRun[]> {
+  const { count, rows, runs } = opts.sessions;
+  const code = storeScript(opts.sessions.store);
+  const out: SessionsRun[] = [];
+  for (let run = 0; run < runs; run++) {
+    for (const stored of [0, count]) {
+      const { browser, page } = await launch(FACE_Y4M, backend);
+      try {
+        // A page of the app's origin that is not the app: no app holds the database while it is written.
+        await page.goto(new URL('icons/icon-192.png', url).href);
+        const seedMs = await page.evaluate(
+          async ({ code, stored, rows }) => {
+            const exports: Record<string, unknown> = {};
+            new Function('exports', code)(exports);
+            const Store = exports.RecordingStore as new () => { begin(id: string, meta: unknown, name: string): Promise<void>; append(id: string, seq: number, rows: unknown[]): Promise<void>; finish(id: string): Promise<void> };
+            const store = new Store();
+            const t0 = performance.now();
+            const perBatch = 10; // the recorder writes about once a second
+            for (let i = 0; i < stored; i++) {
+              const id = `rec-bench-${i}`;
+              const startedAt = new Date(Date.UTC(2026, 0, 1) + i * 3_600_000 * 4).toISOString();
+              await store.begin(id, { kind: 'camera', source: 'camera', model: 'ResEmoteNet-S5', backend: 'wasm', appVersion: 'bench', startedAt, frameWidth: 1280, frameHeight: 720 }, '');
+              for (let seq = 0; seq * perBatch < rows; seq++) {
+                const batch = Array.from({ length: Math.min(perBatch, rows - seq * perBatch) }, (_, k) => ({ t: (seq * perBatch + k) * 100, face: 1 + (k % 2), x: 400.5, y: 200.5, width: 180, height: 180, score: 0.9512, probs: [0.0213, 0.0105, 0.0312, 0.8012, 0.0421, 0.0487, 0.045], top: 'happy', valence: 0.6961 }));
+                await store.append(id, seq, batch);
+              }
+              await store.finish(id);
+            }
+            return performance.now() - t0;
+          },
+          { code, stored, rows },
+        );
+        const cold = await startWithSessions(page, url, stored, false);
+        const warm = await startWithSessions(page, url, stored, true);
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('HeapProfiler.collectGarbage');
+        const heap = await cdp.send('Runtime.getHeapUsage');
+        const r: SessionsRun = { stored, seedMs: Math.round(seedMs), cold, warm, heapMB: +(heap.usedSize / 1e6).toFixed(1) };
+        console.error(`[bench] sessions run ${run + 1}: ${JSON.stringify(r)}`);
+        out.push(r);
+      } finally {
+        await browser.close();
+      }
+    }
+  }
+  return out;
+}
+
+function printSessions(runs: SessionsRun[], rows: number): void {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
+  console.log(`\n| stored sessions (${rows} rows each) | first result, cold | sessions listed, cold | first result, reload | sessions listed, reload | longest task, cold / reload | JS heap after GC |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const stored of [...new Set(runs.map((r) => r.stored))]) {
+    const rs = runs.filter((r) => r.stored === stored);
+    const s = (f: (r: SessionsRun) => number) => `${(median(rs.map(f)) / 1000).toFixed(2)} s (${rs.map((r) => (f(r) / 1000).toFixed(2)).join(', ')})`;
+    console.log(`| ${stored} | ${s((r) => r.cold.firstResultMs)} | ${s((r) => r.cold.listedMs)} | ${s((r) => r.warm.firstResultMs)} | ${s((r) => r.warm.listedMs)} | ${median(rs.map((r) => r.cold.longestTaskMs))} / ${median(rs.map((r) => r.warm.longestTaskMs))} ms | ${median(rs.map((r) => r.heapMB))} MB (${rs.map((r) => r.heapMB).join(', ')}) |`);
+  }
+  console.log('(medians, each run in brackets)');
+}
+
 function fixtures(): void {
   prepareFixtures();
   const photo = decodeImage(readFileSync(join(root, 'e2e', 'fixtures', 'group-6.jpg')));
@@ -334,7 +438,13 @@ async function main() {
   }
   const results = [];
   try {
-    for (const b of opts.backends) {
+    if (opts.sessions.count > 0) {
+      const backend = opts.backends[0] ?? 'wasm';
+      const runs = await sessionsBench(backend, url, opts);
+      results.push({ backend, sessions: { count: opts.sessions.count, rows: opts.sessions.rows, store: relative(root, opts.sessions.store), runs } });
+      printSessions(runs, opts.sessions.rows);
+    }
+    for (const b of opts.sessions.count > 0 ? [] : opts.backends) {
       const out: Record<string, unknown> = { backend: b };
       try {
         results.push(await benchBackend(b, url, opts, out));
@@ -343,7 +453,7 @@ async function main() {
         results.push({ ...out, error: (err as Error).message.split('\n')[0] });
       }
     }
-    if (!opts.skip.has('photo')) {
+    if (!opts.skip.has('photo') && opts.sessions.count === 0) {
       const photo = join(root, 'e2e', 'fixtures', 'group-3.jpg');
       const runs: { cold: PhotoPathRun; warm: PhotoPathRun }[] = [];
       for (let i = 0; i < opts.photoRuns; i++) {
@@ -369,6 +479,10 @@ async function main() {
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, JSON.stringify(json, null, 2) + '\n');
   console.log(`CPU: ${json.cpu}; ${json.note}`);
+  if (rows.every((r) => r.sessions)) {
+    console.log(`\nfull results: ${relative(process.cwd(), opts.out)}`);
+    return;
+  }
   console.log('| backend | cold first result | warm first result | cold download | longest main-thread task (cold / warm / switch) | shaders (first result / after fps) | switch | fps 1 face | fps 4 faces | renderer MB (start / 300 frames / last sample / 99 MP photo / after) |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {

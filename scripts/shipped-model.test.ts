@@ -1,21 +1,26 @@
 /**
  * The shipped models, run in Node exactly as the app runs them (crop.ts + classifier.ts), on real
  * faces in the committed photos (e2e/fixtures, see NOTICE.md there), labelled by a person: happy
- * faces from group photos, neutral and surprised faces from webcam frames. A model passes when it
+ * faces from group photos, neutral and surprised faces from webcam frames; and, where
+ * ../shared/data/muxspace is present (CI has it; it may not be committed: shared/README.md), the
+ * angry, sad, surprised, disgusted and fearful faces listed in shipped-model.muxspace.json, so that
+ * five or more of the seven classes are checked there. A model passes when it
  * tells those classes apart (scripts/lib/expression-check.ts: most of each class's faces get it,
  * and it scores higher on its own faces than on the others'), which any genuinely trained model
  * does and a model that says one class for everything, or has its output columns in the wrong
  * order, does not. No figure of one particular model is written here: models are replaced.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EmotionClassifier } from '../src/engine/classifier.ts';
+import type { Box } from '../src/engine/box.ts';
 import { squareCrop } from '../src/engine/crop.ts';
 import { EMOTIONS, type Emotion } from '../src/engine/emotions.ts';
+import { paddingFor } from '../src/engine/padding.ts';
 import { checkExpressions, type LabelledResult, permuteColumns } from './lib/expression-check.ts';
-import { decodeImage } from './lib/decode-image.ts';
+import { decodeImage, type RgbImage } from './lib/decode-image.ts';
 import { readModelArtifacts } from './lib/graph-model-fs.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -28,6 +33,40 @@ interface Labelled {
 }
 const faces = JSON.parse(readFileSync(join(FIXTURES, 'faces.json'), 'utf8')) as Record<string, Labelled[] | string>;
 const photos = Object.entries(faces).filter((e): e is [string, Labelled[]] => Array.isArray(e[1]));
+/** Tight face crops of ../shared/data/muxspace (read there, never copied here), with the app's detector boxes. */
+const MUXSPACE = join(ROOT, '..', 'shared', 'data', 'muxspace');
+const muxspace = existsSync(MUXSPACE) ? (JSON.parse(readFileSync(join(import.meta.dirname, 'shipped-model.muxspace.json'), 'utf8')) as { faces: { file: string; box: Box; expected: Emotion }[] }).faces : [];
+
+/** The photo on a larger canvas whose border repeats its edge pixels (engine/padding.ts's drawPadded, in Node). */
+function padByEdge(img: RgbImage): { img: RgbImage; pad: number } {
+  const { pad, width, height } = paddingFor(img.width, img.height);
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(img.height - 1, Math.max(0, y - pad));
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(img.width - 1, Math.max(0, x - pad));
+      data.set(img.data.subarray((sy * img.width + sx) * 3, (sy * img.width + sx) * 3 + 3), (y * width + x) * 3);
+    }
+  }
+  return { img: { data, width, height }, pad };
+}
+
+/**
+ * Measured and printed, not required: fear on the web crops. ResEmoteNet-S5 (the default when this
+ * was written) has 2 of those 5 fear faces in its top two (disgust, sad, neutral for the others;
+ * ResEmoteNet-S: all 5), so requiring it would fail the shipped model on a weakness that is real,
+ * not a fault of the wiring this test is for. The fear faces still count as "the others" for every
+ * other class's margin. Required again once the shipped models pass it.
+ */
+const REPORTED_ONLY: readonly Emotion[] = ['fear'];
+/** The check's problems that are required to be absent (the others are printed). */
+function required(modelId: string, results: readonly LabelledResult[]): string[] {
+  const problems = checkExpressions(results);
+  const reported = problems.filter((p) => REPORTED_ONLY.some((c) => p.startsWith(`${c}:`)));
+  if (reported.length && modelId) console.info(`${modelId}, not required: ${reported.join('; ')}`);
+  return problems.filter((p) => !reported.includes(p));
+}
+
 const models = readdirSync(MODELS).filter((d) => {
   try {
     return readFileSync(join(MODELS, d, 'model.json')).length > 0;
@@ -48,6 +87,12 @@ it('the fixtures label at least three classes, several faces each', () => {
   expect([...counts.values()].filter((n) => n >= 5).length).toBeGreaterThanOrEqual(2);
 });
 
+it.skipIf(!muxspace.length)('with ../shared/data/muxspace: at least five classes required, four faces or more each', () => {
+  const counts = new Map<string, number>();
+  for (const f of [...photos.flatMap(([, list]) => list), ...muxspace]) if (f.expected) counts.set(f.expected, (counts.get(f.expected) ?? 0) + 1);
+  expect([...counts.entries()].filter(([c, n]) => n >= 4 && !REPORTED_ONLY.includes(c as Emotion)).length).toBeGreaterThanOrEqual(5);
+});
+
 describe.each(models)('shipped model %s on real photos', (modelId) => {
   let results: LabelledResult[] = [];
 
@@ -66,21 +111,29 @@ describe.each(models)('shipped model %s on real photos', (modelId) => {
         if (f.expected) results.push({ expected: f.expected, probs: p, where: `${photo} face ${i + 1}` });
       });
     }
+    // A photo that is only a face is padded by its own edge and cropped there, as the app does.
+    for (const f of muxspace) {
+      const { img, pad } = padByEdge(decodeImage(readFileSync(join(MUXSPACE, f.file))));
+      const pixels = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
+      const [p] = await classifier.classify(pixels, [squareCrop({ ...f.box, x: f.box.x + pad, y: f.box.y + pad }, img.width, img.height)]);
+      pixels.dispose();
+      results.push({ expected: f.expected, probs: p as Float32Array, where: `muxspace ${f.file}`, topK: 2 }); // web crops: see LabelledResult.topK
+    }
     classifier.dispose();
   }, 120_000);
 
   it('tells the labelled expressions apart', () => {
-    expect(checkExpressions(results)).toEqual([]);
+    expect(required(modelId, results)).toEqual([]);
   });
 
   it('the same outputs with their columns shuffled fail that check (so the check can fail)', () => {
     for (let shift = 1; shift < EMOTIONS.length; shift++) {
       const perm = EMOTIONS.map((_, j) => (j + shift) % EMOTIONS.length);
-      expect(checkExpressions(permuteColumns(results, perm)), `columns shifted by ${shift}`).not.toEqual([]);
+      expect(required('', permuteColumns(results, perm)), `columns shifted by ${shift}`).not.toEqual([]);
     }
     const swapped = EMOTIONS.map((_, j) => j); // happy <-> neutral only
     [swapped[3], swapped[6]] = [6, 3];
-    expect(checkExpressions(permuteColumns(results, swapped))).not.toEqual([]);
+    expect(required('', permuteColumns(results, swapped))).not.toEqual([]);
   });
 });
 

@@ -28,6 +28,21 @@ describe('checkExpressions', () => {
     for (const perm of swaps) expect(checkExpressions(permuteColumns(good, perm))).not.toEqual([]);
   });
 
+  it("a face's topK counts its label second, and only second: third is still a miss", () => {
+    /** A face whose label comes `place`-th (1-based): the classes before it a little likelier. */
+    const placed = (expected: Emotion, place: number, topK?: number): LabelledResult => {
+      const k = EMOTIONS.indexOf(expected);
+      const ahead = EMOTIONS.map((_, i) => i).filter((i) => i !== k).slice(0, place - 1);
+      const probs = EMOTIONS.map((_, i) => (i === k ? 0.3 : ahead.includes(i) ? 0.31 : 0.39 / (EMOTIONS.length - place)));
+      return { expected, where: `${expected} ${place}`, probs, ...(topK ? { topK } : {}) };
+    };
+    const base = [...Array.from({ length: 5 }, () => face('happy')), ...Array.from({ length: 5 }, () => face('neutral'))];
+    const second = Array.from({ length: 3 }, () => placed('disgust', 2, 2));
+    expect(checkExpressions([...base, ...second])).toEqual([]);
+    expect(checkExpressions([...base, ...second.map((r) => ({ ...r, topK: undefined }))])).not.toEqual([]); // top-1 rule
+    expect(checkExpressions([...base, ...Array.from({ length: 3 }, () => placed('disgust', 3, 2))])).not.toEqual([]);
+  });
+
   it('needs two classes at least', () => {
     expect(checkExpressions(good.filter((r) => r.expected === 'happy'))).not.toEqual([]);
   });

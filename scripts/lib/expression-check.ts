@@ -5,7 +5,8 @@
  *
  * For every class with labelled faces:
  * - most of its faces (`share` of them rounded down, at least one) get it as their top emotion, or, for a
- *   class with fewer than 3 faces, among their top two;
+ *   class with fewer than 3 faces, among their top two; a face may say how far down it counts
+ *   (`topK`: the web crops of ../shared/data/muxspace count in the top two, see below);
  * - its faces get it with a higher mean probability than the other classes' faces do, by `margin`.
  * Returns what failed, one line each; an empty list is a pass.
  */
@@ -16,6 +17,14 @@ export interface LabelledResult {
   probs: ArrayLike<number>;
   /** Where the face is, for the failure message. */
   where: string;
+  /**
+   * The face counts as a hit when its label is among the model's top `topK` (default: 1, or 2 for
+   * a class with fewer than 3 faces). 2 for small tight web crops with one student's label each
+   * (muxspace: label noise, SOURCE.md), where the rare classes meet their known neighbours
+   * (disgust and angry, fear and surprise, sad and neutral) and a calibrated model rarely puts a
+   * class of 2 % of its training faces on top. The mean-probability margin below still holds.
+   */
+  topK?: number;
 }
 
 export interface CheckOptions {
@@ -35,12 +44,12 @@ export function checkExpressions(results: readonly LabelledResult[], { share = 2
     const k = EMOTIONS.indexOf(cls);
     const own = results.filter((r) => r.expected === cls);
     const others = results.filter((r) => r.expected !== cls);
-    const topK = own.length < 3 ? 2 : 1;
-    const hits = own.filter((r) => rank(r.probs, topK).includes(k));
+    const classK = own.length < 3 ? 2 : 1;
+    const hits = own.filter((r) => rank(r.probs, r.topK ?? classK).includes(k));
     const needed = Math.max(1, Math.floor(share * own.length));
     if (hits.length < needed) {
       const misses = own.filter((r) => !hits.includes(r)).map((r) => `${r.where} -> ${EMOTIONS[rank(r.probs, 1)[0] as number]}`);
-      problems.push(`${cls}: ${hits.length} of ${own.length} faces have it ${topK === 1 ? 'on top' : 'in the top two'}, ${needed} needed (${misses.join(', ')})`);
+      problems.push(`${cls}: ${hits.length} of ${own.length} faces have it ${classK === 1 ? 'on top' : 'in the top two'}${own.some((r) => r.topK) ? ' (or in the top two where a face allows it)' : ''}, ${needed} needed (${misses.join(', ')})`);
     }
     if (others.length) {
       const mean = (rs: readonly LabelledResult[]) => rs.reduce((a, r) => a + (r.probs[k] ?? 0), 0) / rs.length;

@@ -87,7 +87,7 @@ export function testHooks(app: AppParts) {
         frames: app.live.frames,
         photosInFlight: app.photos.inFlight,
         batch: { phase: app.batch.state.phase, done: app.batch.state.done, total: app.batch.state.items.length },
-        sessions: app.sessions.sessions.map((x) => ({ kind: x.meta.kind, rows: x.rows.length, live: x.live, webm: x.webm?.size ?? 0 })),
+        sessions: app.sessions.sessions.map((x) => ({ kind: x.meta.kind, rows: x.rowCount, live: x.live, webm: x.webm?.size ?? 0 })),
         video: { phase: app.video.state.phase, done: app.video.state.done, total: app.video.state.total },
         tensors,
         model: s.modelActive ?? '',

@@ -4,6 +4,10 @@
  * a reload. A new recording is a new session: nothing is ever overwritten. The WebM a user asked
  * for is kept with its session in memory only (no image or video is ever stored on disk), so it
  * survives tab switches but not a reload, and the list says so.
+ *
+ * The list comes from each kept session's small index (recordingStore.ts); the rows of a session
+ * kept from an earlier visit are read only when it is opened or exported (`rows(id)`), and are not
+ * held by the list: a month of daily recordings costs the start one small read.
  */
 import type { RecordingMeta, RecordingRow } from './recording';
 import type { SessionPersistence } from './recordingStore';
@@ -12,7 +16,14 @@ export interface Session {
   id: string;
   name: string;
   meta: RecordingMeta;
-  rows: RecordingRow[];
+  /**
+   * The rows, for a session made in this visit (a live recording appends to them); null for one
+   * kept from an earlier visit: `SessionList.rows(id)` reads them when they are wanted.
+   */
+  rows: RecordingRow[] | null;
+  rowCount: number;
+  /** Distinct faces in the rows. */
+  faceCount: number;
   /** Still being recorded (rows are being appended). */
   live: boolean;
   /** Came back from an earlier visit (IndexedDB). */
@@ -31,12 +42,15 @@ export function defaultName(meta: Pick<RecordingMeta, 'kind' | 'source' | 'start
 }
 
 const lastTime = (rows: readonly RecordingRow[]) => rows[rows.length - 1]?.t ?? 0;
+const faceCount = (rows: readonly RecordingRow[]) => new Set(rows.map((r) => r.face)).size;
 
 export class SessionList {
   sessions: Session[] = [];
   private loaded: Promise<void> | null = null;
   private listeners = new Set<(s: Session[]) => void>();
   private seq = 0;
+  /** The faces seen so far in each live recording (its face count, without a pass over its rows). */
+  private readonly faces = new Map<string, Set<number>>();
 
   constructor(private readonly persist: SessionPersistence | null) {}
 
@@ -50,19 +64,30 @@ export class SessionList {
     for (const l of this.listeners) l(this.sessions);
   }
 
-  /** The sessions kept from earlier visits (once; later calls wait for the same load). */
+  /** The sessions kept from earlier visits, from their index (once; later calls wait for the same load). */
   load(): Promise<void> {
     this.loaded ??= (async () => {
-      const kept = await this.persist?.list().catch(() => []) ?? [];
+      const kept = (await this.persist?.list().catch(() => [])) ?? [];
       const known = new Set(this.sessions.map((s) => s.id));
       const restored = kept
-        .filter((k) => !known.has(k.id) && k.rows.length > 0)
-        .map((k): Session => ({ id: k.id, name: k.name || defaultName(k.meta), meta: k.meta, rows: k.rows, live: false, restored: true, durationMs: k.meta.kind === 'video' && k.meta.durationMs ? k.meta.durationMs : lastTime(k.rows) }));
+        .filter((k) => !known.has(k.id) && k.rowCount > 0)
+        .map((k): Session => ({ id: k.id, name: k.name || defaultName(k.meta), meta: k.meta, rows: null, rowCount: k.rowCount, faceCount: k.faces.length, live: false, restored: true, durationMs: k.meta.kind === 'video' && k.meta.durationMs ? k.meta.durationMs : k.lastMs }));
       if (!restored.length) return;
       this.sessions = [...this.sessions, ...restored].sort((a, b) => b.meta.startedAt.localeCompare(a.meta.startedAt));
       this.emit();
     })();
     return this.loaded;
+  }
+
+  /**
+   * A session's rows: those in memory for a session of this visit, else read from the store (for
+   * the caller to hold while it needs them: the list keeps only the index).
+   */
+  async rows(id: string): Promise<RecordingRow[]> {
+    const s = this.get(id);
+    if (!s) return [];
+    if (s.rows) return s.rows;
+    return (await this.persist?.rows(id)) ?? [];
   }
 
   newId(kind: RecordingMeta['kind']): string {
@@ -85,7 +110,8 @@ export class SessionList {
 
   /** A recording starts: listed at once, as live. */
   open(id: string, meta: RecordingMeta): void {
-    const session: Session = { id, name: defaultName(meta), meta, rows: [], live: true, restored: false, durationMs: 0 };
+    const session: Session = { id, name: defaultName(meta), meta, rows: [], rowCount: 0, faceCount: 0, live: true, restored: false, durationMs: 0 };
+    this.faces.set(id, new Set());
     this.sessions = [session, ...this.sessions];
     this.emit();
   }
@@ -93,8 +119,12 @@ export class SessionList {
   /** More rows of a live recording (in memory; the recorder stores them). */
   addRows(id: string, rows: readonly RecordingRow[]): void {
     const s = this.get(id);
-    if (!s || !rows.length) return;
+    if (!s?.rows || !rows.length) return;
     s.rows.push(...rows);
+    s.rowCount = s.rows.length;
+    const faces = this.faces.get(id) ?? new Set();
+    for (const r of rows) faces.add(r.face);
+    s.faceCount = faces.size;
     s.durationMs = lastTime(s.rows);
   }
 
@@ -103,6 +133,7 @@ export class SessionList {
     const s = this.get(id);
     if (!s) return;
     s.live = false;
+    this.faces.delete(id);
     if (patch.webm) s.webm = patch.webm;
     if (patch.frameWidth) s.meta = { ...s.meta, frameWidth: patch.frameWidth, frameHeight: patch.frameHeight ?? s.meta.frameHeight };
     this.emit();
@@ -111,7 +142,7 @@ export class SessionList {
   /** A finished analysis (a video file), saved whole. */
   async add(meta: RecordingMeta, rows: RecordingRow[], name = defaultName(meta)): Promise<Session> {
     const id = this.newId(meta.kind);
-    const session: Session = { id, name, meta, rows, live: false, restored: false, durationMs: meta.durationMs ?? lastTime(rows) };
+    const session: Session = { id, name, meta, rows, rowCount: rows.length, faceCount: faceCount(rows), live: false, restored: false, durationMs: meta.durationMs ?? lastTime(rows) };
     this.sessions = [session, ...this.sessions];
     this.emit();
     try {
@@ -136,6 +167,7 @@ export class SessionList {
   async remove(id: string): Promise<void> {
     if (!this.get(id)) return;
     this.sessions = this.sessions.filter((s) => s.id !== id);
+    this.faces.delete(id);
     this.emit();
     await this.persist?.remove(id).catch(() => undefined);
   }

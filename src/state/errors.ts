@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'engine-failed'
   | 'engine-busy'
   | 'recording-not-kept'
+  | 'session-not-read'
   | 'unexpected';
 
 export interface AppError {
@@ -141,6 +142,11 @@ export const errors = {
     code: 'recording-not-kept',
     message: `The recording could not be kept in this browser's storage (${detail}): a reload now would lose what was not saved.`,
     action: 'The rows are still here and in the exports; while recording, saving is tried again every second. Download the CSV or JSON before leaving the page.',
+  }),
+  sessionNotRead: (name: string, detail: string): AppError => ({
+    code: 'session-not-read',
+    message: `The rows of "${name}" could not be read from this browser's storage (${detail}).`,
+    action: 'Close other tabs of this app and open the session again; if it still fails, the browser may have cleared its storage.',
   }),
   unexpected: (detail: string): AppError => ({
     code: 'unexpected',

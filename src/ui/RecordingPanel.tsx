@@ -4,6 +4,7 @@ import { useStore } from '../state/store';
 import { useApp } from './context';
 import { RecordingSummary, SessionActions } from './SessionsPanel';
 import { SessionTimeline } from './TimelineChart';
+import { useSessionRows } from './useSessionRows';
 import { useSubscribed } from './useSubscribed';
 
 /**
@@ -55,17 +56,24 @@ export function LastRecording() {
   const state = useSubscribed(recorder, () => recorder.state);
   const list = useSubscribed(sessions, () => sessions.sessions);
   const last = list.find((s) => s.meta.kind === 'camera');
-  if (state.phase === 'recording' || !last || last.live) return null;
+  const shown = state.phase !== 'recording' && !!last && !last.live;
+  // The one session shown here is open: its rows are read (a restored one's) while it is shown.
+  const rows = useSessionRows(last, shown);
+  if (!shown || !last) return null;
   return (
     <section className="recording rec-result" aria-label="Last recording" data-testid="last-recording">
       <p>
         {last.restored ? 'Kept from your last visit: ' : 'Last recording: '}
-        {last.name}, {(last.durationMs / 1000).toFixed(1)} s, <span data-testid="record-rows">{last.rows.length}</span> rows. Numbers only
+        {last.name}, {(last.durationMs / 1000).toFixed(1)} s, <span data-testid="record-rows">{last.rowCount}</span> rows. Numbers only
         {last.webm ? ', and the video you asked for' : ''}; nothing was uploaded.
         {state.endedBy === 'camera' && state.sessionId === last.id ? ' It ended when the camera stopped, and is kept whole.' : ''} A new recording is kept beside it, under Sessions.
       </p>
-      <RecordingSummary rows={last.rows} />
-      <SessionTimeline rows={last.rows} />
+      {rows && (
+        <>
+          <RecordingSummary rows={rows} />
+          <SessionTimeline rows={rows} />
+        </>
+      )}
       <SessionActions session={last} />
     </section>
   );

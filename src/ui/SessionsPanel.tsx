@@ -7,6 +7,7 @@ import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine/emotions';
 import { useApp } from './context';
 import { download } from './download';
 import { SessionTimeline } from './TimelineChart';
+import { useReadRows, useSessionRows } from './useSessionRows';
 import { useSubscribed } from './useSubscribed';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -74,17 +75,24 @@ export function RecordingSummary({ rows }: { rows: Parameters<typeof summarizeRe
   );
 }
 
-/** The files of a session: CSV, JSON, and the WebM when one was recorded. */
+/** The files of a session: CSV, JSON, and the WebM when one was recorded (rows read when asked for). */
 export function SessionActions({ session, onDelete }: { session: Session; onDelete?: () => void }) {
   const [confirm, setConfirm] = useState(false);
-  const csv = () => download(new Blob([recordingToCsv(session.rows, session.meta.source)], { type: 'text/csv' }), exportName(session.name, 'csv'));
-  const json = () => download(new Blob([recordingToJson(session.rows, session.meta)], { type: 'application/json' }), exportName(session.name, 'json'));
+  const read = useReadRows();
+  const csv = async () => {
+    const rows = await read(session);
+    if (rows) download(new Blob([recordingToCsv(rows, session.meta.source)], { type: 'text/csv' }), exportName(session.name, 'csv'));
+  };
+  const json = async () => {
+    const rows = await read(session);
+    if (rows) download(new Blob([recordingToJson(rows, session.meta)], { type: 'application/json' }), exportName(session.name, 'json'));
+  };
   return (
     <div className="rec-actions">
-      <button type="button" onClick={csv}>
+      <button type="button" onClick={() => void csv()}>
         Export CSV
       </button>
-      <button type="button" onClick={json}>
+      <button type="button" onClick={() => void json()}>
         Export JSON
       </button>
       {session.webm && (
@@ -114,10 +122,12 @@ export function SessionActions({ session, onDelete }: { session: Session; onDele
 function SessionItem({ session }: { session: Session }) {
   const { sessions } = useApp();
   const [open, setOpen] = useState(false);
-  const faces = new Set(session.rows.map((r) => r.face)).size;
+  // The list shows the index (counts); the rows are read only while the session is open.
+  const rows = useSessionRows(session, open);
+  const faces = session.faceCount;
   const when = new Date(session.meta.startedAt);
   return (
-    <li className="session" data-testid="session-item" data-kind={session.meta.kind} data-live={session.live} data-rows={session.rows.length}>
+    <li className="session" data-testid="session-item" data-kind={session.meta.kind} data-live={session.live} data-rows={session.rowCount}>
       <input
         className="session-name"
         aria-label="Session name"
@@ -137,12 +147,17 @@ function SessionItem({ session }: { session: Session }) {
           <button type="button" className="link" aria-expanded={open} data-testid="session-open" onClick={() => setOpen((o) => !o)}>
             {open ? 'Close' : 'Open'}
           </button>
-          {open && (
-            <>
-              <RecordingSummary rows={session.rows} />
-              <SessionTimeline rows={session.rows} />
-            </>
-          )}
+          {open &&
+            (rows ? (
+              <>
+                <RecordingSummary rows={rows} />
+                <SessionTimeline rows={rows} />
+              </>
+            ) : (
+              <p className="muted" data-testid="session-reading">
+                Reading its rows…
+              </p>
+            ))}
           <SessionActions session={session} onDelete={() => void sessions.remove(session.id)} />
         </>
       )}
