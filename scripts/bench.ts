@@ -50,7 +50,7 @@ import { chromium, type Page } from '@playwright/test';
 import ts from 'typescript';
 import { FACE_Y4M, GENERATED, pngOf, default as prepareFixtures } from '../e2e/global-setup.ts';
 import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
-import { describePhotoRun, photoFromNavigation, type PhotoPathRun } from './lib/bench-photo.ts';
+import { describePhotoRun, photoFromNavigation, type PhotoPathRun, type WhyCost, whyCost } from './lib/bench-photo.ts';
 import { startPreview } from './lib/browser.ts';
 import { decodeImage } from './lib/decode-image.ts';
 import { cropScale, toY4m } from './lib/y4m.ts';
@@ -470,6 +470,26 @@ async function main() {
       }
       results.push({ backend: 'photo', photo: runs });
     }
+    if (!opts.skip.has('why') && opts.sessions.count === 0) {
+      // "Why?" on the 3 faces of a photo, on each pinned backend: the map's cost per face, and
+      // whether the page freezes meanwhile (the map is made in the engine's worker).
+      const costs: WhyCost[] = [];
+      for (const b of opts.backends.filter((x): x is Pinned => x !== 'auto')) {
+        const { browser, page } = await launch(FACE_Y4M, b);
+        try {
+          await page.goto(url);
+          await page.waitForFunction(() => (window as unknown as { __resemote?: { info(): { ready: boolean } } }).__resemote?.info().ready === true, null, { timeout: 900_000, polling: 200 });
+          const cost = await whyCost(page, url, join(root, 'e2e', 'fixtures', 'group-3.jpg'), 'group-3.jpg');
+          console.error(`[bench] why on ${cost.backend}: ${JSON.stringify(cost)}`);
+          costs.push(cost);
+        } catch (err) {
+          console.error(`[bench] why on ${b} failed: ${(err as Error).message.split('\n')[0]}`);
+        } finally {
+          await browser.close();
+        }
+      }
+      results.push({ backend: 'why', why: costs });
+    }
   } finally {
     server?.stop();
   }
@@ -486,7 +506,7 @@ async function main() {
   console.log('| backend | cold first result | warm first result | cold download | longest main-thread task (cold / warm / switch) | shaders (first result / after fps) | switch | fps 1 face | fps 4 faces | renderer MB (start / 300 frames / last sample / 99 MP photo / after) |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    if (r.photo) continue;
+    if (r.photo || r.why) continue;
     if (!r.cold || !r.warm) {
       if (r.memoryMB) console.log(`| ${r.backend} | memory only: ${JSON.stringify(r.memoryMB)} |`);
       else if (r.coldStarts) console.log(`| ${r.backend} | cold starts only, longest tasks: ${r.coldStarts.map((c: { longestTaskMs: number }) => c.longestTaskMs).join(', ')} ms |`);
@@ -521,6 +541,12 @@ async function main() {
       console.log(describePhotoRun(`  cold ${i + 1}`, run.cold));
       console.log(describePhotoRun(`  warm ${i + 1}`, run.warm));
     }
+  }
+  for (const r of rows) {
+    if (!r.why) continue;
+    console.log('\n| "Why?" (group-3.jpg, 3 faces, one after the other) | engine ms a face | click to map on screen, ms | longest main-thread task |');
+    console.log('| --- | --- | --- | --- |');
+    for (const c of r.why as WhyCost[]) console.log(`| ${c.backend} | ${c.perFaceMs.join(', ')} | ${c.shownMs.join(', ')} | ${c.longestTaskMs} ms |`);
   }
   console.log(`\nfull results: ${relative(process.cwd(), opts.out)}`);
 }

@@ -131,6 +131,7 @@ for (const crop of faces) {
     stats.happy++;
   }
   crop.dispose();
+  if (stats.n % 10 === 0) process.stderr.write(`${stats.n}/${faces.length} faces\n`);
 }
 const n = stats.n;
 const h = Math.max(1, stats.happy);

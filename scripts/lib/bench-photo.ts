@@ -60,3 +60,36 @@ export function describePhotoRun(label: string, r: PhotoPathRun): string {
   const a = r.analysis;
   return `${label}: ${r.shownMs} ms to the face count | page script ${r.domContentLoadedMs} ms | engine start at ${r.engineStartMs ?? '?'} ms, probed at ${r.engineProbedMs ?? '?'} ms, ready at ${r.engineReadyMs ?? '?'} ms (${e?.backend ?? '?'}: load ${e?.loadMs?.toFixed(0) ?? '?'} ms of which warm-up ${e?.warmupMs?.toFixed(0) ?? '?'} ms) | photo picked at ${r.pickedMs ?? '?'} ms, decoded +${gap(r.pickedMs, r.decodedMs)} ms, analysed +${gap(r.decodedMs, r.analysedMs)} ms (detect ${a?.detectMs?.toFixed(0) ?? '?'}, classify ${a?.classifyMs?.toFixed(0) ?? '?'} ms, ${a?.faces ?? '?'} faces) | shown +${gap(r.analysedMs, r.shownMs)} ms`;
 }
+
+export interface WhyCost {
+  backend: string;
+  /** The engine's time for each face's map (its crop and 49 occluded copies in one batch), ms. */
+  perFaceMs: number[];
+  /** From the click to the map on screen, per face, ms (the page's clock). */
+  shownMs: number[];
+  /** The longest main-thread task while the maps were made and drawn, ms (0: none over 50 ms). */
+  longestTaskMs: number;
+}
+
+/** "Why?" on every face of `photo`, one after the other, on the backend the page runs. */
+export async function whyCost(page: Page, url: string, photo: string, name: string): Promise<WhyCost> {
+  await page.goto(url);
+  await page.getByTestId('tab-photo').click();
+  await page.getByTestId('file-input').setInputFiles(photo);
+  await page.getByTestId('face-count').filter({ hasText: name }).waitFor({ timeout: 600_000 });
+  await page.evaluate('window.__name = (f) => f');
+  await page.evaluate(() => void ((window as unknown as { __longtasks: number[] }).__longtasks = []));
+  const cards = page.getByTestId('result-item');
+  const shownMs: number[] = [];
+  for (let i = 0; i < (await cards.count()); i++) {
+    const card = cards.nth(i);
+    const t0 = await page.evaluate(() => performance.now());
+    await card.getByTestId('why-button').click();
+    const t1 = await page.waitForFunction((k) => (document.querySelectorAll('[data-testid="result-item"]')[k]?.querySelector('[data-testid="why-legend"]') ? performance.now() : false), i, { timeout: 600_000, polling: 20 }).then((h) => h.jsonValue() as Promise<number>);
+    shownMs.push(Math.round(t1 - t0));
+  }
+  return page.evaluate((shown) => {
+    const w = window as unknown as { __longtasks: number[]; __resemote: { explanations(): { ms: number }[]; info(): { backend: string } } };
+    return { backend: w.__resemote.info().backend, perFaceMs: w.__resemote.explanations().map((e) => Math.round(e.ms)), shownMs: shown, longestTaskMs: Math.round(Math.max(0, ...w.__longtasks)) };
+  }, shownMs);
+}
