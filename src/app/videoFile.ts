@@ -10,13 +10,13 @@
  * and the charts' cursors to draw from outside React, as the camera overlay does.
  */
 import { AppException, errors, toAppError } from '../state/errors';
-import type { FaceFilter, FaceResult } from '../engine/faces';
-import { RingBuffer } from '../engine/ringBuffer';
+import type { FaceFilter, FaceResult } from '../engine';
+import { RingBuffer } from './ringBuffer';
 import type { EngineHost } from './engineHost';
 import { type RecordingMeta, type RecordingRow, rowsOf } from './recording';
 import type { SessionList } from './sessions';
 import { type FrameSignature, frameSignature, isSceneCut, THUMB } from './sceneCut';
-import { FaceTracker } from './tracker';
+import { FaceTracker } from '../engine';
 import { trackFaces } from './trackFaces';
 import { withDuration } from './webmDuration';
 import { timelineBuffers } from './timeline';

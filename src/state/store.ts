@@ -4,11 +4,8 @@
  * timings) does NOT live here: it goes through src/app/frameBus.ts to canvases and refs.
  */
 import { create } from 'zustand';
-import type { BackendName, BackendSupportMap } from '../engine/backendSupport';
-import type { EngineThread } from '../engine/remote';
+import type { BackendName, BackendSupportMap, EngineThread, FrameResult, ModelEntry } from '../engine';
 import type { AppError } from './errors';
-import type { FrameResult } from '../engine/faces';
-import type { ModelEntry } from '../engine/modelFormat';
 import { DEFAULT_SETTINGS, type MeasuredChoice, type Settings } from './settings';
 
 export type { Mode } from './settings';

@@ -11,10 +11,10 @@
  * at least `holdUpdates` analyses), then is forgotten after `forgetMs` (and at least
  * `forgetUpdates` analyses): time alone would forget every face between two slow analyses.
  */
-import { type Box, iou } from '../engine/box';
-import { topEmotion } from '../engine/emotions';
-import type { FaceResult } from '../engine/faces';
-import { smoothingWeight, smoothInto } from '../engine/smoothing';
+import { type Box, iou } from './box';
+import { topEmotion } from './emotions';
+import type { FaceResult } from './faces';
+import { smoothingWeight, smoothInto } from './smoothing';
 
 export interface TrackerOptions {
   /** Minimum IoU to continue a track. Default 0.3. */
