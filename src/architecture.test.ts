@@ -15,8 +15,9 @@ function sources(dir: string): string[] {
   );
 }
 
+/** Every module a file names: imports (types included) and re-exports (`export … from`). */
 function imports(file: string): string[] {
-  return [...readFileSync(file, 'utf8').matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1] as string);
+  return [...readFileSync(file, 'utf8').matchAll(/^(?:import[^'"]*|export\s[^'";]*?from\s*)['"]([^'"]+)['"]/gm)].map((m) => m[1] as string);
 }
 
 /** The modules a file needs at run time: static imports and re-exports, `import type` / `export type` left out. */

@@ -11,7 +11,7 @@ import { DEFAULT_SETTINGS, type MeasuredChoice, type Settings } from './settings
 export type { Mode } from './settings';
 import type { Mode } from './settings';
 
-export type { ModelEntry } from '../engine/modelFormat';
+export type { ModelEntry } from '../engine';
 
 export type LoadPhase = 'idle' | 'loading' | 'warming' | 'ready' | 'error';
 
