@@ -40,8 +40,10 @@ try {
   await page.goto(url);
   const measured = await page.evaluate(async (jpegs: string[]) => {
     const modulePath = '/src/engine/detector.ts'; // served by the Vite dev server, imported in the page
+    const assetsPath = '/src/engine/assets.ts';
     const { FaceDetectorService } = (await import(/* @vite-ignore */ modulePath)) as typeof import('../src/engine/detector.ts');
-    const detector = await FaceDetectorService.create();
+    const { engineAssets } = (await import(/* @vite-ignore */ assetsPath)) as typeof import('../src/engine/assets.ts');
+    const detector = await FaceDetectorService.create(engineAssets('/').detector);
     const UP = 4;
     const PAD = 96; // per side, in upscaled pixels
     const side = 48 * UP + 2 * PAD;

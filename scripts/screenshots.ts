@@ -19,7 +19,7 @@ import { startPreview } from './lib/browser.ts';
 
 const root = join(import.meta.dirname, '..');
 type Hooked = {
-  __resemote?: { info(): { phase: string; ready: boolean; frames: number }; videoOverlay(): { sampleMs: number | null; seeking: boolean } | null };
+  __resemote?: { info(): { phase: string; ready: boolean; frames: number }; videoOverlay(): { sampleAt: number | null; seeking: boolean } | null };
 };
 
 async function open(browser: Browser, url: string, width: number, height: number): Promise<Page> {
@@ -78,7 +78,7 @@ async function shoot(browser: Browser, url: string, out: string, width: number, 
   await video.waitForFunction(() => {
     const o = (window as unknown as Hooked).__resemote?.videoOverlay();
     const v = document.querySelector<HTMLVideoElement>('[data-testid="video-view"] video');
-    return !!o && !!v && !o.seeking && o.sampleMs !== null && Math.abs(o.sampleMs - v.currentTime * 1000) <= 250;
+    return !!o && !!v && !o.seeking && o.sampleAt !== null && Math.abs(o.sampleAt - v.currentTime * 1000) <= 250;
   }, null, { timeout: 60_000, polling: 100 });
   await video.evaluate(() => window.scrollTo(0, 0));
   await video.screenshot({ path: join(out, `screenshot-video${suffix}.png`), fullPage: true });

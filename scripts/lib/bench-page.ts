@@ -7,6 +7,7 @@
  * It returns raw samples only; the Node side summarizes them (stats.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { engineAssets } from '../../src/engine/assets';
 import { activateBackend, compiledShaders, type GpuBackend } from '../../src/engine/backendActivation';
 import type { Box } from '../../src/engine/box';
 import { EmotionClassifier } from '../../src/engine/classifier';
@@ -17,6 +18,9 @@ import { warmupPlan } from '../../src/engine/warmup';
 
 /** The page's tfjs (the app's instance), for ad-hoc experiments in page.evaluate. */
 export { tf };
+
+/** The dev server serves the engine's files at its root, as the app does (engine/assets.ts). */
+const ASSETS = engineAssets('/');
 
 export interface FrameSpec {
   width: number;
@@ -242,7 +246,7 @@ async function benchModel(
 
   // The app's engine, from the parts loaded above: Engine.create's I/O steps are handed finished
   // objects (its warm-up runs again, untimed); disposing it leaves them to this page.
-  const engine = await Engine.create({ backend: active, modelUrl: model.url, modelId: model.id, warmupFrame: [video.videoHeight, video.videoWidth] }, undefined, sharedParts(active, classifier, detector));
+  const engine = await Engine.create({ backend: active, modelUrl: model.url, modelId: model.id, warmupFrame: [video.videoHeight, video.videoWidth], ...ASSETS }, undefined, sharedParts(active, classifier, detector));
   let frameFaces = 0;
   const frameDetectMs: number[] = [];
   const frameClassifyMs: number[] = [];
@@ -284,14 +288,14 @@ async function benchModel(
 
 /** Everything for one backend, in a fresh page: detection once, then each model in turn. */
 export async function runBackend(cfg: BenchConfig): Promise<BackendResult> {
-  const { active } = await activateBackend(cfg.backend);
+  const { active } = await activateBackend(cfg.backend, undefined, { wasmBase: ASSETS.tfjsWasmBase });
   if (active !== cfg.backend) throw new Error(`tfjs could not start ${cfg.backend} (fell back to ${active})`);
   log(`${cfg.backend}: backend active`);
   const canvas = await makeFrame(cfg.frame);
   const video = await videoOf(canvas);
 
   let t = performance.now();
-  const detector = await FaceDetectorService.create();
+  const detector = await FaceDetectorService.create(ASSETS.detector);
   const detectorCreateMs = performance.now() - t;
   // Detection runs on MediaPipe's CPU wasm whatever the tfjs backend; timed once per backend page.
   let detectFaces = 0;

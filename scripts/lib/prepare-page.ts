@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { eyeRoll } from '../../src/engine/align';
 import { cropFaces, idealSquare, rolledSquare, squareCrop } from '../../src/engine/crop';
+import { engineAssets } from '../../src/engine/assets';
 import { FaceDetectorService } from '../../src/engine/detector';
 import { drawPadded, unpadBox } from '../../src/engine/padding';
 import type { Box } from '../../src/engine/box';
@@ -66,7 +67,7 @@ function pick<T extends { score: number; box: Box }>(faces: T[]): T | undefined 
 export async function prepareFaces(images: { b64: string; type: string }[], padFraction?: number, align = false): Promise<PreparedFace[]> {
   if (!detector) {
     await tf.setBackend('cpu');
-    detector = await FaceDetectorService.create();
+    detector = await FaceDetectorService.create(engineAssets('/').detector); // served at the dev server's root
   }
   const out: PreparedFace[] = [];
   for (const { b64, type } of images) {

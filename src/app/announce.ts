@@ -2,8 +2,7 @@
  * What the polite live region says: the top emotion per face, in words, at most every few seconds
  * and only when it changed, so a screen reader is informed without being flooded.
  */
-import { EMOTION_LABEL } from '../engine/emotions';
-import type { FaceResult } from '../engine/faces';
+import { EMOTION_LABEL, type FaceResult } from '../engine';
 
 export function describeFaces(faces: readonly Pick<FaceResult, 'id' | 'top' | 'stale'>[]): string {
   const live = faces.filter((f) => !f.stale);

@@ -15,8 +15,7 @@
  * - Where no second engine can run beside the first (the engine on the page's thread), the app
  *   starts on the GPU backend it would have warmed (WebGL first, measured against WebGPU as before).
  */
-import type { BenchmarkResult } from '../engine/api';
-import { BACKEND_LABEL, type BackendName, type BackendSupportMap, type GpuBackend, preferredBackend } from '../engine/backendSupport';
+import { BACKEND_LABEL, type BackendName, type BackendSupportMap, type BenchmarkResult, type GpuBackend, preferredBackend } from '../engine';
 import type { MeasuredChoice } from '../state/settings';
 
 /** A warmed backend takes over only when its time is at most this share of the running one's. */

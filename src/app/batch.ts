@@ -6,9 +6,8 @@
  * memory). Combined CSV/JSON, and a ZIP of annotated photos when asked (re-read from the files
  * then). Cancel stops after the current file; the files not reached say "cancelled".
  */
-import { errorMessage } from '../engine/errorMessage';
+import { errorMessage, type FaceResult, type FrameResult } from '../engine';
 import { toAppError } from '../state/errors';
-import type { FaceResult, FrameResult } from '../engine/faces';
 import { type LoadedPhoto, loadPhoto } from './photoFile';
 import { toCsv } from './csv';
 import type { EngineHost } from './engineHost';

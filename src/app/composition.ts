@@ -102,10 +102,11 @@ export function testHooks(app: AppParts) {
       app.bus.subscribe((frame) => {
         if (frame) cb(frame.faces.map((f) => ({ id: f.id, stale: f.stale, box: { ...f.box } })), app.live.frames);
       }),
-    /** What the video overlay shows: the moment's time and the analysed sample drawn (null: none). */
+    /** What the video overlay shows: the video time of the moment and of the analysed sample drawn
+     *  (null: none), positions in the video, ms. */
     videoOverlay: () => {
       const m = app.video.shown;
-      return m ? { ms: m.ms, sampleMs: m.sample?.t ?? null, faces: m.sample?.faces.length ?? 0, seeking: m.seeking === true } : null;
+      return m ? { at: m.ms, sampleAt: m.sample?.t ?? null, faces: m.sample?.faces.length ?? 0, seeking: m.seeking === true } : null;
     },
     /** The running engine's classifier on 1 and 4 crops of a camera frame, ms (for the bench). */
     benchmark: () => app.host.benchmark(),

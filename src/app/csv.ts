@@ -4,8 +4,7 @@
  * csv.test.ts checks the two agree). RFC 4180 with CRLF line ends; text a spreadsheet would read
  * as a formula is neutralised. Pure.
  */
-import { EMOTIONS } from '../engine/emotions';
-import { valence } from '../engine/valence';
+import { EMOTIONS, valence } from '../engine';
 
 export const CSV_COLUMNS = ['source', 'time_ms', 'face', 'x', 'y', 'width', 'height', 'detection_score', 'top_emotion', ...EMOTIONS, 'valence'] as const;
 

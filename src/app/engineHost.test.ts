@@ -56,7 +56,7 @@ let failModelB = false;
 /** ms per face each fake backend measures (a GPU faster than WebAssembly unless a test says not). */
 let speed: Record<BackendName, number>;
 
-/** A createEngine whose engines appear when the test says so. */
+/** A startEngine whose engines appear when the test says so. */
 function controllable() {
   const calls: { config: EngineConfig; resolve(): void; reject(e: unknown): void; engine: FakeEngine }[] = [];
   const create = (config: EngineConfig): Promise<CreatedEngine> =>

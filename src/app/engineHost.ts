@@ -18,14 +18,8 @@
  * - Provenance: results and the model picker name the model and backend that actually ran.
  */
 import { mark } from './marks';
-import { BACKEND_LABEL, type BackendName, type BackendSupportMap, probeBackends } from '../engine/backendSupport';
-import { type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress, type Explanation } from '../engine/api';
-import { errorMessage } from '../engine/errorMessage';
+import { type AnalysisKind, BACKEND_LABEL, type BackendName, type BackendSupportMap, type BenchmarkResult, type CreatedEngine, type EngineApi, type EngineConfig, engineAssets, EngineError, type EngineMemory, type EngineProgress, errorMessage, type Explanation, fetchJsonCached, type FrameResult, modelName, openCache, probeBackends, startEngine, toFrameResult, workerSupport } from '../engine';
 import { AppException, type AppError, errors } from '../state/errors';
-import { type FrameResult, toFrameResult } from '../engine/faces';
-import { modelName } from '../engine/modelFormat';
-import { fetchJsonCached, openCache } from '../engine/modelLoader';
-import { type CreatedEngine, createEngine, workerSupport } from '../engine/remote';
 import type { ModelEntry, Store } from '../state/store';
 import { type Candidate, handOverVerdict, startingBackend } from './backendChoice';
 
@@ -35,7 +29,7 @@ export interface EngineHostOptions {
   /** false: run the engine on the page (tests of the fallback; browsers without workers). */
   preferWorker?: boolean;
   /** Create an engine (tests swap in fakes). */
-  create?: typeof createEngine;
+  create?: typeof startEngine;
   /** Probe the browser's backends (tests swap in fakes). */
   probe?: () => Promise<BackendSupportMap>;
   /** Fetch the model list (tests swap in fakes). */
@@ -85,7 +79,7 @@ export class EngineHost {
   private waiters: { resolve(e: EngineApi): void; reject(e: unknown): void }[] = [];
   private lock: Promise<unknown> = Promise.resolve();
   private disposed = false;
-  private readonly create: typeof createEngine;
+  private readonly create: typeof startEngine;
   /** Resolved by the first analysis that succeeds (the moment the user has a result). */
   private firstResult!: Promise<void>;
   private firstResultSeen: () => void = () => undefined;
@@ -94,7 +88,7 @@ export class EngineHost {
     private readonly store: Store,
     private readonly options: EngineHostOptions,
   ) {
-    this.create = options.create ?? createEngine;
+    this.create = options.create ?? startEngine;
   }
 
   private get s() {
@@ -142,11 +136,13 @@ export class EngineHost {
   };
 
   private config(backend: BackendName, model: ModelEntry): EngineConfig {
+    const page = globalThis.location?.href ?? 'http://localhost/';
     return {
       backend,
       ...(this.s.support ? { support: this.s.support } : {}),
-      modelUrl: new URL(`${this.options.base}${model.url}`, globalThis.location?.href ?? 'http://localhost/').toString(),
-      tfjsWasmBase: new URL(`${this.options.base}tfjs-wasm/`, globalThis.location?.href ?? 'http://localhost/').toString(),
+      modelUrl: new URL(`${this.options.base}${model.url}`, page).toString(),
+      // The app serves the engine's files at its own base (public/ and models/: engine/assets.ts).
+      ...engineAssets(this.options.base, page),
       modelId: model.id,
       warmupFrame: [720, 1280],
     };

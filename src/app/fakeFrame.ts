@@ -1,5 +1,5 @@
 /** Test support: a camera frame's result with one face, for the unit tests of what consumes frames. */
-import type { FaceResult, FrameResult } from '../engine/faces';
+import type { FaceResult, FrameResult } from '../engine';
 
 export function fakeFrame(time: number, face: Partial<FaceResult> = {}): FrameResult {
   return {

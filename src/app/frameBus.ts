@@ -3,7 +3,7 @@
  * canvas, the stats panel and the live region subscribe and update themselves through refs, so a
  * 30 fps stream causes no React re-render.
  */
-import type { FrameResult } from '../engine/faces';
+import type { FrameResult } from '../engine';
 
 export interface FrameStats {
   fps: number;

@@ -9,12 +9,12 @@
  * gets instead of showing it.
  */
 import { errors, toAppError } from '../state/errors';
-import type { FaceFilter, FrameResult } from '../engine/faces';
+import type { FaceFilter, FrameResult } from '../engine';
 import type { Store } from '../state/store';
 import { CameraSession, frameLoop, listCameras } from './camera';
 import type { EngineHost } from './engineHost';
 import type { FrameBus } from './frameBus';
-import { FaceTracker } from './tracker';
+import { FaceTracker } from '../engine';
 import { trackFaces } from './trackFaces';
 
 export class LiveView {

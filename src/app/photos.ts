@@ -9,7 +9,7 @@ import { errors, toAppError } from '../state/errors';
 import { mark } from './marks';
 import { loadPhoto } from './photoFile';
 import type { PhotoExplanation, Store } from '../state/store';
-import { EMOTIONS } from '../engine/emotions';
+import { EMOTIONS } from '../engine';
 import type { BatchSession } from './batch';
 import type { EngineHost } from './engineHost';
 

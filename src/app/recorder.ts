@@ -8,10 +8,8 @@
  * refuses (storage full, blocked) keeps its rows for the next write and tells the user.
  */
 import { version } from '../../package.json';
-import { errorMessage } from '../engine/errorMessage';
+import { errorMessage, type FrameResult, modelName } from '../engine';
 import { errors } from '../state/errors';
-import type { FrameResult } from '../engine/faces';
-import { modelName } from '../engine/modelFormat';
 import type { Store } from '../state/store';
 import type { FrameBus } from './frameBus';
 import { type RecordingMeta, type RecordingRow, rowsOf } from './recording';

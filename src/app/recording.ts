@@ -4,9 +4,7 @@
  * CSV and JSON files and the per-face summary are pure functions of the rows. Nothing here holds
  * video: only numbers.
  */
-import { EMOTIONS, type Emotion, topEmotion } from '../engine/emotions';
-import type { FrameResult } from '../engine/faces';
-import { valence } from '../engine/valence';
+import { type Emotion, EMOTIONS, type FrameResult, topEmotion, valence } from '../engine';
 import { toCsv } from './csv';
 import { mixOverTime, topEmotionCounts } from './summary';
 

@@ -1,5 +1,5 @@
 /** Photo results as files: JSON (everything) and CSV (one row per face). Pure. */
-import { EMOTIONS, type Emotion } from '../engine/emotions';
+import { EMOTIONS, type Emotion } from '../engine';
 import { topEmotionCounts } from './summary';
 import { toCsv } from './csv';
 

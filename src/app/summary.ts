@@ -3,7 +3,7 @@
  * for a session the mix of top emotions over time (what share of the faces seen in each stretch
  * of the recording showed each emotion). Pure; shown in the page and written into the JSON files.
  */
-import { EMOTIONS, type Emotion } from '../engine/emotions';
+import { EMOTIONS, type Emotion } from '../engine';
 import type { RecordingRow } from './recording';
 
 export type EmotionCounts = Record<Emotion, number>;

@@ -3,10 +3,8 @@
  * ring buffer (no allocation per frame). Fed from the frame bus; the chart draws from it at display
  * rate only while it is open, so the frame loop pays one push per face per analysed frame.
  */
-import { EMOTIONS } from '../engine/emotions';
-import type { FrameResult } from '../engine/faces';
-import { RingBuffer } from '../engine/ringBuffer';
-import { valence } from '../engine/valence';
+import { EMOTIONS, type FrameResult, valence } from '../engine';
+import { RingBuffer } from './ringBuffer';
 import type { FrameBus } from './frameBus';
 import type { RecordingRow } from './recording';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMOTIONS } from '../engine/emotions';
 import type { FaceResult } from '../engine/faces';
-import { FaceTracker } from './tracker';
+import { FaceTracker } from '../engine';
 import { trackFaces } from './trackFaces';
 
 const face = (x: number, score: number): FaceResult => ({ id: 0, box: { x, y: 100, width: 80, height: 80 }, crop: { x, y: 100, width: 80, height: 80 }, score, probs: Float32Array.from(EMOTIONS, () => 1 / 7), top: { emotion: 'neutral', probability: 1 / 7 }, stale: false });

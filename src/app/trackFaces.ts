@@ -4,8 +4,7 @@
  * timeline and in the CSV) whatever the confidence or size filter says. Shared by the camera and
  * the video-file paths.
  */
-import { type FaceFilter, type FaceResult, type FrameResult, isFiltered } from '../engine/faces';
-import { type FaceTracker, trackedFaces } from './tracker';
+import { type FaceFilter, type FaceResult, type FaceTracker, type FrameResult, isFiltered, trackedFaces } from '../engine';
 
 export function trackFaces(tracker: FaceTracker, frame: Pick<FrameResult, 'faces' | 'width' | 'height' | 'thumb'>, filter: FaceFilter, now: number): FaceResult[] {
   return trackedFaces(tracker.update(frame.faces, now, frame.thumb)).filter((f) => !isFiltered(f, frame.width, frame.height, filter));

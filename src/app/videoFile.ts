@@ -16,12 +16,12 @@
  * the boxes of the moment before over the frame after.
  */
 import { AppException, errors, toAppError } from '../state/errors';
-import type { FaceFilter, FaceResult } from '../engine/faces';
-import { RingBuffer } from '../engine/ringBuffer';
+import type { FaceFilter, FaceResult } from '../engine';
+import { RingBuffer } from './ringBuffer';
 import type { EngineHost } from './engineHost';
 import { type RecordingMeta, type RecordingRow, rowsOf } from './recording';
 import type { SessionList } from './sessions';
-import { FaceTracker } from './tracker';
+import { FaceTracker } from '../engine';
 import { trackFaces } from './trackFaces';
 import { withDuration } from './webmDuration';
 import { timelineBuffers } from './timeline';

@@ -2,12 +2,40 @@
  * The engine's interface and the values that cross it, with no TF.js or MediaPipe behind them: the
  * page (engineHost.ts, remote.ts, the worker protocol) and the engine (engine.ts) both import
  * them from here, so each is defined once and the page's bundle never pulls in TF.js to name a
- * type or to recognise an EngineError.
+ * type or to recognise an EngineError. Nothing here imports a file that imports TF.js or
+ * MediaPipe, not even for a type: the library's published declarations (index.ts) must stand on
+ * their own (scripts/check-lib.ts walks them).
  */
 import type { BackendName, BackendSupportMap } from './backendSupport';
-import type { ModelMetadata } from './classifier';
-import type { CropConfig } from './crop';
-import type { DetectorOptions } from './detector';
+
+/** How a face's square crop is placed (crop.ts; the values are in contract.json and each model's card). */
+export interface CropConfig {
+  /** Square side as a multiple of the detector box's larger side (FER2013 frames faces wider). */
+  scale: number;
+  /** Vertical shift of the square's centre, as a fraction of its side (positive = down). */
+  offsetY: number;
+}
+
+/** The face detector's files and threshold (detector.ts). */
+export interface DetectorOptions {
+  /** Folder URL of vision_wasm_module_internal.{js,wasm} (assets.ts: `<assets>/mediapipe/wasm`). */
+  wasmBase: string;
+  /** URL of the detector model, with TFLite metadata (assets.ts: `<assets>/mediapipe/face_detector.tflite`). */
+  modelUrl: string;
+  /** The lowest detection score the detector reports. Default 0.5 (MediaPipe's own). Which of
+   *  those faces are shown is the user's setting (minScore in faces.ts, default 0.6). */
+  floorScore: number;
+}
+
+/** MediaPipe's own score floor: the detector reports no face it scores lower. */
+export const DEFAULT_FLOOR_SCORE = 0.5;
+
+/** The running model as the status names it: three fields of its card (modelFormat.ts ModelMetadata). */
+export interface ModelSummary {
+  name: string;
+  quantization: string;
+  weightBytes: number;
+}
 
 export type AnalysisKind = 'frame' | 'photo';
 
@@ -46,13 +74,14 @@ export interface EngineConfig {
   backend: BackendName;
   /** What the page found the browser supports (a worker cannot probe WebGL through a document). */
   support?: BackendSupportMap;
-  /** Folder URL (ending in '/') of tfjs-backend-wasm's binaries; default '<page>/tfjs-wasm/'. */
-  tfjsWasmBase?: string;
+  /** Folder URL (ending in '/') of tfjs-backend-wasm's binaries (assets.ts: `<assets>/tfjs-wasm/`); no default. */
+  tfjsWasmBase: string;
   /** URL of the model folder's model.json. */
   modelUrl: string;
   /** A name for results' provenance (the model id). */
   modelId: string;
-  detector?: Partial<DetectorOptions>;
+  /** Where the detector's files are (no default) and, optionally, its score floor. */
+  detector: Pick<DetectorOptions, 'wasmBase' | 'modelUrl'> & Partial<DetectorOptions>;
   crop?: CropConfig;
   /** Camera frame size to compile the crop shaders for. */
   warmupFrame?: [number, number];
@@ -64,7 +93,9 @@ export type EngineProgress =
   | { stage: 'backend'; backend: BackendName }
   | { stage: 'warming'; backend: BackendName };
 
-export type FailedPart = 'backend' | 'model' | 'detector' | 'engine';
+/** The part that failed: the TF.js backend, the emotion model, the face detector, the engine itself
+ *  (its worker, or a call after dispose), or the input given to the library's analyse (unreadable). */
+export type FailedPart = 'backend' | 'model' | 'detector' | 'engine' | 'input';
 
 /** A failure with the part that failed, so the page can say what to do. */
 export class EngineError extends Error {
@@ -82,7 +113,7 @@ export interface EngineStatus {
   /** Set when the wanted backend could not start: which, and why. */
   fallback?: { from: BackendName; reason: string };
   modelId: string;
-  model: Pick<ModelMetadata, 'name' | 'quantization' | 'weightBytes'>;
+  model: ModelSummary;
   loadMs: number;
   warmupMs: number;
   modelFromCache: boolean;

@@ -24,9 +24,6 @@ tf.env().set('WEBGL_DELETE_TEXTURE_THRESHOLD', 256 * 1024 * 1024);
 // it must not try the threaded binary even where a host makes the page isolated.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
-/** Where the app serves tfjs-backend-wasm's binaries (prepare-assets.ts puts them there). */
-export const DEFAULT_TFJS_WASM_BASE = 'tfjs-wasm/';
-
 export interface ActivationResult {
   active: BackendName;
   /** Set when the wanted backend could not start: which one, and why. */
@@ -34,7 +31,8 @@ export interface ActivationResult {
 }
 
 export interface ActivationOptions {
-  /** Folder URL (ending in '/') of tfjs-backend-wasm's .wasm files, on the app's own origin. */
+  /** Folder URL (ending in '/') of tfjs-backend-wasm's .wasm files (assets.ts); without it the
+   *  WebAssembly backend is not tried: there is no default location, and never the package's CDN. */
   wasmBase?: string;
 }
 
@@ -50,8 +48,9 @@ export async function activateBackend(wanted: BackendName, support?: BackendSupp
     }
     try {
       if (name === 'wasm' && !wasmPathsSet) {
-        // Never the package's default (a CDN): the binaries come from the app's origin, like MediaPipe's.
-        setWasmPaths(options.wasmBase ?? new URL(DEFAULT_TFJS_WASM_BASE, globalThis.location?.href ?? 'http://localhost/').toString());
+        // Never the package's default (a CDN): the binaries come from where the caller says, like MediaPipe's.
+        if (!options.wasmBase) throw new Error('no location was given for its binaries (tfjsWasmBase: see engine/assets.ts)');
+        setWasmPaths(options.wasmBase);
         wasmPathsSet = true;
       }
       if (tf.getBackend() !== name || !tf.findBackend(name)) {

@@ -9,14 +9,10 @@ import { type Box, clamp } from './box';
 import { CROP } from './contract';
 import { LUMA, MODEL_INPUT_SIZE } from './emotions';
 
-export type { Box } from './box';
+import type { CropConfig } from './api';
 
-export interface CropConfig {
-  /** Square side as a multiple of the detector box's larger side (FER2013 frames faces wider). */
-  scale: number;
-  /** Vertical shift of the square's centre, as a fraction of its side (positive = down). */
-  offsetY: number;
-}
+export type { Box } from './box';
+export type { CropConfig } from './api';
 
 /** Measured by `npm run calibrate-crop` (scripts/calibrate-crop.ts), stored in contract.json. */
 export const DEFAULT_CROP: CropConfig = CROP;

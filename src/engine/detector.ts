@@ -1,14 +1,16 @@
 /**
  * Face detection with MediaPipe tasks-vision, one detector in IMAGE mode for camera frames and
  * photos alike (a second instance would load a second copy of the 13 MB wasm runtime).
- * The wasm runtime and the detector model are served from the app's own origin (prepared by
- * scripts/prepare-assets.ts). The runtime's ES-module build is imported directly, so the same code
+ * The wasm runtime and the detector model come from the URLs the caller gives (assets.ts: the app
+ * serves them from its own origin, prepared by scripts/prepare-assets.ts; the library's user from
+ * its assetsUrl); there is no default location. The runtime's ES-module build is imported directly, so the same code
  * runs in a module Web Worker (where tasks-vision's importScripts cannot) and on a page.
  * Photos are also searched tile by tile (see tiling.ts), because the short-range detector looks at
  * 128x128 and misses the small faces of a group photo.
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import type { Eyes } from './align';
+import { DEFAULT_FLOOR_SCORE, type DetectorOptions } from './api';
 import { type Box, clusterBoxes, iou, scaleBox, weightedMeanBox } from './box';
 import { errorMessage } from './errorMessage';
 import { photoTiles } from './tiling';
@@ -20,23 +22,10 @@ export interface DetectedFace {
   eyes?: Eyes;
 }
 
-export interface DetectorOptions {
-  /** Folder of vision_wasm_module_internal.{js,wasm}. Default '<base>/mediapipe/wasm'. */
-  wasmBase: string;
-  /** The detector model (with TFLite metadata). Default '<base>/mediapipe/face_detector.tflite'. */
-  modelUrl: string;
-  /** The lowest detection score the detector reports. Default 0.5 (MediaPipe's own). Which of
-   *  those faces are shown is the user's setting (minScore in faces.ts, default 0.6). */
-  floorScore: number;
-}
+export type { DetectorOptions } from './api';
 
-const BASE = import.meta.env?.BASE_URL ?? '/';
-
-export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
-  wasmBase: new URL(`${BASE}mediapipe/wasm`, globalThis.location?.href ?? 'http://localhost/').pathname,
-  modelUrl: new URL(`${BASE}mediapipe/face_detector.tflite`, globalThis.location?.href ?? 'http://localhost/').pathname,
-  floorScore: 0.5,
-};
+/** The defaults of what has one: the files' URLs have none (assets.ts gives the layout). */
+export const DEFAULT_DETECTOR_OPTIONS: Pick<DetectorOptions, 'floorScore'> = { floorScore: DEFAULT_FLOOR_SCORE };
 
 /** The runtime's ES-module loader and its binary (a pair: each build has its own .wasm). */
 export const WASM_LOADER = 'vision_wasm_module_internal.js';
@@ -106,7 +95,9 @@ export class FaceDetectorService {
   ) {}
 
   static async create(options: Partial<DetectorOptions> = {}): Promise<FaceDetectorService> {
-    const opts = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
+    const { wasmBase, modelUrl } = options;
+    if (!wasmBase || !modelUrl) throw new DetectorLoadError('no location was given for its files (wasmBase and modelUrl: see engine/assets.ts)');
+    const opts: DetectorOptions = { ...DEFAULT_DETECTOR_OPTIONS, ...options, wasmBase, modelUrl };
     const [model] = await Promise.all([
       fetch(opts.modelUrl)
         .then(async (res) => {

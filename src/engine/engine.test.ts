@@ -4,9 +4,10 @@ import type { ActivationResult } from './backendActivation';
 import type { Box } from './box';
 import type { ModelMetadata } from './classifier';
 import { type EngineConfig, EngineError } from './api';
+import { engineAssets } from './assets';
 import { type Classifier, type Detector, Engine, type EngineDeps } from './engine';
 
-const CONFIG: EngineConfig = { backend: 'webgl', modelUrl: 'http://x/models/m/model.json', modelId: 'm', warmupFrame: [120, 160] };
+const CONFIG: EngineConfig = { backend: 'webgl', modelUrl: 'http://x/models/m/model.json', modelId: 'm', warmupFrame: [120, 160], ...engineAssets('http://x/') };
 const META = { name: 'Fake', quantization: 'none', weightBytes: 1 } as ModelMetadata;
 
 /** A classifier that holds one tensor (as a real model holds its weights) and answers "happy". */

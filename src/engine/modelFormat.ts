@@ -7,6 +7,10 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { CROP, INPUT_SIZE, LUMA, TIGHT_CROP_PADDING } from './contract.ts';
+import { ASSET_PATHS } from './assets.ts';
+import type { ModelEntry } from './modelEntry.ts';
+
+export { type ModelEntry, modelName } from './modelEntry.ts';
 
 /** model.json as the exporter writes it. */
 export interface ModelJson {
@@ -67,22 +71,6 @@ export interface ModelMetadata {
   exporter: string;
 }
 
-/** One shipped model as the picker lists it (served as /models/index.json). */
-export interface ModelEntry {
-  id: string;
-  name: string;
-  url: string;
-  bytes: number;
-  variant: string;
-  parameters: number;
-  quantization: string;
-  /** FER2013 PrivateTest accuracy measured for this export, if known. */
-  accuracy?: number;
-  macroF1?: number;
-  /** CK+48 7-way accuracy (faces from another database), if measured. */
-  crossAccuracy?: number;
-}
-
 export class ModelFormatError extends Error {
   override name = 'ModelFormatError';
 }
@@ -139,15 +127,6 @@ export function toArtifacts(json: ModelJson, weightData: ArrayBuffer): tf.io.Mod
   };
 }
 
-/**
- * The name to show for model `id` (the picker's, the files', the notices'): its entry's name, else
- * the id itself, else '' when no model is known. The one lookup; callers pass the list they hold.
- */
-export function modelName(models: readonly Pick<ModelEntry, 'id' | 'name'>[], id: string | null | undefined): string {
-  if (!id) return '';
-  return models.find((m) => m.id === id)?.name ?? id;
-}
-
 /** The picker's entry for a model folder `id`, from its model.json (`jsonBytes` = its size). */
 export function toModelEntry(id: string, json: ModelJson, jsonBytes: number): ModelEntry | null {
   const meta = json.userDefinedMetadata?.resemote;
@@ -156,7 +135,7 @@ export function toModelEntry(id: string, json: ModelJson, jsonBytes: number): Mo
   return {
     id,
     name: meta.name ?? id,
-    url: `models/${id}/model.json`,
+    url: `${ASSET_PATHS.models}${id}/model.json`,
     bytes: (meta.weightBytes ?? 0) + jsonBytes,
     variant: meta.architecture?.variant ?? 'unknown',
     parameters: meta.architecture?.exportedParameters ?? 0,

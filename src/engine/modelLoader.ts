@@ -6,6 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { errorMessage } from './errorMessage';
+import { fetchJsonCached, openCache } from './jsonCache';
 import { isModelJson, type ModelJson, shardPaths, toArtifacts } from './modelFormat';
 
 export interface LoadProgress {
@@ -20,18 +21,10 @@ export interface LoadedArtifacts {
   fromCache: boolean;
 }
 
+export { fetchJsonCached, openCache } from './jsonCache';
+
 export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
-}
-
-const CACHE_NAME = 'resemote-models-v1';
-
-export async function openCache(): Promise<Cache | null> {
-  try {
-    return typeof caches === 'undefined' ? null : await caches.open(CACHE_NAME);
-  } catch {
-    return null; // private mode or an insecure context: no cache, still works
-  }
 }
 
 async function readBody(response: Response, onBytes: (n: number) => void): Promise<Uint8Array> {
@@ -57,25 +50,6 @@ async function readBody(response: Response, onBytes: (n: number) => void): Promi
     offset += c.byteLength;
   }
   return out;
-}
-
-/**
- * A small JSON file (a model description, the model list), network first so a new deploy is seen at
- * once, and the copy from the last visit when the network fails (offline with a good cache).
- * A reply that is not valid JSON counts as a failure too.
- */
-export async function fetchJsonCached(url: string, cache: Cache | null, fetchImpl: typeof fetch = fetch): Promise<unknown> {
-  try {
-    const res = await fetchImpl(url, { cache: 'no-cache' });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const value: unknown = await res.json();
-    await cache?.put(url, new Response(JSON.stringify(value), { headers: { 'Content-Type': 'application/json' } }));
-    return value;
-  } catch (err) {
-    const cached = await cache?.match(url);
-    if (!cached) throw err;
-    return cached.json();
-  }
 }
 
 export async function sha256Hex(data: Uint8Array): Promise<string> {

@@ -1,5 +1,5 @@
 /**
- * Where the engine runs. `createEngine` prefers a dedicated module Web Worker (RemoteEngine, a
+ * Where the engine runs. `startEngine` prefers a dedicated module Web Worker (RemoteEngine, a
  * proxy that speaks protocol.ts) and falls back to the page's own thread (Engine itself) where the
  * browser cannot run the engine in a worker: no OffscreenCanvas, no WebGL2 there, or a worker that
  * fails to start. The caller learns which, and why.
@@ -27,15 +27,21 @@ export class RemoteEngine implements EngineApi {
     public status: EngineStatus,
   ) {}
 
-  static async create(config: EngineConfig, onProgress: (p: EngineProgress) => void, makeWorker: () => Worker = defaultWorker): Promise<RemoteEngine> {
+  /** `onFailure`: told once when the worker stops or garbles a message (every call waiting is rejected too). */
+  static async create(config: EngineConfig, onProgress: (p: EngineProgress) => void, makeWorker: () => Worker = defaultWorker, onFailure?: (err: EngineError) => void): Promise<RemoteEngine> {
     const worker = makeWorker();
     const engine = new RemoteEngine(worker, undefined as unknown as EngineStatus);
+    const broken = (err: EngineError) => {
+      const first = !engine.dead;
+      engine.fail(err);
+      if (first) onFailure?.(err);
+    };
     worker.onmessage = (e: MessageEvent<EngineReply>) => engine.receive(e.data);
     worker.onerror = (e) => {
       e.preventDefault();
-      engine.fail(new EngineError('engine', `the engine worker stopped (${e.message || 'it could not be loaded'})`));
+      broken(new EngineError('engine', `the engine worker stopped (${e.message || 'it could not be loaded'})`));
     };
-    worker.onmessageerror = () => engine.fail(new EngineError('engine', 'a message from the engine worker could not be read'));
+    worker.onmessageerror = () => broken(new EngineError('engine', 'a message from the engine worker could not be read'));
     try {
       engine.status = (await engine.call({ op: 'create', config }, [], onProgress)) as EngineStatus;
     } catch (err) {
@@ -139,19 +145,28 @@ export interface CreatedEngine {
   threadReason?: string;
 }
 
+export interface StartOptions {
+  /** false: the page's own thread, even where a worker could run it. Default true. */
+  preferWorker?: boolean;
+  /** Make the worker (tests). Default: engine.worker.ts as a module worker. */
+  makeWorker?: () => Worker;
+  /** Told once if the worker stops later (a crash, lost memory): every call then rejects. */
+  onFailure?: (err: EngineError) => void;
+}
+
 /**
  * Create an engine in a worker where the browser can, on the page otherwise. A worker that fails to
  * start or cannot bring up its backend (while the page could) falls back to the page, once.
  */
-export async function createEngine(
+export async function startEngine(
   config: EngineConfig,
   onProgress: (p: EngineProgress) => void,
-  options: { preferWorker?: boolean; makeWorker?: () => Worker } = {},
+  options: StartOptions = {},
 ): Promise<CreatedEngine> {
   const support = options.preferWorker === false ? { ok: false as const, reason: 'the page asked for the same-thread engine' } : workerSupport(config.backend);
   if (support.ok) {
     try {
-      return { engine: await RemoteEngine.create(config, onProgress, options.makeWorker), thread: 'worker' };
+      return { engine: await RemoteEngine.create(config, onProgress, options.makeWorker, options.onFailure), thread: 'worker' };
     } catch (err) {
       // A missing model or detector fails the same way on the page: report it, do not retry there.
       if (!(err instanceof EngineError) || err.part === 'model' || err.part === 'detector') throw err;

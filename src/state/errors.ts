@@ -4,7 +4,7 @@
  * (state/, app/, ui/ import it). The engine has no user wording: it throws EngineError or plain
  * errors, and errorMessage (engine/errorMessage.ts) turns those into the detail these messages quote.
  */
-import { errorMessage } from '../engine/errorMessage';
+import { errorMessage } from '../engine';
 
 export type ErrorCode =
   | 'camera-denied'

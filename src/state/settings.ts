@@ -3,7 +3,7 @@
  * face filters, the measured backend choice), kept in localStorage. Pure parsing: anything missing,
  * malformed or out of range falls back to the default, so a bad stored value never breaks start-up.
  */
-import type { BackendName } from '../engine/backendSupport';
+import type { BackendName } from '../engine';
 
 export const SETTINGS_KEY = 'resemote.settings.v1';
 

@@ -3,19 +3,16 @@
  * in the store; components select one field at a time. Per-frame data (boxes, probabilities,
  * timings) does NOT live here: it goes through src/app/frameBus.ts to canvases and refs.
  */
-import type { Explanation } from '../engine/api';
+import type { Explanation } from '../engine';
 import { create } from 'zustand';
-import type { BackendName, BackendSupportMap } from '../engine/backendSupport';
-import type { EngineThread } from '../engine/remote';
+import type { BackendName, BackendSupportMap, EngineThread, FrameResult, ModelEntry } from '../engine';
 import type { AppError } from './errors';
-import type { FrameResult } from '../engine/faces';
-import type { ModelEntry } from '../engine/modelFormat';
 import { DEFAULT_SETTINGS, type MeasuredChoice, type Settings } from './settings';
 
 export type { Mode } from './settings';
 import type { Mode } from './settings';
 
-export type { ModelEntry } from '../engine/modelFormat';
+export type { ModelEntry } from '../engine';
 
 export type LoadPhase = 'idle' | 'loading' | 'warming' | 'ready' | 'error';
 

@@ -1,8 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { type BatchItem, batchSummary, batchToCsv, batchToJson } from '../app/batch';
 import { APP_VERSION } from '../app/recorder';
-import { EMOTION_COLOR, EMOTION_LABEL } from '../engine/emotions';
-import { type FaceResult, type FrameResult, visibleFaces } from '../engine/faces';
+import { EMOTION_COLOR, EMOTION_LABEL, type FaceResult, type FrameResult, visibleFaces } from '../engine';
 import { toAppError } from '../state/errors';
 import { useStore } from '../state/store';
 import { annotatedJpeg } from './annotate';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { BoxMotion } from '../engine/motion';
+import { BoxMotion } from '../engine';
 import { useStore } from '../state/store';
 import { useApp } from './context';
 import { LiveTimelinePanel } from './LiveTimelinePanel';

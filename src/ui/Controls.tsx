@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { BACKEND_LABEL, CHOOSABLE_BACKENDS } from '../engine/backendSupport';
+import { BACKEND_LABEL, CHOOSABLE_BACKENDS } from '../engine';
 import { type Mode, useStore } from '../state/store';
 import { useApp } from './context';
 

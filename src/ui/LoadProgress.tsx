@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import { BACKEND_LABEL } from '../engine/backendSupport';
-import { modelName } from '../engine/modelFormat';
+import { BACKEND_LABEL, modelName } from '../engine';
 import { isLoading, useStore } from '../state/store';
 
 /**

@@ -3,7 +3,7 @@ import { recordingToCsv, recordingToJson, summarizeRecording } from '../app/reco
 import { exportName } from '../app/results';
 import type { Session } from '../app/sessions';
 import { type EmotionCounts, mixOverTime, ranked, topEmotionCounts } from '../app/summary';
-import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine/emotions';
+import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine';
 import { useApp } from './context';
 import { download } from './download';
 import { SessionTimeline } from './TimelineChart';

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { EMPTY_STATS, type FrameStats } from '../app/frameBus';
-import { visibleFaces } from '../engine/faces';
+import { visibleFaces } from '../engine';
 import { useStore } from '../state/store';
 import { useApp } from './context';
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { timelineBuffers, VALENCE_CHANNEL } from '../app/timeline';
-import { EMOTION_COLOR, EMOTIONS } from '../engine/emotions';
-import type { RingBuffer } from '../engine/ringBuffer';
+import { EMOTION_COLOR, EMOTIONS } from '../engine';
+import type { RingBuffer } from '../app/ringBuffer';
 import { prepareCanvas } from './overlay/canvasSize';
 
 /**

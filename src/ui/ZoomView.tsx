@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Box } from '../engine/box';
+import type { Box } from '../engine';
 import type { ViewTransform } from './overlay/layout';
 import { fitView, panBy, type Size, toPicture, type View, zoomAt } from './overlay/zoom';
 import { prepareCanvas } from './overlay/canvasSize';

@@ -1,5 +1,5 @@
 /** Draw a photo and its faces' boxes and panels into a canvas (the photo view, the PNG and ZIP exports). */
-import type { FaceResult } from '../engine/faces';
+import type { FaceResult } from '../engine';
 import { drawFaces } from './overlay/draw';
 import { containTransform } from './overlay/layout';
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { RecordingRow } from '../app/recording';
 import type { Session } from '../app/sessions';
-import { errorMessage } from '../engine/errorMessage';
+import { errorMessage } from '../engine';
 import { errors } from '../state/errors';
 import { useStore } from '../state/store';
 import { useApp } from './context';

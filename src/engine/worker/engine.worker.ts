@@ -7,9 +7,13 @@ import { EngineError } from '../api';
 import { Engine } from '../engine';
 import { errorMessage } from '../errorMessage';
 import { type EngineReply, type EngineRequest, transferables } from './protocol';
+import { RequestGuard } from './requestGuard';
 
 const scope = self as unknown as { postMessage(m: EngineReply, t?: Transferable[]): void; onmessage: ((e: MessageEvent<EngineRequest>) => void) | null };
 let engine: Engine | null = null;
+// Nothing leaves but the requests for the engine's own files (requestGuard.ts says why).
+const guard = new RequestGuard(self as unknown as ConstructorParameters<typeof RequestGuard>[0]);
+guard.install();
 
 function reply(message: EngineReply, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -18,6 +22,7 @@ function reply(message: EngineReply, transfer: Transferable[] = []): void {
 async function handle(req: EngineRequest): Promise<unknown> {
   if (req.op === 'create') {
     if (engine) throw new EngineError('engine', 'the engine is already created');
+    guard.allow(req.config.modelUrl, req.config.tfjsWasmBase, req.config.detector.wasmBase, req.config.detector.modelUrl);
     engine = await Engine.create(req.config, (progress) => reply({ id: req.id, kind: 'progress', progress }));
     return engine.status;
   }
@@ -36,6 +41,7 @@ async function handle(req: EngineRequest): Promise<unknown> {
     case 'explain':
       return engine.explain(req.image, req.crop, req.roll, req.target);
     case 'setModel':
+      guard.allow(req.url);
       return engine.setModel(req.url, req.modelId, (progress) => reply({ id: req.id, kind: 'progress', progress }));
     case 'benchmark':
       return engine.benchmark(req.runs);

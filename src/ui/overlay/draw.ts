@@ -3,8 +3,7 @@
  * bars for all seven emotions. Dark plates under light text and dark outlines around the boxes keep
  * everything readable on any background.
  */
-import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../../engine/emotions';
-import type { FaceResult } from '../../engine/faces';
+import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS, type FaceResult } from '../../engine';
 import { layoutPanels, PANEL, type ViewTransform, toView } from './layout';
 
 export interface DrawOptions {

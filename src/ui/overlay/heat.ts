@@ -4,7 +4,7 @@
  * thumbnail, the legend): transparent where hiding that part of the face changes nothing, through
  * yellow to red where hiding it lowers the answer most.
  */
-import type { Explanation } from '../../engine/api';
+import type { Explanation } from '../../engine';
 import { type ViewTransform } from './layout';
 
 /** The scale: value 0-1 -> [r, g, b, alpha]. Alpha and redness rise with the value. */

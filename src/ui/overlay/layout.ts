@@ -3,7 +3,7 @@
  * The source is shown with object-fit: contain (letterboxed), optionally mirrored like a selfie
  * preview; panels sit beside the face (right, else left, else inside the view), scaled with it.
  */
-import { type Box, clamp, intersection, mirrorBox } from '../../engine/box';
+import { type Box, clamp, intersection, mirrorBox } from '../../engine';
 
 export interface ViewTransform {
   scale: number;

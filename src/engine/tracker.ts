@@ -19,10 +19,10 @@
  * between two cuts of a video, or two photos swapped in front of a camera, share no id, timeline
  * or smoothing. Ids go on counting after a cut.
  */
-import { type Box, iou } from '../engine/box';
-import { topEmotion } from '../engine/emotions';
-import type { FaceResult } from '../engine/faces';
-import { smoothingWeight, smoothInto } from '../engine/smoothing';
+import { type Box, iou } from './box';
+import { topEmotion } from './emotions';
+import type { FaceResult } from './faces';
+import { smoothingWeight, smoothInto } from './smoothing';
 import { type FrameSignature, frameSignature, isSceneCut } from './sceneCut';
 
 export interface TrackerOptions {

@@ -8,7 +8,7 @@
  * drift, 0.013-0.017 and under 0.11 between samples 0.2 s apart. The engine makes the tiny copy
  * (engine/thumbnail.ts) from the frame it analyses; the tracker (tracker.ts) reads it.
  */
-import { THUMB } from '../engine/thumbnail';
+import { THUMB } from './thumbnail';
 
 export { THUMB };
 const BINS = 16;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RingBuffer } from './ringBuffer';
-import { valence } from './valence';
+import { valence } from '../engine';
 
 describe('RingBuffer', () => {
   it('keeps the newest samples in order, overwriting the oldest when full', () => {

@@ -1,0 +1,172 @@
+/**
+ * The library's types (createEngine, library/emotionEngine.ts): load-time options and per-call
+ * options as two types, each field with its default (the values are in library/defaults.ts), and
+ * one versioned result. No TF.js or MediaPipe behind any of them.
+ */
+import type { EngineError, EngineProgress, EngineStatus } from '../api';
+import type { BackendName } from '../backendSupport';
+import type { Box } from '../box';
+import type { Emotion } from '../emotions';
+import type { EngineThread } from '../remote';
+import type { TrackerOptions } from '../tracker';
+
+/**
+ * What `analyse` reads: anything the browser can make an ImageBitmap of. It stays the caller's: the
+ * engine copies the pixels and never closes, transfers or changes it. An image element must have
+ * loaded (it is awaited with `decode()` when it has not) and a video must have a frame.
+ */
+export type EngineInput = ImageBitmap | HTMLImageElement | HTMLVideoElement | HTMLCanvasElement | OffscreenCanvas | ImageData | VideoFrame | Blob;
+
+/** Load-time options (createEngine). Only `assetsUrl` is required; the defaults are DEFAULT_ENGINE_OPTIONS. */
+export interface EngineOptions {
+  /**
+   * The folder with the engine's files: the package's `dist/assets/`, copied to your site or served
+   * where it is (`mediapipe/`: face detector and its wasm; `tfjs-wasm/`; `models/`). A relative URL
+   * is resolved against the page. No default: the library never guesses a location or uses a CDN.
+   */
+  assetsUrl: string | URL;
+  /** model.json of the emotion model. Default: the shipped ResEmoteNet-S5, `<assetsUrl>/models/resemotenet-s5/model.json`. */
+  modelUrl?: string | URL;
+  /**
+   * The TF.js backend to start on. Default 'wasm': ready in about a second (no shaders to compile),
+   * and as fast as a GPU backend on many machines. One the browser lacks falls back (wasm, webgl,
+   * webgpu, then TF.js's JavaScript 'cpu'), and `status.fallback` says why.
+   */
+  backend?: BackendName;
+  /** The face detector. */
+  detector?: {
+    /** Faces the detector scores lower are not reported at all, 0-1. Default 0.5. */
+    minScore?: number;
+  };
+  /** 'auto': a module Web Worker where the browser can run the backend there, else the page's thread
+   *  (`status.thread` and `status.threadReason` say which). 'page': always the page's thread. Default 'auto'. */
+  thread?: 'auto' | 'page';
+  /** The frame size [height, width] the GPU backends compile their shaders for at start. Default [720, 1280]. */
+  warmupFrame?: [number, number];
+  /** How `analyse(…, { track: true })` follows faces (FaceTracker). Defaults: DEFAULT_TRACKER_OPTIONS
+   *  (probabilities smoothed with a 250 ms half-life; `probHalfLifeMs: 0` for none). */
+  tracker?: Partial<TrackerOptions>;
+  /** Progress while loading (model bytes, detector, backend, warm-up) and during later switches: the
+   *  same as `engine.on('progress', …)`, but listening from the very start. */
+  onProgress?: (progress: EngineProgress) => void;
+}
+
+/** Per-call options (analyse). Defaults: DEFAULT_ANALYSE_OPTIONS. */
+export interface AnalyseOptions {
+  /**
+   * 'photo': the whole image and then tile by tile, so small faces of a group photo are found; a
+   * photo that is only a face is tried again with a border; faces are numbered left to right.
+   * 'frame': one detector pass, for camera and video frames (several times faster). Default 'photo'.
+   */
+  kind?: 'photo' | 'frame';
+  /**
+   * Follow faces from call to call (a camera or a video): each face keeps its `id`, its
+   * probabilities are smoothed over time, and a face missed for a moment is kept, `stale`.
+   * Default false: ids 1..n in this image only, raw probabilities.
+   */
+  track?: boolean;
+  /** The frame's time in ms, for tracking (a video's `currentTime * 1000`). Default performance.now(). */
+  time?: number;
+}
+
+/** The version of EmotionResult; a change to its shape gets a new one. */
+export type ResultFormat = 'resemote-emotions/1';
+
+/** One face. */
+export interface EmotionFace {
+  /** 1..n left to right on a photo (engine order for a frame); the track id with `track: true`. */
+  id: number;
+  /** The detector's box, input pixels (x, y = top left). */
+  box: Box;
+  /** The square the classifier saw, input pixels (it may reach past the image's edge). */
+  crop: Box;
+  /** How sure the detector is that this is a face, 0-1 (not an emotion). */
+  score: number;
+  /** The model's calibrated probability of each emotion, summing to 1 (smoothed over time with `track: true`). */
+  probabilities: Record<Emotion, number>;
+  /** The most probable emotion. */
+  top: { emotion: Emotion; probability: number };
+  /** `track: true` only: not found in this frame, kept for continuity (box and probabilities as last seen). */
+  stale: boolean;
+}
+
+/** Why the model gives a face its emotion (explain): which parts of its crop drive the answer. */
+export interface EmotionExplanation {
+  /** The emotion explained (the face's top one unless asked for another). */
+  emotion: Emotion;
+  /** Its probability on the crop as is. */
+  probability: number;
+  /** How the map was made: occlusion sensitivity (a patch of the crop's mean gray hidden at 7 x 7 places). */
+  method: 'occlusion' | 'gradient';
+  /** The map: cells x cells values in [0, 1] (1: hiding that region lowers the emotion most), rows from the crop's top. */
+  cells: number;
+  values: number[];
+  /** The crop explained, input pixels. */
+  crop: Box;
+  /** The engine's time for it, ms. */
+  ms: number;
+}
+
+/** Everything one analyse call returns. */
+export interface EmotionResult {
+  format: ResultFormat;
+  /** The input's size in pixels. */
+  width: number;
+  height: number;
+  faces: EmotionFace[];
+  /** The frame's time, ms (AnalyseOptions.time). */
+  time: number;
+  /** The model and backend that produced these faces. */
+  model: string;
+  backend: BackendName;
+  timings: { detectMs: number; classifyMs: number; totalMs: number };
+  /** A photo that is only a face: found on the retry with a border around it. */
+  padded: boolean;
+}
+
+/** What the engine reports about itself. */
+export interface EmotionEngineStatus extends EngineStatus {
+  /** Where it runs: its own worker, or the page's thread (and why). */
+  thread: EngineThread;
+  threadReason?: string;
+}
+
+/** The events of an EmotionEngine and what each listener gets. */
+export interface EngineEventMap {
+  /** Loading and switching: model bytes, detector, backend, warm-up. */
+  progress: EngineProgress;
+  /** Every failure, with the part that failed. Each also rejects the call that met it; a worker that
+   *  stops while no call is waiting is only told here. */
+  error: EngineError;
+  /** The backend or the model changed (switchBackend, setModel). */
+  status: EmotionEngineStatus;
+}
+
+/** An engine made by createEngine. */
+export interface EmotionEngine {
+  /** The backend, model and thread that run now. */
+  readonly status: EmotionEngineStatus;
+  /** Find every face of `input` and its emotions. One call at a time is analysed; calls queue. */
+  analyse(input: EngineInput, options?: AnalyseOptions): Promise<EmotionResult>;
+  /**
+   * Move to another TF.js backend. In a worker the running one keeps analysing until the new one is
+   * warm, then they swap (no call fails or waits meanwhile); if the new one cannot start, the old one
+   * stays and the promise rejects (EngineError 'backend'). On the page's thread the old one is
+   * released first (two backends cannot share a thread) and calls wait for the new one.
+   */
+  switchBackend(backend: BackendName): Promise<EmotionEngineStatus>;
+  /**
+   * Why the model gives `face` (a face of an analyse result of this same input) its emotion: the
+   * regions of its crop that drive the answer (occlusion sensitivity, one batch on the running
+   * backend). `emotion` explains another emotion than the face's top one.
+   */
+  explain(input: EngineInput, face: Pick<EmotionFace, 'crop' | 'top'> & { roll?: number }, emotion?: Emotion): Promise<EmotionExplanation>;
+  /** Swap the emotion model; the old one keeps analysing until the new one is warm, and stays if it fails (EngineError 'model'). */
+  setModel(modelUrl: string | URL): Promise<EmotionEngineStatus>;
+  /** Forget the tracked faces (a new video, a scene cut): the next tracked call starts ids at 1. */
+  resetTracking(): void;
+  /** Listen to an event; returns the function that stops listening. */
+  on<K extends keyof EngineEventMap>(type: K, listener: (event: EngineEventMap[K]) => void): () => void;
+  /** Release the worker, every tensor and the detector. Calls after it reject (EngineError 'engine'). */
+  dispose(): Promise<void>;
+}
