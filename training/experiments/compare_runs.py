@@ -1,6 +1,7 @@
 """Compare training runs epoch by epoch on the same held-out folds (their log.csv), so that one
-lucky epoch on a small fold decides nothing: for each run, the macro-F1 of every val and test fold
-and FER2013 PublicTest, averaged over the last `--last` epochs, and the spread between runs of one
+lucky epoch on a small fold decides nothing: for each run, the pooled val macro-F1 (issue 23's rule:
+PublicTest and every val fold as one set) and the macro-F1 of every val and test fold and FER2013
+PublicTest, averaged over the last `--last` epochs, and the spread between runs of one
 recipe (`--noise A,B`: two seeds of the same recipe) beside the difference of interest.
 
     /usr/bin/python3 training/experiments/compare_runs.py runs/union-hard-12 runs/union-hard-seed1-12 \
@@ -12,7 +13,7 @@ import argparse
 import csv
 from pathlib import Path
 
-SOURCES = ("muxspace", "sfew2", "posed-mix")
+SOURCES = ("muxspace", "sfew2", "posed-mix", "expw", "posed-more")
 
 
 def read_log(run: str) -> list[dict]:
@@ -22,7 +23,7 @@ def read_log(run: str) -> list[dict]:
 
 def summarise(rows: list[dict], last: int) -> dict:
     tail = rows[-last:]
-    keys = ["public_f1", "ema_public_f1"] + [f"{s}:{r}_f1" for r in ("val", "test") for s in SOURCES] + ["watch_acc", "watch_f1"]
+    keys = ["pooled_f1", "pooled_acc", "public_f1", "ema_public_f1"] + [f"{s}:{r}_f1" for r in ("val", "test") for s in SOURCES] + ["watch_acc", "watch_f1"]
     out = {k: sum(r[k] for r in tail) / len(tail) for k in keys if all(k in r for r in tail)}
     vals = [out[f"{s}:val_f1"] for s in SOURCES if f"{s}:val_f1" in out]
     tests = [out[f"{s}:test_f1"] for s in SOURCES if f"{s}:test_f1" in out]
