@@ -77,6 +77,11 @@ export default defineConfig({
   plugins: [securityHeadersPlugin(), react(), serveModels(), csp(), pwaPlugin()],
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { port: 5173, strictPort: false },
+  // The dev server pre-bundles what the app imports, found from index.html alone: without this it
+  // crawls every HTML file of the repository, examples/index.html too, whose '@resemote/engine' is
+  // the library build (npm run build:lib) and does not resolve here; the failed scan made Vite
+  // re-optimise and reload pages mid-run (prepare-data's page.evaluate lost its context in CI).
+  optimizeDeps: { entries: ['index.html'] },
   preview: { port: 4173 },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
