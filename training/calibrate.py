@@ -133,14 +133,18 @@ def pooled_sets(data: str, faces: str) -> dict:
 
 
 def calibrate_prior(checkpoint: str, data: str, faces: str, cross: dict[str, str], write: bool = False,
-                    log=print) -> dict:
-    """Fit T and the class bias on the pooled val set; report every fold and both pools."""
+                    log=print, flip: bool = False) -> dict:
+    """Fit T and the class bias on the pooled val set; report every fold and both pools. With
+    `flip`, the model is scored as the app runs a card with testTime.flip: each face and its mirror,
+    here by the mean of their logits (the app averages the two calibrated probabilities; `npm run
+    eval` measures that exactly)."""
     from metrics import confusion_matrix, summarize
     model, ckpt = load_checkpoint(checkpoint)
     evals = pooled_sets(data, faces)
     for name, path in cross.items():
         evals[name] = concat_sets(list(load_data(path).values()))
-    logits = {name: logits_of(model, s.images) for name, s in evals.items()}
+    scored = (lambda g: 0.5 * (logits_of(model, g) + logits_of(model, g.flip(-1)))) if flip else (lambda g: logits_of(model, g))
+    logits = {name: scored(s.images) for name, s in evals.items()}
     labels = {name: s.labels for name, s in evals.items()}
     val = ["PublicTest"] + [n for n in evals if n.endswith(":val")]
     test = ["PrivateTest"] + [n for n in evals if n.endswith(":test")]
@@ -149,6 +153,7 @@ def calibrate_prior(checkpoint: str, data: str, faces: str, cross: dict[str, str
         labels[pool] = torch.cat([labels[n] for n in names])
     t, bias = fit_prior(logits["pooled:val"], labels["pooled:val"])
     result: dict = {"checkpoint": str(checkpoint), "fitted_on": "pooled:val = " + " + ".join(val), "bins": 15,
+                    "scoring": "mean logits of the face and its mirror" if flip else "the face",
                     "temperature": t, "logit_bias": [round(float(v), 6) for v in bias], "splits": {}}
     log(f"fitted on the pooled val set (n={len(labels['pooled:val'])}): T {t:.4f}, bias "
         + ", ".join(f"{c} {float(v):+.3f}" for c, v in zip(ckpt["classes"], bias)))
@@ -254,11 +259,12 @@ def main(argv=None) -> None:
     p.add_argument("--balance", action="store_true", help="also choose a class-prior correction on PublicTest macro-F1")
     p.add_argument("--prior", default="", metavar="FACES",
                    help="fit T and a bias per class on the pooled val set of these prepared faces (e.g. .cache/faces)")
+    p.add_argument("--flip", action="store_true", help="with --prior: score each face with its mirror (a card with testTime.flip)")
     args = p.parse_args(argv)
     if args.prior and args.balance:
         raise ValueError("use --prior or --balance, not both")
     if args.prior:
-        result = calibrate_prior(args.checkpoint, args.data, args.prior, parse_cross(args.cross), args.write)
+        result = calibrate_prior(args.checkpoint, args.data, args.prior, parse_cross(args.cross), args.write, flip=args.flip)
     else:
         result = calibrate(args.checkpoint, args.data, parse_cross(args.cross), args.plots, args.write, balance=args.balance)
     if args.json:

@@ -6,7 +6,9 @@ import { chromiumArgs, chromiumPath } from '../../playwright.config.ts';
 export { startPreview } from './preview.ts';
 
 export async function startDevServer(): Promise<{ server: ViteDevServer; url: string }> {
-  const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+  // No file watching and no HMR: these pages run long batch jobs (prepare-data, teacher labels,
+  // evaluation), and an edit to a source file meanwhile must not reload them mid-job.
+  const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null }, logLevel: 'error' });
   await server.listen();
   const address = server.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('dev server has no port');

@@ -235,3 +235,22 @@ def test_calibrate_prior_fits_on_the_pooled_val_set_and_writes_both(tiny_data, t
     _, ckpt = load_checkpoint(tmp_path / "m.pt")
     assert ckpt["temperature"] == pytest.approx(result["temperature"]) and len(ckpt["logit_bias"]) == 7
     assert ckpt["prior_fit"]["n"] == pool["n"]
+
+
+def test_calibrate_prior_with_flip_scores_the_face_and_its_mirror(tiny_data, tmp_path):
+    """--flip fits the priors on what a card with testTime.flip computes: a model that only ever
+    sees the face's left half gives other logits on the mirror, so the fitted pools differ; the
+    mirror of a left-right symmetric model changes nothing."""
+    from calibrate import calibrate_prior
+    from checkpoint import save_checkpoint
+    from testing import random_model
+    faces = tmp_path / "faces"
+    write_prepared(faces, "muxspace", people_rows("muxspace", people=30, per_person=2, seed=6, name=mux_name))
+    model = random_model()
+    save_checkpoint(tmp_path / "m.pt", model, "resemotenet_s", epoch=1)
+    quiet = lambda *_: None  # noqa: E731
+    plain = calibrate_prior(str(tmp_path / "m.pt"), str(tiny_data), str(faces), {}, log=quiet)
+    flipped = calibrate_prior(str(tmp_path / "m.pt"), str(tiny_data), str(faces), {}, log=quiet, flip=True)
+    assert plain["scoring"] == "the face" and flipped["scoring"].startswith("mean logits")
+    assert flipped["splits"]["pooled:val"]["n"] == plain["splits"]["pooled:val"]["n"]
+    assert flipped["logit_bias"] != plain["logit_bias"]  # a random network is not mirror-symmetric

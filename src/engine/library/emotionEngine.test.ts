@@ -138,7 +138,7 @@ describe('createEngine options', () => {
     expect(options).toEqual({ assetsUrl: 'vendor/resemote', detector: {} }); // the caller's object is untouched
     expect(resolved).toMatchObject({
       assetsUrl: 'https://site.example/app/vendor/resemote/',
-      modelUrl: 'https://site.example/app/vendor/resemote/models/resemotenet-s5/model.json',
+      modelUrl: 'https://site.example/app/vendor/resemote/models/resemotenet-s5p/model.json',
       backend: 'wasm',
       detector: { minScore: 0.5 },
       thread: 'auto',

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# After union7.sh (issue 23): the run's model (its end-of-schedule EMA, best.pt with --select last)
+# gets the class priors of real photos (calibrate.py --prior: temperature and a bias per class
+# fitted on the pooled val set), is exported with its model card, measured as the app runs it
+# (npm run eval --suite: every fold, the pools, each answer's share beside the true share), and the
+# figures are embedded in its card. FLIP=1 exports a card with testTime.flip (the app averages each
+# crop with its mirror) and fits the priors on that scoring.
+#   RUN=runs/u7-s5ft-seed0 MODEL=models/resemotenet-s7 NAME=ResEmoteNet-S7 OUT=docs/model-s7 bash training/experiments/finish_u7.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+P=${PY:-/usr/bin/python3}
+SHARED=${SHARED:-../shared/data}
+FACES=${FACES:-.cache/faces}
+RUN=${RUN:?RUN=runs/<run>}
+MODEL=${MODEL:?MODEL=models/<name>}
+NAME=${NAME:?NAME=<display name>}
+OUT=${OUT:?OUT=docs/<folder>}
+flip=(); [ "${FLIP:-0}" = 1 ] && flip=(--flip)
+mkdir -p "$OUT"
+cp "$RUN/best.pt" "$RUN/shipped.pt"   # the priors are written into this copy; best.pt stays as trained
+$P training/calibrate.py --checkpoint "$RUN/shipped.pt" --data "$SHARED/fer2013" --prior "$FACES" \
+  --cross "CK+48=$SHARED/ck48" --json "$OUT/prior.json" --write "${flip[@]}" | tee "$OUT/prior.out"
+$P training/export.py --checkpoint "$RUN/shipped.pt" --out "$MODEL" --quantize mixed --name "$NAME" "${flip[@]}"
+npm run --silent eval -- --model "$MODEL" --suite --shared "$SHARED" --faces "$FACES" --json "$OUT/tfjs-suite.json" | tee "$OUT/tfjs-suite.out"
+$P - "$OUT/tfjs-suite.json" "$OUT/metrics.json" <<'PY'
+import json, sys
+suite = json.load(open(sys.argv[1]))
+keep = ("n", "accuracy", "macro_f1", "recall", "precision", "predicted", "ece", "confusion")
+splits = {k: {m: v[m] for m in keep if m in v} for k, v in suite["splits"].items()}
+json.dump({"measured": "npm run eval -- --suite (tfjs wasm, the app's crop and classifier)", "tta": "card",
+           "splits": splits}, open(sys.argv[2], "w"), indent=1)
+PY
+$P training/export.py --checkpoint "$RUN/shipped.pt" --out "$MODEL" --quantize mixed --name "$NAME" --metrics "$OUT/metrics.json" "${flip[@]}"
+if [ -f "$RUN/log.csv" ]; then cp "$RUN/log.csv" "$OUT/training-log.csv"; fi   # none for an imported model (S5P)
