@@ -5,13 +5,17 @@
  * shared-memory regions by size. No TF.js, no MediaPipe, no worker engine. Prints figures, never
  * fails on them.
  *
- *   npx tsx scripts/frame-copies.ts [--mode video|bitmap|transfer|videoframe|canvas] [--seconds 60] [--pressure]
+ *   npx tsx scripts/frame-copies.ts [--mode video|bitmap|transfer|videoframe|canvas|processor|processor-copy] [--seconds 60] [--pressure]
  *
  *   video       the camera plays in a <video>, nothing is copied (the baseline)
  *   bitmap      createImageBitmap(video), then close()
  *   transfer    the same, transferred to a worker that closes it (the app's camera path)
  *   videoframe  new VideoFrame(video) transferred to a worker, which makes the bitmap there
  *   canvas      drawImage(video) into one reused canvas, then transferToImageBitmap to a worker
+ *   processor   the camera's own VideoFrames (MediaStreamTrackProcessor on the track, no <video>
+ *               read), transferred to a worker that makes a bitmap of each
+ *   processor-copy  the same, the worker copying each frame's pixels into one reused RGBA buffer
+ *               (VideoFrame.copyTo) instead
  *   --pressure  at the end, a critical memory-pressure notification (CDP), then the figures again
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -23,7 +27,7 @@ import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
 
 const { values } = parseArgs({ options: { mode: { type: 'string', default: 'transfer' }, seconds: { type: 'string', default: '60' }, pressure: { type: 'boolean', default: false } } });
 const mode = values.mode;
-if (!['video', 'bitmap', 'transfer', 'videoframe', 'canvas'].includes(mode)) throw new Error(`unknown mode ${mode}`);
+if (!['video', 'bitmap', 'transfer', 'videoframe', 'canvas', 'processor', 'processor-copy'].includes(mode)) throw new Error(`unknown mode ${mode}`);
 
 /** The renderer with the most shared memory (the page's), and its shared-memory regions by size. */
 function sharedMemory(): { sharedMB: number; regions: Record<string, number> } {
@@ -69,18 +73,27 @@ try {
     video.srcObject = stream;
     document.body.append(video);
     await video.play();
-    const worker = new Worker(URL.createObjectURL(new Blob([\`onmessage = async (e) => {
-      if (e.data instanceof VideoFrame) { const b = await createImageBitmap(e.data); e.data.close(); b.close(); } else e.data.close();
+    const worker = new Worker(URL.createObjectURL(new Blob([\`let rgba = null; onmessage = async (e) => {
+      const f = e.data.frame ?? e.data;
+      if (e.data.copy) { rgba ??= new Uint8Array(f.displayWidth * f.displayHeight * 4); await f.copyTo(rgba, { format: 'RGBA' }); f.close(); }
+      else if (f instanceof VideoFrame) { const b = await createImageBitmap(f); f.close(); b.close(); } else f.close();
       postMessage(1);
     }\`], { type: 'text/javascript' })));
     const toWorker = (x) => new Promise((done) => { worker.onmessage = done; worker.postMessage(x, [x]); });
     const canvas = new OffscreenCanvas(video.videoWidth, video.videoHeight);
     window.copies = 0;
+    const reader = mode.startsWith('processor') ? new MediaStreamTrackProcessor({ track: stream.getVideoTracks()[0] }).readable.getReader() : null;
+    const toWorkerWith = (frame, copy) => new Promise((done) => { worker.onmessage = done; worker.postMessage({ frame, copy }, [frame]); });
     const step = async () => {
       if (mode === 'bitmap') (await createImageBitmap(video)).close();
       if (mode === 'transfer') await toWorker(await createImageBitmap(video));
       if (mode === 'videoframe') await toWorker(new VideoFrame(video));
       if (mode === 'canvas') { canvas.getContext('2d').drawImage(video, 0, 0); await toWorker(canvas.transferToImageBitmap()); }
+      if (reader) {
+        // Drain to the newest frame (the track runs at 30 a second; the others are closed unread).
+        let { value } = await reader.read();
+        await toWorkerWith(value, mode === 'processor-copy');
+      }
       window.copies++;
       if (!window.halt) setTimeout(step, 100);
     };
