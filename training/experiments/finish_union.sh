@@ -18,13 +18,6 @@ $P training/calibrate.py --checkpoint "$RUN/shipped.pt" --data "$SHARED/fer2013"
   --write --plots "$OUT" --json "$OUT/calibration.json" | tee "$OUT/calibrate.out"
 $P training/export.py --checkpoint "$RUN/shipped.pt" --out "$MODEL" --quantize mixed --name "$NAME"
 npm run --silent eval -- --model "$MODEL" --suite --shared "$SHARED" --json "$OUT/tfjs-suite.json" | tee "$OUT/tfjs-suite.out"
-$P - "$OUT/tfjs-suite.json" "$OUT/metrics.json" <<'PY'
-import json, sys
-suite = json.load(open(sys.argv[1]))
-keep = ("n", "accuracy", "macro_f1", "recall", "precision", "predicted", "ece", "confusion")
-splits = {k: {m: v[m] for m in keep if m in v} for k, v in suite["splits"].items()}
-json.dump({"measured": "npm run eval -- --suite (tfjs wasm, the app's crop and classifier)", "tta": "none",
-           "splits": splits}, open(sys.argv[2], "w"), indent=1)
-PY
+$P training/suite_metrics.py "$OUT/tfjs-suite.json" "$OUT/metrics.json" --tta none
 $P training/export.py --checkpoint "$RUN/shipped.pt" --out "$MODEL" --quantize mixed --name "$NAME" --metrics "$OUT/metrics.json"
 cp "$RUN/log.csv" "$OUT/training-log.csv"

@@ -156,3 +156,13 @@ def test_one_layer_table_names_every_weight_the_exporter_writes_and_the_importer
     assert expected == names - structural
     weighted = {id(p) for _, m, bn in table for p in [*m.parameters(), *(bn.parameters() if bn is not None else [])]}
     assert weighted == {id(p) for p in model.parameters()}  # no weight left out of the table
+
+
+def test_suite_metrics_keeps_the_card_figures_and_drops_the_rest(tmp_path):
+    import json
+    from suite_metrics import main
+    suite = {"splits": {"PrivateTest": {"n": 3, "accuracy": 0.5, "macro_f1": 0.4, "ece": 0.1, "shares": {"x": 1}}}}
+    (tmp_path / "s.json").write_text(json.dumps(suite))
+    main([str(tmp_path / "s.json"), str(tmp_path / "m.json"), "--tta", "card"])
+    m = json.loads((tmp_path / "m.json").read_text())
+    assert m["tta"] == "card" and m["splits"] == {"PrivateTest": {"n": 3, "accuracy": 0.5, "macro_f1": 0.4, "ece": 0.1}}
