@@ -38,6 +38,12 @@ test('camera: a face gets a box and seven emotion bars, a plausible top emotion,
   const before = await engineTensors(page);
   await waitFrames(page, start + 100, 170_000);
   expect(await engineTensors(page)).toBe(before);
+  // The frames were the camera track's own, read by copy in the engine: not one became a bitmap
+  // (each bitmap of a frame costs Chromium a shared-memory copy; README Speed, "Memory").
+  expect(await page.evaluate(() => window.__resemote!.info().frameSource)).toBe('track');
+  const read = await page.evaluate(() => window.__resemote!.memory());
+  expect(read!.frames.bitmaps).toBe(0);
+  expect(read!.frames.copied).toBeGreaterThanOrEqual(100);
 
   // Stop camera: the overlay is wiped at once and the stats reset (no ghost box, no stale numbers).
   await page.getByTestId('camera-toggle').click();

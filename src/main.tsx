@@ -35,7 +35,7 @@ useStore.subscribe((s) => {
 // A test (init script) or ?pinbackend pins a picked backend from the very start, with no
 // WebAssembly serving until it is warm: the specs that test a GPU backend see it from the start.
 const pinned = window.__RESEMOTE_PIN_BACKEND__ === true || params.has('pinbackend');
-const app = composeApp({ base: import.meta.env.BASE_URL, preferWorker: !params.has('samethread'), bridgeChoice: !pinned });
+const app = composeApp({ base: import.meta.env.BASE_URL, preferWorker: !params.has('samethread'), bridgeChoice: !pinned, bitmapFrames: params.has('bitmapframes') });
 if (window.__RESEMOTE_TEST_HOOKS__ === true || params.has('testhooks')) window.__resemote = testHooks(app);
 
 const root = document.getElementById('root');

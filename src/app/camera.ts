@@ -23,6 +23,11 @@ export class CameraSession {
     return !!this.stream && this.stream.getVideoTracks().some((t) => t.readyState === 'live');
   }
 
+  /** The live video track, while the camera is open. */
+  get track(): MediaStreamTrack | null {
+    return this.stream?.getVideoTracks()[0] ?? null;
+  }
+
   get deviceId(): string | null {
     return this.stream?.getVideoTracks()[0]?.getSettings().deviceId ?? null;
   }
@@ -111,5 +116,46 @@ export function frameLoop(video: HTMLVideoElement, tick: (now: number) => Promis
     stopped = true;
     if (hasRvfc) video.cancelVideoFrameCallback(handle);
     else cancelAnimationFrame(handle);
+  };
+}
+
+type TrackProcessor = new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrame> };
+
+/** Can this browser hand the page a camera track's own frames (MediaStreamTrackProcessor)? */
+export function hasTrackFrames(scope: object = globalThis): boolean {
+  return typeof (scope as { MediaStreamTrackProcessor?: unknown }).MediaStreamTrackProcessor === 'function' && typeof VideoFrame === 'function';
+}
+
+/**
+ * The same loop on the camera track's own frames (MediaStreamTrackProcessor): `tick` gets each
+ * VideoFrame and owns it (must close it); a frame that comes while a tick runs is closed unread and
+ * counted as dropped, never queued. No bitmap of the <video> is made: the engine reads a frame's
+ * pixels by copy (engine/frameReader.ts), which spares Chromium's shared-memory copy of every frame
+ * (README "Memory"). The <video> still shows the stream. The loop ends when the track ends or the
+ * returned function is called. Only where hasTrackFrames().
+ */
+export function trackFrameLoop(track: MediaStreamTrack, tick: (frame: VideoFrame, now: number) => Promise<void>, onDrop: () => void): () => void {
+  const Processor = (globalThis as unknown as { MediaStreamTrackProcessor: TrackProcessor }).MediaStreamTrackProcessor;
+  const reader = new Processor({ track }).readable.getReader();
+  let stopped = false;
+  let running = false;
+  void (async () => {
+    for (;;) {
+      const { value: frame, done } = await reader.read();
+      if (done) return;
+      if (stopped || running) {
+        frame.close();
+        if (!stopped) onDrop();
+        continue;
+      }
+      running = true;
+      void tick(frame, performance.now()).finally(() => {
+        running = false;
+      });
+    }
+  })().catch(() => undefined); // the reader fails once the track is stopped: the loop is over
+  return () => {
+    stopped = true;
+    reader.cancel().catch(() => undefined);
   };
 }

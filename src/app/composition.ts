@@ -12,6 +12,7 @@ import { useStore } from '../state/store';
 import { BatchSession } from './batch';
 import { EngineHost, type EngineHostOptions } from './engineHost';
 import { FrameBus } from './frameBus';
+import { hasTrackFrames } from './camera';
 import { LiveView } from './live';
 import { PhotoSession } from './photos';
 import { Recorder } from './recorder';
@@ -34,11 +35,13 @@ export interface AppParts {
   dispose(): Promise<void>;
 }
 
-export function composeApp(options: EngineHostOptions): AppParts {
+/** `bitmapFrames`: camera frames as bitmaps of the <video> even where the track's own frames could
+ *  go to the engine (?bitmapframes: the bench's comparison of the two paths). */
+export function composeApp(options: EngineHostOptions & { bitmapFrames?: boolean }): AppParts {
   const store = useStore;
   const bus = new FrameBus();
   const host = new EngineHost(store, options);
-  const live = new LiveView(store, host, bus);
+  const live = new LiveView(store, host, bus, { trackFrames: !options.bitmapFrames && hasTrackFrames() });
   const batch = new BatchSession(host);
   const sessions = new SessionList(typeof indexedDB === 'undefined' ? new MemorySessionStore() : new RecordingStore());
   const video = new VideoAnalysis(host, sessions);
@@ -85,6 +88,8 @@ export function testHooks(app: AppParts) {
         phase: s.engine.phase,
         thread: s.engine.thread ?? '',
         frames: app.live.frames,
+        /** Where camera frames come from: the track's own VideoFrames, or bitmaps of the <video>. */
+        frameSource: app.live.frameSource,
         photosInFlight: app.photos.inFlight,
         batch: { phase: app.batch.state.phase, done: app.batch.state.done, total: app.batch.state.items.length },
         sessions: app.sessions.sessions.map((x) => ({ kind: x.meta.kind, rows: x.rowCount, live: x.live, webm: x.webm?.size ?? 0 })),

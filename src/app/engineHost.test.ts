@@ -45,7 +45,7 @@ class FakeEngine implements EngineApi {
     return { backend: this.status.backend, oneFaceMs: speed[this.status.backend], fourFacesMs: 4 * speed[this.status.backend] };
   }
   async memory() {
-    return { tensors: 0, bytes: 0, shaders: 0 };
+    return { tensors: 0, bytes: 0, shaders: 0, frames: { copied: 0, bitmaps: 0 } };
   }
   async dispose() {
     this.disposed = true;

@@ -18,7 +18,7 @@
  * - Provenance: results and the model picker name the model and backend that actually ran.
  */
 import { mark } from './marks';
-import { type AnalysisKind, BACKEND_LABEL, type BackendName, type BackendSupportMap, type BenchmarkResult, type CreatedEngine, type EngineApi, type EngineConfig, engineAssets, EngineError, type EngineMemory, type EngineProgress, errorMessage, type Explanation, fetchJsonCached, type FrameResult, modelName, openCache, probeBackends, startEngine, toFrameResult, workerSupport } from '../engine';
+import { type AnalysisKind, BACKEND_LABEL, type BackendName, type BackendSupportMap, type BenchmarkResult, type CreatedEngine, type EngineApi, type EngineConfig, engineAssets, EngineError, type EngineMemory, type EngineProgress, errorMessage, type Explanation, isVideoFrame, fetchJsonCached, type FrameResult, modelName, openCache, probeBackends, startEngine, toFrameResult, workerSupport } from '../engine';
 import { AppException, type AppError, errors } from '../state/errors';
 import type { ModelEntry, Store } from '../state/store';
 import { type Candidate, handOverVerdict, startingBackend } from './backendChoice';
@@ -297,10 +297,12 @@ export class EngineHost {
    * rejects what it still holds) is tried once more on the new engine. This is the app's one retry
    * path: callers (photos, batches, video files, the camera) have none of their own.
    */
-  async analyse(source: ImageBitmapSource, kind: AnalysisKind, time = performance.now()): Promise<FrameResult> {
+  async analyse(source: ImageBitmapSource | VideoFrame, kind: AnalysisKind, time = performance.now()): Promise<FrameResult> {
     for (let attempt = 0; ; attempt++) {
       const engine = await this.ready();
-      const image = await createImageBitmap(source);
+      // A camera's VideoFrame goes as a clone (a new handle on the same pixels, no copy): the
+      // engine reads it into its own buffer; anything else as a bitmap of it.
+      const image = isVideoFrame(source) ? source.clone() : await createImageBitmap(source);
       try {
         const result = toFrameResult(await engine.analyse(image, kind), time);
         this.firstResultSeen();

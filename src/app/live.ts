@@ -11,7 +11,7 @@
 import { errors, toAppError } from '../state/errors';
 import type { FaceFilter, FrameResult } from '../engine';
 import type { Store } from '../state/store';
-import { CameraSession, frameLoop, listCameras } from './camera';
+import { CameraSession, frameLoop, listCameras, trackFrameLoop } from './camera';
 import type { EngineHost } from './engineHost';
 import type { FrameBus } from './frameBus';
 import { FaceTracker } from '../engine';
@@ -26,12 +26,20 @@ export class LiveView {
   private readonly offSettings: () => void;
   /** Analysed camera frames (tests and benchmarks read it). */
   frames = 0;
+  /**
+   * Where frames come from: the camera track's own VideoFrames, which the engine reads by copy
+   * (no per-frame bitmap, so no shared-memory copy of each frame in Chromium: README "Memory"),
+   * or, where the browser cannot hand them out, bitmaps of the <video> on each presented frame.
+   */
+  readonly frameSource: 'track' | 'video';
 
   constructor(
     private readonly store: Store,
     private readonly host: EngineHost,
     private readonly bus: FrameBus,
+    options: { trackFrames?: boolean } = {},
   ) {
+    this.frameSource = options.trackFrames ? 'track' : 'video';
     this.tracker.setOptions({ probHalfLifeMs: store.getState().smoothingMs });
     this.offSettings = store.subscribe((s, p) => {
       if (s.smoothingMs !== p.smoothingMs) this.tracker.setOptions({ probHalfLifeMs: s.smoothingMs });
@@ -98,25 +106,27 @@ export class LiveView {
     void this.refreshCameras(); // labels become available once permission is granted
     this.tracker.reset();
     this.bus.clear();
-    // One frame in flight: frameLoop never starts a tick while the last one runs (it drops the
+    // One frame in flight: either loop never starts a tick while the last one runs (it drops the
     // frame and says so), so nothing here counts frames in flight again.
-    this.stopLoop = frameLoop(
-      video,
-      async (now) => {
-        if (generation !== this.generation || !video.videoWidth) return;
-        try {
-          const frame = await this.host.analyse(video, 'frame', now);
-          if (generation !== this.generation) return;
-          this.publish(frame, now);
-        } catch (err) {
-          if (generation !== this.generation) return;
-          const notice = toAppError(err);
-          if (notice.code !== 'engine-busy') this.s.report(notice);
-          if (this.s.engine.phase === 'failed') this.stop();
-        }
-      },
-      () => this.bus.drop(),
-    );
+    const analyse = async (source: HTMLVideoElement | VideoFrame, now: number) => {
+      if (generation !== this.generation) return;
+      try {
+        const frame = await this.host.analyse(source, 'frame', now);
+        if (generation !== this.generation) return;
+        this.publish(frame, now);
+      } catch (err) {
+        if (generation !== this.generation) return;
+        const notice = toAppError(err);
+        if (notice.code !== 'engine-busy') this.s.report(notice);
+        if (this.s.engine.phase === 'failed') this.stop();
+      }
+    };
+    const drop = () => this.bus.drop();
+    const track = camera.track;
+    this.stopLoop =
+      this.frameSource === 'track' && track
+        ? trackFrameLoop(track, (frame, now) => analyse(frame, now).finally(() => frame.close()), drop)
+        : frameLoop(video, (now) => (video.videoWidth ? analyse(video, now) : Promise.resolve()), drop);
   }
 
   private publish(frame: FrameResult, now: number): void {

@@ -147,13 +147,19 @@ export interface EngineMemory {
   /** Shader programs (WebGL) or compute pipelines (WebGPU) compiled so far in the engine's thread;
    *  0 on WebAssembly and the CPU backend, which compile none. */
   shaders: number;
+  /** Camera frames (VideoFrame) read by copy into the engine's buffer, and those that had to become
+   *  a bitmap (frameReader.ts). */
+  frames: { copied: number; bitmaps: number };
 }
 
 /** What the page calls, wherever the engine runs. */
 export interface EngineApi {
   readonly status: EngineStatus;
-  /** Detect and classify every face; takes ownership of the bitmap (it is closed or transferred). */
-  analyse(image: ImageBitmap, kind: AnalysisKind): Promise<Analysis>;
+  /**
+   * Detect and classify every face; takes ownership of the image (it is closed or transferred). A
+   * camera's own VideoFrame is read by copy into a reused buffer (frameReader.ts): no bitmap.
+   */
+  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind): Promise<Analysis>;
   /**
    * Why the model answers what it does for the face cut by `crop` (and `roll`) out of `image`:
    * occlusion sensitivity over its crop, for class `target` (its top class when omitted), in one

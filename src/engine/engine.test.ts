@@ -6,6 +6,7 @@ import type { ModelMetadata } from './classifier';
 import { type EngineConfig, EngineError } from './api';
 import { engineAssets } from './assets';
 import { type Classifier, type Detector, Engine, type EngineDeps } from './engine';
+import { FrameReader } from './frameReader';
 
 const CONFIG: EngineConfig = { backend: 'webgl', modelUrl: 'http://x/models/m/model.json', modelId: 'm', warmupFrame: [120, 160], ...engineAssets('http://x/') };
 const META = { name: 'Fake', quantization: 'none', weightBytes: 1 } as ModelMetadata;
@@ -61,6 +62,7 @@ function deps(overrides: Partial<EngineDeps> = {}) {
     pixels: (image) => tf.zeros([image.height, image.width, 3], 'int32') as tf.Tensor3D,
     padImage: (image) => ({ image: bitmap(image.width + 2 * 50, image.height + 2 * 50), pad: 50 }),
     thumbnail: () => new Uint8ClampedArray(32 * 18 * 4).fill(7),
+    frameReader: () => new FrameReader((data, width, height) => ({ data, width, height, colorSpace: 'srgb' }) as ImageData, async (f) => bitmap(f.displayWidth, f.displayHeight)),
     ...overrides,
   };
   return { d, made };
@@ -91,6 +93,58 @@ describe('Engine', () => {
     expect(a.crops[2]).toBeGreaterThan(40); // the square crop is wider than the detector's box
     expect(a.thumb?.length).toBe(32 * 18 * 4); // a frame comes with its thumbnail for the tracker's scene-cut rule
     await engine.dispose();
+  });
+
+  it('reads a camera VideoFrame by copy into one reused buffer: no bitmap, the frame closed, frames counted', async () => {
+    class FakeVideoFrame {
+      closed = false;
+      visibleRect = { x: 0, y: 0, width: 160, height: 120 };
+      displayWidth = 160;
+      displayHeight = 120;
+      async copyTo(dest: Uint8ClampedArray) {
+        dest.fill(9);
+        return [];
+      }
+      close() {
+        this.closed = true;
+      }
+    }
+    vi.stubGlobal('VideoFrame', FakeVideoFrame);
+    try {
+      const seen: unknown[] = [];
+      const { d } = deps({
+        pixels: (image) => {
+          seen.push(image);
+          return tf.zeros([image.height, image.width, 3], 'int32') as tf.Tensor3D;
+        },
+        thumbnail: (image) => ('data' in image ? new Uint8ClampedArray(32 * 18 * 4).fill(image.data[0] as number) : null),
+      });
+      const engine = await Engine.create(CONFIG, () => undefined, d);
+      const frames = [new FakeVideoFrame(), new FakeVideoFrame()];
+      const a = await engine.analyse(frames[0] as unknown as VideoFrame, 'frame');
+      await engine.analyse(frames[1] as unknown as VideoFrame, 'frame');
+      expect(frames.every((f) => f.closed)).toBe(true);
+      expect(a).toMatchObject({ count: 1, width: 160, height: 120 });
+      expect(a.thumb?.[0]).toBe(9); // the thumbnail is made of the copied pixels
+      const [p1, p2] = seen as ImageData[];
+      expect(p1?.data).toBeDefined();
+      expect(p2?.data).toBe(p1?.data); // the same buffer for both frames
+      expect((await engine.memory()).frames).toEqual({ copied: 2, bitmaps: 0 });
+      // A frame given as a photo is searched region by region, from a bitmap of it (its tiles are
+      // drawn on an OffscreenCanvas, which Node lacks; this detector ignores them).
+      vi.stubGlobal('OffscreenCanvas', class {
+        getContext() {
+          return new Proxy({}, { get: () => () => undefined });
+        }
+      });
+      const photo = new FakeVideoFrame();
+      await engine.analyse(photo as unknown as VideoFrame, 'photo');
+      expect(photo.closed).toBe(true);
+      expect((await engine.memory()).frames).toEqual({ copied: 2, bitmaps: 1 });
+      await engine.dispose();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it.each([

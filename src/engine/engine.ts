@@ -27,12 +27,13 @@ import { NUM_EMOTIONS } from './emotions';
 import { errorMessage } from './errorMessage';
 import { fetchModelArtifacts, type LoadProgress } from './modelLoader';
 import { regionRenderer } from './regionRenderer';
-import { drawThumbnail } from './thumbnail';
+import { FrameReader, type FramePixels, isVideoFrame } from './frameReader';
+import { drawThumbnail, shrinkPixels } from './thumbnail';
 import { warmupPlan } from './warmup';
 
 /** The parts an engine is built from; tests swap in fakes. */
 export interface Detector {
-  detectImage(image: TexImageSource | OffscreenCanvas | ImageBitmap): DetectedFace[];
+  detectImage(image: TexImageSource | OffscreenCanvas | ImageBitmap | ImageData): DetectedFace[];
   detectPhoto(width: number, height: number, draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[];
   close(): void;
 }
@@ -53,12 +54,14 @@ export interface EngineDeps {
   /** Build a classifier from artifacts on the active backend. */
   buildClassifier(artifacts: tf.io.ModelArtifacts): Promise<Classifier>;
   createDetector(options: Partial<DetectorOptions>): Promise<Detector>;
-  /** Pixels of an image as a tensor on the active backend. */
-  pixels(image: ImageBitmap): tf.Tensor3D;
+  /** Pixels of an image (a bitmap, or a camera frame read by copy) as a tensor on the active backend. */
+  pixels(image: FramePixels): tf.Tensor3D;
   /** The image on a larger canvas whose border repeats its edges (the tight-crop retry). */
   padImage(image: ImageBitmap): { image: ImageBitmap; pad: number };
   /** A frame in miniature for scene-cut detection (thumbnail.ts); null where it cannot be made. */
-  thumbnail(image: ImageBitmap): Uint8ClampedArray | null;
+  thumbnail(image: FramePixels): Uint8ClampedArray | null;
+  /** Reads camera frames (VideoFrame) into pixels: one per engine (it owns a reused buffer). */
+  frameReader(): FrameReader;
 }
 
 export const browserDeps: EngineDeps = {
@@ -71,7 +74,8 @@ export const browserDeps: EngineDeps = {
     const { canvas, padding } = drawPadded(image, image.width, image.height);
     return { image: canvas.transferToImageBitmap(), pad: padding.pad };
   },
-  thumbnail: drawThumbnail,
+  thumbnail: (image) => ('data' in image ? shrinkPixels(image) : drawThumbnail(image)),
+  frameReader: () => new FrameReader(),
 };
 
 async function attempt<T>(part: FailedPart, job: Promise<T>): Promise<T> {
@@ -91,6 +95,7 @@ export class Engine implements EngineApi {
    * one frame in flight and drops the others.
    */
   private busy: Promise<unknown> = Promise.resolve();
+  private readonly frames: FrameReader;
 
   private constructor(
     private readonly deps: EngineDeps,
@@ -100,7 +105,9 @@ export class Engine implements EngineApi {
     private readonly cropOverride: CropConfig | undefined,
     private readonly warmupFrame: [number, number],
     public status: EngineStatus,
-  ) {}
+  ) {
+    this.frames = deps.frameReader();
+  }
 
   static async create(config: EngineConfig, onProgress: (p: EngineProgress) => void = () => undefined, deps: EngineDeps = browserDeps): Promise<Engine> {
     const t0 = performance.now();
@@ -157,31 +164,49 @@ export class Engine implements EngineApi {
     return run;
   }
 
-  /** Detect and classify every face of `image`. Takes ownership of the bitmap (closes it). */
-  analyse(image: ImageBitmap, kind: AnalysisKind): Promise<Analysis> {
-    return this.exclusive(() => this.analyseNow(image, kind)).finally(() => image.close());
+  /**
+   * Detect and classify every face of `image`. Takes ownership of it (closes it). A camera's own
+   * frame (VideoFrame) is read by copy into the engine's reused buffer (frameReader.ts), under the
+   * lock, so the buffer is never overwritten while an analysis reads it.
+   */
+  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind): Promise<Analysis> {
+    return this.exclusive(async () => {
+      if (!isVideoFrame(image)) return this.analyseNow(image, kind);
+      if (this.disposed) throw new EngineError('engine', 'the engine was disposed');
+      let pixels: FramePixels;
+      try {
+        pixels = await this.frames.read(image, kind === 'frame');
+      } catch (err) {
+        throw new EngineError('input', `the camera frame could not be read (${errorMessage(err)})`);
+      }
+      try {
+        return await this.analyseNow(pixels, kind);
+      } finally {
+        if (!('data' in pixels)) pixels.close();
+      }
+    }).finally(() => image.close());
   }
 
-  private async analyseNow(image: ImageBitmap, kind: AnalysisKind): Promise<Analysis> {
+  private async analyseNow(image: FramePixels, kind: AnalysisKind): Promise<Analysis> {
     if (this.disposed) throw new EngineError('engine', 'the engine was disposed');
     const t0 = performance.now();
     const { width, height } = image;
     const thumb = kind === 'frame' ? this.deps.thumbnail(image) : null;
+    // A photo is searched region by region, which draws it: it is always a bitmap (frameReader.ts
+    // copies only frames).
+    const photo = kind === 'photo' && !('data' in image) ? image : null;
     let detections: DetectedFace[];
     try {
-      detections =
-        kind === 'photo'
-          ? this.detector.detectPhoto(width, height, regionRenderer(image))
-          : this.detector.detectImage(image);
+      detections = photo ? this.detector.detectPhoto(width, height, regionRenderer(photo)) : this.detector.detectImage(image);
     } catch (err) {
       throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
     }
     // A photo that is only a face (a passport picture, a cropped face) gives the detector no
     // context: once more on the photo padded by its own border, cropped there, boxes mapped back.
-    let source = image;
+    let source: FramePixels = image;
     let pad = 0;
-    if (kind === 'photo' && detections.length === 0) {
-      const padded = this.deps.padImage(image);
+    if (photo && detections.length === 0) {
+      const padded = this.deps.padImage(photo);
       try {
         detections = this.detector.detectImage(padded.image);
       } catch (err) {
@@ -208,7 +233,7 @@ export class Engine implements EngineApi {
         }
       }
     } finally {
-      if (source !== image) source.close();
+      if (source !== image && !('data' in source)) source.close();
     }
     const t2 = performance.now();
     const n = detections.length;
@@ -322,7 +347,7 @@ export class Engine implements EngineApi {
   memory(): Promise<EngineMemory> {
     return this.exclusive(async () => {
       const m = tf.memory();
-      return { tensors: m.numTensors, bytes: m.numBytes, shaders: compiledShaders() };
+      return { tensors: m.numTensors, bytes: m.numBytes, shaders: compiledShaders(), frames: { ...this.frames.counts } };
     });
   }
 

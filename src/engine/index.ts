@@ -46,6 +46,8 @@ export type { CreatedEngine, EngineThread, StartOptions } from './remote';
 export type { Analysis, AnalysisKind, BenchmarkResult, CropConfig, DetectorOptions, EngineApi, EngineConfig, EngineMemory, Explanation } from './api';
 /** A frame in miniature, and scene cuts read from it (the tracker's new-identity rule). */
 export { THUMB } from './thumbnail';
+/** A camera's own frames go to the engine as they are (read there by copy, not as bitmaps). */
+export { isVideoFrame } from './frameReader';
 export { blockDistance, frameSignature, histogramDistance, isSceneCut } from './sceneCut';
 export type { FrameSignature } from './sceneCut';
 /** The photo that is only a face (the padded retry's face is judged by what the retry reaches). */

@@ -75,7 +75,7 @@ export class RemoteEngine implements EngineApi {
     });
   }
 
-  analyse(image: ImageBitmap, kind: AnalysisKind): Promise<Analysis> {
+  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind): Promise<Analysis> {
     if (this.dead) {
       image.close();
       return Promise.reject(this.dead);

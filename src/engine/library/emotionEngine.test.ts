@@ -38,7 +38,7 @@ interface FakeEngine extends Omit<EngineApi, 'status'> {
   status: EngineStatus;
   backend: BackendName;
   disposed: boolean;
-  analysed: ImageBitmap[];
+  analysed: (ImageBitmap | VideoFrame)[];
   /** Analyses wait for this when set (an analysis in flight). */
   hold: Promise<void> | null;
 }
@@ -91,7 +91,7 @@ function fakeDeps(faces: () => number[] = () => [300, 100]) {
           return engine.status;
         },
         benchmark: async () => ({ backend: config.backend, oneFaceMs: 1, fourFacesMs: 2 }),
-        memory: async () => ({ tensors: 3, bytes: 1, shaders: 0 }),
+        memory: async () => ({ tensors: 3, bytes: 1, shaders: 0, frames: { copied: 0, bitmaps: 0 } }),
         async dispose() {
           engine.disposed = true;
           for (const reject of pending) reject(new EngineError('engine', 'the engine was disposed'));

@@ -15,6 +15,7 @@ import { absoluteUrl, engineAssets, folderUrl, modelUrlIn, pageUrl } from '../as
 import { type BackendName, type BackendSupportMap, probeBackends } from '../backendSupport';
 import { EMOTIONS, type Emotion } from '../emotions';
 import { errorMessage } from '../errorMessage';
+import { isVideoFrame } from '../frameReader';
 import { type FaceResult, toFrameResult } from '../faces';
 import { type CreatedEngine, startEngine } from '../remote';
 import { FaceTracker, type TrackerOptions, trackedFaces } from '../tracker';
@@ -188,15 +189,17 @@ class LibraryEngine implements EmotionEngine {
       const created = await this.current.catch((err: unknown) => {
         throw this.report(asEngineError(err));
       });
-      let bitmap: ImageBitmap;
+      // A VideoFrame goes as it is (a clone: the caller keeps theirs), so the engine reads a camera
+      // frame by copy instead of through a bitmap (frameReader.ts); anything else becomes a bitmap.
+      let image: ImageBitmap | VideoFrame;
       try {
-        bitmap = await this.deps.toBitmap(input);
+        image = isVideoFrame(input) ? input.clone() : await this.deps.toBitmap(input);
       } catch (err) {
         throw this.report(new EngineError('input', `the image could not be read (${errorMessage(err)})`));
       }
       let analysis: Analysis;
       try {
-        analysis = await created.engine.analyse(bitmap, kind);
+        analysis = await created.engine.analyse(image, kind);
       } catch (err) {
         // The engine was swapped (switchBackend) while this image was on the old one: once more on the new one.
         if (attempt === 0 && !this.disposed && this.running !== created) continue;

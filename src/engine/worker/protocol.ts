@@ -1,14 +1,14 @@
 /**
  * The messages between the page and the engine worker: requests carry an id, replies answer it
  * (ok with a value, or an error with the part that failed); progress messages share the id of the
- * request they report on. Images go in transferred (ImageBitmap), results come back as typed
+ * request they report on. Images go in transferred (ImageBitmap, or a camera's VideoFrame), results come back as typed
  * arrays (transferred too): nothing is copied.
  */
 import type { AnalysisKind, EngineConfig, EngineProgress, FailedPart } from '../api';
 
 export type EngineRequest =
   | { id: number; op: 'create'; config: EngineConfig }
-  | { id: number; op: 'analyse'; image: ImageBitmap; kind: AnalysisKind }
+  | { id: number; op: 'analyse'; image: ImageBitmap | VideoFrame; kind: AnalysisKind }
   | { id: number; op: 'explain'; image: ImageBitmap; crop: { x: number; y: number; width: number; height: number }; roll?: number; target?: number }
   | { id: number; op: 'setModel'; url: string; modelId: string }
   | { id: number; op: 'benchmark'; runs: number }
