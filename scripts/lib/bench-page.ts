@@ -190,6 +190,7 @@ function sharedParts(active: GpuBackend, classifier: EmotionClassifier, detector
     pixels: browserDeps.pixels,
     padImage: browserDeps.padImage,
     thumbnail: browserDeps.thumbnail,
+    frameReader: browserDeps.frameReader,
   };
 }
 
