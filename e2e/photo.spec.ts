@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES } from './global-setup.ts';
-import { expect, foreign, recordRequests, test, waitReady } from './support.ts';
+import { expect, foreign, recordRequests, test, videoReady, waitReady } from './support.ts';
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
@@ -46,6 +46,19 @@ test('photo: "Why?" shows which parts of a face drive its emotion, on the photo 
   expect(faces.filter((f) => f.why)).toHaveLength(1); // only the face asked about
   await card.getByTestId('why-button').click(); // asked again: hidden
   await expect(card.getByTestId('why-legend')).toHaveCount(0);
+});
+
+test('a paused video frame opens as a photo, where a face gets its "Why?" map', async ({ page }) => {
+  await videoReady(page, join(FIXTURES, 'group-3.jpg'));
+  await page.getByTestId('video-frame-photo').click();
+  // The Photo tab shows the frame on screen, named by the video and its moment, with every face.
+  await expect(page.getByTestId('tab-photo')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('face-count')).toContainText(/3 faces in clip\.webm at \d+\.\d s/);
+  expect(await page.evaluate(() => (document.querySelector('video') as HTMLVideoElement | null)?.paused ?? true)).toBe(true);
+  const card = page.getByTestId('result-item').first();
+  await card.getByTestId('why-button').click();
+  await expect(card.getByTestId('why-legend')).toContainText('Warmer: hiding that part of the face lowers');
+  await expect(card.getByTestId('why-thumb')).toBeVisible();
 });
 
 test('photo: a corrupt file and a non-image say so, and keep the previous result', async ({ page }) => {

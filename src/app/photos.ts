@@ -45,31 +45,43 @@ export class PhotoSession {
   async analyse(file: File): Promise<void> {
     this.inFlight++;
     try {
-      await this.run(file);
+      await this.run(file.name, async () => (await loadPhoto(file)).bitmap);
     } finally {
       this.inFlight--;
     }
   }
 
-  private async run(file: File): Promise<void> {
+  /**
+   * A picture already decoded (a paused video's frame): the same path as a file, so it gets the
+   * same cards, "Why?" maps and exports. Takes ownership of `image`.
+   */
+  async analyseImage(image: ImageBitmap, name: string): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.run(name, async () => image);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async run(name: string, load: () => Promise<ImageBitmap>): Promise<void> {
     const id = ++this.latest;
     const s = this.s;
     s.clearNotices([...FILE_NOTICES]);
     const previous = s.photo;
-    s.setPhoto({ ...previous, phase: 'loading', pending: file.name });
+    s.setPhoto({ ...previous, phase: 'loading', pending: name });
     let image: ImageBitmap | null = null;
     mark('photo-picked');
     try {
-      const photo = await loadPhoto(file);
-      image = photo.bitmap;
+      image = await load();
       mark('photo-decoded', { width: image.width, height: image.height });
       if (id !== this.latest) return;
       const result = await this.host.analyse(image, 'photo');
       mark('photo-analysed', { faces: result.faces.length, ...result.timings });
       if (id !== this.latest) return;
-      if (result.faces.length === 0) this.s.report(errors.noFace(file.name));
+      if (result.faces.length === 0) this.s.report(errors.noFace(name));
       const old = this.s.photo.image;
-      this.s.setPhoto({ phase: 'done', name: file.name, result, image });
+      this.s.setPhoto({ phase: 'done', name, result, image });
       image = null; // now owned by the store's photo state
       if (old && old !== this.s.photo.image) old.close();
     } catch (err) {
@@ -77,7 +89,7 @@ export class PhotoSession {
       this.s.report(toAppError(err));
       const now = this.s.photo;
       // Nothing is lost: the previous result stays, marked as not being the file just chosen.
-      this.s.setPhoto(now.result ? { ...now, phase: 'done', failed: file.name, pending: undefined } : { phase: 'error', name: file.name });
+      this.s.setPhoto(now.result ? { ...now, phase: 'done', failed: name, pending: undefined } : { phase: 'error', name });
     } finally {
       image?.close();
     }

@@ -171,6 +171,20 @@ export class VideoAnalysis {
     return { ms, sample: sample && Math.abs(sample.t - ms) <= 1000 / Math.max(1, this.state.fps) + 50 ? sample : null };
   }
 
+  /**
+   * The frame on screen as a still, named by the video and its moment ("clip.webm at 3.2 s"): the
+   * video is paused first (and a seek under way finished), so the still is the frame the user
+   * sees. For the photo path, where each face gets its card and its "Why?" map.
+   */
+  async frameAsPhoto(): Promise<{ image: ImageBitmap; name: string }> {
+    const v = this.element;
+    v.pause();
+    if (v.seeking) await new Promise((resolve) => v.addEventListener('seeked', resolve, { once: true }));
+    const ms = this.presentedMs ?? v.currentTime * 1000;
+    const image = await createImageBitmap(v);
+    return { image, name: `${this.state.name ?? 'video'} at ${(ms / 1000).toFixed(1)} s` };
+  }
+
   /** The last moment sent to the listeners: what the overlay shows now (tests read it). */
   shown: VideoMoment | null = null;
 

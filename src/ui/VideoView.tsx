@@ -3,7 +3,7 @@ import { APP_VERSION } from '../app/recorder';
 import { recordingToCsv, recordingToJson } from '../app/recording';
 import { exportName } from '../app/results';
 import type { VideoMoment } from '../app/videoFile';
-import { AppException } from '../state/errors';
+import { AppException, toAppError } from '../state/errors';
 import { useStore } from '../state/store';
 import { useApp } from './context';
 import { download } from './download';
@@ -24,7 +24,7 @@ const RATES = [1, 2, 5, 10];
  * state per frame); a chart is the timeline: click or arrow keys to seek, with a time axis.
  */
 export function VideoView() {
-  const { video: analysis } = useApp();
+  const { video: analysis, photos } = useApp();
   const state = useSubscribed(analysis, () => analysis.state);
   const [fps, setFps] = useState(state.fps);
   const slotRef = useRef<HTMLDivElement>(null);
@@ -184,6 +184,23 @@ export function VideoView() {
               {state.phase === 'ready' ? 'Analyse the video' : 'Analyse again'}
             </button>
           )}
+          <button
+            type="button"
+            data-testid="video-frame-photo"
+            disabled={busy || exporting}
+            title="Analyse the frame on screen as a photo: every face, with “Why?” for each"
+            onClick={() =>
+              void analysis.frameAsPhoto().then(
+                ({ image, name }) => {
+                  useStore.getState().setMode('photo');
+                  return photos.analyseImage(image, name);
+                },
+                (err: unknown) => useStore.getState().report(toAppError(err)),
+              )
+            }
+          >
+            This frame as a photo
+          </button>
           {(busy || state.done > 0) && (
             <>
               <progress data-testid="video-progress" max={state.total} value={state.done} aria-label="Analysis progress" />
