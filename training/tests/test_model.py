@@ -32,3 +32,32 @@ def test_round_channels():
 def test_unknown_variant_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown variant"):
         create_model("resnet50")
+
+
+def test_widening_keeps_the_function_and_noise_breaks_the_copies():
+    from widen import widen
+    torch.manual_seed(0)
+    narrow = create_model("resemotenet_s")
+    # trained-looking BatchNorm statistics, so the test sees them copied with their channels
+    for m in narrow.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.2, 0.2)
+    narrow.eval()
+    x = torch.rand(4, 1, 64, 64)
+    wide = widen(narrow, create_model("resemotenet_l").eval())
+    assert count_parameters(wide) > 3 * count_parameters(narrow)
+    assert torch.allclose(wide(x), narrow(x), atol=1e-4)
+    noisy = widen(narrow, create_model("resemotenet_l").eval(), noise=0.01, generator=torch.Generator().manual_seed(1))
+    w = noisy.conv2.weight
+    half = w.shape[0] // 2
+    assert not torch.equal(w[:half], w[half:])  # the copies differ, so they can learn apart
+    assert (noisy(x) - narrow(x)).abs().max() < 0.5  # and the function barely moved
+
+
+def test_widening_refuses_a_width_that_is_not_a_multiple():
+    from widen import widen
+    with pytest.raises(ValueError, match="not a multiple"):
+        widen(create_model("resemotenet_s"), create_model("resemotenet_m"))
