@@ -38,7 +38,9 @@
  * listed, cold and after a reload, the longest main-thread task meanwhile, and the page's JS heap
  * after a garbage collection; alternately with N and with none, --session-runs times each.
  *
- * --url measures another build (an older commit served elsewhere): the bench only uses the page's
+ * --url measures another build (an older commit served elsewhere), or this build with a query
+ * (e.g. http://127.0.0.1:4390/?bitmapframes: camera frames as bitmaps of the <video>, the path
+ * before issue 24 item 4): the bench only uses the page's
  * test hook (window.__resemote.info().frames / ready) and its controls' data-testids.
  */
 import { execSync } from 'node:child_process';
@@ -278,6 +280,11 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
           if (m) curve.push({ frames: n, ...m });
         }
         log('memoryCurve', curve);
+        // Which camera path ran: the track's frames read by copy, or bitmaps of the <video> (?bitmapframes; older builds: null).
+        log('cameraFrames', await page.evaluate(async () => {
+          const w = window as unknown as { __resemote?: { info(): { frameSource?: string }; memory?(): Promise<{ frames?: { copied: number; bitmaps: number } } | null> } };
+          return { source: w.__resemote?.info().frameSource ?? null, engine: (await w.__resemote?.memory?.())?.frames ?? null };
+        }));
         console.log(`\n${backend}: renderer MB every 100 frames (of it shared memory): ${curve.map((c) => `${c.renderer} (${c.rendererShared})`).join(', ')}`);
         const m300 = curve.find((c) => c.frames === 300) ?? curve[curve.length - 1] ?? null;
         await page.getByTestId('camera-toggle').click();

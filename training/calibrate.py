@@ -20,7 +20,8 @@ bias per class on the pooled val set (FER2013 PublicTest and every val fold of t
 prepared in FACES, each in its natural class mix): first jointly by likelihood (softmax((z + c) / T)
 is softmax(a z + d) with a = 1/T, d = c/T, a convex multinomial logistic regression on the
 logits), then c moved until each class is answered as often as it occurs there, and T refitted
-(fit_prior). Both are stored (`temperature`, `logit_bias`) and folded into the graph. Reported
+(fit_prior); `--share-tol S` then lets each answer's share move up to S from its true share where
+that raises pooled val macro-F1 (room_for_rare_classes). Both are stored (`temperature`, `logit_bias`) and folded into the graph. Reported
 for every fold and for the pools (PublicTest + val folds; PrivateTest + test folds): ECE, and the
 share of each answer beside the true share of each class.
 """
@@ -65,7 +66,8 @@ def logits_of(model, gray: torch.Tensor, batch: int = 512) -> torch.Tensor:
     return torch.cat([model(to_model_input(gray[i:i + batch])) for i in range(0, len(gray), batch)])
 
 
-def fit_prior(logits: torch.Tensor, labels: torch.Tensor, steps: int = 200, match_shares: bool = True) -> tuple[float, torch.Tensor]:
+def fit_prior(logits: torch.Tensor, labels: torch.Tensor, steps: int = 200, match_shares: bool = True,
+              share_tol: float = 0.0) -> tuple[float, torch.Tensor]:
     """(T, c) for softmax((logits + c) / T), c centred (softmax ignores a common shift).
 
     First T and c jointly by likelihood (convex: a multinomial logistic regression on the logits).
@@ -73,7 +75,9 @@ def fit_prior(logits: torch.Tensor, labels: torch.Tensor, steps: int = 200, matc
     answers the frequent classes more often than they occur (the Bayes decision under doubt). With
     `match_shares`, c is then moved until each class is the answer as often as it is the truth
     on these faces (the issue's target: each answer's share near its true share), and T refitted
-    for that c. The argmax does not depend on T, so the shares hold whatever T comes out."""
+    for that c. The argmax does not depend on T, so the shares hold whatever T comes out.
+    With `share_tol` > 0, c is then given room for the rare classes (`room_for_rare_classes`)
+    before T is refitted."""
     z = logits.double()
     a = torch.ones((), dtype=torch.float64, requires_grad=True)  # 1 / T
     d = torch.zeros(z.shape[1], dtype=torch.float64, requires_grad=True)  # c / T
@@ -90,6 +94,8 @@ def fit_prior(logits: torch.Tensor, labels: torch.Tensor, steps: int = 200, matc
     c = d.detach() * t
     if match_shares:
         c = match_answer_shares(z, labels, c)
+        if share_tol > 0:
+            c = room_for_rare_classes(z, labels, c, share_tol)
         t = fit_temperature(z + c, labels, steps)
     return t, (c - c.mean()).float()
 
@@ -109,6 +115,44 @@ def match_answer_shares(z: torch.Tensor, labels: torch.Tensor, c: torch.Tensor, 
         c += step * ((true + 1e-4).log() - (pred + 1e-4).log())
         if i % 200 == 199:
             step /= 2  # damp an oscillation between two neighbouring faces' answers
+    return c
+
+
+def room_for_rare_classes(z: torch.Tensor, labels: torch.Tensor, c: torch.Tensor, share_tol: float,
+                          span: float = 2.0, step: float = 0.05, sweeps: int = 6) -> torch.Tensor:
+    """Share matching makes each answer exactly as frequent as its class, which leaves a rare class
+    that the model reads poorly (disgust) with low recall. The issue allows each share to be off by
+    a few points; this spends that room on macro-F1 (every class counts the same): coordinate
+    ascent, one class's bias at a time over c_k + [-span, span] in `step`s, keeping only values
+    where every answer's share stays within `share_tol` of the true share on these faces. Starts
+    from share-matched c (feasible), so the result is feasible and never scores lower than it."""
+    from metrics import confusion_matrix, summarize
+    k = z.shape[1]
+    true = torch.bincount(labels, minlength=k).double() / len(labels)
+    c = c.clone().double()
+
+    def score(bias: torch.Tensor) -> float:
+        pred = (z + bias).argmax(1)
+        if (torch.bincount(pred, minlength=k).double() / len(labels) - true).abs().max() > share_tol + 1e-9:
+            return -1.0
+        return summarize(confusion_matrix(labels, pred, k))["macro_f1"]
+
+    best = score(c)
+    deltas = torch.arange(-span, span + step / 2, step, dtype=torch.float64)
+    for _ in range(sweeps):
+        improved = False
+        for j in range(k):
+            if true[j] == 0:
+                continue
+            base = c[j].item()
+            for d in deltas.tolist():
+                trial = c.clone()
+                trial[j] = base + d
+                f = score(trial)
+                if f > best + 1e-9:
+                    best, c, improved = f, trial, True
+        if not improved:
+            break
     return c
 
 
@@ -133,7 +177,7 @@ def pooled_sets(data: str, faces: str) -> dict:
 
 
 def calibrate_prior(checkpoint: str, data: str, faces: str, cross: dict[str, str], write: bool = False,
-                    log=print, flip: bool = False) -> dict:
+                    log=print, flip: bool = False, share_tol: float = 0.0) -> dict:
     """Fit T and the class bias on the pooled val set; report every fold and both pools. With
     `flip`, the model is scored as the app runs a card with testTime.flip: each face and its mirror,
     here by the mean of their logits (the app averages the two calibrated probabilities; `npm run
@@ -151,8 +195,9 @@ def calibrate_prior(checkpoint: str, data: str, faces: str, cross: dict[str, str
     for pool, names in (("pooled:val", val), ("pooled:test", test)):
         logits[pool] = torch.cat([logits[n] for n in names])
         labels[pool] = torch.cat([labels[n] for n in names])
-    t, bias = fit_prior(logits["pooled:val"], labels["pooled:val"])
+    t, bias = fit_prior(logits["pooled:val"], labels["pooled:val"], share_tol=share_tol)
     result: dict = {"checkpoint": str(checkpoint), "fitted_on": "pooled:val = " + " + ".join(val), "bins": 15,
+                    "share_tol": share_tol,
                     "scoring": "mean logits of the face and its mirror" if flip else "the face",
                     "temperature": t, "logit_bias": [round(float(v), 6) for v in bias], "splits": {}}
     log(f"fitted on the pooled val set (n={len(labels['pooled:val'])}): T {t:.4f}, bias "
@@ -176,7 +221,8 @@ def calibrate_prior(checkpoint: str, data: str, faces: str, cross: dict[str, str
             f"{c} {a['recall'][c]:.2f} {v['predicted']:.3f}/{v['true']:.3f}" for c, v in a["shares"].items()))
     if write:
         save_payload(checkpoint, {**ckpt, "temperature": t, "logit_bias": [float(v) for v in bias],
-                                  "prior_fit": {"fitted_on": result["fitted_on"], "n": len(labels["pooled:val"])}})
+                                  "prior_fit": {"fitted_on": result["fitted_on"], "n": len(labels["pooled:val"]),
+                                                **({"share_tol": share_tol} if share_tol else {})}})
         log(f"wrote the temperature and class bias into {checkpoint}")
     return result
 
@@ -260,11 +306,15 @@ def main(argv=None) -> None:
     p.add_argument("--prior", default="", metavar="FACES",
                    help="fit T and a bias per class on the pooled val set of these prepared faces (e.g. .cache/faces)")
     p.add_argument("--flip", action="store_true", help="with --prior: score each face with its mirror (a card with testTime.flip)")
+    p.add_argument("--share-tol", type=float, default=0.0,
+                   help="with --prior: after share matching, move each class's bias to raise pooled val macro-F1 "
+                        "while every answer's share stays within this of its true share (0 = exact share matching)")
     args = p.parse_args(argv)
     if args.prior and args.balance:
         raise ValueError("use --prior or --balance, not both")
     if args.prior:
-        result = calibrate_prior(args.checkpoint, args.data, args.prior, parse_cross(args.cross), args.write, flip=args.flip)
+        result = calibrate_prior(args.checkpoint, args.data, args.prior, parse_cross(args.cross), args.write, flip=args.flip,
+                                 share_tol=args.share_tol)
     else:
         result = calibrate(args.checkpoint, args.data, parse_cross(args.cross), args.plots, args.write, balance=args.balance)
     if args.json:

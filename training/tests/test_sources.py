@@ -218,6 +218,31 @@ def test_the_prior_fit_matches_answer_shares_and_keeps_calibration():
         after["shares"]["happy"]["predicted"]
 
 
+def test_room_for_rare_classes_spends_the_share_tolerance_on_macro_f1_and_no_more():
+    from calibrate import answer_shares, fit_prior, match_answer_shares, room_for_rare_classes
+    from metrics import confusion_matrix, summarize
+
+    g = torch.Generator().manual_seed(0)
+    prior = torch.tensor([0.12, 0.02, 0.10, 0.30, 0.14, 0.10, 0.22])
+    labels = torch.multinomial(prior, 20000, replacement=True, generator=g)
+    logits = 1.2 * torch.randn(20000, 7, generator=g)
+    logits[torch.arange(20000), labels] += torch.where(labels == 1, 1.2, 2.5)  # disgust rare and read weakly
+
+    def f1(bias):
+        return summarize(confusion_matrix(labels, (logits + bias).argmax(1)))["macro_f1"]
+
+    matched = match_answer_shares(logits.double(), labels, torch.zeros(7, dtype=torch.float64))
+    for tol in (0.01, 0.03, 0.05):
+        roomy = room_for_rare_classes(logits.double(), labels, matched, tol)
+        assert answer_shares(logits + roomy.float(), labels)["max_gap"] <= tol + 1e-6  # never past the tolerance
+        assert f1(roomy.float()) >= f1(matched.float())  # never worse than share matching on what it fits
+    # a wider tolerance is a larger feasible set: the search finds at least as much
+    assert f1(room_for_rare_classes(logits.double(), labels, matched, 0.05).float()) >= \
+        f1(room_for_rare_classes(logits.double(), labels, matched, 0.01).float()) - 1e-9
+    # no tolerance, no room: fit_prior is the exact share matching
+    assert torch.allclose(fit_prior(logits, labels, share_tol=0.0)[1], fit_prior(logits, labels)[1])
+
+
 def test_calibrate_prior_fits_on_the_pooled_val_set_and_writes_both(tiny_data, tmp_path):
     from calibrate import calibrate_prior
     from checkpoint import load_checkpoint, save_checkpoint
