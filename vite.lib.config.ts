@@ -8,7 +8,7 @@
  *   engine.worker-<hash>.js   the engine's worker (TF.js, MediaPipe's loader), started by the entry
  *   engine-<hash>.js          the same engine for the page's thread, loaded only where a worker cannot run it
  *   assets/                   the files the engine fetches (createEngine's assetsUrl): mediapipe/,
- *                             tfjs-wasm/ and models/resemotenet-s5p/ (the default model), laid out as engine/assets.ts says
+ *                             tfjs-wasm/ and models/resemotenet-s7/ (the default model), laid out as engine/assets.ts says
  *
  * The declarations (types/) come from tsc -p tsconfig.lib.json, then scripts/check-lib.ts keeps
  * the ones the entry reaches and checks that they need no package.

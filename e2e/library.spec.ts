@@ -53,8 +53,8 @@ test('npm pack holds the built library, its declarations and the files it fetche
       'dist/assets/mediapipe/wasm/vision_wasm_module_internal.wasm',
       'dist/assets/tfjs-wasm/tfjs-backend-wasm-simd.wasm',
       'dist/assets/tfjs-wasm/tfjs-backend-wasm.wasm',
-      'dist/assets/models/resemotenet-s5p/model.json',
-      'dist/assets/models/resemotenet-s5p/group1-shard1of1.bin',
+      'dist/assets/models/resemotenet-s7/model.json',
+      'dist/assets/models/resemotenet-s7/group1-shard1of1.bin',
     ]),
   );
   expect(files.some((p) => /^dist\/engine\.worker-[\w-]+\.js$/.test(p))).toBe(true);

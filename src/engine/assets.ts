@@ -22,7 +22,7 @@ export const ASSET_PATHS = {
 } as const;
 
 /** The model the library ships and starts with (the app's default comes from its model list). */
-export const DEFAULT_MODEL_ID = 'resemotenet-s5p';
+export const DEFAULT_MODEL_ID = 'resemotenet-s7';
 
 /** The files' URLs as EngineConfig takes them. */
 export interface EngineAssets {

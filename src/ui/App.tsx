@@ -66,8 +66,9 @@ export function App() {
       </div>
       <LiveRegion />
       <footer className="app-footer">
-        Emotion models: ResEmoteNet (Roy et al., 2024), trained by this project (S5 on FER2013 and four more sets of
-        faces, posed and in the wild, and S5P, the same with class priors fitted on real photos and each face read with its mirror; S on FER2013 alone). Face detection: MediaPipe (Apache-2.0). Results are estimates of facial expressions, not of what a person feels.
+        Emotion models: ResEmoteNet (Roy et al., 2024), trained by this project (S7 on FER2013 and six more sets of
+        faces, posed and in the wild, with class priors fitted on real photos and each face read with its mirror; S5, faster,
+        on five sets; S on FER2013 alone). Face detection: MediaPipe (Apache-2.0). Results are estimates of facial expressions, not of what a person feels.
       </footer>
     </div>
   );

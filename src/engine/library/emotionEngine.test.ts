@@ -138,7 +138,7 @@ describe('createEngine options', () => {
     expect(options).toEqual({ assetsUrl: 'vendor/resemote', detector: {} }); // the caller's object is untouched
     expect(resolved).toMatchObject({
       assetsUrl: 'https://site.example/app/vendor/resemote/',
-      modelUrl: 'https://site.example/app/vendor/resemote/models/resemotenet-s5p/model.json',
+      modelUrl: 'https://site.example/app/vendor/resemote/models/resemotenet-s7/model.json',
       backend: 'wasm',
       detector: { minScore: 0.5 },
       thread: 'auto',
@@ -162,14 +162,14 @@ describe('createEngine options', () => {
     const engine = await createEngineWith({ assetsUrl: 'https://cdn.example/pkg/assets', detector: { minScore: 0.7 } }, fake.deps);
     expect(fake.configs[0]).toMatchObject({
       backend: 'wasm',
-      modelUrl: 'https://cdn.example/pkg/assets/models/resemotenet-s5p/model.json',
-      modelId: 'resemotenet-s5p',
+      modelUrl: 'https://cdn.example/pkg/assets/models/resemotenet-s7/model.json',
+      modelId: 'resemotenet-s7',
       tfjsWasmBase: 'https://cdn.example/pkg/assets/tfjs-wasm/',
       detector: { wasmBase: 'https://cdn.example/pkg/assets/mediapipe/wasm', modelUrl: 'https://cdn.example/pkg/assets/mediapipe/face_detector.tflite', floorScore: 0.7 },
       warmupFrame: [720, 1280],
     });
     expect(fake.startOptions[0]?.preferWorker).toBe(true);
-    expect(engine.status).toMatchObject({ backend: 'wasm', modelId: 'resemotenet-s5p', thread: 'worker' });
+    expect(engine.status).toMatchObject({ backend: 'wasm', modelId: 'resemotenet-s7', thread: 'worker' });
     await createEngineWith({ assetsUrl: 'https://cdn.example/a/', thread: 'page' }, fake.deps);
     expect(fake.startOptions[1]?.preferWorker).toBe(false);
   });

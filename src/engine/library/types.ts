@@ -25,7 +25,7 @@ export interface EngineOptions {
    * is resolved against the page. No default: the library never guesses a location or uses a CDN.
    */
   assetsUrl: string | URL;
-  /** model.json of the emotion model. Default: the shipped ResEmoteNet-S5P, `<assetsUrl>/models/resemotenet-s5p/model.json`. */
+  /** model.json of the emotion model. Default: the shipped ResEmoteNet-S7, `<assetsUrl>/models/resemotenet-s7/model.json`. */
   modelUrl?: string | URL;
   /**
    * The TF.js backend to start on. Default 'wasm': ready in about a second (no shaders to compile),
