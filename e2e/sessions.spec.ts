@@ -14,6 +14,10 @@ test('record a camera session: rows in the CSV, one per face per analysed frame;
   await page.getByTestId('record-toggle').click();
   const start = await page.evaluate(() => window.__resemote!.info().frames);
   await page.waitForTimeout(10_000); // the length of the recording, not a wait for an event
+  // Two more frames analysed after the 10 s: the second was taken after them, so the last row is
+  // past 8 s however slowly a busy machine analyses (one frame took over 2 s on CI).
+  const after = await page.evaluate(() => window.__resemote!.info().frames);
+  await page.waitForFunction((n) => window.__resemote!.info().frames >= n + 2, after, { polling: 100 });
   await page.getByTestId('record-toggle').click();
   const frames = (await page.evaluate(() => window.__resemote!.info().frames)) - start;
   await expect(page.getByTestId('recording-summary')).toContainText('Face #1');

@@ -91,7 +91,13 @@ test('the video overlay shows the frame on screen, whichever way the video is mo
   // The video's own controls: a seek (what its scrubber does) and playing through the cut.
   for (const t of [3.5, 0.5]) {
     const before = await overlay(page);
-    await page.evaluate((s) => void (document.querySelector<HTMLVideoElement>('[data-testid="video-view"] video')!.currentTime = s), t);
+    // As its scrubber does; the element announces the seek (its `seeking` event) in a later task.
+    await page.evaluate(async (s) => {
+      const v = document.querySelector<HTMLVideoElement>('[data-testid="video-view"] video')!;
+      const seeking = new Promise((r) => v.addEventListener('seeking', r, { once: true }));
+      v.currentTime = s;
+      await seeking;
+    }, t);
     await rightAfter(page, before, t * 1000);
     await settled(page);
   }
