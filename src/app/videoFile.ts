@@ -384,9 +384,8 @@ export class VideoAnalysis {
     const v = this.el;
     if (!v || !this.url || this.state.phase === 'analysing') return;
     v.currentTime = Math.max(0, Math.min(ms, this.state.durationMs)) / 1000;
-    // The element is seeking from here on, but says so (the `seeking` event) only in a later task:
-    // the overlay is wiped now, so nothing reads the old moment's boxes as this one's meanwhile.
-    this.awaitingFrame = true;
+    // `seeking` is true from here on, but the element's `seeking` event comes in a later task:
+    // emit now (moment() reads `seeking`), so the old moment's boxes are wiped at once.
     this.emitMoment();
   }
 
