@@ -279,3 +279,21 @@ def test_calibrate_prior_with_flip_scores_the_face_and_its_mirror(tiny_data, tmp
     assert plain["scoring"] == "the face" and flipped["scoring"].startswith("mean logits")
     assert flipped["splits"]["pooled:val"]["n"] == plain["splits"]["pooled:val"]["n"]
     assert flipped["logit_bias"] != plain["logit_bias"]  # a random network is not mirror-symmetric
+
+
+def test_calibrate_prior_with_a_decision_rule_records_it_in_the_checkpoint(tiny_data, tmp_path):
+    from calibrate import calibrate_prior
+    from checkpoint import load_checkpoint, save_checkpoint
+    from testing import random_model
+    faces = tmp_path / "faces"
+    write_prepared(faces, "muxspace", people_rows("muxspace", people=30, per_person=2, seed=6, name=mux_name))
+    save_checkpoint(tmp_path / "m.pt", random_model(), "resemotenet_s", epoch=1)
+    quiet = lambda *_: None  # noqa: E731
+    natural = calibrate_prior(str(tmp_path / "m.pt"), str(tiny_data), str(faces), {}, log=quiet)
+    balanced = calibrate_prior(str(tmp_path / "m.pt"), str(tiny_data), str(faces), {}, log=quiet, write=True, rule="balanced")
+    assert balanced["rule"] == "balanced" and balanced["logit_bias"] != natural["logit_bias"]
+    assert "mean_recall" in balanced["splits"]["pooled:val"]["after"]
+    _, ckpt = load_checkpoint(tmp_path / "m.pt")
+    assert ckpt["prior_fit"]["rule"] == "balanced"
+    with pytest.raises(ValueError, match="natural rule only"):
+        calibrate_prior(str(tmp_path / "m.pt"), str(tiny_data), str(faces), {}, log=quiet, rule="balanced", share_tol=0.03)
