@@ -52,7 +52,10 @@ def main(argv=None) -> None:
     p.add_argument("--faces", default=".cache/faces")
     p.add_argument("--cross", action="append", default=[], help="name=folder (default CK+48=../shared/data/ck48)")
     p.add_argument("--flip", action="store_true", help="score each face with its mirror (a card with testTime.flip)")
-    p.add_argument("--min-accuracy", type=float, required=True, help="pooled val accuracy floor (0-1) for adjusted and recall")
+    floor = p.add_mutually_exclusive_group(required=True)
+    floor.add_argument("--min-accuracy", type=float, help="pooled val accuracy floor (0-1) for adjusted and recall")
+    floor.add_argument("--below-natural", type=float,
+                       help="the floor is this model's pooled val accuracy under the natural rule minus this (0-1)")
     p.add_argument("--rules", default=",".join(RULES))
     p.add_argument("--bootstrap", type=int, default=200)
     p.add_argument("--json", default="")
@@ -61,8 +64,13 @@ def main(argv=None) -> None:
     _, logits, labels, _, _ = pooled_logits(args.checkpoint, args.data, args.faces, cross, args.flip)
     zv, yv = logits["pooled:val"], labels["pooled:val"]
     rules = [r for r in args.rules.split(",") if r]
-    fitted = {r: fit_rule(r, zv, yv, args.min_accuracy) for r in rules}
-    result: dict = {"checkpoint": args.checkpoint, "flip": args.flip, "min_accuracy": args.min_accuracy, "rules": {}}
+    floor = args.min_accuracy
+    if floor is None:
+        natural = rule_scores(zv, yv, fit_rule("natural", zv, yv)["bias"])["accuracy"]
+        floor = natural - args.below_natural
+        print(f"pooled val accuracy under the natural rule {natural:.4f}: floor {floor:.4f}")
+    fitted = {r: fit_rule(r, zv, yv, floor) for r in rules}
+    result: dict = {"checkpoint": args.checkpoint, "flip": args.flip, "min_accuracy": floor, "rules": {}}
     for r, f in fitted.items():
         extra = f" tau {f['tau']}" if "tau" in f else ""
         print(f"{r}: T {f['temperature']:.3f}{extra}, bias " + ", ".join(f"{v:+.2f}" for v in f["bias"].tolist()))
