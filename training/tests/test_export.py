@@ -131,6 +131,12 @@ def test_the_model_card_is_written_from_the_checkpoint_and_checked_against_the_s
     assert "testTime" not in meta  # flip averaging only where it was measured and asked for
     flipped = export(tmp_path / "m.pt", tmp_path / "flip", "float16", flip=True)["userDefinedMetadata"]["resemote"]
     assert flipped["testTime"] == {"flip": True}
+    assert "baseline" not in meta  # a resting-face reference only where it was measured
+    reference = {"neutral": [0.07, 0.05, 0.05, 0.04, 0.13, 0.03, 0.63], "faces": 4441, "measured": "test"}
+    based = export(tmp_path / "m.pt", tmp_path / "base", "float16", baseline=reference)["userDefinedMetadata"]["resemote"]
+    assert based["baseline"] == reference
+    with pytest.raises(ValueError, match="model card"):
+        check_model_card({**meta, "baseline": {"neutral": [0.5, 0.5]}})
     with pytest.raises(ValueError, match="model card"):
         check_model_card({**meta, "testTime": {"flip": "yes"}})
     # the same schema refuses a card that would feed the app wrongly
