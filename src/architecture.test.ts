@@ -216,7 +216,7 @@ describe('e2e specs assert behaviour, not durations', () => {
   });
 
   it('the rule catches what it is for and lets other comparisons through', () => {
-    // Lines 21 and 36 of e2e/backend.spec.ts before issue 24.
+    // Lines 21 and 36 of e2e/backend.spec.ts in 0.3.0.
     expect(durationAssertions('expect(await longestTask(page)).toBeLessThanOrEqual(200);\n    expect(await longestTask(page)).toBeLessThanOrEqual(200); // nor during the switch')).toHaveLength(2);
     expect(durationAssertions('const t0 = performance.now();\nawait go();\nconst took = performance.now() - t0;\nexpect(took).toBeLessThan(5000);')).toHaveLength(1);
     expect(durationAssertions('const start = Date.now();\nexpect(Date.now() - start, "first result").not.toBeGreaterThan(4000);')).toHaveLength(1);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 15: fine-tune the shipped ResEmoteNet-S on the union of FER2013 Training and the training
+# Fine-tune the shipped ResEmoteNet-S on the union of FER2013 Training and the training
 # folds of every prepared source (npm run prepare-data), drawn by source share and balanced by
 # class within each source, selected on the rule written before any result (train.py mean_f1: mean
 # macro-F1 over FER2013 PublicTest and the val folds of muxspace, sfew2 and posed-mix). CK+48 is
