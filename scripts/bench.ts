@@ -1,6 +1,6 @@
 /**
  * Benchmark the app as a user meets it: the built app (vite preview) in headless Chromium with a
- * fake camera. Prints figures, never fails on them (targets live in README, not in tests).
+ * fake camera. Prints figures, never fails on them (targets live in docs/speed.md, not in tests).
  *
  *   npm run bench -- [--backends auto,wasm,webgl,webgpu] [--url http://host:port/] [--out file.json]
  *                    [--skip memory,switch,fps4,timing] [--cold-starts N] [--memory-frames N] [--port 4180]
@@ -94,7 +94,7 @@ function options() {
  * Resident memory (MB) of this browser's renderer and GPU processes, from /proc (Linux), and how
  * much of the renderers' is shared memory (RssShmem): there Chromium keeps the RGBA copies it
  * makes of camera frames (createImageBitmap of a video, 4 MB each at 720p, up to ~129 of them,
- * released on memory pressure; README Speed), apart from what the page and the engine hold.
+ * released on memory pressure; docs/speed.md), apart from what the page and the engine hold.
  */
 function processMemory(browserPid: number | undefined): { renderer: number; rendererShared: number; gpu: number } | null {
   if (!browserPid || process.platform !== 'linux') return null;
