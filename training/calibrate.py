@@ -15,7 +15,7 @@ being the model's own mean prediction on PublicTest, tau chosen on a grid to max
 macro-F1 (every class counts the same; accuracy would favour FER2013's frequent classes). c is
 stored as `logit_bias` and folded into the graph with T. Chosen on PublicTest only.
 
---prior FACES fits the class priors to real photos instead (issue 23): one temperature and one
+--prior FACES fits the class priors to real photos instead (since ResEmoteNet-S5P): one temperature and one
 bias per class on the pooled val set (FER2013 PublicTest and every val fold of the sources
 prepared in FACES, each in its natural class mix): first jointly by likelihood (softmax((z + c) / T)
 is softmax(a z + d) with a = 1/T, d = c/T, a convex multinomial logistic regression on the
@@ -74,7 +74,7 @@ def fit_prior(logits: torch.Tensor, labels: torch.Tensor, steps: int = 200, matc
     Likelihood calibrates the probabilities, but the argmax of calibrated probabilities still
     answers the frequent classes more often than they occur (the Bayes decision under doubt). With
     `match_shares`, c is then moved until each class is the answer as often as it is the truth
-    on these faces (the issue's target: each answer's share near its true share), and T refitted
+    on these faces (the aim: each answer's share near its true share), and T refitted
     for that c. The argmax does not depend on T, so the shares hold whatever T comes out.
     With `share_tol` > 0, c is then given room for the rare classes (`room_for_rare_classes`)
     before T is refitted."""
@@ -121,7 +121,7 @@ def match_answer_shares(z: torch.Tensor, labels: torch.Tensor, c: torch.Tensor, 
 def room_for_rare_classes(z: torch.Tensor, labels: torch.Tensor, c: torch.Tensor, share_tol: float,
                           span: float = 2.0, step: float = 0.05, sweeps: int = 6) -> torch.Tensor:
     """Share matching makes each answer exactly as frequent as its class, which leaves a rare class
-    that the model reads poorly (disgust) with low recall. The issue allows each share to be off by
+    that the model reads poorly (disgust) with low recall. A share may be off by
     a few points; this spends that room on macro-F1 (every class counts the same): coordinate
     ascent, one class's bias at a time over c_k + [-span, span] in `step`s, keeping only values
     where every answer's share stays within `share_tol` of the true share on these faces. Starts

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# After union7.sh (issue 23): the run's model (its end-of-schedule EMA, best.pt with --select last)
+# After union7.sh: the run's model (its end-of-schedule EMA, best.pt with --select last)
 # gets the class priors of real photos (calibrate.py --prior: temperature and a bias per class
 # fitted on the pooled val set), is exported with its model card, measured as the app runs it
 # (npm run eval --suite: every fold, the pools, each answer's share beside the true share), and the

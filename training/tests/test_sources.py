@@ -198,7 +198,7 @@ def test_the_prior_fit_matches_answer_shares_and_keeps_calibration():
         true_logits[:, 3] += 1.0  # a natural mix: many happy faces
         labels = torch.multinomial(torch.softmax(true_logits, 1), 1, generator=g)[:, 0]
         # A model trained balanced (logit adjustment) and over-confident: it has lost the prior and
-        # leans to "angry" (the failure the issue describes), at T = 2.
+        # leans to "angry" (the failure seen on web photos), at T = 2.
         lean = torch.tensor([1.2, 0.0, 0.3, -1.0, 0.0, 0.0, -0.4])
         return 2.0 * (true_logits + lean), labels
 
