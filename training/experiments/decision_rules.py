@@ -59,9 +59,13 @@ def main(argv=None) -> None:
     p.add_argument("--rules", default=",".join(RULES))
     p.add_argument("--bootstrap", type=int, default=200)
     p.add_argument("--json", default="")
+    p.add_argument("--save-logits", default="", help="keep every set's logits and labels here (for compare_models.py)")
     args = p.parse_args(argv)
     cross = parse_cross(args.cross) if args.cross else {"CK+48": str(Path(args.data).parent / "ck48")}
     _, logits, labels, _, _ = pooled_logits(args.checkpoint, args.data, args.faces, cross, args.flip)
+    if args.save_logits:
+        Path(args.save_logits).parent.mkdir(parents=True, exist_ok=True)
+        torch.save({"logits": logits, "labels": labels, "checkpoint": args.checkpoint, "flip": args.flip}, args.save_logits)
     zv, yv = logits["pooled:val"], labels["pooled:val"]
     rules = [r for r in args.rules.split(",") if r]
     floor = args.min_accuracy
