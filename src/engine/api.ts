@@ -72,8 +72,9 @@ export interface Analysis {
 export interface EngineConfig {
   /** The backend asked for; the engine falls back (backendSupport.ts fallbackOrder) and says why. */
   backend: BackendName;
-  /** What the page found the browser supports (a worker cannot probe WebGL through a document). */
-  support?: BackendSupportMap;
+  /** What the page found the browser supports (a worker cannot probe WebGL through a document); a
+   *  backend left out is not known, and is tried when its turn comes. */
+  support?: Partial<BackendSupportMap>;
   /** Folder URL (ending in '/') of tfjs-backend-wasm's binaries (assets.ts: `<assets>/tfjs-wasm/`); no default. */
   tfjsWasmBase: string;
   /** URL of the model folder's model.json. */
@@ -85,6 +86,9 @@ export interface EngineConfig {
   crop?: CropConfig;
   /** Camera frame size to compile the crop shaders for. */
   warmupFrame?: [number, number];
+  /** URL of the library's page-thread engine, a file among its assets (assets.ts); the app's own
+   *  build has that engine as a chunk and gives none (remote.ts). */
+  pageEngineUrl?: string;
 }
 
 export type EngineProgress =
@@ -100,11 +104,16 @@ export type FailedPart = 'backend' | 'model' | 'detector' | 'engine' | 'input';
 /** A failure with the part that failed, so the page can say what to do. */
 export class EngineError extends Error {
   override name = 'EngineError';
+  /** The engine's file that was missing or wrong, when that is what failed (its message says what
+   *  came back: the HTTP status, or an HTML page where the file was expected). */
+  readonly url?: string;
   constructor(
     readonly part: FailedPart,
     message: string,
+    url?: string,
   ) {
     super(message);
+    if (url !== undefined) this.url = url;
   }
 }
 

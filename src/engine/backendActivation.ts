@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { AssetError, probeAsset } from './assetCheck';
 import { BACKEND_LABEL, type BackendName, type BackendSupportMap, fallbackOrder } from './backendSupport';
 
 export * from './backendSupport';
@@ -37,8 +38,23 @@ export interface ActivationOptions {
 }
 
 let wasmPathsSet = false;
+/** The WebAssembly backend has started in this thread once (its binary was there). */
+let wasmStarted = false;
 
-export async function activateBackend(wanted: BackendName, support?: BackendSupportMap, options: ActivationOptions = {}): Promise<ActivationResult> {
+/**
+ * TF.js's WebAssembly binary for this browser, checked before the backend starts: a missing one made
+ * the start fail after ~19 s as "initialisation failed" and fall back to WebGL, naming no file. It
+ * is an error instead, with its URL and what came back (assetCheck.ts): a missing file is the
+ * site's to fix, not a browser's limit to fall back from.
+ */
+async function checkWasmBinary(wasmBase: string): Promise<void> {
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const url = `${wasmBase}${simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm'}`;
+  const problem = await probeAsset(url, 'wasm');
+  if (problem) throw new AssetError(`TF.js's WebAssembly binary ${url} could not be loaded: ${problem}`, url);
+}
+
+export async function activateBackend(wanted: BackendName, support?: Partial<BackendSupportMap>, options: ActivationOptions = {}): Promise<ActivationResult> {
   const failures: string[] = [];
   for (const name of fallbackOrder(wanted)) {
     const probe = name === 'cpu' ? { available: true } : support?.[name];
@@ -53,13 +69,16 @@ export async function activateBackend(wanted: BackendName, support?: BackendSupp
         setWasmPaths(options.wasmBase);
         wasmPathsSet = true;
       }
+      if (name === 'wasm' && !wasmStarted && options.wasmBase) await checkWasmBinary(options.wasmBase);
       if (tf.getBackend() !== name || !tf.findBackend(name)) {
         const ok = await tf.setBackend(name);
         if (!ok) throw new Error('initialisation failed');
       }
       await tf.ready();
+      if (name === 'wasm') wasmStarted = true;
       return name === wanted ? { active: name } : { active: name, fallback: { from: wanted, reason: failures[0] ?? 'unavailable' } };
     } catch (err) {
+      if (err instanceof AssetError) throw err; // a missing file is named, never fallen back from
       failures.push(`${BACKEND_LABEL[name]}: ${(err as Error).message}`);
     }
   }

@@ -48,7 +48,7 @@ export interface Classifier {
 }
 
 export interface EngineDeps {
-  activate(wanted: BackendName, support?: BackendSupportMap, options?: ActivationOptions): Promise<ActivationResult>;
+  activate(wanted: BackendName, support?: Partial<BackendSupportMap>, options?: ActivationOptions): Promise<ActivationResult>;
   /** Download (or read from the cache) a model's artifacts; no backend needed. */
   loadModel(url: string, onProgress: (p: LoadProgress) => void): Promise<{ artifacts: tf.io.ModelArtifacts; fromCache: boolean }>;
   /** Build a classifier from artifacts on the active backend. */
@@ -82,7 +82,10 @@ async function attempt<T>(part: FailedPart, job: Promise<T>): Promise<T> {
   try {
     return await job;
   } catch (err) {
-    throw err instanceof EngineError ? err : new EngineError(part, errorMessage(err));
+    if (err instanceof EngineError) throw err;
+    // A missing or wrong file (assetCheck.ts) keeps its URL.
+    const url = (err as { url?: unknown } | null)?.url;
+    throw new EngineError(part, errorMessage(err), typeof url === 'string' ? url : undefined);
   }
 }
 
