@@ -3,7 +3,7 @@
  * options as two types, each field with its default (the values are in library/defaults.ts), and
  * one versioned result. No TF.js or MediaPipe behind any of them.
  */
-import type { EngineError, EngineProgress, EngineStatus } from '../api';
+import type { EngineError, EngineProgress, EngineStatus, FailedPart } from '../api';
 import type { BackendName } from '../backendSupport';
 import type { Box } from '../box';
 import type { Emotion } from '../emotions';
@@ -129,6 +129,13 @@ export interface EmotionEngineStatus extends EngineStatus {
   /** Where it runs: its own worker, or the page's thread (and why). */
   thread: EngineThread;
   threadReason?: string;
+  /**
+   * Set when the engine can no longer analyse: its worker stopped, or on the page's thread neither
+   * the new backend nor the old one could start again after switchBackend. The part that failed,
+   * and its file when one was missing; every call rejects with that error until a switchBackend
+   * succeeds. Absent while the engine works.
+   */
+  failed?: { part: FailedPart; message: string; url?: string };
 }
 
 /** The events of an EmotionEngine and what each listener gets. */
