@@ -118,13 +118,24 @@ export class EngineError extends Error {
 }
 
 export interface EngineStatus {
+  /** The TF.js backend that runs. */
   backend: BackendName;
-  /** Set when the wanted backend could not start: which, and why. */
-  fallback?: { from: BackendName; reason: string };
+  /** Set when the wanted backend could not start and another runs. */
+  fallback?: {
+    /** The backend that was wanted. */
+    from: BackendName;
+    /** Why it could not start. */
+    reason: string;
+  };
+  /** The running model's id: its folder's name. */
   modelId: string;
+  /** The running model as its card names it: name, quantisation, bytes of weights. */
   model: ModelSummary;
+  /** ms from the start of the load to a ready engine, warm-up included. */
   loadMs: number;
+  /** ms the warm-up took (shaders compiled, every batch size run once). */
   warmupMs: number;
+  /** The model's weights came from the Cache Storage, not the network. */
   modelFromCache: boolean;
 }
 

@@ -13,6 +13,8 @@
  *                                                                   (remote.ts; the app builds that engine as a chunk)
  */
 
+import catalog from '../../models/catalog.json' with { type: 'json' };
+
 export const ASSET_PATHS = {
   /** Folder of MediaPipe's wasm runtime (no trailing '/': detector.ts appends the file names). */
   detectorWasm: 'mediapipe/wasm',
@@ -25,8 +27,11 @@ export const ASSET_PATHS = {
   pageEngine: 'page-engine.js',
 } as const;
 
-/** The model the library ships and starts with (the app's default comes from its model list). */
-export const DEFAULT_MODEL_ID = 'resemotenet-s7';
+/**
+ * The model the library ships and starts with: the first of models/catalog.json, the app's default
+ * too, so a new default model is one line there (vite.lib.config.ts copies that model into the package).
+ */
+export const DEFAULT_MODEL_ID: string = catalog.order[0] as string;
 
 /** The files' URLs as EngineConfig takes them. */
 export interface EngineAssets {
