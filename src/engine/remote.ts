@@ -188,8 +188,8 @@ export async function startEngine(
     try {
       return { engine: await RemoteEngine.create(config, onProgress, options.makeWorker, options.onFailure), thread: 'worker' };
     } catch (err) {
-      // A missing model or detector fails the same way on the page: report it, do not retry there.
-      if (!(err instanceof EngineError) || err.part === 'model' || err.part === 'detector') throw err;
+      // A missing model or detector, or any missing file, fails the same way on the page: report it, do not retry there.
+      if (!(err instanceof EngineError) || err.part === 'model' || err.part === 'detector' || err.url !== undefined) throw err;
       const engine = await createOnPage(config, onProgress);
       return { engine, thread: 'page', threadReason: `the worker could not run it (${err.message})` };
     }
