@@ -54,6 +54,11 @@ function declaration(source: ts.SourceFile, name: string): ts.InterfaceDeclarati
   return found;
 }
 
+/** Type text on one line, as the source writes it (the .d.ts breaks object types over lines, with semicolons). */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/;\s*}/g, ' }').replace(/{\s+/g, '{ ').replace(/;\s+(?=\w)/g, '; ');
+}
+
 function membersOf(elements: readonly ts.TypeElement[], source: ts.SourceFile, prefix = ''): Member[] {
   return elements.flatMap((m): Member[] => {
     if (!m.name || !(ts.isPropertySignature(m) || ts.isMethodSignature(m))) return [];
@@ -61,13 +66,13 @@ function membersOf(elements: readonly ts.TypeElement[], source: ts.SourceFile, p
     const optional = m.questionToken !== undefined;
     const doc = docOf(m);
     if (ts.isMethodSignature(m)) {
-      const params = m.parameters.map((p) => p.getText(source)).join(', ');
+      const params = m.parameters.map((p) => oneLine(p.getText(source))).join(', ');
       const generics = m.typeParameters ? `<${m.typeParameters.map((t) => t.getText(source)).join(', ')}>` : '';
-      return [{ name, kind: 'method', optional, type: `${m.name.getText(source)}${generics}(${params}): ${m.type?.getText(source) ?? 'void'}`, doc }];
+      return [{ name, kind: 'method', optional, type: `${m.name.getText(source)}${generics}(${params}): ${oneLine(m.type?.getText(source) ?? 'void')}`, doc }];
     }
     // A nested object type (detector: { minScore }) is an 'object', listed field by field under its own row.
     const nested = m.type !== undefined && ts.isTypeLiteralNode(m.type);
-    const own: Member = { name, kind: 'property', optional, type: nested ? 'object' : (m.type?.getText(source).replace(/\s+/g, ' ') ?? 'unknown'), doc };
+    const own: Member = { name, kind: 'property', optional, type: nested ? 'object' : oneLine(m.type?.getText(source) ?? 'unknown'), doc };
     if (m.type && ts.isTypeLiteralNode(m.type)) return [own, ...membersOf(m.type.members, source, `${name}.`)];
     return [own];
   });
@@ -96,13 +101,21 @@ export function variants(file: string, name: string): Member[][] {
   return decl.type.types.filter(ts.isTypeLiteralNode).map((t) => membersOf(t.members, source));
 }
 
+/** Every name a module exports with `export { … }` (index.ts, or its declarations). */
+export function allExportedNames(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(/^export (?:type )?\{([^}]+)\}/gm)].flatMap((m) => (m[1] as string).split(',').map((n) => n.trim().replace(/^type\s+/, '')).filter(Boolean));
+}
+
 /** The names index.ts exports between two of its section comments ("// ---- The library", "// ---- Building blocks"). */
-export function exportedNames(section: 'library' | 'building blocks'): string[] {
-  const text = readFileSync(SOURCES.index, 'utf8');
+export function exportedNames(section: 'library' | 'building blocks', file: string = SOURCES.index): string[] {
+  const text = readFileSync(file, 'utf8');
   const [library, blocks] = text.split(/^\/\/ ---- Building blocks.*$/m);
   const part = (section === 'library' ? library?.split(/^\/\/ ---- The library.*$/m)[1] : blocks) ?? '';
   return [...part.matchAll(/^export (?:type )?\{([^}]+)\}/gm)].flatMap((m) => (m[1] as string).split(',').map((n) => n.trim().replace(/^type\s+/, '')).filter(Boolean));
 }
+
+/** Where the documented types are: the sources by default; the package's .d.ts files check the same tables. */
+export type Sources = typeof SOURCES;
 
 /** A default as a reader would type it. */
 export function literal(value: unknown): string {
@@ -144,17 +157,17 @@ function table(header: string[], rows: string[][]): string {
 }
 
 /** The engine options: EngineOptions' fields, the detector's and the tracker's under theirs. */
-function optionRows(): Member[] {
-  const tracker = members(SOURCES.tracker, 'TrackerOptions').map((m) => ({ ...m, name: `tracker.${m.name}`, optional: true }));
-  return members(SOURCES.types, 'EngineOptions').flatMap((m) => (m.name === 'tracker' ? [m, ...tracker] : [m]));
+function optionRows(files: Sources): Member[] {
+  const tracker = members(files.tracker, 'TrackerOptions').map((m) => ({ ...m, name: `tracker.${m.name}`, optional: true }));
+  return members(files.types, 'EngineOptions').flatMap((m) => (m.name === 'tracker' ? [m, ...tracker] : [m]));
 }
 
-/** Every generated section, by name. */
-export function sections(): Record<string, string> {
+/** Every generated section, by name, read from `files`. */
+export function sections(files: Sources = SOURCES): Record<string, string> {
   const fields = (list: Member[]) => table(['field', 'type', 'what'], list.map((m) => [code(m.name + (m.optional ? '?' : '')), code(m.type), cell(m.doc)]));
   const card = JSON.parse(readFileSync(join(ROOT, 'models', DEFAULT_MODEL_ID, 'model.json'), 'utf8')) as { userDefinedMetadata?: { resemote?: { name?: string; weightBytes?: number } } };
   const meta = card.userDefinedMetadata?.resemote ?? {};
-  const variantsRows = variants(SOURCES.api, 'EngineProgress').map((fs) => {
+  const variantsRows = variants(files.api, 'EngineProgress').map((fs) => {
     const stage = fs.find((f) => f.name === 'stage')?.type ?? '';
     return [code(stage.replace(/^'|'$/g, '')), fs.filter((f) => f.name !== 'stage').map((f) => code(`${f.name}: ${f.type}`)).join(', ') || '-'];
   });
@@ -162,23 +175,23 @@ export function sections(): Record<string, string> {
     model: `The package ships one emotion model, **${meta.name ?? DEFAULT_MODEL_ID}** (\`${ASSET_PATHS.models}${DEFAULT_MODEL_ID}/\`, ${((meta.weightBytes ?? 0) / 1e6).toFixed(1)} MB of weights), the first of \`models/catalog.json\` and so the app's default too; \`DEFAULT_MODEL_ID\` is \`'${DEFAULT_MODEL_ID}'\`.`,
     options: table(
       ['option', 'type', 'default', 'what'],
-      optionRows().map((m) => [code(m.name), code(m.type), defaultOf(m.name), cell(withoutDefault(m.doc))]),
+      optionRows(files).map((m) => [code(m.name), code(m.type), defaultOf(m.name), cell(withoutDefault(m.doc))]),
     ),
     analyse: table(
       ['option', 'type', 'default', 'what'],
-      members(SOURCES.types, 'AnalyseOptions').map((m) => [code(m.name), code(m.type), defaultOf(m.name), cell(withoutDefault(m.doc))]),
+      members(files.types, 'AnalyseOptions').map((m) => [code(m.name), code(m.type), defaultOf(m.name), cell(withoutDefault(m.doc))]),
     ),
-    engine: table(['member', 'what'], members(SOURCES.types, 'EmotionEngine').map((m) => [code(m.kind === 'method' ? m.type : `${m.name}: ${m.type}`), cell(m.doc)])),
-    status: fields([...members(SOURCES.api, 'EngineStatus'), ...members(SOURCES.types, 'EmotionEngineStatus')]),
-    result: `\`format\` is \`'${RESULT_FORMAT}'\` in this version.\n\n${fields(members(SOURCES.types, 'EmotionResult'))}`,
-    face: fields(members(SOURCES.types, 'EmotionFace')),
-    explanation: fields(members(SOURCES.types, 'EmotionExplanation')),
-    events: table(['event', 'listener gets', 'when'], members(SOURCES.types, 'EngineEventMap').map((m) => [code(m.name), code(m.type), cell(m.doc)])),
+    engine: table(['member', 'what'], members(files.types, 'EmotionEngine').map((m) => [code(m.kind === 'method' ? m.type : `${m.name}: ${m.type}`), cell(m.doc)])),
+    status: fields([...members(files.api, 'EngineStatus'), ...members(files.types, 'EmotionEngineStatus')]),
+    result: `\`format\` is \`'${RESULT_FORMAT}'\` in this version.\n\n${fields(members(files.types, 'EmotionResult'))}`,
+    face: fields(members(files.types, 'EmotionFace')),
+    explanation: fields(members(files.types, 'EmotionExplanation')),
+    events: table(['event', 'listener gets', 'when'], members(files.types, 'EngineEventMap').map((m) => [code(m.name), code(m.type), cell(m.doc)])),
     progress: table(['stage', 'fields'], variantsRows),
     exports: [
-      `The library: ${exportedNames('library').map(code).join(', ')}.`,
+      `The library: ${exportedNames('library', files.index).map(code).join(', ')}.`,
       '',
-      `Lower-level parts the ResEmote app is built from (public, documented in \`src/engine/index.ts\`, not needed for the library): ${exportedNames('building blocks').map(code).join(', ')}.`,
+      `Lower-level parts the ResEmote app is built from (public, documented in \`src/engine/index.ts\`, not needed for the library): ${exportedNames('building blocks', files.index).map(code).join(', ')}.`,
     ].join('\n'),
   };
 }
