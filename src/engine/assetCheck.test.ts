@@ -14,7 +14,7 @@ type Answer = 'missing' | 'html' | Uint8Array | string;
 function respond(answer: Answer): Response {
   if (answer === 'missing') return new Response('not found', { status: 404, statusText: 'Not Found' });
   if (answer === 'html') return new Response(HTML, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
-  return new Response(answer, { headers: { 'Content-Type': typeof answer === 'string' ? 'application/json' : 'application/octet-stream' } });
+  return new Response(answer as BodyInit, { headers: { 'Content-Type': typeof answer === 'string' ? 'application/json' : 'application/octet-stream' } });
 }
 /** A fetch that answers each URL from `files` (a 404 for any other). */
 function server(files: Record<string, Answer>): typeof fetch {
