@@ -77,6 +77,10 @@ export interface EngineConfig {
   support?: Partial<BackendSupportMap>;
   /** Folder URL (ending in '/') of tfjs-backend-wasm's binaries (assets.ts: `<assets>/tfjs-wasm/`); no default. */
   tfjsWasmBase: string;
+  /** TF.js's WebAssembly binary missing or wrong: 'error' (the default, the library's) rejects with an
+   *  EngineError naming the file; 'fall back' (the app's, which keeps working) starts the next backend,
+   *  and status.fallback.reason names the file and what came back. */
+  wasmBinaryMissing?: 'error' | 'fall back';
   /** URL of the model folder's model.json. */
   modelUrl: string;
   /** A name for results' provenance (the model id). */

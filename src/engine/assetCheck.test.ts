@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { activateBackend } from './backendActivation';
 import { AssetError, probeAsset, responseProblem } from './assetCheck';
 import { fetchJsonCached } from './jsonCache';
@@ -91,27 +91,44 @@ describe("each of the engine's files, missing or an HTML page, is an error namin
   });
 
   describe("TF.js's WebAssembly binary", () => {
+    const base = 'https://site.example/assets/tfjs-wasm/';
+    /** Every request made, each answered as `answer` says. */
+    function serveAll(answer: Answer): string[] {
+      const requested: string[] = [];
+      vi.stubGlobal('fetch', (async (input: RequestInfo | URL) => {
+        requested.push(String(input instanceof Request ? input.url : input));
+        return respond(answer);
+      }) as typeof fetch);
+      return requested;
+    }
+    beforeEach(() => {
+      // The wasm runtime's own lines about the failed start (Node reads the URL as a file).
+      for (const level of ['log', 'warn', 'error'] as const) vi.spyOn(console, level).mockImplementation(() => undefined);
+    });
     afterEach(() => {
       vi.unstubAllGlobals();
+      vi.restoreAllMocks();
     });
 
     it.each([
       ['missing', 'HTTP 404'],
       ['html', 'an HTML page, not WebAssembly: check assetsUrl'],
-    ] as const)('%s: an error before any fallback, not a start on another backend', async (answer, said) => {
-      const base = 'https://site.example/assets/tfjs-wasm/';
-      const requested: string[] = [];
-      vi.stubGlobal('fetch', (async (input: RequestInfo | URL) => {
-        requested.push(String(input));
-        return respond(answer);
-      }) as typeof fetch);
+    ] as const)('%s: an error naming it, not a quiet start on another backend', async (answer, said) => {
+      const requested = serveAll(answer);
       const err = (await activateBackend('wasm', undefined, { wasmBase: base }).catch((e: unknown) => e)) as AssetError;
       expect(err).toBeInstanceOf(AssetError);
       // SIMD where the runtime has it (Node does), the plain binary otherwise: the one that would load.
-      expect(requested).toHaveLength(1);
-      expect(requested[0]).toMatch(/^https:\/\/site\.example\/assets\/tfjs-wasm\/tfjs-backend-wasm(-simd)?\.wasm$/);
-      expect(err.url).toBe(requested[0]);
-      expect(err.message).toBe(`TF.js's WebAssembly binary ${requested[0]} could not be loaded: ${said}`);
+      expect(err.url).toMatch(/^https:\/\/site\.example\/assets\/tfjs-wasm\/tfjs-backend-wasm(-simd)?\.wasm$/);
+      expect(requested).toContain(err.url);
+      expect(err.message).toBe(`TF.js's WebAssembly binary ${err.url} could not be loaded: ${said}`);
+    });
+
+    it("where the caller keeps working without it (the app), the next backend starts and the fallback's reason names the file", async () => {
+      serveAll('missing');
+      const started = await activateBackend('wasm', { webgl: { available: false, reason: 'no WebGL here' }, webgpu: { available: false, reason: 'no WebGPU here' } }, { wasmBase: base, missingBinary: 'fall back' });
+      expect(started.active).toBe('cpu');
+      expect(started.fallback?.from).toBe('wasm');
+      expect(started.fallback?.reason).toMatch(/^WebAssembly \(CPU\): TF\.js's WebAssembly binary https:\/\/site\.example\/assets\/tfjs-wasm\/tfjs-backend-wasm(-simd)?\.wasm could not be loaded: HTTP 404$/);
     });
   });
 });

@@ -35,23 +35,24 @@ export interface ActivationOptions {
   /** Folder URL (ending in '/') of tfjs-backend-wasm's .wasm files (assets.ts); without it the
    *  WebAssembly backend is not tried: there is no default location, and never the package's CDN. */
   wasmBase?: string;
+  /** TF.js's WebAssembly binary missing or wrong: 'error' (the default) rejects with an AssetError
+   *  naming it; 'fall back' goes on to the next backend, the file and what came back in the reason. */
+  missingBinary?: 'error' | 'fall back';
 }
 
 let wasmPathsSet = false;
-/** The WebAssembly backend has started in this thread once (its binary was there). */
-let wasmStarted = false;
 
 /**
- * TF.js's WebAssembly binary for this browser, checked before the backend starts: a missing one made
- * the start fail after ~19 s as "initialisation failed" and fall back to WebGL, naming no file. It
- * is an error instead, with its URL and what came back (assetCheck.ts): a missing file is the
- * site's to fix, not a browser's limit to fall back from.
+ * Why the WebAssembly backend could not start, when its binary is to blame: the one this browser
+ * loads, asked for again once the start has failed (no request more on a start that works), with
+ * what came back (assetCheck.ts). A missing binary used to read as "initialisation failed", naming
+ * no file, before the fallback to WebGL.
  */
-async function checkWasmBinary(wasmBase: string): Promise<void> {
+async function missingWasmBinary(wasmBase: string): Promise<AssetError | null> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const url = `${wasmBase}${simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm'}`;
   const problem = await probeAsset(url, 'wasm');
-  if (problem) throw new AssetError(`TF.js's WebAssembly binary ${url} could not be loaded: ${problem}`, url);
+  return problem ? new AssetError(`TF.js's WebAssembly binary ${url} could not be loaded: ${problem}`, url) : null;
 }
 
 export async function activateBackend(wanted: BackendName, support?: Partial<BackendSupportMap>, options: ActivationOptions = {}): Promise<ActivationResult> {
@@ -69,17 +70,17 @@ export async function activateBackend(wanted: BackendName, support?: Partial<Bac
         setWasmPaths(options.wasmBase);
         wasmPathsSet = true;
       }
-      if (name === 'wasm' && !wasmStarted && options.wasmBase) await checkWasmBinary(options.wasmBase);
       if (tf.getBackend() !== name || !tf.findBackend(name)) {
         const ok = await tf.setBackend(name);
         if (!ok) throw new Error('initialisation failed');
       }
       await tf.ready();
-      if (name === 'wasm') wasmStarted = true;
       return name === wanted ? { active: name } : { active: name, fallback: { from: wanted, reason: failures[0] ?? 'unavailable' } };
     } catch (err) {
-      if (err instanceof AssetError) throw err; // a missing file is named, never fallen back from
-      failures.push(`${BACKEND_LABEL[name]}: ${(err as Error).message}`);
+      const missing = name === 'wasm' && options.wasmBase ? await missingWasmBinary(options.wasmBase) : null;
+      // A missing file is the site's to fix, not a browser's limit: named, and an error unless asked otherwise.
+      if (missing && options.missingBinary !== 'fall back') throw missing;
+      failures.push(`${BACKEND_LABEL[name]}: ${missing?.message ?? (err as Error).message}`);
     }
   }
   throw new Error(`no TF.js backend could start (${failures.join('; ')})`);

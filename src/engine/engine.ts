@@ -115,7 +115,10 @@ export class Engine implements EngineApi {
   static async create(config: EngineConfig, onProgress: (p: EngineProgress) => void = () => undefined, deps: EngineDeps = browserDeps): Promise<Engine> {
     const t0 = performance.now();
     // The downloads (model, detector + wasm) start at once and run while the backend initialises.
-    const backendJob = attempt('backend', deps.activate(config.backend, config.support, config.tfjsWasmBase ? { wasmBase: config.tfjsWasmBase } : {}));
+    const backendJob = attempt(
+      'backend',
+      deps.activate(config.backend, config.support, { ...(config.tfjsWasmBase ? { wasmBase: config.tfjsWasmBase } : {}), ...(config.wasmBinaryMissing ? { missingBinary: config.wasmBinaryMissing } : {}) }),
+    );
     const download = attempt('model', deps.loadModel(config.modelUrl, (p) => onProgress({ stage: 'model', ...p })));
     const modelJob = Promise.all([backendJob, download]).then(async ([, loaded]) => ({
       classifier: await attempt('model', deps.buildClassifier(loaded.artifacts)),
