@@ -3,6 +3,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { type Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { mediapipeOffline } from './scripts/lib/mediapipe-offline.ts';
 import { buildModelIndex } from './scripts/lib/models-index.ts';
 import { pwaPlugin } from './scripts/lib/pwa.ts';
 import { contentSecurityPolicy, headersFile, securityHeaders } from './src/security/csp.ts';
@@ -74,14 +75,19 @@ function securityHeadersPlugin(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [securityHeadersPlugin(), react(), serveModels(), csp(), pwaPlugin()],
+  // mediapipeOffline: MediaPipe's usage log is refused by the engine itself, not only by the CSP
+  // (scripts/lib/mediapipe-offline.ts), on the page's thread and in the engine's worker.
+  plugins: [securityHeadersPlugin(), react(), serveModels(), csp(), pwaPlugin(), mediapipeOffline()],
+  worker: { plugins: () => [mediapipeOffline()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { port: 5173, strictPort: false },
   // The dev server pre-bundles what the app imports, found from index.html alone: without this it
   // crawls every HTML file of the repository, examples/index.html too, whose '@resemote/engine' is
   // the library build (npm run build:lib) and does not resolve here; the failed scan made Vite
   // re-optimise and reload pages mid-run (prepare-data's page.evaluate lost its context in CI).
-  optimizeDeps: { entries: ['index.html'] },
+  // MediaPipe's bundle is served as it is, not pre-bundled, so the dev server gives it the same
+  // fetch-less scope as the build (pre-bundled dependencies do not go through plugins).
+  optimizeDeps: { entries: ['index.html'], exclude: ['@mediapipe/tasks-vision'] },
   preview: { port: 4173 },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],

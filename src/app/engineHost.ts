@@ -143,6 +143,8 @@ export class EngineHost {
       modelUrl: new URL(`${this.options.base}${model.url}`, page).toString(),
       // The app serves the engine's files at its own base (public/ and models/: engine/assets.ts).
       ...engineAssets(this.options.base, page),
+      // Without TF.js's WebAssembly binary the app still runs, on WebGL, and says which file was missing.
+      wasmBinaryMissing: 'fall back',
       modelId: model.id,
       warmupFrame: [720, 1280],
     };

@@ -48,7 +48,7 @@ export interface Classifier {
 }
 
 export interface EngineDeps {
-  activate(wanted: BackendName, support?: BackendSupportMap, options?: ActivationOptions): Promise<ActivationResult>;
+  activate(wanted: BackendName, support?: Partial<BackendSupportMap>, options?: ActivationOptions): Promise<ActivationResult>;
   /** Download (or read from the cache) a model's artifacts; no backend needed. */
   loadModel(url: string, onProgress: (p: LoadProgress) => void): Promise<{ artifacts: tf.io.ModelArtifacts; fromCache: boolean }>;
   /** Build a classifier from artifacts on the active backend. */
@@ -82,7 +82,10 @@ async function attempt<T>(part: FailedPart, job: Promise<T>): Promise<T> {
   try {
     return await job;
   } catch (err) {
-    throw err instanceof EngineError ? err : new EngineError(part, errorMessage(err));
+    if (err instanceof EngineError) throw err;
+    // A missing or wrong file (assetCheck.ts) keeps its URL.
+    const url = (err as { url?: unknown } | null)?.url;
+    throw new EngineError(part, errorMessage(err), typeof url === 'string' ? url : undefined);
   }
 }
 
@@ -112,7 +115,10 @@ export class Engine implements EngineApi {
   static async create(config: EngineConfig, onProgress: (p: EngineProgress) => void = () => undefined, deps: EngineDeps = browserDeps): Promise<Engine> {
     const t0 = performance.now();
     // The downloads (model, detector + wasm) start at once and run while the backend initialises.
-    const backendJob = attempt('backend', deps.activate(config.backend, config.support, config.tfjsWasmBase ? { wasmBase: config.tfjsWasmBase } : {}));
+    const backendJob = attempt(
+      'backend',
+      deps.activate(config.backend, config.support, { ...(config.tfjsWasmBase ? { wasmBase: config.tfjsWasmBase } : {}), ...(config.wasmBinaryMissing ? { missingBinary: config.wasmBinaryMissing } : {}) }),
+    );
     const download = attempt('model', deps.loadModel(config.modelUrl, (p) => onProgress({ stage: 'model', ...p })));
     const modelJob = Promise.all([backendJob, download]).then(async ([, loaded]) => ({
       classifier: await attempt('model', deps.buildClassifier(loaded.artifacts)),

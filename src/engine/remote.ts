@@ -6,12 +6,32 @@
  */
 import type { BackendName } from './backendSupport';
 import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress, type EngineStatus, type Explanation } from './api';
+import { loadFailure } from './assetCheck';
 import type { EngineReply, EngineRequest } from './worker/protocol';
 
-/** The engine on the page's own thread, loaded only when needed (it brings TF.js and MediaPipe). */
+/**
+ * The engine on the page's own thread, loaded only where it runs there (it brings TF.js and
+ * MediaPipe). The app's build has it as a chunk of its own (import('./engine')). The library
+ * ships it instead as one self-contained file among the engine's files (EngineConfig.pageEngineUrl,
+ * `<assets>/page-engine.js`) and imports it from there: a page whose browser runs the worker never
+ * loads it, and a user's bundler never sees it, so their build gets no 1.6 MB chunk and no
+ * "chunks larger than 500 kB" warning. vite.lib.config.ts sets import.meta.env.RESEMOTE_LIBRARY,
+ * and the bundler drops the branch that is not taken, with its chunk.
+ */
 async function createOnPage(config: EngineConfig, onProgress: (p: EngineProgress) => void): Promise<EngineApi> {
-  const { Engine } = await import('./engine');
+  const { Engine } = import.meta.env.RESEMOTE_LIBRARY ? await importPageEngine(config.pageEngineUrl) : await import('./engine');
   return Engine.create(config, onProgress);
+}
+
+type PageEngine = { Engine: { create(config: EngineConfig, onProgress: (p: EngineProgress) => void): Promise<EngineApi> } };
+
+async function importPageEngine(url: string | undefined): Promise<PageEngine> {
+  if (!url) throw new EngineError('engine', 'no location was given for the page-thread engine (pageEngineUrl: see engine/assets.ts)');
+  try {
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as PageEngine;
+  } catch (err) {
+    throw new EngineError('engine', (await loadFailure('the page-thread engine', url, 'script', err)).message, url);
+  }
 }
 
 type Pending = { resolve(v: unknown): void; reject(e: unknown): void; progress?: (p: EngineProgress) => void };
@@ -57,7 +77,7 @@ export class RemoteEngine implements EngineApi {
     if (reply.kind === 'progress') return p.progress?.(reply.progress);
     this.pending.delete(reply.id);
     if (reply.kind === 'ok') p.resolve(reply.value);
-    else p.reject(new EngineError(reply.part, reply.message));
+    else p.reject(new EngineError(reply.part, reply.message, reply.url));
   }
 
   private fail(err: EngineError): void {
@@ -168,8 +188,8 @@ export async function startEngine(
     try {
       return { engine: await RemoteEngine.create(config, onProgress, options.makeWorker, options.onFailure), thread: 'worker' };
     } catch (err) {
-      // A missing model or detector fails the same way on the page: report it, do not retry there.
-      if (!(err instanceof EngineError) || err.part === 'model' || err.part === 'detector') throw err;
+      // A missing model or detector, or any missing file, fails the same way on the page: report it, do not retry there.
+      if (!(err instanceof EngineError) || err.part === 'model' || err.part === 'detector' || err.url !== undefined) throw err;
       const engine = await createOnPage(config, onProgress);
       return { engine, thread: 'page', threadReason: `the worker could not run it (${err.message})` };
     }

@@ -17,7 +17,7 @@ export type EngineRequest =
 
 export type EngineReply =
   | { id: number; kind: 'ok'; value: unknown }
-  | { id: number; kind: 'error'; part: FailedPart; message: string }
+  | { id: number; kind: 'error'; part: FailedPart; message: string; url?: string }
   | { id: number; kind: 'progress'; progress: EngineProgress };
 
 /** The typed arrays of a value, to transfer rather than copy. */
