@@ -30,7 +30,7 @@ export const ASSET_PATHS = {
  * first of models/catalog.json, the app's default too. scripts/library-docs.test.ts fails when the
  * two differ, so a new default model is this line and the catalogue's first.
  */
-export const DEFAULT_MODEL_ID: string = 'resemotenet-s7';
+export const DEFAULT_MODEL_ID: string = 'resemotenet-s7b';
 
 /** The files' URLs as EngineConfig takes them. */
 export interface EngineAssets {
