@@ -44,7 +44,7 @@ test('leaving the Video file tab keeps the video and its analysis, which goes on
       await page.getByTestId('tab-photo').click();
     })(),
   ]);
-  const bytes = new Uint8Array(readFileSync((await annotated.path())!));
+  const bytes = new Uint8Array(readFileSync(await annotated.path()));
   expect(Array.from(bytes.subarray(0, 4))).toEqual([0x1a, 0x45, 0xdf, 0xa3]);
   expect(readDuration(bytes)).toBeGreaterThan(2000);
   expect(annotated.suggestedFilename()).toBe('clip-emotions.webm');
@@ -81,7 +81,7 @@ test('Record twice keeps both; leaving the Camera tab mid-recording keeps it, We
   expect(second!.rows).toBeGreaterThan(0);
   await expect(page.getByTestId('session-item')).toHaveCount(2);
   const [webm] = await Promise.all([page.waitForEvent('download'), page.getByTestId('session-webm').click()]);
-  const webmBytes = readFileSync((await webm.path())!);
+  const webmBytes = readFileSync(await webm.path());
   expect(webmBytes.subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])); // EBML: a WebM
   expect(readDuration(new Uint8Array(webmBytes))).toBeGreaterThan(0); // with its duration (item 10)
   // Back on the Camera tab, the last recording says what happened.

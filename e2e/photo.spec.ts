@@ -36,7 +36,7 @@ test('photo: "Why?" shows which parts of a face drive its emotion, on the photo 
   await expect(card.getByTestId('why-thumb')).toBeVisible();
   await expect(card.getByTestId('why-button')).toHaveAttribute('aria-pressed', 'true');
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (JSON)' }).click()]);
-  const faces = JSON.parse(readFileSync((await json.path())!, 'utf8')).faces as { id: number; why?: { emotion: string; cells: number; grid: number[][] } }[];
+  const faces = JSON.parse(readFileSync(await json.path(), 'utf8')).faces as { id: number; why?: { emotion: string; cells: number; grid: number[][] } }[];
   const id = Number(/Face (\d+):/.exec((await card.textContent()) ?? '')?.[1]);
   const why = faces.find((f) => f.id === id)?.why;
   expect(why?.emotion).toBe('happy');

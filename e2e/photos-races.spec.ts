@@ -101,13 +101,13 @@ test('a batch of 5 photos with one corrupt: 4 results, 1 listed error, one combi
   await expect(page.locator('[data-testid="batch-item"][data-status="error"]')).toHaveCount(1);
   await expect(page.getByTestId('batch-error')).toContainText('broken.jpg');
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'All results (CSV)' }).click()]);
-  const lines = readFileSync((await csv.path())!, 'utf8').trim().split(/\r?\n/);
+  const lines = readFileSync(await csv.path(), 'utf8').trim().split(/\r?\n/);
   expect(lines[0]).toMatch(/^source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry/);
   const files = new Set(lines.slice(1).map((l) => l.split(',')[0]));
   expect([...files].sort()).toEqual(['five.jpg', 'four.jpg', 'one.jpg', 'two.jpg']);
   expect(lines.length - 1).toBe(3 + 4 + 4 + 3); // every face of the four good photos
   const [zipDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Annotated photos (ZIP)' }).click()]);
-  const zipBytes = readFileSync((await zipDownload.path())!);
+  const zipBytes = readFileSync(await zipDownload.path());
   const annotated = Object.values(unzipSync(zipBytes));
   expect(annotated).toHaveLength(4); // four annotated photos
   expect(annotated.map((jpeg) => [jpeg[0], jpeg[1]])).toEqual(Array(4).fill([0xff, 0xd8])); // each a JPEG
@@ -153,7 +153,7 @@ test('a file name that is a spreadsheet formula is exported as text (CSV injecti
   await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'image/jpeg', buffer: readFileSync(join(FIXTURES, 'group-3.jpg')) });
   await expect(page.getByTestId('face-count')).toContainText('3 faces');
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (CSV)' }).click()]);
-  const text = readFileSync((await csv.path())!, 'utf8');
+  const text = readFileSync(await csv.path(), 'utf8');
   const firstCell = text.split(/\r?\n/)[1]!.split(',')[0]!;
   expect(firstCell.replace(/^"|"$/g, '').startsWith("'")).toBe(true);
 });
@@ -174,7 +174,7 @@ test('a failed model switch: the old model keeps running and the picker and the 
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-3.jpg'));
   await expect(page.getByTestId('face-count')).toContainText('3 faces');
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (JSON)' }).click()]);
-  const result = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+  const result = JSON.parse(readFileSync(await json.path(), 'utf8'));
   expect(result.model).not.toContain('Broken');
   expect(result.backend).toBe('webgl');
 });

@@ -27,7 +27,7 @@ test('record a camera session: rows in the CSV, one per face per analysed frame;
   const shown = Number(await page.getByTestId('record-rows').textContent());
   const last = page.getByTestId('last-recording');
   const [csv] = await Promise.all([page.waitForEvent('download'), last.getByRole('button', { name: 'Export CSV' }).click()]);
-  const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\r\n');
+  const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
   // The one CSV schema (docs/files.md): source first, detection_score, valence last.
   expect(lines[0]).toBe('source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral,valence');
   const rows = lines.slice(1).map((l) => l.split(',').slice(1)); // without the source ("camera")
@@ -42,7 +42,7 @@ test('record a camera session: rows in the CSV, one per face per analysed frame;
   expect(rows.every((r) => Number(r[6]) > 0.5)).toBe(true); // detection_score
   expect(rows.filter((r) => r[7] === 'happy').length / rows.length).toBeGreaterThan(0.5);
   const [json] = await Promise.all([page.waitForEvent('download'), last.getByRole('button', { name: 'Export JSON' }).click()]);
-  const data = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+  const data = JSON.parse(readFileSync(await json.path(), 'utf8'));
   expect(data).toMatchObject({ format: 'resemote-recording/1', kind: 'camera', backend: 'webgl' });
   expect(data.rows).toHaveLength(shown);
   // A reload loses nothing: the recording is kept in IndexedDB.
@@ -68,7 +68,7 @@ test('a video file: progress to 100 %, a timeline with points, a scrubber; cance
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('video-moment')).toContainText('0.2 s of');
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('video-view').getByRole('button', { name: 'Export CSV' }).click()]);
-  expect(readFileSync((await csv.path())!, 'utf8').trim().split('\r\n').length - 1).toBe(points);
+  expect(readFileSync(await csv.path(), 'utf8').trim().split('\r\n').length - 1).toBe(points);
   // Again, cancelled at once: it stops early.
   await page.getByTestId('video-analyse').click();
   await page.getByTestId('video-cancel').click();
@@ -136,7 +136,7 @@ test('sessions kept by app 0.2 (IndexedDB version 1): listed from the index the 
   await expect(items.first().getByTestId('recording-summary')).toContainText('Face #2');
   // Exported from the list (the rows are read for the file).
   const [csv] = await Promise.all([page.waitForEvent('download'), items.nth(1).getByRole('button', { name: 'Export CSV' }).click()]);
-  expect(readFileSync((await csv.path())!, 'utf8').trim().split('\r\n')).toHaveLength(2);
+  expect(readFileSync(await csv.path(), 'utf8').trim().split('\r\n')).toHaveLength(2);
   // Renamed and deleted: the index and the rows stay in step across a reload.
   await items.nth(1).getByRole('textbox', { name: 'Session name' }).fill('Renamed video');
   await items.nth(1).getByRole('textbox', { name: 'Session name' }).press('Enter');

@@ -75,7 +75,7 @@ async function loseTheAnalysisInFlightAtTheSwitch(page: Page): Promise<void> {
         this.handler?.call(this, e);
       }
     }
-    window.Worker = ProbedWorker as typeof Worker;
+    window.Worker = ProbedWorker;
   });
 }
 

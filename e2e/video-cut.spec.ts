@@ -20,7 +20,7 @@ test('a cut in a generated video starts a new face: no id on both sides of it', 
   await page.getByTestId('video-analyse').click();
   await expect(page.getByTestId('video-view')).toHaveAttribute('data-phase', 'done', { timeout: 300_000 });
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('video-view').getByRole('button', { name: 'Export JSON' }).click()]);
-  const rows = JSON.parse(readFileSync((await json.path())!, 'utf8')).rows as { t: number; face: number }[];
+  const rows = JSON.parse(readFileSync(await json.path(), 'utf8')).rows as { t: number; face: number }[];
   // A margin either side of the cut: MediaRecorder's frame times are not exact.
   const before = new Set(rows.filter((r) => r.t < 1600).map((r) => r.face));
   const after = new Set(rows.filter((r) => r.t > 2400).map((r) => r.face));

@@ -71,7 +71,7 @@ async function readAll(classifier: EmotionClassifier, rows: Row[]): Promise<Floa
     const probs = tf.tidy(() => {
       const x = tf.tensor4d(data, [chunk.length, 64, 64, 1]);
       const sized = classifier.inputSize === 64 ? x : tf.image.resizeBilinear(x, [classifier.inputSize, classifier.inputSize], false, true);
-      return classifier.predict(sized as tf.Tensor4D);
+      return classifier.predict(sized);
     });
     const flat = (await probs.data()) as Float32Array;
     probs.dispose();
@@ -104,10 +104,10 @@ async function main() {
     },
   });
   await activateNodeBackend('wasm');
-  const { artifacts } = await readModelArtifacts(values.model as string);
+  const { artifacts } = await readModelArtifacts(values.model);
   const classifier = await EmotionClassifier.fromArtifacts(artifacts);
   const card = classifier.metadata as { baseline?: { neutral: number[] } };
-  const faces = values.faces as string;
+  const faces = values.faces;
 
   let neutral = card.baseline?.neutral ? Float32Array.from(card.baseline.neutral) : null;
   if (!neutral || values['write-neutral']) {
@@ -138,7 +138,7 @@ async function main() {
   const people = [...byPerson].filter(([, p]) => p.neutral.length > 0 && p.expressive.length > 0);
   const betas = [...new Set([Number(values.beta), 0.5])];
   // each person's resting face: their neutral photo (KDEF-dyn's where a person has two, the same session as their clips)
-  const restingOf = (p: { neutral: number[] }) => probs[p.neutral.find((i) => (rows[i] as Row).path.includes('kdefdyn__')) ?? (p.neutral[0] as number)] as Float32Array;
+  const restingOf = (p: { neutral: number[] }) => probs[p.neutral.find((i) => (rows[i] as Row).path.includes('kdefdyn__')) ?? p.neutral[0]!] as Float32Array;
   const reading = (beta: number) => people.map(([name, p]) => ({
     name,
     labels: p.expressive.map((i) => (rows[i] as Row).label),

@@ -85,7 +85,7 @@ function hide(crop: tf.Tensor4D, cells: readonly number[]): tf.Tensor4D {
 }
 
 function prob(crop: tf.Tensor4D, k: number): number {
-  return tf.tidy(() => (predict(crop).arraySync() as number[][])[0]?.[k] ?? 0);
+  return tf.tidy(() => predict(crop).arraySync()[0]?.[k] ?? 0);
 }
 
 const mouthCells = Array.from({ length: 64 }, (_, c) => c).filter((c) => Math.floor(c / 8) * 8 >= MOUTH.y0 && Math.floor(c / 8) * 8 < MOUTH.y1 && (c % 8) * 8 >= MOUTH.x0 && (c % 8) * 8 < MOUTH.x1);

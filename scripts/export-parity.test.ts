@@ -41,7 +41,7 @@ async function run(mode: string): Promise<{ probs: number[][]; classifier: Emoti
   const classifier = await EmotionClassifier.fromArtifacts(artifacts);
   const x = tf.tensor4d(fx.input, fx.shape);
   const y = classifier.predict(x);
-  const probs = (await y.array()) as number[][];
+  const probs = await y.array();
   tf.dispose([x, y]);
   return { probs, classifier };
 }
@@ -84,7 +84,7 @@ describe('export parity (PyTorch -> graph model -> tfjs)', () => {
     const y = classifier.predict(x);
     const first3 = x.slice([0, 0, 0, 0], [3, -1, -1, -1]);
     const three = classifier.predict(first3);
-    expect(maxAbsDiff((await three.array()) as number[][], ((await y.array()) as number[][]).slice(0, 3))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(await three.array(), (await y.array()).slice(0, 3))).toBeLessThan(1e-5);
     tf.dispose([y, three, first3]);
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();

@@ -36,7 +36,8 @@ try {
         const inter = Math.max(0, w) * Math.max(0, h);
         return inter / (a.width * a.height + b.width * b.height - inter);
       };
-      const lib = (await import('/packages/engine/dist/resemote-engine.js' as string)) as typeof import('../src/engine/index.ts');
+      const built: string = '/packages/engine/dist/resemote-engine.js'; // the page's URL, not a module for tsc to resolve
+      const lib = (await import(built)) as typeof import('../src/engine/index.ts');
       const engine = await lib.createEngine({ assetsUrl: '/packages/engine/dist/assets/' });
       const photo = new Image();
       photo.src = '/e2e/fixtures/group-3.jpg';

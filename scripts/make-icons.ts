@@ -44,7 +44,7 @@ function draw(size: number, safe: number, rounded: boolean): Buffer {
           const ay = Math.abs(dy);
           const inCorner = (ax > 0.72 && ax < 0.86 && ay > 0.45 && ay < 0.86) || (ay > 0.72 && ay < 0.86 && ax > 0.45 && ax < 0.86);
           if (inCorner) col = [...ACCENT, 255];
-          if (col) acc = acc.map((v, i) => v + (col as number[])[i]!);
+          if (col) acc = acc.map((v, i) => v + col[i]!);
         }
       }
       const i = (y * size + x) * 4;

@@ -55,12 +55,12 @@ function listFiles(root: string): { path: string; label: string }[] {
   return files;
 }
 
-const sources = (values.sources as string).split(',').map((s) => s.trim()).filter(Boolean);
+const sources = values.sources.split(',').map((s) => s.trim()).filter(Boolean);
 for (const s of sources) if (!ROOTS[s]) throw new Error(`unknown source ${s}; known: ${Object.keys(ROOTS).join(', ')}`);
 const chunk = Number(values.chunk);
 const padFraction = values['pad-fraction'] === undefined ? undefined : Number(values['pad-fraction']);
-const align = values.align as boolean;
-const preparationPath = join(values.out as string, 'preparation.json');
+const align = values.align;
+const preparationPath = join(values.out, 'preparation.json');
 if (existsSync(preparationPath) && (JSON.parse(readFileSync(preparationPath, 'utf8')) as { align?: boolean }).align !== align) {
   throw new Error(`${values.out} was prepared ${align ? 'without' : 'with'} --align; give another --out to keep both`);
 }
@@ -72,8 +72,8 @@ try {
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(url);
   for (const source of sources) {
-    const root = join(values.data as string, ROOTS[source] as string);
-    const dir = join(values.out as string, source);
+    const root = join(values.data, ROOTS[source] as string);
+    const dir = join(values.out, source);
     const files = listFiles(root);
     const indexPath = join(dir, 'index.csv');
     if (existsSync(indexPath) && readFileSync(indexPath, 'utf8').trim().split('\n').length === files.length + 1) {
@@ -93,7 +93,7 @@ try {
         async ([imgs, fraction, turn]) => {
           const modulePath = '/scripts/lib/prepare-page.ts'; // served by the Vite dev server
           const { prepareFaces } = (await import(/* @vite-ignore */ modulePath)) as typeof import('./lib/prepare-page.ts');
-          return prepareFaces(imgs as { b64: string; type: string }[], fraction as number | undefined, turn as boolean);
+          return prepareFaces(imgs, fraction, turn);
         },
         [images, padFraction, align] as const,
       );
@@ -126,4 +126,4 @@ try {
 // How these faces were cut, for the trainer to write into the model card (training/sources.py preparation).
 writeFileSync(preparationPath, JSON.stringify({ align, padFraction: padFraction ?? null }) + '\n');
 // Duplicates across sets and person/film-wise folds, in the training toolkit (the one place that reads these files).
-process.stdout.write(runPython(['training/sources.py', '--faces', values.out as string, '--summary']));
+process.stdout.write(runPython(['training/sources.py', '--faces', values.out, '--summary']));

@@ -148,11 +148,11 @@ describe('test-time flip (the model card\'s testTime.flip)', () => {
       const want = (await tf.mul(tf.add(plain, mirrored), 0.5).array()) as number[][];
       classifier.flip = true;
       for (const n of [1, 3, 17, 20]) { // 17 and 20 cross the 16 faces a call holds with flip on
-        const got = (await classifier.predict(g.slice([0, 0, 0, 0], [n, -1, -1, -1])).array()) as number[][];
+        const got = await classifier.predict(g.slice([0, 0, 0, 0], [n, -1, -1, -1])).array();
         expect(got).toHaveLength(n);
         got.forEach((row, i) => row.forEach((v, k) => expect(v).toBeCloseTo(want[i]?.[k] as number, 5)));
       }
-      const plainRows = (await plain.array()) as number[][];
+      const plainRows = await plain.array();
       expect(plainRows.some((row, i) => Math.abs((row[3] as number) - (want[i]?.[3] as number)) > 1e-4)).toBe(true); // flip changes something
       tf.dispose([g, plain, mirrored]);
     } finally {

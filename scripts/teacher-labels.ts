@@ -31,7 +31,7 @@ const { values } = parseArgs({
     limit: { type: 'string', default: '0' },
   },
 });
-const TEACHER_DIR = resolve(values['teacher-dir'] as string);
+const TEACHER_DIR = resolve(values['teacher-dir']);
 if (!existsSync(TEACHER_DIR)) {
   console.error(`no teachers in ${TEACHER_DIR}: run bash training/install-teachers.sh first`);
   process.exit(2);
@@ -123,12 +123,12 @@ const FACTORIES: Record<string, () => Promise<Teacher>> = { human, faceapi, face
 
 await activateNodeBackend('wasm');
 const limit = Number(values.limit);
-for (const name of (values.teachers as string).split(',')) {
+for (const name of values.teachers.split(',')) {
   const make = FACTORIES[name];
   if (!make) throw new Error(`unknown teacher ${name}; known: ${Object.keys(FACTORIES).join(', ')}`);
   const teacher = await make();
-  for (const source of (values.sources as string).split(',')) {
-    const dir = join(values.faces as string, source);
+  for (const source of values.sources.split(',')) {
+    const dir = join(values.faces, source);
     const outPath = join(dir, `teacher-${name}.f32`);
     if (existsSync(outPath) && !limit) {
       console.log(`${name} ${source}: done before`);

@@ -18,7 +18,7 @@ export async function readModelArtifacts(modelDir: string): Promise<{ json: Mode
   for (const path of shardPaths(json)) {
     const data = await readFile(join(base, path));
     bytes += data.byteLength;
-    buffers.push(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+    buffers.push(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
   }
   const artifacts = toArtifacts(json, tf.io.concatenateArrayBuffers(buffers));
   bytes += Buffer.byteLength(JSON.stringify(json));

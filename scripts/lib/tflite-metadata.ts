@@ -370,7 +370,7 @@ export function readModelMetadata(model: Uint8Array): ImageModelMetadata | null 
   const inputs = (subgraph?.tables(SUBGRAPH_METADATA.inputTensorMetadata) ?? []).map((tensor): InputMetadata => {
     const content = tensor.table(TENSOR_METADATA.content);
     const isImage = content?.uint8(CONTENT.propertiesType) === CONTENT_PROPERTIES_IMAGE;
-    const colorSpace = isImage ? (COLOR_SPACES[content!.table(CONTENT.properties)?.int8(IMAGE_PROPERTIES.colorSpace) ?? 0] ?? 'UNKNOWN') : null;
+    const colorSpace = isImage ? (COLOR_SPACES[content.table(CONTENT.properties)?.int8(IMAGE_PROPERTIES.colorSpace) ?? 0] ?? 'UNKNOWN') : null;
     const normalization = tensor
       .tables(TENSOR_METADATA.processUnits)
       .find((unit) => unit.uint8(PROCESS_UNIT.optionsType) === PROCESS_UNIT_NORMALIZATION)

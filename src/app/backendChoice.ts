@@ -66,7 +66,7 @@ export function startingBackend(
       return {
         backend: 'wasm',
         reason: `ready at once; ${BACKEND_LABEL[measured.backend]} (measured faster here earlier) is warming beside it`,
-        candidates: [{ backend: measured.backend as GpuBackend, trusted: true, reason: 'measured faster on this device earlier' }],
+        candidates: [{ backend: measured.backend, trusted: true, reason: 'measured faster on this device earlier' }],
       };
     }
     if (gpus.length === 0) return { backend: 'wasm', reason: 'no GPU backend is available', candidates: [] };

@@ -131,7 +131,7 @@ export class BatchSession {
    */
   async makeZip(render: (photo: ImageBitmap, faces: FaceResult[]) => Promise<Uint8Array>, visible: Visible, load: (f: File) => Promise<LoadedPhoto> = loadPhoto): Promise<Blob> {
     if (this.state.zip) throw new Error('a ZIP is already being made');
-    const todo = this.state.items.flatMap((item, i) => (item.result && this.files[i] ? [{ item, file: this.files[i] as File, result: item.result }] : []));
+    const todo = this.state.items.flatMap((item, i) => (item.result && this.files[i] ? [{ item, file: this.files[i], result: item.result }] : []));
     const run = this.run;
     const archive = new ZipWriter();
     let done = 0;

@@ -193,7 +193,7 @@ export class EngineHost {
     mark('engine-probed');
     s.setSupport(support);
     s.setModels(models);
-    const model = models.find((m) => m.id === s.modelId) ?? (models[0] as ModelEntry);
+    const model = models.find((m) => m.id === s.modelId) ?? models[0]!;
     s.setModelId(model.id);
     const beside = this.options.canRunBeside ?? ((b: BackendName) => this.options.preferWorker !== false && workerSupport(b).ok);
     const choice = startingBackend(support, s.backendWanted, s.measured, beside('webgl') || beside('webgpu'), this.options.bridgeChoice ?? true);
@@ -286,7 +286,7 @@ export class EngineHost {
       return 'failed';
     } finally {
       s.setWarming(null);
-      await (other as CreatedEngine | null)?.engine.dispose();
+      await other?.engine.dispose();
     }
   }
 

@@ -40,5 +40,5 @@ export function mixOverTime(rows: readonly TimedTop[], durationMs: number, bins 
     out[b]![r.top]++;
     totals[b]!++;
   }
-  return out.map((c, b) => Object.fromEntries(EMOTIONS.map((e) => [e, totals[b] ? Number((c[e] / totals[b]!).toFixed(4)) : 0])) as EmotionCounts);
+  return out.map((c, b) => Object.fromEntries(EMOTIONS.map((e) => [e, totals[b] ? Number((c[e] / totals[b]).toFixed(4)) : 0])) as EmotionCounts);
 }

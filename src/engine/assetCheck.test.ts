@@ -18,7 +18,7 @@ function respond(answer: Answer): Response {
 }
 /** A fetch that answers each URL from `files` (a 404 for any other). */
 function server(files: Record<string, Answer>): typeof fetch {
-  return (async (input: RequestInfo | URL) => respond(files[String(input instanceof Request ? input.url : input)] ?? 'missing')) as typeof fetch;
+  return async (input: RequestInfo | URL) => respond(files[String(input instanceof Request ? input.url : input)] ?? 'missing');
 }
 
 describe('what came back instead of a file', () => {
@@ -95,10 +95,10 @@ describe("each of the engine's files, missing or an HTML page, is an error namin
     /** Every request made, each answered as `answer` says. */
     function serveAll(answer: Answer): string[] {
       const requested: string[] = [];
-      vi.stubGlobal('fetch', (async (input: RequestInfo | URL) => {
+      vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
         requested.push(String(input instanceof Request ? input.url : input));
         return respond(answer);
-      }) as typeof fetch);
+      });
       return requested;
     }
     beforeEach(() => {

@@ -50,7 +50,7 @@ export function probeWebGl(doc: Document = document): BackendSupport {
   }
 }
 
-export function probeWasm(env: { WebAssembly?: unknown } = globalThis as never): BackendSupport {
+export function probeWasm(env: { WebAssembly?: unknown } = globalThis): BackendSupport {
   const wasm = env.WebAssembly as { validate?: unknown } | undefined;
   if (!wasm || typeof wasm.validate !== 'function') return { available: false, reason: 'This browser has no WebAssembly (or it is disabled).' };
   return { available: true };

@@ -168,7 +168,7 @@ export class FaceDetectorService {
   /** One image (a camera frame or a photo), as is. */
   detectImage(image: TexImageSource | OffscreenCanvas | ImageBitmap): DetectedFace[] {
     const { width, height } = image as { width: number; height: number };
-    return toFaces(this.image.detect(image as TexImageSource), width, height);
+    return toFaces(this.image.detect(image), width, height);
   }
 
   /**

@@ -48,7 +48,7 @@ function deps(overrides: Partial<EngineDeps> = {}) {
   const made = { classifiers: [] as ReturnType<typeof fakeClassifier>[], detectors: [] as ReturnType<typeof fakeDetector>[] };
   const d: EngineDeps = {
     activate: async (wanted): Promise<ActivationResult> => ({ active: wanted }),
-    loadModel: async () => ({ artifacts: {} as tf.io.ModelArtifacts, fromCache: false }),
+    loadModel: async () => ({ artifacts: {}, fromCache: false }),
     buildClassifier: async () => {
       const c = fakeClassifier(`Fake ${made.classifiers.length + 1}`);
       made.classifiers.push(c);

@@ -10,7 +10,7 @@ export function errorMessage(err: unknown): string {
     const where = target?.src ?? target?.url;
     text = `a file failed to load${where ? ` (${where})` : ''} (${err.type} event)`;
   } else if (typeof err === 'string') text = err;
-  else if (err && typeof err === 'object' && 'message' in err) text = String((err as { message: unknown }).message);
+  else if (err && typeof err === 'object' && 'message' in err) text = String(err.message);
   else text = String(err);
   const first = text.split('\n').map((l) => l.trim()).find((l) => l && !/^at\s/.test(l)) ?? 'unknown error';
   return first.length > 300 ? `${first.slice(0, 297)}...` : first;

@@ -40,7 +40,7 @@ describe('explain', () => {
     const { batch, positions } = occludedBatch(crop, { patch: 16, stride: 16 });
     expect(positions).toEqual([0, 16, 32, 48]);
     expect(batch.shape).toEqual([17, 64, 64, 1]);
-    const rows = batch.arraySync() as number[][][][];
+    const rows = batch.arraySync();
     const mean = tf.mean(crop).arraySync() as number;
     expect(rows[0]![50]![30]![0]).toBeCloseTo(0.9);
     expect(rows[1 + 3 * 4 + 1]![50]![30]![0]).toBeCloseTo(mean); // patch (x 16, y 48) covers (30, 50)

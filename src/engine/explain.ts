@@ -98,7 +98,7 @@ export function dropsToCells(drops: ArrayLike<number>, positions: readonly numbe
       }
     }
   }
-  const out = sum.map((v, k) => (count[k] ? v / (count[k] as number) : 0));
+  const out = sum.map((v, k) => (count[k] ? v / count[k] : 0));
   return normalise(out);
 }
 

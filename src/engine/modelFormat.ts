@@ -93,7 +93,7 @@ function readPreprocessing(value: unknown): ModelPreprocessing {
     throw new ModelFormatError('the model card\'s preprocessing is incomplete (inputSize, crop.scale, crop.offsetY, align)');
   }
   if (p.color !== 'gray') throw new ModelFormatError(`the model wants ${String(p.color)} input; this version of the app feeds gray faces only`);
-  return { ...DEFAULT_PREPROCESSING, ...p, crop: { scale, offsetY } } as ModelPreprocessing;
+  return { ...DEFAULT_PREPROCESSING, ...p, crop: { scale, offsetY } };
 }
 
 /** The metadata, checked against what the app can feed (the card's preprocessing and the input shape). */
@@ -132,7 +132,7 @@ export function toArtifacts(json: ModelJson, weightData: ArrayBuffer): tf.io.Mod
     generatedBy: json.generatedBy,
     convertedBy: json.convertedBy,
     signature: json.signature as tf.io.ModelArtifacts['signature'],
-    userDefinedMetadata: json.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'],
+    userDefinedMetadata: json.userDefinedMetadata,
   };
 }
 

@@ -91,7 +91,7 @@ export class RemoteEngine implements EngineApi {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, ...(progress ? { progress } : {}) });
-      this.worker.postMessage({ ...body, id } as EngineRequest, transfer);
+      this.worker.postMessage({ ...body, id }, transfer);
     });
   }
 
@@ -143,7 +143,7 @@ function defaultWorker(): Worker {
 export type EngineThread = 'worker' | 'page';
 
 /** Can this browser run the engine, on `backend`, in a worker? A reason when it cannot. */
-export function workerSupport(backend: BackendName, env: { Worker?: unknown; OffscreenCanvas?: unknown } = globalThis as never): { ok: true } | { ok: false; reason: string } {
+export function workerSupport(backend: BackendName, env: { Worker?: unknown; OffscreenCanvas?: unknown } = globalThis): { ok: true } | { ok: false; reason: string } {
   if (typeof env.Worker !== 'function') return { ok: false, reason: 'this browser has no Web Workers' };
   if (typeof env.OffscreenCanvas !== 'function') return { ok: false, reason: 'this browser has no OffscreenCanvas, which the engine needs off the page' };
   if (backend === 'webgl') {

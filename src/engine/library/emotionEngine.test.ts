@@ -110,7 +110,7 @@ function fakeDeps(faces: () => number[] = () => [300, 100]) {
     async toBitmap(input) {
       inputs.push(input);
       if ((input as { broken?: boolean }).broken) throw new Error('The source image could not be decoded.');
-      return { width: 640, height: 480, close() {} } as unknown as ImageBitmap;
+      return { width: 640, height: 480, close() {} };
     },
     now: () => 1000,
   };

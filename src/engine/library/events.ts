@@ -8,9 +8,9 @@ export class Emitter<M extends object> {
 
   on<K extends keyof M>(type: K, listener: (event: M[K]) => void): () => void {
     const set = this.listeners.get(type) ?? new Set();
-    set.add(listener as (event: never) => void);
+    set.add(listener);
     this.listeners.set(type, set);
-    return () => void set.delete(listener as (event: never) => void);
+    return () => void set.delete(listener);
   }
 
   emit<K extends keyof M>(type: K, event: M[K]): void {

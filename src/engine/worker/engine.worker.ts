@@ -12,7 +12,7 @@ import { RequestGuard } from './requestGuard';
 const scope = self as unknown as { postMessage(m: EngineReply, t?: Transferable[]): void; onmessage: ((e: MessageEvent<EngineRequest>) => void) | null };
 let engine: Engine | null = null;
 // Nothing leaves but the requests for the engine's own files (requestGuard.ts says why).
-const guard = new RequestGuard(self as unknown as ConstructorParameters<typeof RequestGuard>[0]);
+const guard = new RequestGuard(self);
 guard.install();
 
 function reply(message: EngineReply, transfer: Transferable[] = []): void {
