@@ -86,7 +86,8 @@ export class CameraSession {
 /**
  * Call `tick` once per new video frame (requestVideoFrameCallback where the browser has it,
  * requestAnimationFrame otherwise). A tick that is still running when the next frame comes makes
- * that frame be skipped (`onDrop`), never queued. Returns a function that stops the loop.
+ * that frame be skipped (`onDrop`), never queued. `tick` reports its own errors (it does not
+ * reject), as in trackFrameLoop. Returns a function that stops the loop.
  */
 export function frameLoop(video: HTMLVideoElement, tick: (now: number) => Promise<void>, onDrop: () => void): () => void {
   let stopped = false;
@@ -107,7 +108,7 @@ export function frameLoop(video: HTMLVideoElement, tick: (now: number) => Promis
       return;
     }
     running = true;
-    tick(now).finally(() => {
+    void tick(now).finally(() => {
       running = false;
     });
   };

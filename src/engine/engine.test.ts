@@ -204,7 +204,7 @@ describe('Engine', () => {
     // a camera frame never takes the retry, and a photo with a face found as is is not padded
     expect((await engine.analyse(bitmap(200, 200), 'frame')).count).toBe(0);
     expect(padded).toHaveLength(1);
-    engine.dispose();
+    await engine.dispose();
   });
 
   it('a failing warm-up is a backend failure and releases the model and detector', async () => {
