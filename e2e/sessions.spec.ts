@@ -87,7 +87,7 @@ test('sessions kept by app 0.2 (IndexedDB version 1): listed from the index the 
         req.result.createObjectStore('batches', { keyPath: ['id', 'seq'] });
       };
       req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
+      req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
     });
     const meta = (startedAt: string, kind: string) => ({ kind, source: kind === 'camera' ? 'camera' : 'clip.webm', model: 'ResEmoteNet-S5', backend: 'wasm', appVersion: '0.2.0', startedAt, frameWidth: 640, frameHeight: 480, ...(kind === 'video' ? { durationMs: 3000 } : {}) });
     const row = (t: number, face: number, top: string) => ({ t, face, x: 10, y: 10, width: 50, height: 50, score: 0.9, probs: [0, 0, 0, top === 'happy' ? 1 : 0, top === 'sad' ? 1 : 0, 0, 0], top, valence: top === 'happy' ? 1 : -1 });
@@ -97,7 +97,7 @@ test('sessions kept by app 0.2 (IndexedDB version 1): listed from the index the 
     tx.objectStore('batches').put({ id: 'rec-old', seq: 1, rows: [row(1000, 1, 'happy'), row(1000, 2, 'sad'), row(2500, 1, 'happy')] });
     tx.objectStore('recordings').put({ id: 'video-old', name: '', meta: meta('2026-01-01T10:00:00.000Z', 'video'), finished: true });
     tx.objectStore('batches').put({ id: 'video-old', seq: 0, rows: [row(0, 1, 'sad')] });
-    await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onerror = () => reject(tx.error))));
+    await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed')))));
     db.close();
   });
   await page.goto('/');
@@ -114,7 +114,7 @@ test('sessions kept by app 0.2 (IndexedDB version 1): listed from the index the 
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const req = indexedDB.open('resemote');
         req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
+        req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
       });
       const all = <T,>(store: string) => new Promise<T[]>((resolve) => (db.transaction(store).objectStore(store).getAll().onsuccess = (e) => resolve((e.target as IDBRequest<T[]>).result)));
       const recordings = await all<{ id: string; name: string; rowCount: number; faces: number[]; lastMs: number }>('recordings');

@@ -86,7 +86,7 @@ try {
   }
   if (values.write) {
     const path = join(import.meta.dirname, '..', 'src', 'engine', 'contract.json');
-    const contract = JSON.parse(readFileSync(path, 'utf8'));
+    const contract = JSON.parse(readFileSync(path, 'utf8')) as { crop: { scale: number; offsetY: number } };
     contract.crop = { ...contract.crop, scale: Number(scale.median.toFixed(3)), offsetY: Number(offsetY.median.toFixed(3)) };
     writeFileSync(path, JSON.stringify(contract, null, 2) + '\n');
     console.log(`wrote crop {scale: ${contract.crop.scale}, offsetY: ${contract.crop.offsetY}} to ${path}`);

@@ -112,7 +112,7 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
-const result = <T>(req: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((req.onsuccess = () => resolve(req.result)), (req.onerror = () => reject(req.error))));
+const result = <T>(req: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((req.onsuccess = () => resolve(req.result)), (req.onerror = () => reject(req.error ?? new Error('IndexedDB read failed')))));
 /** Every batch of one session: keys [id, seq]; an array sorts after every number. */
 const batchesOf = (id: string) => IDBKeyRange.bound([id], [id, []]);
 
@@ -167,7 +167,10 @@ export class RecordingStore implements SessionPersistence {
     const tx = db.transaction('recordings', 'readwrite');
     const store = tx.objectStore('recordings');
     const req = store.get(id);
-    req.onsuccess = () => req.result && store.put({ ...req.result, ...change });
+    req.onsuccess = () => {
+      const index = req.result as SessionIndex | undefined;
+      if (index) store.put({ ...index, ...change });
+    };
     await done(tx);
   }
 

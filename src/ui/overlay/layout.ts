@@ -110,7 +110,7 @@ function farCandidates(face: Box, w: number, h: number, viewWidth: number, viewH
 export function layoutPanels(faces: readonly Box[], viewWidth: number, viewHeight: number, unit = 1): PanelPlacement[] {
   const order = faces.map((_, i) => i).sort((a, b) => (faces[a] as Box).x - (faces[b] as Box).x);
   const placed: Box[] = [];
-  const out: PanelPlacement[] = new Array(faces.length);
+  const out = new Array<PanelPlacement>(faces.length);
   const costOf = (c: Box) => placed.reduce((a, p) => a + intersection(c, p), 0) * 2 + faces.reduce((a, f) => a + intersection(c, f), 0);
   for (const i of order) {
     const face = faces[i] as Box;
