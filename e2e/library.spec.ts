@@ -13,6 +13,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { stripVTControlCharacters } from 'node:util';
 import { join, resolve } from 'node:path';
 import { type ConsoleMessage, expect, type Page, test } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
@@ -55,7 +56,7 @@ test.beforeAll(async () => {
   writeFileSync(join(project, 'main.js'), "import * as resemote from '@resemote/engine';\nwindow.resemote = resemote;\ndocument.body.dataset.ready = 'true';\n");
   const { FORCE_COLOR: _colour, ...env } = process.env; // Playwright's, for its own output
   const vite = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: project, encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
-  userBuild = `${vite.stdout}\n${vite.stderr}`.replace(/\x1b\[[\d;]*m/g, '');
+  userBuild = stripVTControlCharacters(`${vite.stdout}\n${vite.stderr}`);
   expect(vite.status, `the user's vite build failed:\n${userBuild}`).toBe(0);
   // As docs/library.md says: the package's dist/assets/ served with the page, at assetsUrl.
   cpSync(join(project, 'node_modules/@resemote/engine/dist/assets'), join(project, 'dist/resemote'), { recursive: true });

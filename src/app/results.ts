@@ -69,8 +69,8 @@ export function resultsToCsv(result: ResultFrame, ctx: ResultContext): string {
   return toCsv(result.faces.map((f) => ({ source: ctx.image, timeMs: null, face: f.id, box: f.box, score: f.score, top: f.top.emotion, probs: f.probs })));
 }
 
-// C0/C1 control characters and the bidirectional controls that could disguise the extension.
-const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// C0/C1 control characters (\p{Cc}: U+0000-001F, U+007F-009F) and the bidirectional controls that could disguise the extension.
+const UNSAFE_IN_NAME = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
 /** "photo.jpg" -> "photo-emotions.csv". A safe download name whatever the image was called: no
  *  folders (only the part after the last / or \), no control characters, no characters that
