@@ -88,7 +88,7 @@ export async function videoReady(page: Page, photoPath: string, name = 'clip.web
 export async function waitReady(page: Page, timeout = 240_000): Promise<void> {
   await page.waitForFunction(() => window.__resemote?.info().phase !== 'loading' && window.__resemote?.info().phase !== undefined, null, { timeout, polling: 250 });
   const info = await page.evaluate(() => window.__resemote!.info());
-  if (!info.ready) throw new Error(`the engine failed to start: ${await page.locator('[data-testid^="notice-"]').allTextContents()}`);
+  if (!info.ready) throw new Error(`the engine failed to start: ${(await page.locator('[data-testid^="notice-"]').allTextContents()).join('; ')}`);
 }
 
 export async function useBackend(page: Page, backend: 'webgl' | 'webgpu', timeout = 480_000): Promise<void> {

@@ -102,7 +102,7 @@ try {
   const seconds = Number(values.seconds);
   for (let t = 10; t <= seconds; t += 10) {
     await page.waitForTimeout(10_000); // a sampling interval, not a wait for an event
-    console.log(`${mode} ${t} s: ${await page.evaluate('window.copies')} frames copied; renderer shared memory ${JSON.stringify(sharedMemory())}`);
+    console.log(`${mode} ${t} s: ${String(await page.evaluate('window.copies'))} frames copied; renderer shared memory ${JSON.stringify(sharedMemory())}`);
   }
   if (values.pressure) {
     await page.evaluate('window.halt = true');

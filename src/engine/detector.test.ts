@@ -76,10 +76,11 @@ describe("the detector's files, missing or an HTML page: an error naming the URL
   /** A server: each URL's answer ('missing': 404, 'html': the index page), the file for any other. */
   function serve(answers: Record<string, 'missing' | 'html'>) {
     vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
-      const answer = answers[String(input)];
+      const url = input instanceof Request ? input.url : String(input);
+      const answer = answers[url];
       if (answer === 'missing') return new Response('not found', { status: 404 });
       if (answer === 'html') return new Response(HTML, { headers: { 'Content-Type': 'text/html' } });
-      return new Response(String(input).endsWith('.wasm') ? Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]) : TFLITE);
+      return new Response(url.endsWith('.wasm') ? Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]) : TFLITE);
     });
   }
   afterEach(() => {

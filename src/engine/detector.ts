@@ -104,7 +104,7 @@ function loadRuntime(wasmBase: string): Promise<Factory> {
       const factory = quiet((m.default ?? (globalThis as ModuleFactoryHolder).ModuleFactory) as Factory);
       // The build also routes some warnings through a global it sets to console.warn.
       (globalThis as { custom_dbg?: (...a: unknown[]) => void }).custom_dbg = (...a: unknown[]) =>
-        isRuntimeChatter(String(a[0] ?? '')) ? console.debug(...a) : console.warn(...a);
+        isRuntimeChatter(typeof a[0] === 'string' ? a[0] : '') ? console.debug(...a) : console.warn(...a);
       return factory;
     },
     (err: unknown) => {
