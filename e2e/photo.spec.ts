@@ -57,7 +57,7 @@ test('a paused video frame opens as a photo, where a face gets its "Why?" map', 
   // there (a window pane, near its threshold) varies with the recording's encoding, so at least 2.
   await expect(page.getByTestId('face-count')).toContainText(/\d+ faces? in clip\.webm at \d+\.\d s/);
   expect(Number(/(\d+) faces? in clip/.exec((await page.getByTestId('face-count').textContent()) ?? '')?.[1])).toBeGreaterThanOrEqual(2);
-  expect(await page.evaluate(() => (document.querySelector('video') as HTMLVideoElement | null)?.paused ?? true)).toBe(true);
+  expect(await page.evaluate(() => document.querySelector('video')?.paused ?? true)).toBe(true);
   const card = page.getByTestId('result-item').first();
   await card.getByTestId('why-button').click();
   await expect(card.getByTestId('why-legend')).toContainText('Warmer: hiding that part of the face lowers');

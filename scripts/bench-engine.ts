@@ -168,12 +168,11 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   const results: BackendResult[] = [];
   const failures: { backend: string; error: string }[] = [];
-  let gpu: GpuInfo | null = null;
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
     await openBenchPage(page, url);
-    gpu = await gpuInfo(page);
+    const gpu = await gpuInfo(page);
     await context.close();
     // One fresh context per backend: no tfjs state, shader cache or Cache Storage carries over.
     for (const backend of opts.backends) {

@@ -295,7 +295,7 @@ export async function runBackend(cfg: BenchConfig): Promise<BackendResult> {
   const canvas = await makeFrame(cfg.frame);
   const video = await videoOf(canvas);
 
-  let t = performance.now();
+  const t = performance.now();
   const detector = await FaceDetectorService.create(ASSETS.detector);
   const detectorCreateMs = performance.now() - t;
   // Detection runs on MediaPipe's CPU wasm whatever the tfjs backend; timed once per backend page.

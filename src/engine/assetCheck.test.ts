@@ -10,7 +10,7 @@ const TFLITE = Uint8Array.from([28, 0, 0, 0, ...new TextEncoder().encode('TFL3')
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 /** What a server answers: 404, the single-page app's index page for any path, or the file. */
-type Answer = 'missing' | 'html' | Uint8Array | string;
+type Answer = Uint8Array | string;
 function respond(answer: Answer): Response {
   if (answer === 'missing') return new Response('not found', { status: 404, statusText: 'Not Found' });
   if (answer === 'html') return new Response(HTML, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });

@@ -33,7 +33,7 @@ export async function fetchJsonCached(url: string, cache: Cache | null, fetchImp
     try {
       value = JSON.parse(text);
     } catch (err) {
-      throw new Error(`not valid JSON (${errorMessage(err)})`);
+      throw new Error(`not valid JSON (${errorMessage(err)})`, { cause: err });
     }
     await cache?.put(url, new Response(JSON.stringify(value), { headers: { 'Content-Type': 'application/json' } }));
     return value;

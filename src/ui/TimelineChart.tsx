@@ -96,7 +96,7 @@ export function TimeAxis({ durationMs }: { durationMs: number }) {
 
 /** A finished session's per-face timelines (after Stop, or reopened from the list): drawn once. */
 export function SessionTimeline({ rows }: { rows: Parameters<typeof timelineBuffers>[0] }) {
-  const buffers = useMemo(() => timelineBuffers(rows), [rows, rows.length]);
+  const buffers = useMemo(() => timelineBuffers(rows), [rows]);
   const end = rows.reduce((m, r) => Math.max(m, r.t), 0);
   const ids = [...buffers.keys()].sort((a, b) => a - b);
   const canvases = useRef(new Map<number, HTMLCanvasElement>());
