@@ -116,7 +116,7 @@ def evaluate(checkpoint: str, data: str, tta: str = "none", quantize: str = "non
         result["quantization"] = {}
         for mode in modes:
             weights = dequantized_graph(graph, mode)
-            graph_forward = lambda v: run_graph(graph, v.permute(0, 2, 3, 1), weights)  # noqa: E731
+            graph_forward = lambda v, weights=weights: run_graph(graph, v.permute(0, 2, 3, 1), weights)  # noqa: E731
             row = {}
             for name, s in splits.items():
                 probs = predict(graph_forward, s.images, tta)

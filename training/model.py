@@ -17,7 +17,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from contract import CLASSES, IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE
+from contract import CLASSES, IMAGENET_MEAN, IMAGENET_STD
 
 
 def round_channels(channels: float, divisor: int = 8) -> int:
@@ -75,8 +75,9 @@ class ResidualBlock(nn.Module):
 
 
 class ResEmoteNet(nn.Module):
-    def __init__(self, config: ResEmoteNetConfig = ResEmoteNetConfig()):
+    def __init__(self, config: ResEmoteNetConfig | None = None):
         super().__init__()
+        config = ResEmoteNetConfig() if config is None else config
         self.config = config
         c = config.ch
         # The paper's preprocessing, as buffers so it travels with the weights.

@@ -19,7 +19,7 @@ import os
 import random
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
@@ -361,7 +361,7 @@ def main(cfg: TrainConfig) -> dict:
         model.load_state_dict(init.get("ema") or init["state_dict"])
     ema_model = copy.deepcopy(model).eval() if cfg.ema > 0 else None
     decay, no_decay = [], []
-    for name, p in model.named_parameters():
+    for p in model.parameters():
         (decay if p.ndim > 1 else no_decay).append(p)
     optimizer = torch.optim.SGD([{"params": decay, "weight_decay": cfg.weight_decay},
                                  {"params": no_decay, "weight_decay": 0.0}],

@@ -2,7 +2,6 @@
 distillation, calibration. Each test pins a behaviour that a broken implementation would lose."""
 import math
 
-import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
