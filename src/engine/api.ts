@@ -158,8 +158,11 @@ export interface EngineApi {
   /**
    * Detect and classify every face; takes ownership of the image (it is closed or transferred). A
    * camera's own VideoFrame is read by copy into a reused buffer (frameReader.ts): no bitmap.
+   * A photo is searched whole, then tile by tile for small faces: `onPartial`, when given, gets the
+   * whole photo's faces as soon as they are classified; the result keeps them as they were (order,
+   * boxes, probabilities) and adds after them the faces only the tiles found.
    */
-  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind): Promise<Analysis>;
+  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind, onPartial?: (first: Analysis) => void): Promise<Analysis>;
   /**
    * Why the model answers what it does for the face cut by `crop` (and `roll`) out of `image`:
    * occlusion sensitivity over its crop, for class `target` (its top class when omitted), in one

@@ -243,6 +243,11 @@ export function PhotoView() {
                 </span>
               )}
             </span>
+            {photo.searching && (
+              <span className="muted" role="status" data-testid="photo-searching">
+                Looking for smaller faces…
+              </span>
+            )}
             {photo.failed && (
               <span className="stale-note" data-testid="previous-note">
                 Still showing {photo.name}: “{photo.failed}” was not analysed.

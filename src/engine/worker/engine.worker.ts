@@ -37,7 +37,7 @@ async function handle(req: EngineRequest): Promise<unknown> {
   }
   switch (req.op) {
     case 'analyse':
-      return engine.analyse(req.image, req.kind);
+      return engine.analyse(req.image, req.kind, req.partial ? (value) => reply({ id: req.id, kind: 'partial', value }, transferables(value)) : undefined);
     case 'explain':
       return engine.explain(req.image, req.crop, req.roll, req.target);
     case 'setModel':
