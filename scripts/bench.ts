@@ -171,6 +171,19 @@ async function launch(y4m: string, backend: Backend) {
     if (b !== 'auto') w.__RESEMOTE_PIN_BACKEND__ = true;
     w.__longtasks = [];
     new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__longtasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    // What ran in each long frame (Long Animation Frames: the scripts, with where they came from).
+    const x = window as unknown as { __longframes: { duration: number; blocking: number; scripts: string[] }[] };
+    x.__longframes = [];
+    try {
+      new PerformanceObserver((l) =>
+        l.getEntries().forEach((e) => {
+          const f = e as PerformanceEntry & { blockingDuration: number; scripts: { invoker: string; sourceURL: string; sourceFunctionName: string; duration: number }[] };
+          x.__longframes.push({ duration: f.duration, blocking: f.blockingDuration, scripts: f.scripts.map((sc) => `${sc.invoker} ${sc.sourceFunctionName || ''}@${sc.sourceURL.split('/').pop()} ${Math.round(sc.duration)} ms`) });
+        }),
+      ).observe({ type: 'long-animation-frame', buffered: true });
+    } catch {
+      /* a browser without the Long Animation Frames API */
+    }
     if (!sessionStorage.getItem('bench.seeded')) {
       sessionStorage.setItem('bench.seeded', '1');
       localStorage.setItem('resemote.settings.v1', JSON.stringify(b === 'auto' ? {} : { backendWanted: b }));
@@ -580,6 +593,7 @@ async function main() {
     console.log('\n| "Why?" (group-3.jpg, 3 faces, one after the other) | engine ms a face | click to map on screen, ms | longest main-thread task |');
     console.log('| --- | --- | --- | --- |');
     for (const c of r.why as WhyCost[]) console.log(`| ${c.backend} | ${c.perFaceMs.join(', ')} | ${c.shownMs.join(', ')} | ${c.longestTaskMs} ms |`);
+    for (const c of r.why as WhyCost[]) if (c.longestFrame && c.longestFrame.blocking > 0) console.log(`${c.backend}: the longest frame, ${Math.round(c.longestFrame.duration)} ms (${Math.round(c.longestFrame.blocking)} ms blocking): ${c.longestFrame.scripts.join('; ') || 'no script (layout, paint, or work outside scripts)'}`);
   }
   console.log(`\nfull results: ${relative(process.cwd(), opts.out)}`);
 }

@@ -86,6 +86,9 @@ export interface WhyCost {
   shownMs: number[];
   /** The longest main-thread task while the maps were made and drawn, ms (0: none over 50 ms). */
   longestTaskMs: number;
+  /** The longest animation frame meanwhile: its length, how much of it blocked input, and the
+   *  scripts that ran in it (Long Animation Frames; absent where the browser lacks it). */
+  longestFrame?: { duration: number; blocking: number; scripts: string[] } | null;
 }
 
 /** "Why?" on every face of `photo`, one after the other, on the backend the page runs. */
@@ -95,7 +98,11 @@ export async function whyCost(page: Page, url: string, photo: string, name: stri
   await page.getByTestId('file-input').setInputFiles(photo);
   await page.getByTestId('face-count').filter({ hasText: name }).waitFor({ timeout: 600_000 });
   await page.evaluate('window.__name = (f) => f');
-  await page.evaluate(() => void ((window as unknown as { __longtasks: number[] }).__longtasks = []));
+  await page.evaluate(() => {
+    const w = window as unknown as { __longtasks: number[]; __longframes?: unknown[] };
+    w.__longtasks = [];
+    if (w.__longframes) w.__longframes = [];
+  });
   const cards = page.getByTestId('result-item');
   const shownMs: number[] = [];
   for (let i = 0; i < (await cards.count()); i++) {
@@ -106,7 +113,9 @@ export async function whyCost(page: Page, url: string, photo: string, name: stri
     shownMs.push(Math.round(t1 - t0));
   }
   return page.evaluate((shown) => {
-    const w = window as unknown as { __longtasks: number[]; __resemote: { explanations(): { ms: number }[]; info(): { backend: string } } };
-    return { backend: w.__resemote.info().backend, perFaceMs: w.__resemote.explanations().map((e) => Math.round(e.ms)), shownMs: shown, longestTaskMs: Math.round(Math.max(0, ...w.__longtasks)) };
+    const w = window as unknown as { __longtasks: number[]; __longframes?: { duration: number; blocking: number; scripts: string[] }[]; __resemote: { explanations(): { ms: number }[]; info(): { backend: string } } };
+    const frames = w.__longframes ?? [];
+    const longestFrame = frames.reduce<(typeof frames)[number] | null>((a, f) => (!a || f.blocking > a.blocking ? f : a), null);
+    return { backend: w.__resemote.info().backend, perFaceMs: w.__resemote.explanations().map((e) => Math.round(e.ms)), shownMs: shown, longestTaskMs: Math.round(Math.max(0, ...w.__longtasks)), longestFrame };
   }, shownMs);
 }

@@ -258,6 +258,9 @@ describe('Engine', () => {
         expect(Array.from(last.probs.slice(0, 14))).toEqual(Array.from(first.probs));
         expect(Array.from(last.crops.slice(0, 8))).toEqual(Array.from(first.crops));
         expect(Array.from(last.boxes.slice(8))).toEqual(Object.values(SMALL));
+        // A tile saw A larger, with a higher score: A's score rises to it (its box stays).
+        expect(first.scores[0]).toBeCloseTo(0.9);
+        expect(last.scores[0]).toBeCloseTo(0.95);
         // Faces shown are classified once; the tiles' face alone after.
         expect(calls).toEqual([2, 1]);
         expect(tf.memory().numTensors).toBe(before);

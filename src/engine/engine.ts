@@ -29,7 +29,7 @@ import { fetchModelArtifacts, type LoadProgress } from './modelLoader';
 import { regionRenderer } from './regionRenderer';
 import { FrameReader, type FramePixels, isVideoFrame } from './frameReader';
 import { drawThumbnail, shrinkPixels } from './thumbnail';
-import { addedFaces, leftToRight, mergeDetections } from './photoFaces';
+import { leftToRight, mergeDetections, tilesPass } from './photoFaces';
 import { photoTiles, type Tile } from './tiling';
 import { warmupPlan } from './warmup';
 
@@ -249,8 +249,13 @@ export class Engine implements EngineApi {
         onPartial(this.describe('photo', photo, shown, { detectMs, classifyMs, totalMs: performance.now() - t0 }, 0, null));
       }
       const t2 = performance.now();
-      const more = leftToRight(addedFaces(first, this.detect(() => this.detector.detectRegions(tiles, draw))));
+      const tilesFound = tiles.length ? this.detect(() => this.detector.detectRegions(tiles, draw)) : [];
+      const { added, scores } = tilesPass(first, tilesFound);
+      const more = leftToRight(added);
       detectMs += performance.now() - t2;
+      // The faces shown keep their place; a tile that saw one larger may only raise its score
+      // (`shown` holds these same detections).
+      first.forEach((f, i) => (f.score = scores[i] ?? f.score));
       let detections = [...first, ...more];
       if (detections.length === 0) {
         const t3 = performance.now();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addedFaces, leftToRight, mergeDetections } from './photoFaces';
+import { leftToRight, mergeDetections, tilesPass } from './photoFaces';
 
 const face = (x: number, y: number, side: number, score = 0.9) => ({ box: { x, y, width: side, height: side }, score });
 
@@ -17,19 +17,25 @@ describe("a photo's faces from its passes", () => {
   it('adds only the faces the tiles found that the whole photo did not show', () => {
     const shown = [face(100, 100, 100), face(300, 100, 100)];
     const tiles = [face(104, 98, 96, 0.99), face(300, 110, 90), face(600, 400, 30, 0.7), face(602, 401, 29, 0.6)];
-    const added = addedFaces(shown, tiles);
+    const { added } = tilesPass(shown, tiles);
     expect(added).toHaveLength(1);
     expect(added[0]!.score).toBe(0.7);
     expect(added[0]!.box.x).toBeCloseTo((600 * 0.7 + 602 * 0.6) / 1.3);
   });
 
+  it("a face shown takes the best score of the tiles that saw it too, its box left as shown", () => {
+    const shown = [face(100, 100, 100, 0.55), face(300, 100, 100, 0.8)];
+    const { scores } = tilesPass(shown, [face(104, 98, 96, 0.92), face(300, 110, 90, 0.7)]);
+    expect(scores).toEqual([0.92, 0.8]);
+  });
+
   it('a tile detection inside a face already shown (a part of it) adds nothing', () => {
-    expect(addedFaces([face(100, 100, 100)], [{ box: { x: 150, y: 150, width: 40, height: 40 }, score: 0.95 }])).toEqual([]);
+    expect(tilesPass([face(100, 100, 100)], [{ box: { x: 150, y: 150, width: 40, height: 40 }, score: 0.95 }]).added).toEqual([]);
   });
 
   it('with nothing shown, the tiles give what mergeDetections gives', () => {
     const tiles = [face(100, 100, 100), face(104, 100, 100, 0.8), face(400, 100, 50)];
-    expect(addedFaces([], tiles)).toEqual(mergeDetections(tiles));
+    expect(tilesPass([], tiles).added).toEqual(mergeDetections(tiles));
   });
 
   it('numbers left to right, then top to bottom', () => {

@@ -1,7 +1,8 @@
 /**
  * A photo's faces from its passes (tiling.ts): the whole photo first, then its tiles. The faces the
- * whole photo shows are shown at once (the engine's first result); the tiles then only add the
- * faces the whole photo did not show, small ones mostly, and never move one already shown. Pure.
+ * whole photo shows are shown at once (the engine's first result); the tiles then add the faces
+ * the whole photo did not show, small ones mostly, and never move one already shown (its box, crop
+ * and probabilities stay; only its detection score may rise). Pure.
  */
 import { type Box, clusterBoxes, iou, weightedMeanBox } from './box';
 import type { Eyes } from './align';
@@ -30,15 +31,22 @@ export function mergeDetections(found: readonly PhotoFace[]): PhotoFace[] {
 }
 
 /**
- * The faces the tiles found (`tiles`: their detections, photo pixels) that are not among `shown`
- * (the whole photo's faces): everything is clustered together as mergeDetections does, and a
- * cluster that holds a face already shown is that face, left as it is.
+ * What the tiles (`tiles`: their detections, photo pixels) add to `shown` (the whole photo's faces):
+ * everything is clustered together as mergeDetections does; a cluster that holds a face already
+ * shown is that face, left where it is, and the cluster's best score becomes its score (a face the
+ * whole photo saw small scores higher where a tile saw it large, as it did when every pass was
+ * merged at once); a cluster of tile detections alone is a face added.
  */
-export function addedFaces(shown: readonly PhotoFace[], tiles: readonly PhotoFace[]): PhotoFace[] {
+export function tilesPass(shown: readonly PhotoFace[], tiles: readonly PhotoFace[]): { added: PhotoFace[]; scores: number[] } {
   const all = [...shown, ...tiles];
-  return clusterBoxes(all.map((f) => f.box), all.map((f) => f.score), SAME_FACE)
-    .filter(({ best, members }) => best >= shown.length && members.every((i) => i >= shown.length))
-    .map(({ best, members }) => merged(all, best, members));
+  const scores = shown.map((f) => f.score);
+  const added: PhotoFace[] = [];
+  for (const { best, members } of clusterBoxes(all.map((f) => f.box), all.map((f) => f.score), SAME_FACE)) {
+    const mine = members.filter((i) => i < shown.length);
+    if (mine.length === 0) added.push(merged(all, best, members));
+    for (const i of mine) scores[i] = Math.max(scores[i] ?? 0, all[best]?.score ?? 0);
+  }
+  return { added, scores };
 }
 
 /** Left to right, then top to bottom: how a photo's faces are numbered within one pass. */
