@@ -72,7 +72,7 @@ describe('explain', () => {
       return mouthModel(b);
     }, crop);
     expect(tf.memory().numTensors).toBe(before);
-    expect(sizes).toEqual([17, 8]); // the crop and its 16 blocks, then 2 blocks in 4 finer parts each
+    expect(sizes).toEqual([1, 16, 8]); // the crop, its 16 blocks, then 2 blocks in 4 finer parts each
     expect(map).toMatchObject({ method: 'occlusion', target: 3, cells: 8 });
     expect(inMouth(argmaxCell(map.values))).toBe(true);
     expect(Math.max(...map.values)).toBe(1);

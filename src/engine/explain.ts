@@ -10,9 +10,11 @@
  * - gradient x input (Shrikumar et al., 2016): |d logit / d pixel * pixel| summed per cell; one
  *   backward pass, on the backends whose kernels have gradients.
  *
- * Which one the app shows was measured (scripts/explain-check.ts: hiding what each map ranks
- * highest must lower the answer most, and masking a smiling face's mouth must lower "happy"):
- * see README "Why this emotion". Pure apart from the tensors; nothing here knows of the page.
+ * The occlusion can also be searched coarse to fine (coarseToFineMap): what the app ships, chosen by
+ * scripts/explain-check.ts (hiding what each map ranks highest must lower the answer most, and
+ * masking a smiling face's mouth must lower "happy") against what each costs: docs/speed.md. The
+ * gradient needs kernels TF.js's WebAssembly backend lacks. Pure apart from the tensors; nothing
+ * here knows of the page.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -168,10 +170,10 @@ function hidden(crop: tf.Tensor4D, boxes: readonly (readonly [number, number, nu
 }
 
 /**
- * Occlusion searched coarse to fine, for fewer forward passes than a sliding patch: the crop as is
- * and its `coarse` blocks hidden one at a time (16 copies at the defaults), then each of the
- * `refine` blocks whose hiding lowered the answer most, split into `fine` blocks hidden one at a
- * time (8 more). Two calls of `predict` (25 crops in all at the defaults, against 50 for the 7 x 7
+ * Occlusion searched coarse to fine, for fewer forward passes than a sliding patch: the crop as is,
+ * its `coarse` blocks hidden one at a time (16 copies at the defaults), then each of the `refine`
+ * blocks whose hiding lowered the answer most, split into `fine` blocks hidden one at a time (8
+ * more). Three calls of `predict` (25 crops in all at the defaults, against 50 for the 7 x 7
  * sliding patch). A cell's value is its block's drop; inside a refined block, the block's drop
  * shared out in proportion to its finer blocks' drops, so the blocks rank as the coarse pass found
  * them and the finer pass says where inside them it matters. Scaled so the largest is 1.
@@ -184,23 +186,24 @@ export async function coarseToFineMap(
   cells = 8,
 ): Promise<ExplanationMap> {
   const size = crop.shape[1];
-  const run = async (boxes: readonly (readonly [number, number, number])[], withCrop: boolean) => {
-    const copies = hidden(crop, boxes);
-    const batch = withCrop ? tf.concat([crop, copies], 0) : copies;
-    const probs = predict(batch as tf.Tensor4D);
-    tf.dispose([copies, batch]);
+  const run = async (boxes: readonly (readonly [number, number, number])[], asIs: boolean) => {
+    const batch = asIs ? crop : hidden(crop, boxes);
+    const probs = predict(batch);
+    if (batch !== crop) batch.dispose();
     const all = (await probs.data()) as Float32Array;
     probs.dispose();
     return all;
   };
   const n = size / opts.coarse;
   const blocks = Array.from({ length: n * n }, (_, b) => [(b % n) * opts.coarse, Math.floor(b / n) * opts.coarse, opts.coarse] as const);
-  const first = await run(blocks, true);
-  const k = first.length / (1 + blocks.length);
+  // The crop as is in a call of its own: batches of 1, 16 and 8, sizes a GPU backend pads nothing to.
+  const base = await run([], true);
+  const k = base.length;
   let t = target ?? 0;
-  if (target === undefined) for (let c = 1; c < k; c++) if ((first[c] ?? 0) > (first[t] ?? 0)) t = c;
-  const p = first[t] ?? 0;
-  const drop = blocks.map((_, b) => Math.max(0, p - (first[(1 + b) * k + t] ?? 0)));
+  if (target === undefined) for (let c = 1; c < k; c++) if ((base[c] ?? 0) > (base[t] ?? 0)) t = c;
+  const p = base[t] ?? 0;
+  const first = await run(blocks, false);
+  const drop = blocks.map((_, b) => Math.max(0, p - (first[b * k + t] ?? 0)));
   // Per pixel of the crop first (the finest grid either pass sees), then pooled into `cells`.
   const map = new Float32Array(size * size);
   const paint = ([x0, y0, side]: readonly [number, number, number], v: number) => {
