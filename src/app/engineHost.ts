@@ -338,6 +338,18 @@ export class EngineHost {
     }
   }
 
+  /**
+   * Prepare the running engine (once it is ready) for a first analysis of `kind` while the user
+   * picks one (engine.prepare): a photo's first analysis then starts warm. Never fails.
+   */
+  async prepare(kind: 'photo'): Promise<void> {
+    try {
+      await (await this.ready()).prepare(kind);
+    } catch {
+      /* a head start only */
+    }
+  }
+
   /** Switch backend: the old engine keeps analysing until the new one is warm. */
   switchBackend(wanted: BackendName): Promise<void> {
     this.s.setBackendWanted(wanted);

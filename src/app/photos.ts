@@ -30,6 +30,11 @@ export class PhotoSession {
     return this.store.getState();
   }
 
+  /** The Photo tab is open: the engine prepares a photo's first analysis while the user picks one. */
+  prepare(): void {
+    void this.host.prepare('photo');
+  }
+
   /** One file: the photo view. Several (a multi-select, a drop, a folder): a batch, every file in
    *  order, when a batch session exists; otherwise the last one. */
   analyseFiles(files: readonly File[]): Promise<void> {

@@ -170,6 +170,12 @@ export interface EngineApi {
    */
   explain(image: ImageBitmap, crop: { x: number; y: number; width: number; height: number }, roll?: number, target?: number): Promise<Explanation>;
   setModel(modelUrl: string, modelId: string, onProgress?: (p: EngineProgress) => void): Promise<EngineStatus>;
+  /**
+   * Do now, while the user picks one, what the first analysis of a `kind` would otherwise do first
+   * (a photo: the crop path at a photo's size, the model at the batch sizes of a few faces), in
+   * small steps that analyses asked meanwhile come between. Once per engine; never fails.
+   */
+  prepare(kind: 'photo'): Promise<void>;
   benchmark(runs?: number): Promise<BenchmarkResult>;
   memory(): Promise<EngineMemory>;
   dispose(): Promise<void>;

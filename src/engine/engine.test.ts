@@ -300,6 +300,31 @@ describe('Engine', () => {
     });
   });
 
+  it("prepares a photo's first analysis once, step by step: a photo asked meanwhile goes between the steps", async () => {
+    const { d, made } = deps();
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    const runs: string[] = [];
+    const c = made.classifiers[0]!;
+    c.warmup = async (n = [], frame, sides = []) => {
+      runs.push(`warm ${n.join()} ${frame?.join('x')} ${sides.join()}`);
+      return 1;
+    };
+    const det = made.detectors[0]!;
+    const detect = det.detectImage;
+    det.detectImage = (image) => {
+      runs.push('analysed');
+      return detect(image);
+    };
+    const preparing = engine.prepare('photo');
+    const frame = engine.analyse(bitmap(), 'frame');
+    await Promise.all([preparing, frame]);
+    // WebGL (CONFIG): the crop path at a photo's size at each level, with the bucket of 4 faces.
+    expect(runs).toEqual(['warm 4 960x1280 200', 'analysed', 'warm 4 960x1280 400']);
+    await engine.prepare('photo');
+    expect(runs).toHaveLength(3); // once per engine
+    await engine.dispose();
+  });
+
   it('a failing warm-up is a backend failure and releases the model and detector', async () => {
     const { d, made } = deps({
       buildClassifier: async () => {

@@ -31,7 +31,7 @@ import { FrameReader, type FramePixels, isVideoFrame } from './frameReader';
 import { drawThumbnail, shrinkPixels } from './thumbnail';
 import { leftToRight, mergeDetections, tilesPass } from './photoFaces';
 import { photoTiles, type Tile } from './tiling';
-import { warmupPlan } from './warmup';
+import { photoWarmupPlan, warmupPlan } from './warmup';
 
 /** The parts an engine is built from; tests swap in fakes. */
 export interface Detector {
@@ -377,6 +377,30 @@ export class Engine implements EngineApi {
       };
       return this.status;
     });
+  }
+
+  private prepared = false;
+
+  /**
+   * A photo's first analysis prepared while the user picks it (api.ts): each step takes the lock on
+   * its own, so a photo picked meanwhile waits for one step at most, not for all of them.
+   */
+  async prepare(kind: 'photo'): Promise<void> {
+    if (kind !== 'photo' || this.prepared) return;
+    this.prepared = true;
+    const plan = photoWarmupPlan(this.status.backend);
+    const [first = 1, ...more] = plan.batchSizes;
+    // The crop path at each level (with the model at the first batch size), then the other sizes.
+    const steps = [...plan.cropSides.map((side) => () => this.classifier.warmup([first], plan.frame, [side])), ...more.map((n) => () => this.classifier.warmup([n], plan.frame, []))];
+    try {
+      for (const step of steps) {
+        await this.exclusive(async () => {
+          if (!this.disposed) await step();
+        });
+      }
+    } catch {
+      // Only a head start: the photo's own analysis does whatever this could not.
+    }
   }
 
   /**

@@ -97,6 +97,10 @@ export class RemoteEngine implements EngineApi {
     return this.call({ op: 'explain', image, crop, ...(roll ? { roll } : {}), ...(target !== undefined ? { target } : {}) }, [image]) as Promise<Explanation>;
   }
 
+  async prepare(kind: 'photo'): Promise<void> {
+    await this.call({ op: 'prepare', kind }).catch(() => undefined);
+  }
+
   benchmark(runs = 7): Promise<BenchmarkResult> {
     return this.call({ op: 'benchmark', runs }) as Promise<BenchmarkResult>;
   }

@@ -43,6 +43,8 @@ async function handle(req: EngineRequest): Promise<unknown> {
     case 'setModel':
       guard.allow(req.url);
       return engine.setModel(req.url, req.modelId, (progress) => reply({ id: req.id, kind: 'progress', progress }));
+    case 'prepare':
+      return engine.prepare(req.kind);
     case 'benchmark':
       return engine.benchmark(req.runs);
     case 'memory':

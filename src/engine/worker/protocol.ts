@@ -11,6 +11,7 @@ export type EngineRequest =
   | { id: number; op: 'analyse'; image: ImageBitmap | VideoFrame; kind: AnalysisKind; partial?: boolean }
   | { id: number; op: 'explain'; image: ImageBitmap; crop: { x: number; y: number; width: number; height: number }; roll?: number; target?: number }
   | { id: number; op: 'setModel'; url: string; modelId: string }
+  | { id: number; op: 'prepare'; kind: 'photo' }
   | { id: number; op: 'benchmark'; runs: number }
   | { id: number; op: 'memory' }
   | { id: number; op: 'dispose' };
