@@ -30,7 +30,7 @@ import { regionRenderer } from './regionRenderer';
 import { FrameReader, type FramePixels, isVideoFrame } from './frameReader';
 import { drawThumbnail, shrinkPixels } from './thumbnail';
 import { leftToRight, mergeDetections, tilesPass } from './photoFaces';
-import { photoTiles, type Tile } from './tiling';
+import { photoTiles, type Tile, TILE_DRAW } from './tiling';
 import { photoWarmupPlan, warmupPlan } from './warmup';
 
 /** The parts an engine is built from; tests swap in fakes. */
@@ -390,8 +390,14 @@ export class Engine implements EngineApi {
     this.prepared = true;
     const plan = photoWarmupPlan(this.status.backend);
     const [first = 1, ...more] = plan.batchSizes;
-    // The crop path at each level (with the model at the first batch size), then the other sizes.
-    const steps = [...plan.cropSides.map((side) => () => this.classifier.warmup([first], plan.frame, [side])), ...more.map((n) => () => this.classifier.warmup([n], plan.frame, []))];
+    // The detector on a blank square of a photo pass's size (its first image of a size costs it more
+    // than the next), the crop path at each level (with the model at the first batch size), then
+    // the other sizes.
+    const steps = [
+      ...(typeof OffscreenCanvas === 'function' ? [async () => void this.detector.detectImage(regionRenderer(new OffscreenCanvas(1, 1))({ x: 0, y: 0, width: 1, height: 1 }, TILE_DRAW))] : []),
+      ...plan.cropSides.map((side) => () => this.classifier.warmup([first], plan.frame, [side])),
+      ...more.map((n) => () => this.classifier.warmup([n], plan.frame, [])),
+    ];
     try {
       for (const step of steps) {
         await this.exclusive(async () => {
