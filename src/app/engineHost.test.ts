@@ -4,7 +4,7 @@ import { type Analysis, type EngineApi, type EngineConfig, EngineError, type Eng
 import { AppException } from '../state/errors';
 import type { CreatedEngine } from '../engine/remote';
 import { resetStore, useStore, type ModelEntry } from '../state/store';
-import { cropRegion, EngineHost } from './engineHost';
+import { EngineHost } from './engineHost';
 
 const BOTH: BackendSupportMap = { wasm: { available: true }, webgpu: { available: true }, webgl: { available: true } };
 const GL_ONLY: BackendSupportMap = { wasm: { available: true }, webgpu: { available: false, reason: 'none' }, webgl: { available: true } };
@@ -407,22 +407,5 @@ describe('EngineHost', () => {
     expect(c.calls[1]!.engine.disposed).toBe(true);
     expect(c.calls).toHaveLength(2);
     expect(useStore.getState().measured).toBeNull();
-  });
-});
-
-describe('cropRegion', () => {
-  it("covers a crop and 2 px around it, on whole pixels, inside the image", () => {
-    expect(cropRegion({ x: 100.5, y: 50, width: 60, height: 60 }, 0, 1280, 900)).toEqual({ x: 98, y: 48, width: 65, height: 64 });
-  });
-
-  it('a turned crop: the bounding box of the turned square', () => {
-    const r = cropRegion({ x: 100, y: 100, width: 100, height: 100 }, Math.PI / 4, 1280, 900);
-    const half = (100 * Math.SQRT2) / 2 + 2;
-    expect(r.x).toBe(Math.floor(150 - half));
-    expect(r.x + r.width).toBe(Math.ceil(150 + half));
-  });
-
-  it('stops at the image: a crop reaching past its edge reads the same edge pixels', () => {
-    expect(cropRegion({ x: -20, y: 850, width: 100, height: 100 }, 0, 1280, 900)).toEqual({ x: 0, y: 848, width: 82, height: 52 });
   });
 });

@@ -45,26 +45,6 @@ export interface EngineHostOptions {
   warmBesideWhen?: (firstResult: Promise<void>) => Promise<void>;
 }
 
-/**
- * The pixels of a `width` x `height` image that a crop (turned by `roll` about its centre) reads:
- * its bounding box, 2 px wider on each side for the bilinear samples at its edge, on whole pixels,
- * within the image (where the crop reaches past the image, the image's own edge is the region's, so
- * the engine's edge handling reads the same pixels).
- */
-export function cropRegion(crop: { x: number; y: number; width: number; height: number }, roll: number, width: number, height: number): { x: number; y: number; width: number; height: number } {
-  const cx = crop.x + crop.width / 2;
-  const cy = crop.y + crop.height / 2;
-  const c = Math.abs(Math.cos(roll));
-  const s = Math.abs(Math.sin(roll));
-  const hw = (crop.width * c + crop.height * s) / 2 + 2;
-  const hh = (crop.width * s + crop.height * c) / 2 + 2;
-  const x0 = Math.max(0, Math.floor(cx - hw));
-  const y0 = Math.max(0, Math.floor(cy - hh));
-  const x1 = Math.min(width, Math.ceil(cx + hw));
-  const y1 = Math.min(height, Math.ceil(cy + hh));
-  return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : { x: 0, y: 0, width, height };
-}
-
 /** How long the second engine waits for a first result before it starts warming anyway. */
 export const WARM_BESIDE_AFTER_MS = 5000;
 
@@ -344,17 +324,12 @@ export class EngineHost {
    * gave them): the running engine's occlusion map. The same one retry as analyse(), for a map
    * asked for while the backend was being switched.
    */
-  async explain(source: ImageBitmap, crop: { x: number; y: number; width: number; height: number }, roll?: number, target?: number): Promise<Explanation> {
-    // Only the part of the photo the crop reads goes to the engine: a copy and a read of a few
-    // hundred pixels a side instead of the whole photo's, the crop shifted into it and back.
-    const r = cropRegion(crop, roll ?? 0, source.width, source.height);
-    const inRegion = { ...crop, x: crop.x - r.x, y: crop.y - r.y };
+  async explain(source: ImageBitmapSource, crop: { x: number; y: number; width: number; height: number }, roll?: number, target?: number): Promise<Explanation> {
     for (let attempt = 0; ; attempt++) {
       const engine = await this.ready();
-      const image = await createImageBitmap(source, r.x, r.y, r.width, r.height);
+      const image = await createImageBitmap(source);
       try {
-        const map = await engine.explain(image, inRegion, roll, target);
-        return { ...map, crop: { ...map.crop, x: map.crop.x + r.x, y: map.crop.y + r.y } };
+        return await engine.explain(image, crop, roll, target);
       } catch (err) {
         if (this.current?.engine === engine) throw new AppException(failureNotice(err));
         if (attempt === 0) continue;
