@@ -4,6 +4,8 @@
  *
  *   npm run bench -- [--backends auto,wasm,webgl,webgpu] [--url http://host:port/] [--out file.json]
  *                    [--photo-runs 3] [--photo-vs http://host:port/]
+ *
+ * `--backends ''` runs no backend's camera figures: only the photo path (and "Why?" for none).
  *                    [--skip memory,switch,fps4,timing] [--cold-starts N] [--memory-frames N] [--port 4180]
  *
  * `auto` is a fresh visitor's start: nothing pinned, the app chooses (since issue 18: WebAssembly
