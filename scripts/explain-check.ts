@@ -5,7 +5,7 @@
  * app runs it (its crop, its classifier), and what each costs:
  *
  *   npx tsx scripts/explain-check.ts [--model models/resemotenet-s7] [--faces .cache/faces] [--limit 150]
- *                                    [--fer ../shared/data/fer2013/test --per-class 20] [--backend wasm]
+ *                                    [--fer ../shared/data/fer2013 --per-class 20] [--backend wasm]
  *
  * - cost: forward passes a face, and the CPU time a face (this process's, so another job on the
  *   machine does not inflate it as it does wall-clock time).

@@ -1,7 +1,8 @@
 /**
  * The photo path from navigation, as a user meets it: open the page, pick the Photo tab, choose a
  * photo, until its face count shows (the whole photo's faces, shown before its tiles are searched)
- * and until every face is (the tiles' too); on a fresh profile (cold) and after a reload (warm). Times are the page's own clock (ms since navigation), with the app's User Timing
+ * and until every face is (the tiles' too); on a fresh profile (cold) and after a reload (warm).
+ * Times are the page's own clock (ms since navigation), with the app's User Timing
  * marks (app/marks.ts) to say where they went: the page's script, the engine's start (backend,
  * model, detector, warm-up), the photo's decoding, its analysis (detection, classification).
  */
