@@ -9,7 +9,7 @@ import { errors, toAppError } from '../state/errors';
 import { mark } from './marks';
 import { loadPhoto } from './photoFile';
 import type { PhotoExplanation, Store } from '../state/store';
-import { EMOTIONS } from '../engine';
+import { EMOTIONS, type FrameResult } from '../engine';
 import type { BatchSession } from './batch';
 import type { EngineHost } from './engineHost';
 
@@ -28,6 +28,11 @@ export class PhotoSession {
 
   private get s() {
     return this.store.getState();
+  }
+
+  /** The Photo tab is open: the engine prepares a photo's first analysis while the user picks one. */
+  prepare(): void {
+    void this.host.prepare('photo');
   }
 
   /** One file: the photo view. Several (a multi-select, a drop, a folder): a batch, every file in
@@ -71,25 +76,43 @@ export class PhotoSession {
     const previous = s.photo;
     s.setPhoto({ ...previous, phase: 'loading', pending: name });
     let image: ImageBitmap | null = null;
+    /** The photo shown (its first result): the store owns the bitmap from then on. */
+    let shown: ImageBitmap | null = null;
+    const show = (result: FrameResult, searching: boolean) => {
+      const now = this.s.photo;
+      if (shown) {
+        // The tiles' faces added: what is shown (and any "Why?" map asked meanwhile) stays.
+        this.s.setPhoto({ ...now, phase: 'done', name, result, image: shown, searching: searching || undefined, pending: undefined, failed: undefined });
+        return;
+      }
+      const old = now.image;
+      shown = image;
+      image = null; // now owned by the store's photo state
+      this.s.setPhoto({ phase: 'done', name, result, image: shown as ImageBitmap, ...(searching ? { searching } : {}) });
+      if (old && old !== shown) old.close();
+    };
     mark('photo-picked');
     try {
       image = await load();
       mark('photo-decoded', { width: image.width, height: image.height });
       if (id !== this.latest) return;
-      const result = await this.host.analyse(image, 'photo');
+      const result = await this.host.analyse(image, 'photo', undefined, (first) => {
+        if (id !== this.latest) return;
+        mark('photo-first', { faces: first.faces.length, ...first.timings });
+        show(first, true);
+      });
       mark('photo-analysed', { faces: result.faces.length, ...result.timings });
       if (id !== this.latest) return;
       if (result.faces.length === 0) this.s.report(errors.noFace(name));
-      const old = this.s.photo.image;
-      this.s.setPhoto({ phase: 'done', name, result, image });
-      image = null; // now owned by the store's photo state
-      if (old && old !== this.s.photo.image) old.close();
+      show(result, false);
     } catch (err) {
       if (id !== this.latest) return;
       this.s.report(toAppError(err));
       const now = this.s.photo;
-      // Nothing is lost: the previous result stays, marked as not being the file just chosen.
-      this.s.setPhoto(now.result ? { ...now, phase: 'done', failed: name, pending: undefined } : { phase: 'error', name });
+      // Nothing is lost: the previous result stays, marked as not being the file just chosen; a
+      // photo whose whole-image faces were shown keeps them.
+      if (shown) this.s.setPhoto({ ...now, searching: undefined });
+      else this.s.setPhoto(now.result ? { ...now, phase: 'done', failed: name, pending: undefined } : { phase: 'error', name });
     } finally {
       image?.close();
     }
@@ -104,10 +127,11 @@ export class PhotoSession {
     const shown = this.s.photo;
     const face = shown.result?.faces.find((f) => f.id === faceId);
     if (!shown.image || !shown.result || !face || shown.explanations?.[faceId]?.phase === 'pending') return;
-    const result = shown.result;
+    // The same photo, even once its tiles' faces were added (the faces shown keep their ids).
+    const photo = shown.image;
     const set = (e: PhotoExplanation) => {
       const now = this.s.photo;
-      if (now.result === result) this.s.setPhoto({ ...now, explanations: { ...now.explanations, [faceId]: e } });
+      if (now.image === photo) this.s.setPhoto({ ...now, explanations: { ...now.explanations, [faceId]: e } });
     };
     set({ phase: 'pending' });
     try {

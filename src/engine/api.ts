@@ -182,8 +182,11 @@ export interface EngineApi {
   /**
    * Detect and classify every face; takes ownership of the image (it is closed or transferred). A
    * camera's own VideoFrame is read by copy into a reused buffer (frameReader.ts): no bitmap.
+   * A photo is searched whole, then tile by tile for small faces: `onPartial`, when given, gets the
+   * whole photo's faces as soon as they are classified; the result keeps them as they were (order,
+   * boxes, probabilities) and adds after them the faces only the tiles found.
    */
-  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind): Promise<Analysis>;
+  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind, onPartial?: (first: Analysis) => void): Promise<Analysis>;
   /**
    * Why the model answers what it does for the face cut by `crop` (and `roll`) out of `image`:
    * occlusion sensitivity over its crop, for class `target` (its top class when omitted), in one
@@ -191,6 +194,12 @@ export interface EngineApi {
    */
   explain(image: ImageBitmap, crop: { x: number; y: number; width: number; height: number }, roll?: number, target?: number): Promise<Explanation>;
   setModel(modelUrl: string, modelId: string, onProgress?: (p: EngineProgress) => void): Promise<EngineStatus>;
+  /**
+   * Do now, while the user picks one, what the first analysis of a `kind` would otherwise do first
+   * (a photo: the crop path at a photo's size, the model at the batch sizes of a few faces), in
+   * small steps that analyses asked meanwhile come between. Once per engine; never fails.
+   */
+  prepare(kind: 'photo'): Promise<void>;
   benchmark(runs?: number): Promise<BenchmarkResult>;
   memory(): Promise<EngineMemory>;
   dispose(): Promise<void>;

@@ -5,16 +5,16 @@
  * serves them from its own origin, prepared by scripts/prepare-assets.ts; the library's user from
  * its assetsUrl); there is no default location. The runtime's ES-module build is imported directly, so the same code
  * runs in a module Web Worker (where tasks-vision's importScripts cannot) and on a page.
- * Photos are also searched tile by tile (see tiling.ts), because the short-range detector looks at
- * 128x128 and misses the small faces of a group photo.
+ * Photos are also searched tile by tile (see tiling.ts, photoFaces.ts), because the short-range
+ * detector looks at 128x128 and misses the small faces of a group photo.
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import type { Eyes } from './align';
 import { DEFAULT_FLOOR_SCORE, type DetectorOptions } from './api';
-import { type Box, clusterBoxes, iou, scaleBox, weightedMeanBox } from './box';
+import { type Box, scaleBox } from './box';
 import { loadFailure, probeAsset, responseProblem } from './assetCheck';
 import { errorMessage } from './errorMessage';
-import { photoTiles } from './tiling';
+import type { Tile } from './tiling';
 
 export interface DetectedFace {
   box: Box;
@@ -172,14 +172,13 @@ export class FaceDetectorService {
   }
 
   /**
-   * Every face of a photo, small ones included: the whole (downscaled) image plus overlapping
-   * tiles at finer scales. Detections of one face from several passes are clustered and their
-   * boxes averaged by score. Boxes are in `fullWidth` x `fullHeight` pixels; `draw` renders a
-   * region of the photo into a square canvas for one pass.
+   * Every detection in `regions` of a photo (tiling.ts: the whole photo, or its tiles), boxes in
+   * the photo's `fullWidth`-wide pixels; `draw` renders a region into a square canvas for one pass.
+   * A face seen by several passes is found several times: photoFaces.ts merges them.
    */
-  detectPhoto(fullWidth: number, fullHeight: number, draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[] {
+  detectRegions(regions: readonly Tile[], draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[] {
     const found: DetectedFace[] = [];
-    for (const { region, size } of photoTiles(fullWidth, fullHeight)) {
+    for (const { region, size } of regions) {
       const canvas = draw(region, size);
       const s = region.width / size;
       for (const f of this.detectImage(canvas)) {
@@ -187,14 +186,7 @@ export class FaceDetectorService {
         found.push({ score: f.score, box: scaleBox(f.box, s, s, region.x, region.y), ...(f.eyes && { eyes: { a: at(f.eyes.a), b: at(f.eyes.b) } }) });
       }
     }
-    const clusters = clusterBoxes(found.map((f) => f.box), found.map((f) => f.score), 0.3);
-    return clusters.map(({ best, members }) => {
-      const top = found[best] as DetectedFace;
-      // Average only the detections that frame the face alike; a face cut by a tile edge gives a
-      // smaller box that was rightly suppressed but would drag the mean.
-      const alike = members.map((i) => found[i] as DetectedFace).filter((f) => iou(f.box, top.box) > 0.5);
-      return { score: top.score, box: weightedMeanBox(alike.map((f) => f.box), alike.map((f) => f.score)), ...(top.eyes && { eyes: top.eyes }) };
-    });
+    return found;
   }
 
   close(): void {

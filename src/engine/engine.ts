@@ -29,12 +29,15 @@ import { fetchModelArtifacts, type LoadProgress } from './modelLoader';
 import { regionRenderer } from './regionRenderer';
 import { FrameReader, type FramePixels, isVideoFrame } from './frameReader';
 import { drawThumbnail, shrinkPixels } from './thumbnail';
-import { warmupPlan } from './warmup';
+import { leftToRight, mergeDetections, tilesPass } from './photoFaces';
+import { photoTiles, type Tile, TILE_DRAW } from './tiling';
+import { photoWarmupPlan, warmupPlan } from './warmup';
 
 /** The parts an engine is built from; tests swap in fakes. */
 export interface Detector {
   detectImage(image: TexImageSource | OffscreenCanvas | ImageBitmap | ImageData): DetectedFace[];
-  detectPhoto(width: number, height: number, draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[];
+  /** Every detection in these regions of a photo (tiling.ts), in the photo's pixels; photoFaces.ts merges them. */
+  detectRegions(regions: readonly Tile[], draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[];
   close(): void;
 }
 
@@ -62,6 +65,14 @@ export interface EngineDeps {
   thumbnail(image: FramePixels): Uint8ClampedArray | null;
   /** Reads camera frames (VideoFrame) into pixels: one per engine (it owns a reused buffer). */
   frameReader(): FrameReader;
+}
+
+/** A face with its crop and probabilities, before it becomes part of an Analysis. */
+interface Classified {
+  detection: DetectedFace;
+  crop: Box;
+  roll?: number;
+  probs: Float32Array;
 }
 
 export const browserDeps: EngineDeps = {
@@ -174,10 +185,15 @@ export class Engine implements EngineApi {
    * Detect and classify every face of `image`. Takes ownership of it (closes it). A camera's own
    * frame (VideoFrame) is read by copy into the engine's reused buffer (frameReader.ts), under the
    * lock, so the buffer is never overwritten while an analysis reads it.
+   *
+   * A photo is searched whole, then tile by tile for small faces (tiling.ts); with `onPartial`, the
+   * faces of the whole photo come first, classified, as soon as that pass is done, and the final
+   * result keeps them exactly as they were (same order, boxes, probabilities) and adds after them
+   * the faces only the tiles found (photoFaces.ts).
    */
-  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind): Promise<Analysis> {
+  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind, onPartial?: (first: Analysis) => void): Promise<Analysis> {
     return this.exclusive(async () => {
-      if (!isVideoFrame(image)) return this.analyseNow(image, kind);
+      if (!isVideoFrame(image)) return this.analyseNow(image, kind, onPartial);
       if (this.disposed) throw new EngineError('engine', 'the engine was disposed');
       let pixels: FramePixels;
       try {
@@ -193,79 +209,133 @@ export class Engine implements EngineApi {
     }).finally(() => image.close());
   }
 
-  private async analyseNow(image: FramePixels, kind: AnalysisKind): Promise<Analysis> {
-    if (this.disposed) throw new EngineError('engine', 'the engine was disposed');
-    const t0 = performance.now();
-    const { width, height } = image;
-    const thumb = kind === 'frame' ? this.deps.thumbnail(image) : null;
-    // A photo is searched region by region, which draws it: it is always a bitmap (frameReader.ts
-    // copies only frames).
-    const photo = kind === 'photo' && !('data' in image) ? image : null;
-    let detections: DetectedFace[];
+  private detect<T>(job: () => T): T {
     try {
-      detections = photo ? this.detector.detectPhoto(width, height, regionRenderer(photo)) : this.detector.detectImage(image);
+      return job();
     } catch (err) {
       throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
     }
-    // A photo that is only a face (a passport picture, a cropped face) gives the detector no
-    // context: once more on the photo padded by its own border, cropped there, boxes mapped back.
-    let source: FramePixels = image;
-    let pad = 0;
-    if (photo && detections.length === 0) {
-      const padded = this.deps.padImage(photo);
-      try {
-        detections = this.detector.detectImage(padded.image);
-      } catch (err) {
-        padded.image.close();
-        throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
-      }
-      if (detections.length) [source, pad] = [padded.image, padded.pad];
-      else padded.image.close();
-    }
-    if (kind === 'photo') detections.sort((a, b) => a.box.x - b.box.x || a.box.y - b.box.y);
+  }
+
+  private async analyseNow(image: FramePixels, kind: AnalysisKind, onPartial?: (first: Analysis) => void): Promise<Analysis> {
+    if (this.disposed) throw new EngineError('engine', 'the engine was disposed');
+    // A photo is searched region by region, which draws it: it is always a bitmap (frameReader.ts
+    // copies only frames).
+    if (kind === 'photo' && !('data' in image)) return this.analysePhoto(image, onPartial);
+    const t0 = performance.now();
+    const thumb = kind === 'frame' ? this.deps.thumbnail(image) : null;
+    const detections = this.detect(() => this.detector.detectImage(image));
     const t1 = performance.now();
+    const faces = await this.classifyAll(image, detections);
+    const t2 = performance.now();
+    return this.describe(kind, image, faces, { detectMs: t1 - t0, classifyMs: t2 - t1, totalMs: t2 - t0 }, 0, thumb);
+  }
+
+  /**
+   * A photo: the whole image, then its tiles; a photo that is only a face (a passport picture, a
+   * cropped face) gives the detector no context, so when nothing was found it is searched once more
+   * padded by its own border, cropped there, boxes mapped back.
+   */
+  private async analysePhoto(photo: ImageBitmap, onPartial?: (first: Analysis) => void): Promise<Analysis> {
+    const t0 = performance.now();
+    const draw = regionRenderer(photo);
+    const [whole, ...tiles] = photoTiles(photo.width, photo.height) as [Tile, ...Tile[]];
+    const first = leftToRight(mergeDetections(this.detect(() => this.detector.detectRegions([whole], draw))));
+    let detectMs = performance.now() - t0;
+    let classifyMs = 0;
+    let shown: Classified[] = [];
+    // The pixels of the photo, read once for both classifications.
+    let pixels: tf.Tensor3D | null = null;
+    const tensor = () => (pixels ??= this.deps.pixels(photo));
+    try {
+      if (onPartial && first.length && tiles.length) {
+        const t1 = performance.now();
+        shown = await this.classify(tensor(), photo, first);
+        classifyMs += performance.now() - t1;
+        onPartial(this.describe('photo', photo, shown, { detectMs, classifyMs, totalMs: performance.now() - t0 }, 0, null));
+      }
+      const t2 = performance.now();
+      const tilesFound = tiles.length ? this.detect(() => this.detector.detectRegions(tiles, draw)) : [];
+      const { added, scores } = tilesPass(first, tilesFound);
+      const more = leftToRight(added);
+      detectMs += performance.now() - t2;
+      // The faces shown keep their place; a tile that saw one larger may only raise its score
+      // (`shown` holds these same detections).
+      first.forEach((f, i) => (f.score = scores[i] ?? f.score));
+      let detections = [...first, ...more];
+      if (detections.length === 0) {
+        const t3 = performance.now();
+        const padded = this.deps.padImage(photo);
+        try {
+          detections = leftToRight(this.detect(() => this.detector.detectImage(padded.image)));
+          detectMs += performance.now() - t3;
+          if (detections.length) {
+            const t4 = performance.now();
+            const faces = await this.classifyAll(padded.image, detections);
+            classifyMs += performance.now() - t4;
+            return this.describe('photo', photo, faces, { detectMs, classifyMs, totalMs: performance.now() - t0 }, padded.pad, null);
+          }
+        } finally {
+          padded.image.close();
+        }
+      }
+      const t5 = performance.now();
+      const rest = shown.length ? detections.slice(shown.length) : detections;
+      const faces = [...shown, ...(rest.length ? await this.classify(tensor(), photo, rest) : [])];
+      classifyMs += performance.now() - t5;
+      return this.describe('photo', photo, faces, { detectMs, classifyMs, totalMs: performance.now() - t0 }, 0, null);
+    } finally {
+      (pixels as tf.Tensor3D | null)?.dispose();
+    }
+  }
+
+  /** Crop and classify `detections` of `source` (its pixels read here). */
+  private async classifyAll(source: FramePixels, detections: readonly DetectedFace[]): Promise<Classified[]> {
+    if (detections.length === 0) return [];
+    const pixels = this.deps.pixels(source);
+    try {
+      return await this.classify(pixels, source, detections);
+    } finally {
+      pixels.dispose();
+    }
+  }
+
+  /** The classifier's square crop of each face (turned level when the card says align), and its probabilities. */
+  private async classify(pixels: tf.Tensor3D, source: { width: number; height: number }, detections: readonly DetectedFace[]): Promise<Classified[]> {
     const cropConfig = this.cropOverride ?? this.classifier.metadata.preprocessing?.crop ?? DEFAULT_CROP;
     const align = this.classifier.metadata.preprocessing?.align === true;
     const rolls = align ? detections.map((d) => eyeRoll(d.eyes)) : undefined;
     const crops = detections.map((d, i) => rolledSquare(d.box, rolls?.[i] ?? 0, source.width, source.height, cropConfig));
-    let probs: Float32Array[] = [];
-    try {
-      if (crops.length) {
-        const pixels = this.deps.pixels(source);
-        try {
-          probs = await this.classifier.classify(pixels, crops, rolls);
-        } finally {
-          pixels.dispose();
-        }
-      }
-    } finally {
-      if (source !== image && !('data' in source)) source.close();
-    }
-    const t2 = performance.now();
-    const n = detections.length;
+    const probs = await this.classifier.classify(pixels, crops, rolls);
+    return detections.map((d, i) => ({ detection: d, crop: crops[i] as Box, ...(rolls ? { roll: rolls[i] ?? 0 } : {}), probs: probs[i] ?? new Float32Array(NUM_EMOTIONS) }));
+  }
+
+  /** The flat result the page gets; `pad` shifts boxes found on a padded copy back to the image. */
+  private describe(kind: AnalysisKind, image: { width: number; height: number }, faces: readonly Classified[], timings: Analysis['timings'], pad: number, thumb: Uint8ClampedArray | null): Analysis {
+    const n = faces.length;
+    const rolled = faces.some((f) => f.roll !== undefined);
     const out: Analysis = {
       kind,
-      width,
-      height,
+      width: image.width,
+      height: image.height,
       count: n,
       boxes: new Float32Array(n * 4),
       crops: new Float32Array(n * 4),
       scores: new Float32Array(n),
       probs: new Float32Array(n * NUM_EMOTIONS),
-      timings: { detectMs: t1 - t0, classifyMs: t2 - t1, totalMs: t2 - t0 },
+      timings,
       backend: this.status.backend,
       model: this.status.modelId,
       tensors: tf.memory().numTensors,
       ...(pad ? { padded: true } : {}),
-      ...(rolls ? { rolls: Float32Array.from(rolls) } : {}),
+      ...(rolled ? { rolls: Float32Array.from(faces, (f) => f.roll ?? 0) } : {}),
       ...(thumb ? { thumb } : {}),
     };
-    detections.forEach((d, i) => {
-      const c = crops[i] as Box;
+    faces.forEach(({ detection: d, crop: c, probs }, i) => {
       out.boxes.set([d.box.x - pad, d.box.y - pad, d.box.width, d.box.height], i * 4);
       out.crops.set([c.x - pad, c.y - pad, c.width, c.height], i * 4);
       out.scores[i] = d.score;
-      out.probs.set(probs[i] ?? new Float32Array(NUM_EMOTIONS), i * NUM_EMOTIONS);
+      out.probs.set(probs, i * NUM_EMOTIONS);
     });
     return out;
   }
@@ -313,6 +383,36 @@ export class Engine implements EngineApi {
       };
       return this.status;
     });
+  }
+
+  private prepared = false;
+
+  /**
+   * A photo's first analysis prepared while the user picks it (api.ts): each step takes the lock on
+   * its own, so a photo picked meanwhile waits for one step at most, not for all of them.
+   */
+  async prepare(kind: 'photo'): Promise<void> {
+    if (kind !== 'photo' || this.prepared) return;
+    this.prepared = true;
+    const plan = photoWarmupPlan(this.status.backend);
+    const [first = 1, ...more] = plan.batchSizes;
+    // The detector on a blank square of a photo pass's size (its first image of a size costs it more
+    // than the next), the crop path at each level (with the model at the first batch size), then
+    // the other sizes.
+    const steps = [
+      ...(typeof OffscreenCanvas === 'function' ? [async () => void this.detector.detectImage(regionRenderer(new OffscreenCanvas(1, 1))({ x: 0, y: 0, width: 1, height: 1 }, TILE_DRAW))] : []),
+      ...plan.cropSides.map((side) => () => this.classifier.warmup([first], plan.frame, [side])),
+      ...more.map((n) => () => this.classifier.warmup([n], plan.frame, [])),
+    ];
+    try {
+      for (const step of steps) {
+        await this.exclusive(async () => {
+          if (!this.disposed) await step();
+        });
+      }
+    } catch {
+      // Only a head start: the photo's own analysis does whatever this could not.
+    }
   }
 
   /**

@@ -34,7 +34,7 @@ async function importPageEngine(url: string | undefined): Promise<PageEngine> {
   }
 }
 
-type Pending = { resolve(v: unknown): void; reject(e: unknown): void; progress?: (p: EngineProgress) => void };
+type Pending = { resolve(v: unknown): void; reject(e: unknown): void; progress?: (p: EngineProgress) => void; partial?: (a: Analysis) => void };
 type RequestBody = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 export class RemoteEngine implements EngineApi {
@@ -75,6 +75,7 @@ export class RemoteEngine implements EngineApi {
     const p = this.pending.get(reply.id);
     if (!p) return;
     if (reply.kind === 'progress') return p.progress?.(reply.progress);
+    if (reply.kind === 'partial') return p.partial?.(reply.value);
     this.pending.delete(reply.id);
     if (reply.kind === 'ok') p.resolve(reply.value);
     else p.reject(new EngineError(reply.part, reply.message, reply.url));
@@ -86,21 +87,21 @@ export class RemoteEngine implements EngineApi {
     this.pending.clear();
   }
 
-  private call(body: RequestBody, transfer: Transferable[] = [], progress?: (p: EngineProgress) => void): Promise<unknown> {
+  private call(body: RequestBody, transfer: Transferable[] = [], progress?: (p: EngineProgress) => void, partial?: (a: Analysis) => void): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, ...(progress ? { progress } : {}) });
+      this.pending.set(id, { resolve, reject, ...(progress ? { progress } : {}), ...(partial ? { partial } : {}) });
       this.worker.postMessage({ ...body, id }, transfer);
     });
   }
 
-  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind): Promise<Analysis> {
+  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind, onPartial?: (first: Analysis) => void): Promise<Analysis> {
     if (this.dead) {
       image.close();
       return Promise.reject(this.dead);
     }
-    return this.call({ op: 'analyse', image, kind }, [image]) as Promise<Analysis>;
+    return this.call({ op: 'analyse', image, kind, ...(onPartial ? { partial: true } : {}) }, [image], undefined, onPartial) as Promise<Analysis>;
   }
 
   async setModel(url: string, modelId: string, onProgress?: (p: EngineProgress) => void): Promise<EngineStatus> {
@@ -114,6 +115,10 @@ export class RemoteEngine implements EngineApi {
       return Promise.reject(this.dead);
     }
     return this.call({ op: 'explain', image, crop, ...(roll ? { roll } : {}), ...(target !== undefined ? { target } : {}) }, [image]) as Promise<Explanation>;
+  }
+
+  async prepare(kind: 'photo'): Promise<void> {
+    await this.call({ op: 'prepare', kind }).catch(() => undefined);
   }
 
   benchmark(runs = 7): Promise<BenchmarkResult> {

@@ -126,6 +126,8 @@ export function PhotoView() {
   const image = photo.image;
   const faces = useMemo(() => (result ? visibleFaces(result, { minScore, minSize, hideLowConfidence }) : []), [result, minScore, minSize, hideLowConfidence]);
   const hidden = result ? result.faces.length - faces.length : 0;
+  // The tab is open: the engine prepares a photo's first analysis while the user picks one.
+  useEffect(() => photos.prepare(), [photos]);
 
   // The photo is drawn at its own resolution and scaled by the zoom; boxes and labels are drawn
   // over it at screen resolution for the view as it is, so they stay readable and the same size at
@@ -243,6 +245,11 @@ export function PhotoView() {
                 </span>
               )}
             </span>
+            {photo.searching && (
+              <span className="muted" role="status" data-testid="photo-searching">
+                Looking for smaller faces…
+              </span>
+            )}
             {photo.failed && (
               <span className="stale-note" data-testid="previous-note">
                 Still showing {photo.name}: “{photo.failed}” was not analysed.

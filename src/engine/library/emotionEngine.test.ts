@@ -93,6 +93,7 @@ function fakeDeps(faces: () => number[] = () => [300, 100]) {
           engine.status = { ...engine.status, modelId, model: { ...engine.status.model, name: url } };
           return engine.status;
         },
+        prepare: async () => undefined,
         benchmark: async () => ({ backend: config.backend, oneFaceMs: 1, fourFacesMs: 2 }),
         memory: async () => ({ tensors: 3, bytes: 1, shaders: 0, frames: { copied: 0, bitmaps: 0 } }),
         async dispose() {

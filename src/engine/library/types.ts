@@ -105,7 +105,7 @@ export interface EmotionExplanation {
   emotion: Emotion;
   /** Its probability on the crop as is. */
   probability: number;
-  /** How the map was made: occlusion sensitivity (a patch of the crop's mean gray hidden at 7 x 7 places). */
+  /** How the map was made: occlusion sensitivity (blocks of the crop hidden with its mean gray, searched coarse to fine: 4 x 4 blocks, then the two that matter most in quarters). */
   method: 'occlusion' | 'gradient';
   /** The map's side: it has cells x cells values. */
   cells: number;

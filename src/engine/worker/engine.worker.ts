@@ -37,12 +37,14 @@ async function handle(req: EngineRequest): Promise<unknown> {
   }
   switch (req.op) {
     case 'analyse':
-      return engine.analyse(req.image, req.kind);
+      return engine.analyse(req.image, req.kind, req.partial ? (value) => reply({ id: req.id, kind: 'partial', value }, transferables(value)) : undefined);
     case 'explain':
       return engine.explain(req.image, req.crop, req.roll, req.target);
     case 'setModel':
       guard.allow(req.url);
       return engine.setModel(req.url, req.modelId, (progress) => reply({ id: req.id, kind: 'progress', progress }));
+    case 'prepare':
+      return engine.prepare(req.kind);
     case 'benchmark':
       return engine.benchmark(req.runs);
     case 'memory':
