@@ -80,15 +80,17 @@ describe('the preview middleware', () => {
   // fetch() would ask for and undo the encoding itself: node's http shows what was sent.
   const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
     new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-      import('node:http').then(({ request }) => {
-        const req = request(`${base}${path}`, { method, headers }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        });
-        req.on('error', reject);
-        req.end();
-      });
+      import('node:http')
+        .then(({ request }) => {
+          const req = request(`${base}${path}`, { method, headers }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          });
+          req.on('error', reject);
+          req.end();
+        })
+        .catch(reject);
     });
 
   it("sends the brotli copy with the file's own type, Content-Encoding and Vary", async () => {

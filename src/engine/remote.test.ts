@@ -15,7 +15,7 @@ class FakeWorker {
     if (req.op === 'create') return answer({ id: req.id, kind: 'ok', value: { backend: 'wasm' } });
     if (req.op === 'analyse') {
       if (req.partial) answer({ id: req.id, kind: 'partial', value: { count: 1 } as Analysis });
-      answer({ id: req.id, kind: 'ok', value: { count: 2 } as Analysis });
+      answer({ id: req.id, kind: 'ok', value: { count: 2 } });
     }
   }
   terminate() {}
@@ -32,7 +32,7 @@ describe('RemoteEngine', () => {
     expect(seen).toEqual([1]);
     expect(final.count).toBe(2);
     await engine.analyse(image(), 'photo');
-    const asks = worker.asked.filter((r) => r.op === 'analyse') as Extract<EngineRequest, { op: 'analyse' }>[];
+    const asks = worker.asked.filter((r) => r.op === 'analyse');
     expect(asks.map((r) => r.partial === true)).toEqual([true, false]);
   });
 });
