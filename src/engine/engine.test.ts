@@ -33,11 +33,17 @@ function fakeClassifier(name = 'Fake'): Classifier & { disposed: boolean } {
   };
 }
 
-function fakeDetector(faces: Box[] = [{ x: 10, y: 10, width: 40, height: 40 }]): Detector & { closed: boolean } {
+function fakeDetector(faces: Box[] = [{ x: 10, y: 10, width: 40, height: 40 }], scores: number[] = [], again: number[] = []): Detector & { closed: boolean; looks: Box[] } {
+  const found = () => faces.map((box, i) => ({ box, score: scores[i] ?? 0.9 }));
   return {
     closed: false,
-    detectImage: () => faces.map((box) => ({ box, score: 0.9 })),
-    detectPhoto: () => faces.map((box) => ({ box, score: 0.9 })),
+    looks: [],
+    detectImage: found,
+    detectPhoto: found,
+    secondLook(_image, _w, _h, box) {
+      this.looks.push(box);
+      return again[faces.indexOf(box)] ?? 0;
+    },
     close() {
       this.closed = true;
     },
@@ -171,6 +177,7 @@ describe('Engine', () => {
       // finds the face only on the padded image (200 x 200 + 2 x 50), at (60, 55)
       detectImage: (img) => ((img as ImageBitmap).width > 200 ? [{ box: { x: 60, y: 55, width: 180, height: 180 }, score: 0.8 }] : []),
       detectPhoto: () => [],
+      secondLook: () => 0,
       close() {},
     };
     const { d } = deps({
@@ -205,6 +212,27 @@ describe('Engine', () => {
     expect((await engine.analyse(bitmap(200, 200), 'frame')).count).toBe(0);
     expect(padded).toHaveLength(1);
     engine.dispose();
+  });
+
+  it('keeps a detection it is not sure of only when a second look finds it again (the face check), on frames and photos', async () => {
+    const sure = { x: 10, y: 10, width: 40, height: 40 };
+    const seenAgain = { x: 60, y: 10, width: 40, height: 40 };
+    const pattern = { x: 110, y: 10, width: 40, height: 40 };
+    const det = fakeDetector([sure, seenAgain, pattern], [0.92, 0.55, 0.7], [0, 0.6, 0]);
+    const { d } = deps({ createDetector: async () => det });
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    const frame = await engine.analyse(bitmap(), 'frame');
+    expect(Array.from(frame.boxes)).toEqual([10, 10, 40, 40, 60, 10, 40, 40]); // the pattern (0.7, not found again) is gone
+    expect(Array.from(frame.scores).map((s) => +s.toFixed(2))).toEqual([0.92, 0.55]);
+    expect(det.looks).toEqual([seenAgain, pattern]); // a sure face costs no second look
+    await engine.dispose();
+
+    // The check can be turned off (the library's detector.check: false): every detection over the floor stays.
+    const off = fakeDetector([sure, seenAgain, pattern], [0.92, 0.55, 0.7], [0, 0.6, 0]);
+    const plain = await Engine.create({ ...CONFIG, detector: { ...CONFIG.detector, faceCheck: false } }, () => undefined, deps({ createDetector: async () => off }).d);
+    expect((await plain.analyse(bitmap(), 'frame')).count).toBe(3);
+    expect(off.looks).toEqual([]);
+    await plain.dispose();
   });
 
   it('a failing warm-up is a backend failure and releases the model and detector', async () => {

@@ -22,6 +22,7 @@ import type { Box } from './box';
 import { EmotionClassifier, type ModelMetadata } from './classifier';
 import { type CropConfig, DEFAULT_CROP, rolledSquare } from './crop';
 import { drawPadded } from './padding';
+import { needsSecondLook, passesFaceCheck } from './faceCheck';
 import { type DetectedFace, type DetectorOptions, FaceDetectorService } from './detector';
 import { NUM_EMOTIONS } from './emotions';
 import { errorMessage } from './errorMessage';
@@ -35,6 +36,8 @@ import { warmupPlan } from './warmup';
 export interface Detector {
   detectImage(image: TexImageSource | OffscreenCanvas | ImageBitmap | ImageData): DetectedFace[];
   detectPhoto(width: number, height: number, draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[];
+  /** The detector's score for `box` of `image` looked at again (faceCheck.ts), 0 when not found. */
+  secondLook(image: CanvasImageSource | ImageData, width: number, height: number, box: Box): number;
   close(): void;
 }
 
@@ -105,6 +108,8 @@ export class Engine implements EngineApi {
     private readonly cropOverride: CropConfig | undefined,
     private readonly warmupFrame: [number, number],
     public status: EngineStatus,
+    /** Detections the detector is not sure of get a second look (faceCheck.ts). */
+    private readonly faceCheck = true,
   ) {
     this.frames = deps.frameReader();
   }
@@ -155,7 +160,7 @@ export class Engine implements EngineApi {
       warmupMs,
       modelFromCache: fromCache,
     };
-    return new Engine(deps, detector, classifier, config.crop, frame, status);
+    return new Engine(deps, detector, classifier, config.crop, frame, status, config.detector?.faceCheck ?? true);
   }
 
   private exclusive<T>(job: () => Promise<T>): Promise<T> {
@@ -216,6 +221,12 @@ export class Engine implements EngineApi {
       if (detections.length) [source, pad] = [padded.image, padded.pad];
       else padded.image.close();
     }
+    try {
+      detections = this.checkFaces(detections, source);
+    } catch (err) {
+      if (source !== image && !('data' in source)) source.close();
+      throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
+    }
     if (kind === 'photo') detections.sort((a, b) => a.box.x - b.box.x || a.box.y - b.box.y);
     const t1 = performance.now();
     const cropConfig = this.cropOverride ?? this.classifier.metadata.preprocessing?.crop ?? DEFAULT_CROP;
@@ -262,6 +273,12 @@ export class Engine implements EngineApi {
       out.probs.set(probs[i] ?? new Float32Array(NUM_EMOTIONS), i * NUM_EMOTIONS);
     });
     return out;
+  }
+
+  /** The detections that pass the face check (faceCheck.ts): a second look at each one the detector was not sure of. */
+  private checkFaces(detections: DetectedFace[], source: FramePixels): DetectedFace[] {
+    if (!this.faceCheck) return detections;
+    return detections.filter((d) => !needsSecondLook(d.score) || passesFaceCheck(d.score, this.detector.secondLook(source, source.width, source.height, d.box)));
   }
 
   /** Why this emotion, for one face of `image` (its crop as an analysis gave it). Closes the bitmap. */

@@ -140,7 +140,7 @@ describe('createEngine options', () => {
       assetsUrl: 'https://site.example/app/vendor/resemote/',
       modelUrl: 'https://site.example/app/vendor/resemote/models/resemotenet-s7/model.json',
       backend: 'wasm',
-      detector: { minScore: 0.5 },
+      detector: { minScore: 0.5, check: true },
       thread: 'auto',
       warmupFrame: [720, 1280],
     });
@@ -168,10 +168,12 @@ describe('createEngine options', () => {
       detector: { wasmBase: 'https://cdn.example/pkg/assets/mediapipe/wasm', modelUrl: 'https://cdn.example/pkg/assets/mediapipe/face_detector.tflite', floorScore: 0.7 },
       warmupFrame: [720, 1280],
     });
+    expect(fake.configs[0]?.detector.faceCheck).toBe(true); // the face check is on by default
     expect(fake.startOptions[0]?.preferWorker).toBe(true);
     expect(engine.status).toMatchObject({ backend: 'wasm', modelId: 'resemotenet-s7', thread: 'worker' });
-    await createEngineWith({ assetsUrl: 'https://cdn.example/a/', thread: 'page' }, fake.deps);
+    await createEngineWith({ assetsUrl: 'https://cdn.example/a/', thread: 'page', detector: { check: false } }, fake.deps);
     expect(fake.startOptions[1]?.preferWorker).toBe(false);
+    expect(fake.configs[1]?.detector).toMatchObject({ floorScore: 0.5, faceCheck: false });
   });
 
   it('names a model by its folder', () => {

@@ -48,7 +48,7 @@ interface ResolvedOptions {
   assetsUrl: string;
   modelUrl: string;
   backend: BackendName;
-  detector: { minScore: number };
+  detector: { minScore: number; check: boolean };
   thread: 'auto' | 'page';
   warmupFrame: [number, number];
   tracker: TrackerOptions;
@@ -64,7 +64,7 @@ export function resolveOptions(options: EngineOptions, base: string = pageUrl())
     assetsUrl,
     modelUrl: options.modelUrl !== undefined ? absoluteUrl(options.modelUrl, base) : modelUrlIn(assetsUrl),
     backend: options.backend ?? d.backend,
-    detector: { minScore: options.detector?.minScore ?? d.detector.minScore },
+    detector: { minScore: options.detector?.minScore ?? d.detector.minScore, check: options.detector?.check ?? d.detector.check },
     thread: options.thread ?? d.thread,
     warmupFrame: [...(options.warmupFrame ?? d.warmupFrame)],
     tracker: { ...d.tracker, ...options.tracker },
@@ -143,7 +143,7 @@ class LibraryEngine implements EmotionEngine {
       modelUrl: this.modelUrl,
       modelId: modelIdOf(this.modelUrl),
       tfjsWasmBase: assets.tfjsWasmBase,
-      detector: { ...assets.detector, floorScore: this.options.detector.minScore },
+      detector: { ...assets.detector, floorScore: this.options.detector.minScore, faceCheck: this.options.detector.check },
       warmupFrame: this.options.warmupFrame,
     };
   }

@@ -35,8 +35,13 @@ export interface EngineOptions {
   backend?: BackendName;
   /** The face detector. */
   detector?: {
-    /** Faces the detector scores lower are not reported at all, 0-1. Default 0.5. */
+    /** Faces the detector scores lower are not reported at all, 0-1. Default 0.5: the one face
+     *  floor, the same as the ResEmote app's confidence filter's default. */
     minScore?: number;
+    /** The face check: a detection scored under 0.8 is reported only if the detector finds it again
+     *  when it looks a second time (the square around it, mirrored), which removes most false faces
+     *  (a building, a window, a pattern) and keeps real faces. Default true. */
+    check?: boolean;
   };
   /** 'auto': a module Web Worker where the browser can run the backend there, else the page's thread
    *  (`status.thread` and `status.threadReason` say which). 'page': always the page's thread. Default 'auto'. */
