@@ -20,7 +20,7 @@ export interface ExaminedFace {
   /** Found only on the padded retry. */
   padded: boolean;
   /** The detector's best score for this box looked at again: `look` the engine's own second look
-   *  (its detector at the engine's floor), key `${side}` straight and `m${side}` mirrored (at the lowered floor). */
+   *  (read under the engine's floor, 0.5, as 0), key `${side}` straight and `m${side}` mirrored (at the lowered floor). */
   again: Record<string, number>;
 }
 
@@ -32,8 +32,6 @@ export interface ExaminedImage {
 }
 
 let detector: FaceDetectorService | null = null;
-/** The engine's detector as it runs (its own floor) for the engine's second look. */
-let engineDetector: FaceDetectorService | null = null;
 /** Side of the square looked at again, as a multiple of the box's larger side. */
 export const AGAIN_SIDES = [1.5, 2, 3];
 const AGAIN_DRAW = 192;
@@ -67,7 +65,6 @@ function lookAgain(source: CanvasImageSource, box: Box, side: number, mirror: bo
 
 async function ready(floor: number): Promise<FaceDetectorService> {
   detector ??= await FaceDetectorService.create({ ...engineAssets('/').detector, floorScore: floor });
-  engineDetector ??= await FaceDetectorService.create(engineAssets('/').detector);
   return detector;
 }
 
@@ -77,8 +74,10 @@ async function examineBitmap(bitmap: ImageBitmap, kind: 'photo' | 'frame'): Prom
   const { width, height } = bitmap;
   let faces = kind === 'photo' ? d.detectPhoto(width, height, regionRenderer(bitmap)) : d.detectImage(bitmap);
   let padded = false;
-  // The engine's own second look (faceCheck.ts, detector.ts secondLook), on the image it detected in.
-  const e = engineDetector as FaceDetectorService;
+  // The engine's own second look (faceCheck.ts, detector.ts secondLook), on the image it detected
+  // in. (One detector a thread: MediaPipe's loader is consumed by the first. This one's floor is
+  // lowered, so the report counts a second look under the engine's floor as none.)
+  const e = d;
   let look = faces.map((f) => e.secondLook(bitmap, width, height, f.box));
   if (kind === 'photo' && faces.length === 0) {
     const { canvas, padding } = drawPadded(bitmap, width, height);

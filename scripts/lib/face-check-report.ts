@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Box } from '../../src/engine/box.ts';
 import { iou } from '../../src/engine/box.ts';
+import { DEFAULT_MIN_SCORE } from '../../src/engine/api.ts';
 import { passesFaceCheck } from '../../src/engine/faceCheck.ts';
 import type { ExaminedFace, ExaminedImage } from './face-check-page.ts';
 
@@ -65,8 +66,9 @@ export function label(records: readonly Rec[], sceneFaces: Readonly<Record<strin
 export type Rule = (f: ExaminedFace, subject: boolean) => boolean;
 
 const subjectOf = (f: ExaminedFace, width: number, height: number) => Math.max(f.box.width, f.box.height) >= 0.5 * Math.min(width, height);
-/** The engine's second look as the engine sees it: its detector's floor is the app's (0.5). */
-const look = (f: ExaminedFace) => f.again.look ?? 0;
+/** The engine's second look as the engine sees it: its detector reports nothing under its floor (0.5). */
+const atFloor = (v: number | undefined) => (v !== undefined && v >= DEFAULT_MIN_SCORE ? v : 0);
+const look = (f: ExaminedFace) => atFloor(f.again.look);
 
 export const RULES: Record<string, Rule> = {
   'app before (filter 0.6; a face found only on the padded retry that fills the photo shown below it)': (f, subject) => f.score >= 0.6 || (f.padded && subject),
@@ -80,9 +82,9 @@ export const ALTERNATIVES: Record<string, Rule> = {
   'floor 0.6': (f) => f.score >= 0.6,
   'floor 0.65': (f) => f.score >= 0.65,
   'floor 0.7': (f) => f.score >= 0.7,
-  'second look, not mirrored (2x)': (f) => f.score >= 0.5 && passesFaceCheck(f.score, (f.again['2'] ?? 0) >= 0.5 ? (f.again['2'] as number) : 0),
-  'second look mirrored, 1.5x': (f) => f.score >= 0.5 && passesFaceCheck(f.score, (f.again['m1.5'] ?? 0) >= 0.5 ? (f.again['m1.5'] as number) : 0),
-  'second look mirrored, 3x': (f) => f.score >= 0.5 && passesFaceCheck(f.score, (f.again.m3 ?? 0) >= 0.5 ? (f.again.m3 as number) : 0),
+  'second look, not mirrored (2x)': (f) => f.score >= 0.5 && passesFaceCheck(f.score, atFloor(f.again['2'])),
+  'second look mirrored, 1.5x': (f) => f.score >= 0.5 && passesFaceCheck(f.score, atFloor(f.again['m1.5'])),
+  'second look mirrored, 3x': (f) => f.score >= 0.5 && passesFaceCheck(f.score, atFloor(f.again.m3)),
   'keypoint geometry (each measure within the range of 99.5 % of faces)': () => true, // filled in by geometryRule
 };
 

@@ -47,7 +47,9 @@ export interface ModelSummary {
   weightBytes: number;
 }
 
-export type AnalysisKind = 'frame' | 'photo';
+/** 'frame': one detector pass (camera and video frames). 'photo': whole, tile by tile, and a padded
+ *  retry. 'whole': no detection, the whole image read as one face (a photo in which none was found). */
+export type AnalysisKind = 'frame' | 'photo' | 'whole';
 
 /** Everything an analysis returns, as flat typed arrays (cheap to send between threads). */
 export interface Analysis {
@@ -67,6 +69,8 @@ export interface Analysis {
   /** A photo that is only a face: found on the retry with the photo padded by its own border
    *  (padding.ts); boxes and crops are still in the photo's pixels (a crop may reach past it). */
   padded?: boolean;
+  /** Read as one face on request (kind 'whole'): the one box is the whole image, its score 0. */
+  whole?: boolean;
   /** Probabilities, NUM_EMOTIONS per face, app class order. */
   probs: Float32Array;
   /** A camera or video frame (kind 'frame') in miniature, THUMB-sized RGBA (thumbnail.ts): what

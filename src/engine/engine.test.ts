@@ -235,6 +235,35 @@ describe('Engine', () => {
     await plain.dispose();
   });
 
+  it("reads a whole image as one face on request ('whole'): no detection, the longer side's square from the photo padded by its own border", async () => {
+    let detected = 0;
+    const det = { ...fakeDetector(), detectImage: () => (detected++, []), detectPhoto: () => (detected++, []) };
+    const seen: number[] = [];
+    const padded: (ImageBitmap & { closed: boolean })[] = [];
+    const { d } = deps({
+      createDetector: async () => det,
+      padImage: (image) => {
+        const b = bitmap(image.width + 160, image.height + 160);
+        padded.push(b);
+        return { image: b, pad: 80 };
+      },
+      pixels: (image) => {
+        seen.push(image.width);
+        return tf.zeros([image.height, image.width, 3], 'int32') as tf.Tensor3D;
+      },
+    });
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    const a = await engine.analyse(bitmap(100, 160), 'whole');
+    expect(detected).toBe(0);
+    expect(a).toMatchObject({ kind: 'whole', count: 1, whole: true, width: 100, height: 160 });
+    expect(Array.from(a.boxes)).toEqual([0, 0, 100, 160]); // the photo's own pixels
+    expect(Array.from(a.crops)).toEqual([-30, 0, 160, 160]); // the longer side's square, centred
+    expect(a.scores[0]).toBe(0); // no detector said it is a face
+    expect(seen).toEqual([260]); // read from the padded copy, which is then closed
+    expect(padded[0]?.closed).toBe(true);
+    await engine.dispose();
+  });
+
   it('a failing warm-up is a backend failure and releases the model and detector', async () => {
     const { d, made } = deps({
       buildClassifier: async () => {

@@ -20,7 +20,7 @@ import { type ActivationOptions, type ActivationResult, activateBackend, compile
 import { eyeRoll } from './align';
 import type { Box } from './box';
 import { EmotionClassifier, type ModelMetadata } from './classifier';
-import { type CropConfig, DEFAULT_CROP, rolledSquare } from './crop';
+import { type CropConfig, DEFAULT_CROP, rolledSquare, wholeSquare } from './crop';
 import { drawPadded } from './padding';
 import { needsSecondLook, passesFaceCheck } from './faceCheck';
 import { type DetectedFace, type DetectorOptions, FaceDetectorService } from './detector';
@@ -31,6 +31,8 @@ import { regionRenderer } from './regionRenderer';
 import { FrameReader, type FramePixels, isVideoFrame } from './frameReader';
 import { drawThumbnail, shrinkPixels } from './thumbnail';
 import { warmupPlan } from './warmup';
+
+const shifted = (b: Box, by: number): Box => ({ ...b, x: b.x + by, y: b.y + by });
 
 /** The parts an engine is built from; tests swap in fakes. */
 export interface Detector {
@@ -200,9 +202,11 @@ export class Engine implements EngineApi {
     // A photo is searched region by region, which draws it: it is always a bitmap (frameReader.ts
     // copies only frames).
     const photo = kind === 'photo' && !('data' in image) ? image : null;
+    // 'whole': the user says the image is a face (one the detector did not find): no detection.
+    const whole = kind === 'whole';
     let detections: DetectedFace[];
     try {
-      detections = photo ? this.detector.detectPhoto(width, height, regionRenderer(photo)) : this.detector.detectImage(image);
+      detections = whole ? [{ box: { x: 0, y: 0, width, height }, score: 0 }] : photo ? this.detector.detectPhoto(width, height, regionRenderer(photo)) : this.detector.detectImage(image);
     } catch (err) {
       throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
     }
@@ -210,6 +214,13 @@ export class Engine implements EngineApi {
     // context: once more on the photo padded by its own border, cropped there, boxes mapped back.
     let source: FramePixels = image;
     let pad = 0;
+    if (whole && !('data' in image)) {
+      // Read from the photo padded by its own border, so the square past its shorter side repeats
+      // the photo's edges (as the tight-crop retry's crops do) instead of turning black.
+      const padded = this.deps.padImage(image);
+      [source, pad] = [padded.image, padded.pad];
+      detections = detections.map((d) => ({ ...d, box: { ...d.box, x: d.box.x + pad, y: d.box.y + pad } }));
+    }
     if (photo && detections.length === 0) {
       const padded = this.deps.padImage(photo);
       try {
@@ -222,7 +233,7 @@ export class Engine implements EngineApi {
       else padded.image.close();
     }
     try {
-      detections = this.checkFaces(detections, source);
+      if (!whole) detections = this.checkFaces(detections, source);
     } catch (err) {
       if (source !== image && !('data' in source)) source.close();
       throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
@@ -231,8 +242,8 @@ export class Engine implements EngineApi {
     const t1 = performance.now();
     const cropConfig = this.cropOverride ?? this.classifier.metadata.preprocessing?.crop ?? DEFAULT_CROP;
     const align = this.classifier.metadata.preprocessing?.align === true;
-    const rolls = align ? detections.map((d) => eyeRoll(d.eyes)) : undefined;
-    const crops = detections.map((d, i) => rolledSquare(d.box, rolls?.[i] ?? 0, source.width, source.height, cropConfig));
+    const rolls = align && !whole ? detections.map((d) => eyeRoll(d.eyes)) : undefined;
+    const crops = whole ? [shifted(wholeSquare(width, height), pad)] : detections.map((d, i) => rolledSquare(d.box, rolls?.[i] ?? 0, source.width, source.height, cropConfig));
     let probs: Float32Array[] = [];
     try {
       if (crops.length) {
@@ -262,6 +273,7 @@ export class Engine implements EngineApi {
       model: this.status.modelId,
       tensors: tf.memory().numTensors,
       ...(pad ? { padded: true } : {}),
+      ...(whole ? { whole: true } : {}),
       ...(rolls ? { rolls: Float32Array.from(rolls) } : {}),
       ...(thumb ? { thumb } : {}),
     };

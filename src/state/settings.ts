@@ -3,9 +3,15 @@
  * face filters, the measured backend choice), kept in localStorage. Pure parsing: anything missing,
  * malformed or out of range falls back to the default, so a bad stored value never breaks start-up.
  */
-import type { BackendName } from '../engine';
+import { type BackendName, DEFAULT_MIN_SCORE } from '../engine';
 
 export const SETTINGS_KEY = 'resemote.settings.v1';
+/**
+ * The shape's version, stored beside the settings. 2: the confidence filter's default became the
+ * one face floor (0.5, was 0.6); a 0.6 stored by an earlier version was its default, not a choice
+ * (every setting is stored whole), so it reads as the new default.
+ */
+export const SETTINGS_VERSION = 2;
 
 export interface MeasuredChoice {
   backend: BackendName;
@@ -30,6 +36,8 @@ export interface Settings {
   minScore: number;
   minSize: number;
   hideLowConfidence: boolean;
+  /** A photo of a batch in which no face is found is read whole, as one face (marked so). */
+  wholeIfNoFace: boolean;
   /** Emotion labels drawn beside the faces on a photo (off: boxes and numbers only). */
   photoLabels: boolean;
   /** How long the engine took to get ready last time, per backend, ms (for an honest estimate). */
@@ -43,9 +51,10 @@ export const DEFAULT_SETTINGS: Settings = {
   modelId: null,
   smoothingMs: 250,
   mirror: true,
-  minScore: 0.6,
+  minScore: DEFAULT_MIN_SCORE,
   minSize: 0,
   hideLowConfidence: true,
+  wholeIfNoFace: false,
   photoLabels: true,
   readyMs: {},
 };
@@ -72,9 +81,10 @@ export function parseSettings(text: string | null): Settings {
     modelId: typeof raw.modelId === 'string' && /^[\w.-]{1,80}$/.test(raw.modelId) ? raw.modelId : null,
     smoothingMs: num(raw.smoothingMs, 0, 2000, d.smoothingMs),
     mirror: bool(raw.mirror, d.mirror),
-    minScore: num(raw.minScore, 0.3, 0.99, d.minScore),
+    minScore: (typeof raw.version === 'number' ? raw.version : 1) < 2 && raw.minScore === 0.6 ? d.minScore : num(raw.minScore, DEFAULT_MIN_SCORE, 0.99, d.minScore),
     minSize: num(raw.minSize, 0, 0.5, d.minSize),
     hideLowConfidence: bool(raw.hideLowConfidence, d.hideLowConfidence),
+    wholeIfNoFace: bool(raw.wholeIfNoFace, d.wholeIfNoFace),
     photoLabels: bool(raw.photoLabels, d.photoLabels),
     readyMs: Object.fromEntries(
       BACKENDS.flatMap((b) => {
@@ -95,7 +105,7 @@ export function loadSettings(storage: Pick<Storage, 'getItem'> | undefined): Set
 
 export function saveSettings(storage: Pick<Storage, 'setItem'> | undefined, settings: Settings): void {
   try {
-    storage?.setItem(SETTINGS_KEY, JSON.stringify(settings));
+    storage?.setItem(SETTINGS_KEY, JSON.stringify({ ...settings, version: SETTINGS_VERSION }));
   } catch {
     /* quota or privacy mode: settings just do not persist */
   }

@@ -5,7 +5,7 @@
  */
 import type { Explanation } from '../engine';
 import { create } from 'zustand';
-import type { BackendName, BackendSupportMap, EngineThread, FrameResult, ModelEntry } from '../engine';
+import { type BackendName, type BackendSupportMap, DEFAULT_MIN_SCORE, type EngineThread, type FrameResult, type ModelEntry } from '../engine';
 import type { AppError } from './errors';
 import { DEFAULT_SETTINGS, type MeasuredChoice, type Settings } from './settings';
 
@@ -54,6 +54,8 @@ export interface PhotoState {
   image?: ImageBitmap;
   /** A file being analysed now (the result shown is still the previous one). */
   pending?: string;
+  /** The photo on screen is being read again (by a new model, or whole): the result shown is the earlier read's. */
+  rereading?: boolean;
   /** The file last chosen could not be analysed: the result shown is the previous photo's. */
   failed?: string;
   /** "Why?" asked for these faces (by id): the map once made, or why it could not be. */
@@ -72,6 +74,7 @@ interface SettingsSlice extends Settings {
   setMinScore(v: number): void;
   setMinSize(v: number): void;
   setHideLowConfidence(on: boolean): void;
+  setWholeIfNoFace(on: boolean): void;
   setPhotoLabels(on: boolean): void;
   setReadyMs(b: BackendName, ms: number): void;
   applySettings(s: Settings): void;
@@ -172,9 +175,10 @@ export const useStore = create<AppState>()((set) => ({
   setModelId: (modelId) => set({ modelId }),
   setSmoothingMs: (ms) => set({ smoothingMs: clampNum(Math.round(ms), 0, 2000) }),
   setMirror: (mirror) => set({ mirror }),
-  setMinScore: (v) => set({ minScore: clampNum(v, 0.3, 0.99) }),
+  setMinScore: (v) => set({ minScore: clampNum(v, DEFAULT_MIN_SCORE, 0.99) }),
   setMinSize: (v) => set({ minSize: clampNum(v, 0, 0.5) }),
   setHideLowConfidence: (hideLowConfidence) => set({ hideLowConfidence }),
+  setWholeIfNoFace: (wholeIfNoFace) => set({ wholeIfNoFace }),
   setPhotoLabels: (photoLabels) => set({ photoLabels }),
   setReadyMs: (b, ms) => set((st) => ({ readyMs: { ...st.readyMs, [b]: Math.round(ms) } })),
   applySettings: (s) => set({ ...s }),
@@ -209,6 +213,7 @@ export function settingsOf(s: AppState): Settings {
     minScore: s.minScore,
     minSize: s.minSize,
     hideLowConfidence: s.hideLowConfidence,
+    wholeIfNoFace: s.wholeIfNoFace,
     photoLabels: s.photoLabels,
     readyMs: s.readyMs,
   };
