@@ -6,6 +6,7 @@
  * could read: its score, box and six keypoints, and the detector's score when the box is looked at
  * again on its own (a square around it, straight and mirrored, at several sizes: engine/faceCheck.ts).
  */
+import { DEFAULT_MIN_SCORE } from '../../src/engine/api';
 import { engineAssets } from '../../src/engine/assets';
 import type { Box } from '../../src/engine/box';
 import { type DetectedFace, FaceDetectorService } from '../../src/engine/detector';
@@ -79,12 +80,16 @@ async function examineBitmap(bitmap: ImageBitmap, kind: 'photo' | 'frame'): Prom
   // lowered, so the report counts a second look under the engine's floor as none.)
   const e = d;
   let look = faces.map((f) => e.secondLook(bitmap, width, height, f.box));
-  if (kind === 'photo' && faces.length === 0) {
+  // The engine takes the padded retry when nothing reaches its floor: so here too, whatever was
+  // seen under it (this detector's floor is lowered).
+  if (kind === 'photo' && !faces.some((f) => f.score >= DEFAULT_MIN_SCORE)) {
     const { canvas, padding } = drawPadded(bitmap, width, height);
     const found = d.detectImage(canvas);
-    look = found.map((f) => e.secondLook(canvas, canvas.width, canvas.height, f.box));
-    faces = found.map((f) => shift(f, -padding.pad, -padding.pad));
-    padded = faces.length > 0;
+    if (found.some((f) => f.score >= DEFAULT_MIN_SCORE)) {
+      look = found.map((f) => e.secondLook(canvas, canvas.width, canvas.height, f.box));
+      faces = found.map((f) => shift(f, -padding.pad, -padding.pad));
+      padded = true;
+    }
   }
   // Looked at again on a copy with an edge-replicated border wide enough for the largest square,
   // so a box near the edge is not seen against black (the way the padded retry sees a tight photo).

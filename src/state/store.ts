@@ -77,6 +77,7 @@ interface SettingsSlice extends Settings {
   setWholeIfNoFace(on: boolean): void;
   setPhotoLabels(on: boolean): void;
   setReadyMs(b: BackendName, ms: number): void;
+  setSpeedMs(speeds: Partial<Record<BackendName, number>>): void;
   applySettings(s: Settings): void;
 }
 
@@ -84,6 +85,8 @@ interface StatusSlice {
   support: BackendSupportMap | null;
   backendActive: BackendName | null;
   backendSwitching: boolean;
+  /** When the switch under way began (performance.now()), null when none is. */
+  switchingSince: number | null;
   /** A backend being warmed in a second engine while the running one analyses (null: none), and
    *  whether it must measure faster to take over (false: it was picked, or measured so earlier). */
   warming: { backend: BackendName; measured: boolean } | null;
@@ -154,6 +157,7 @@ const initial = {
   support: null,
   backendActive: null,
   backendSwitching: false,
+  switchingSince: null as number | null,
   warming: null as { backend: BackendName; measured: boolean } | null,
   models: [] as ModelEntry[],
   modelActive: null,
@@ -181,10 +185,11 @@ export const useStore = create<AppState>()((set) => ({
   setWholeIfNoFace: (wholeIfNoFace) => set({ wholeIfNoFace }),
   setPhotoLabels: (photoLabels) => set({ photoLabels }),
   setReadyMs: (b, ms) => set((st) => ({ readyMs: { ...st.readyMs, [b]: Math.round(ms) } })),
+  setSpeedMs: (speeds) => set((st) => ({ speedMs: { ...st.speedMs, ...Object.fromEntries(Object.entries(speeds).map(([b, v]) => [b, Math.round((v as number) * 10) / 10])) } })),
   applySettings: (s) => set({ ...s }),
   setSupport: (support) => set({ support }),
   setBackendActive: (backendActive) => set({ backendActive }),
-  setBackendSwitching: (backendSwitching) => set({ backendSwitching }),
+  setBackendSwitching: (backendSwitching) => set({ backendSwitching, switchingSince: backendSwitching ? performance.now() : null }),
   setWarming: (warming) => set({ warming }),
   setModels: (models) => set({ models }),
   setModelActive: (modelActive) => set({ modelActive }),
@@ -216,6 +221,7 @@ export function settingsOf(s: AppState): Settings {
     wholeIfNoFace: s.wholeIfNoFace,
     photoLabels: s.photoLabels,
     readyMs: s.readyMs,
+    speedMs: s.speedMs,
   };
 }
 
