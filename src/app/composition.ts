@@ -50,7 +50,12 @@ export function composeApp(options: EngineHostOptions & { bitmapFrames?: boolean
   const video = new VideoAnalysis(host, sessions);
   const photos = new PhotoSession(store, host, batch);
   const timeline = new LiveTimeline(bus);
-  const recorder = new Recorder(bus, store, sessions);
+  // A recording's faces are numbered from 1, on screen and in its files alike; the live chart's
+  // faces, kept by number, start again with them.
+  const recorder = new Recorder(bus, store, sessions, undefined, () => {
+    live.renumber();
+    timeline.clear();
+  });
   return {
     store,
     bus,

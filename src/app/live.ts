@@ -154,6 +154,11 @@ export class LiveView {
     this.tracker.reset();
   }
 
+  /** Number the faces in view from 1 again (a recording begins: its faces are 1..n, as on screen). */
+  renumber(): void {
+    this.tracker.renumber();
+  }
+
   /** The latest frame's faces, as plain data (tests and benchmarks read it). */
   latestFaces() {
     return (this.bus.frame?.faces ?? []).map((f) => ({ id: f.id, top: f.top.emotion, probability: f.top.probability, probs: Array.from(f.probs), stale: f.stale, score: f.score }));

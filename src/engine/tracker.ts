@@ -171,6 +171,16 @@ export class FaceTracker {
     return this.tracks.filter((t) => now - t.lastSeen <= holdMs || t.missed <= holdUpdates);
   }
 
+  /**
+   * Number the faces followed now 1..k (in their order) and count on from there: a recording
+   * started an hour into a camera session starts at face 1, as its file does. Nothing else changes.
+   */
+  renumber(): void {
+    const live = [...this.tracks].sort((a, b) => a.id - b.id);
+    live.forEach((t, i) => (t.id = i + 1));
+    this.nextId = live.length + 1;
+  }
+
   /** Every face so far ends here (a scene cut): the next faces get new ids, counting on. */
   cut(): void {
     this.tracks = [];

@@ -122,6 +122,12 @@ interface PhotoSlice {
   setPhoto(p: PhotoState): void;
 }
 
+interface SessionSlice {
+  /** The session opened from the list, shown in the main column (null: none). */
+  openedSession: string | null;
+  setOpenedSession(id: string | null): void;
+}
+
 interface UpdateSlice {
   /** A new version of the app is installed and waiting (service worker); apply() reloads into it. */
   update: { apply(): void } | null;
@@ -136,7 +142,7 @@ interface NoticeSlice {
   clearNotices(codes?: AppError['code'][]): void;
 }
 
-export type AppState = SettingsSlice & StatusSlice & CameraSlice & PhotoSlice & NoticeSlice & UpdateSlice;
+export type AppState = SettingsSlice & StatusSlice & CameraSlice & PhotoSlice & NoticeSlice & UpdateSlice & SessionSlice;
 
 const clampNum = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 
@@ -169,6 +175,7 @@ const initial = {
   photo: { phase: 'idle' } as PhotoState,
   notices: [] as AppError[],
   update: null,
+  openedSession: null as string | null,
 };
 
 export const useStore = create<AppState>()((set) => ({
@@ -199,6 +206,7 @@ export const useStore = create<AppState>()((set) => ({
   setCamera: (c) => set((st) => ({ camera: { ...st.camera, ...c } })),
   setPhoto: (photo) => set({ photo }),
   setUpdate: (update) => set({ update }),
+  setOpenedSession: (openedSession) => set({ openedSession }),
   report: (e) => set((st) => ({ notices: [...st.notices.filter((n) => n.code !== e.code), e] })),
   dismiss: (code) => set((st) => ({ notices: st.notices.filter((n) => n.code !== code) })),
   clearNotices: (codes) => set((st) => ({ notices: codes ? st.notices.filter((n) => !codes.includes(n.code)) : [] })),

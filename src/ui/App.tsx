@@ -7,7 +7,7 @@ import { LiveRegion } from './LiveRegion';
 import { LoadProgress } from './LoadProgress';
 import { Notices } from './Notices';
 import { PhotoView } from './PhotoView';
-import { SessionsPanel } from './SessionsPanel';
+import { OpenedSession, SessionsPanel } from './SessionsPanel';
 import { StatsPanel } from './StatsPanel';
 import { VideoView } from './VideoView';
 
@@ -55,6 +55,7 @@ export function App() {
       <Notices />
       <div className="workspace">
         <main className="stage" id="stage" role="tabpanel" aria-labelledby={`tab-${mode}`}>
+          <OpenedSession />
           {mode === 'camera' ? <CameraView /> : mode === 'photo' ? <PhotoView /> : <VideoView />}
         </main>
         <aside className="side">
