@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Box } from '../../src/engine/box.ts';
 import { iou } from '../../src/engine/box.ts';
 import { DEFAULT_MIN_SCORE } from '../../src/engine/api.ts';
-import { passesFaceCheck } from '../../src/engine/faceCheck.ts';
+import { fillsImage, passesFaceCheck } from '../../src/engine/faceCheck.ts';
 import type { ExaminedFace, ExaminedImage } from './face-check-page.ts';
 
 interface Rec {
@@ -65,7 +65,7 @@ export function label(records: readonly Rec[], sceneFaces: Readonly<Record<strin
 /** A rule: is this detection shown? `subject`: its box fills the image (a photo that is only a face). */
 export type Rule = (f: ExaminedFace, subject: boolean) => boolean;
 
-const subjectOf = (f: ExaminedFace, width: number, height: number) => Math.max(f.box.width, f.box.height) >= 0.5 * Math.min(width, height);
+const subjectOf = (f: ExaminedFace, width: number, height: number) => fillsImage(f.box, width, height);
 /** The engine's second look as the engine sees it: its detector reports nothing under its floor (0.5). */
 const atFloor = (v: number | undefined) => (v !== undefined && v >= DEFAULT_MIN_SCORE ? v : 0);
 const look = (f: ExaminedFace) => atFloor(f.again.look);
@@ -73,7 +73,8 @@ const look = (f: ExaminedFace) => atFloor(f.again.look);
 export const RULES: Record<string, Rule> = {
   'app before (filter 0.6; a face found only on the padded retry that fills the photo shown below it)': (f, subject) => f.score >= 0.6 || (f.padded && subject),
   'library before (floor 0.5)': (f) => f.score >= 0.5,
-  'after: floor 0.5 + face check (app and library)': (f) => f.score >= 0.5 && passesFaceCheck(f.score, look(f)),
+  'after: floor 0.5 + face check (app and library)': (f, subject) => f.score >= 0.5 && passesFaceCheck(f.score, look(f), subject),
+  'after, the same pass for a face that fills the photo': (f) => f.score >= 0.5 && passesFaceCheck(f.score, look(f)),
 };
 
 /** Other ways tried, for the docs: higher floors alone, and second looks of other shapes. */
@@ -82,9 +83,9 @@ export const ALTERNATIVES: Record<string, Rule> = {
   'floor 0.6': (f) => f.score >= 0.6,
   'floor 0.65': (f) => f.score >= 0.65,
   'floor 0.7': (f) => f.score >= 0.7,
-  'second look, not mirrored (2x)': (f) => f.score >= 0.5 && passesFaceCheck(f.score, atFloor(f.again['2'])),
-  'second look mirrored, 1.5x': (f) => f.score >= 0.5 && passesFaceCheck(f.score, atFloor(f.again['m1.5'])),
-  'second look mirrored, 3x': (f) => f.score >= 0.5 && passesFaceCheck(f.score, atFloor(f.again.m3)),
+  'second look, not mirrored (2x)': (f, subject) => f.score >= 0.5 && passesFaceCheck(f.score, atFloor(f.again['2']), subject),
+  'second look mirrored, 1.5x': (f, subject) => f.score >= 0.5 && passesFaceCheck(f.score, atFloor(f.again['m1.5']), subject),
+  'second look mirrored, 3x': (f, subject) => f.score >= 0.5 && passesFaceCheck(f.score, atFloor(f.again.m3), subject),
   'keypoint geometry (each measure within the range of 99.5 % of faces)': () => true, // filled in by geometryRule
 };
 

@@ -22,7 +22,7 @@ import type { Box } from './box';
 import { EmotionClassifier, type ModelMetadata } from './classifier';
 import { type CropConfig, DEFAULT_CROP, rolledSquare, wholeSquare } from './crop';
 import { drawPadded } from './padding';
-import { needsSecondLook, passesFaceCheck } from './faceCheck';
+import { fillsImage, needsSecondLook, passesFaceCheck } from './faceCheck';
 import { type DetectedFace, type DetectorOptions, FaceDetectorService } from './detector';
 import { NUM_EMOTIONS } from './emotions';
 import { errorMessage } from './errorMessage';
@@ -233,7 +233,7 @@ export class Engine implements EngineApi {
       else padded.image.close();
     }
     try {
-      if (!whole) detections = this.checkFaces(detections, source);
+      if (!whole) detections = this.checkFaces(detections, source, width, height);
     } catch (err) {
       if (source !== image && !('data' in source)) source.close();
       throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
@@ -288,9 +288,9 @@ export class Engine implements EngineApi {
   }
 
   /** The detections that pass the face check (faceCheck.ts): a second look at each one the detector was not sure of. */
-  private checkFaces(detections: DetectedFace[], source: FramePixels): DetectedFace[] {
+  private checkFaces(detections: DetectedFace[], source: FramePixels, width: number, height: number): DetectedFace[] {
     if (!this.faceCheck) return detections;
-    return detections.filter((d) => !needsSecondLook(d.score) || passesFaceCheck(d.score, this.detector.secondLook(source, source.width, source.height, d.box)));
+    return detections.filter((d) => !needsSecondLook(d.score) || passesFaceCheck(d.score, this.detector.secondLook(source, source.width, source.height, d.box), fillsImage(d.box, width, height)));
   }
 
   /** Why this emotion, for one face of `image` (its crop as an analysis gave it). Closes the bitmap. */

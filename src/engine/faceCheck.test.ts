@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { againScore, expectedInLook, FACE_CHECK, needsSecondLook, passesFaceCheck, secondLookRegion } from './faceCheck';
+import { againScore, expectedInLook, FACE_CHECK, fillsImage, needsSecondLook, passesFaceCheck, secondLookRegion } from './faceCheck';
 
 describe('the face check', () => {
   it('keeps a sure detection without a second look, and one it is not sure of only when found again well enough', () => {
@@ -15,6 +15,16 @@ describe('the face check', () => {
     expect(passesFaceCheck(0.5, 0.58)).toBe(false);
     expect(passesFaceCheck(0.5, 0.6)).toBe(true);
     expect(FACE_CHECK.pass).toBeGreaterThan(1); // nothing passes on a first look under `sure` alone
+  });
+
+  it('asks less of a face that fills the photo: found again at all is enough (a tight crop scores lower on both looks)', () => {
+    // The committed tight webcam crop: 0.54 on the padded retry, found again at 0.53.
+    expect(passesFaceCheck(0.54, 0.53, true)).toBe(true);
+    expect(passesFaceCheck(0.54, 0.53, false)).toBe(false);
+    // A building that fills a photo is not found again: still not a face.
+    expect(passesFaceCheck(0.61, 0, true)).toBe(false);
+    expect(fillsImage({ x: 0, y: 40, width: 240, height: 240 }, 500, 282)).toBe(true);
+    expect(fillsImage({ x: 0, y: 40, width: 100, height: 100 }, 500, 282)).toBe(false);
   });
 
   it('looks at the square twice the box, centred on it', () => {

@@ -5,8 +5,8 @@
  * the detector again. A face is found there again (the detector sees it centred, at the size it
  * sees best, and a face mirrored is still a face); a pattern that happened to look like one from
  * where the first pass stood mostly is not. Measured on the labelled data of scripts/face-check.ts
- * (docs/reliability.md): with the rule below, 99.0 % of the detections of real faces stay and 84 %
- * of the false ones go; the app's former 60 % filter lost 5.2 % of the faces for 80 % of them.
+ * (docs/reliability.md): with the rule below, 99.1 % of the detections of real faces stay and 84 %
+ * of the false ones go; the app's former 60 % filter lost 5.1 % of the faces for 79 % of them.
  *
  * Pure: the engine asks the detector for the second look (detector.ts secondLook) and decides
  * here. A detection scored `sure` or more is kept without a second look (no false face in the data
@@ -14,12 +14,17 @@
  */
 import type { Box } from './box';
 import { iou } from './box';
+import { SUBJECT_SIDE } from './faces';
 
 export interface FaceCheck {
   /** A detection scored this or more is a face without a second look. */
   sure: number;
   /** Below `sure`: a face when its score plus its second look's score reach this. */
   pass: number;
+  /** The same for a box that fills the image (the photo's subject: a cropped face, a face close to
+   *  the camera), which both looks score lower for want of context: found again at all (the
+   *  detector's floor, 0.5, plus the first look's 0.5 or more) is enough. */
+  subjectPass: number;
   /** The second look's square, as a multiple of the box's larger side. */
   side: number;
   /** The second look is mirrored. */
@@ -27,7 +32,7 @@ export interface FaceCheck {
 }
 
 /** Chosen on scripts/face-check.ts's data (docs/reliability.md "The face check"). */
-export const FACE_CHECK: FaceCheck = { sure: 0.8, pass: 1.1, side: 2, mirror: true };
+export const FACE_CHECK: FaceCheck = { sure: 0.8, pass: 1.1, subjectPass: 1.0, side: 2, mirror: true };
 
 /** Does a detection of this score need a second look? */
 export function needsSecondLook(score: number, check: FaceCheck = FACE_CHECK): boolean {
@@ -35,9 +40,14 @@ export function needsSecondLook(score: number, check: FaceCheck = FACE_CHECK): b
 }
 
 /** A face: sure at first sight, or found again on the second look well enough. `again` is the
- *  second look's score (0 when it found nothing there). */
-export function passesFaceCheck(score: number, again: number, check: FaceCheck = FACE_CHECK): boolean {
-  return score >= check.sure || score + again >= check.pass;
+ *  second look's score (0 when it found nothing there); `subject`: the box fills the image. */
+export function passesFaceCheck(score: number, again: number, subject = false, check: FaceCheck = FACE_CHECK): boolean {
+  return score >= check.sure || score + again >= (subject ? check.subjectPass : check.pass);
+}
+
+/** Does `box` fill a `width` x `height` image (its larger side at least SUBJECT_SIDE of the image's shorter side)? */
+export function fillsImage(box: Box, width: number, height: number): boolean {
+  return Math.max(box.width, box.height) >= SUBJECT_SIDE * Math.min(width, height);
 }
 
 /** The square the second look sees: centred on the box, `side` times its larger side. */

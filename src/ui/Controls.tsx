@@ -145,7 +145,7 @@ function BackendToggle() {
 
 /** A model as the picker names it: its name, "recommended" for the default, and its download size. */
 export function modelOption(m: ModelEntry, first: boolean): string {
-  return `${m.name}${first ? ' (recommended)' : ''} · ${(m.bytes / 1e6).toFixed(1)} MB`;
+  return `${m.name}${first ? ', recommended' : ''} · ${(m.bytes / 1e6).toFixed(1)} MB`;
 }
 
 function ModelPicker() {
@@ -158,7 +158,7 @@ function ModelPicker() {
   const current = models.find((m) => m.id === modelId) ?? models[0];
   const about = (
     <button type="button" className="link about-model" data-testid="model-card-open" aria-haspopup="dialog" onClick={() => setCard(true)}>
-      About this model
+      About<span className="wide-only"> this model</span>
     </button>
   );
   return (
