@@ -1,5 +1,5 @@
 /**
- * On the camera, another person at the same place is another face (issue 24, item 3): a fake
+ * On the camera, another person at the same place is another face: a fake
  * camera shows two people in turn, a second each, their faces at the same spot of the frame. The
  * tracker's scene-cut rule (the one the video path uses, read from the engine's thumbnail of each
  * frame) gives the second person a new id instead of the first one's id, smoothing and timeline.

@@ -41,7 +41,7 @@ test('camera: a face gets a box and seven emotion bars, a plausible top emotion,
   await waitFrames(page, start + 100, 480_000);
   expect(await engineTensors(page)).toBe(before);
   // The frames were the camera track's own, read by copy in the engine: not one became a bitmap
-  // (each bitmap of a frame costs Chromium a shared-memory copy; README Speed, "Memory").
+  // (each bitmap of a frame costs Chromium a shared-memory copy; docs/speed.md).
   expect(await page.evaluate(() => window.__resemote!.info().frameSource)).toBe('track');
   const read = await page.evaluate(() => window.__resemote!.memory());
   expect(read!.frames.bitmaps).toBe(0);

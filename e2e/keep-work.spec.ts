@@ -1,5 +1,5 @@
 /**
- * Work outlives the tab that shows it (issue 19, item 1): a video analysis goes on while the user
+ * Work outlives the tab that shows it: a video analysis goes on while the user
  * is on another tab and is all there on the way back; a recording ended by leaving the Camera tab
  * is kept whole, WebM included; Record twice keeps both; sessions come back after a reload.
  */

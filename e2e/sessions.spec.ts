@@ -28,7 +28,7 @@ test('record a camera session: rows in the CSV, one per face per analysed frame;
   const last = page.getByTestId('last-recording');
   const [csv] = await Promise.all([page.waitForEvent('download'), last.getByRole('button', { name: 'Export CSV' }).click()]);
   const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\r\n');
-  // The one CSV schema (README "Files"): source first, detection_score, valence last.
+  // The one CSV schema (docs/files.md): source first, detection_score, valence last.
   expect(lines[0]).toBe('source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral,valence');
   const rows = lines.slice(1).map((l) => l.split(',').slice(1)); // without the source ("camera")
   expect(rows.length).toBe(shown);

@@ -1,5 +1,5 @@
 /**
- * A backend switch in the middle of a batch and of a video analysis (issue 17, item 1): the app
+ * A backend switch in the middle of a batch and of a video analysis: the app
  * starts on WebAssembly (picked, so nothing warms beside it), the user picks WebGL while the work
  * runs, and no file fails and the video finishes.
  *

@@ -1,5 +1,5 @@
 /**
- * A scene cut in a video file starts new faces (issue 19, item 4): the people after the cut are
+ * A scene cut in a video file starts new faces: the people after the cut are
  * other people, even where a face was a moment before, so no face id spans the cut.
  */
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The video overlay always belongs to the frame on screen (issue 24, item 1): whichever way the
+ * The video overlay always belongs to the frame on screen: whichever way the
  * video is moved (a chart click, the arrow keys, the video's own controls: seeking and playing),
  * every frame the element presents is drawn with no boxes or with the boxes of the analysed sample
  * nearest to that frame, never with those of the moment before. The page's own

@@ -1,5 +1,5 @@
 /**
- * The start on WebAssembly and the hand-over to a GPU backend (issue 18), with nothing pinned: the
+ * The start on WebAssembly and the hand-over to a GPU backend (since 0.3.0), with nothing pinned: the
  * app chooses. WebGPU is switched off in these browsers so the GPU backend warmed beside WebAssembly
  * is WebGL alone (SwiftShader's WebGPU warm-up takes minutes here; backend.spec.ts tests WebGPU).
  * Every wait is on the app's own state (readiness, frames, the toggle's text), never a delay.

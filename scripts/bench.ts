@@ -1,11 +1,11 @@
 /**
  * Benchmark the app as a user meets it: the built app (vite preview) in headless Chromium with a
- * fake camera. Prints figures, never fails on them (targets live in README, not in tests).
+ * fake camera. Prints figures, never fails on them (targets live in docs/speed.md, not in tests).
  *
  *   npm run bench -- [--backends auto,wasm,webgl,webgpu] [--url http://host:port/] [--out file.json]
  *                    [--skip memory,switch,fps4,timing] [--cold-starts N] [--memory-frames N] [--port 4180]
  *
- * `auto` is a fresh visitor's start: nothing pinned, the app chooses (since issue 18: WebAssembly
+ * `auto` is a fresh visitor's start: nothing pinned, the app chooses (since 0.3.0: WebAssembly
  * first, then a GPU backend if it is warm and measurably faster); the others are pinned through the
  * stored settings, as a user's choice. Per backend:
  *   cold   time from navigation to the first analysed camera frame, fresh profile (nothing cached);
@@ -30,7 +30,7 @@
  *   npm run bench -- --sessions 200 [--session-rows 600] [--session-runs 3] [--sessions-store file]
  *                    [--backends wasm] [--url ...]
  *
- * measures only what stored sessions cost the start (issue 24): in a fresh browser, a page of the
+ * measures only what stored sessions cost the start: in a fresh browser, a page of the
  * app's origin that is not the app first writes N sessions of R rows (in batches of 10, as the
  * recorder writes them) through the app's own store code (src/app/recordingStore.ts transpiled
  * into the page; --sessions-store for another version's, e.g. main's, to measure that build), then
@@ -40,7 +40,7 @@
  *
  * --url measures another build (an older commit served elsewhere), or this build with a query
  * (e.g. http://127.0.0.1:4390/?bitmapframes: camera frames as bitmaps of the <video>, the path
- * before issue 24 item 4): the bench only uses the page's
+ * before 0.5.0): the bench only uses the page's
  * test hook (window.__resemote.info().frames / ready) and its controls' data-testids.
  */
 import { execSync } from 'node:child_process';
@@ -94,7 +94,7 @@ function options() {
  * Resident memory (MB) of this browser's renderer and GPU processes, from /proc (Linux), and how
  * much of the renderers' is shared memory (RssShmem): there Chromium keeps the RGBA copies it
  * makes of camera frames (createImageBitmap of a video, 4 MB each at 720p, up to ~129 of them,
- * released on memory pressure; README Speed), apart from what the page and the engine hold.
+ * released on memory pressure; docs/speed.md), apart from what the page and the engine hold.
  */
 function processMemory(browserPid: number | undefined): { renderer: number; rendererShared: number; gpu: number } | null {
   if (!browserPid || process.platform !== 'linux') return null;

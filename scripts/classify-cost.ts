@@ -1,7 +1,7 @@
 /**
  * The classifier's cost per face on WebAssembly in Node (tfjs-backend-wasm, the app's
  * EmotionClassifier and crop), for each model given: what a model card's testTime.flip (each crop
- * and its mirror in one batch) costs beside the same model without it (issue 23 item 6: kept only
+ * and its mirror in one batch) costs beside the same model without it (the mirror is kept only
  * while the cost stays <= 2x). Prints figures, never fails on them.
  *   npx tsx scripts/classify-cost.ts [resemotenet-s5 resemotenet-s7 ...]
  */

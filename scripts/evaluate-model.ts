@@ -19,8 +19,9 @@
  * for it, .cache/faces otherwise), and a mismatch is an error, never a quiet wrong figure.
  * --suite runs FER2013 (with --leak-free), CK+48 (7-way, as the app runs) and the folds, pools them
  * (pooled:val = PublicTest + every val fold, pooled:test = PrivateTest + every test fold, face by
- * face) and ends with two tables: accuracy, macro-F1, per-class recall, how often "neutral" is
- * said, ECE; and each answer's share beside the true share of each class.
+ * face) and ends with three tables: accuracy, macro-F1, mean class recall, per-class recall, how
+ * often "neutral" is said, ECE; the posed sets apart ("neutral" said against neutral faces); and
+ * each answer's share beside the true share of each class.
  * --flip on|off overrides the model card's test-time flip (the mirrored crop averaged in).
  * Every crop is cut at the input size the model's card gives.
  */
@@ -35,7 +36,7 @@ import { EMOTIONS, type Emotion } from '../src/engine/emotions.ts';
 import { parseMetadata } from '../src/engine/modelFormat.ts';
 import { decodeImage, type RgbImage } from './lib/decode-image.ts';
 import { readModelArtifacts } from './lib/graph-model-fs.ts';
-import { confusionMatrix, decide, expectedCalibrationError, formatReport, poolSets, shareTable, summarizeConfusion, type Summary } from './lib/metrics.ts';
+import { confusionMatrix, decide, expectedCalibrationError, formatReport, poolSets, shareTable, summarizeConfusion, trueShares, type Summary } from './lib/metrics.ts';
 import { type NodeBackend, activateNodeBackend } from './lib/node-backend.ts';
 
 const IMAGE = /\.(jpe?g|png)$/i;
@@ -159,16 +160,27 @@ export async function evaluateFolds(opts: { model: string; faces: string; backen
   return results;
 }
 
-/** One line per set: n, accuracy, macro-F1, recall of each class, the share answered "neutral", ECE. */
+/** One line per set: n, accuracy, macro-F1, mean class recall, recall of each class, the share answered "neutral", ECE. */
 export function suiteTable(splits: Record<string, Summary>): string {
   const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)}`);
-  const head = `| set | n | acc % | macro-F1 | ${EMOTIONS.map((c) => `${c} %`).join(' | ')} | said neutral % | ECE |`;
-  const rule = `|${' --- |'.repeat(5 + EMOTIONS.length + 1)}`;
+  const head = `| set | n | acc % | macro-F1 | mean recall % | ${EMOTIONS.map((c) => `${c} %`).join(' | ')} | said neutral % | ECE |`;
+  const rule = `|${' --- |'.repeat(6 + EMOTIONS.length + 1)}`;
   const rows = Object.entries(splits).map(([name, s]) => {
     const present = (c: string) => s.confusion[EMOTIONS.indexOf(c as Emotion)]?.some((v) => v > 0);
-    return `| ${name} | ${s.n} | ${pct(s.accuracy)} | ${s.macro_f1.toFixed(3)} | ${EMOTIONS.map((c) => (present(c) ? pct(s.recall[c]) : '–')).join(' | ')} | ${pct(s.predicted.neutral)} | ${s.ece?.toFixed(3) ?? '–'} |`;
+    return `| ${name} | ${s.n} | ${pct(s.accuracy)} | ${s.macro_f1.toFixed(3)} | ${pct(s.mean_recall)} | ${EMOTIONS.map((c) => (present(c) ? pct(s.recall[c]) : '–')).join(' | ')} | ${pct(s.predicted.neutral)} | ${s.ece?.toFixed(3) ?? '–'} |`;
   });
   return [head, rule, ...rows].join('\n');
+}
+
+/** Sets of acted faces: a person making a face, where "neutral" is the answer that fails a user first. */
+export const POSED = /^(CK\+48|posed-more:|posed-mix:)/;
+
+/** The posed sets apart: how often each says "neutral" against how often the face is neutral. */
+export function neutralTable(splits: Record<string, Summary>): string {
+  const rows = Object.entries(splits).filter(([name]) => POSED.test(name));
+  const pct = (v: number | undefined) => ((v ?? 0) * 100).toFixed(1);
+  return ['| posed set | n | said neutral % | neutral faces % | mean recall % |', '| --- | --- | --- | --- | --- |',
+    ...rows.map(([name, s]) => `| ${name} | ${s.n} | ${pct(s.predicted.neutral)} | ${pct(trueShares(s).neutral)} | ${pct(s.mean_recall)} |`)].join('\n');
 }
 
 export async function evaluateModel(opts: { model: string; data: string; backend: NodeBackend; leakFree: boolean; classes?: 'all' | 'present'; flip?: boolean; log?: (s: string) => void; scored?: Map<string, Scored> }) {
@@ -251,6 +263,8 @@ async function main() {
     const splits = { ...fer.splits, 'CK+48': ck.splits.test as Summary, ...folds, 'pooled:val': pool('PublicTest', ':val'), 'pooled:test': pool('PrivateTest', ':test') }; // CK+48 7-way: as the app runs it
     console.log(`${values.model} on ${fer.backend}, as the app runs it (all 7 classes allowed${flip === undefined ? '' : `, flip ${values.flip}`})`);
     console.log(suiteTable(splits));
+    console.log('\nThe posed sets apart: "neutral" said against neutral faces:');
+    console.log(neutralTable(splits));
     console.log('\nEach answer\'s share beside the true share of each class:');
     console.log(shareTable(splits));
     if (values.json) writeFileSync(values.json, JSON.stringify({ ...fer, splits }, null, 1));

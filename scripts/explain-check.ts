@@ -1,5 +1,5 @@
 /**
- * Which "why this emotion" map to ship (issue 25 item 1): occlusion sensitivity or gradient x input
+ * Which "why this emotion" map to ship: occlusion sensitivity or gradient x input
  * (src/engine/explain.ts), measured against answers known without the map, on real faces, with a
  * shipped model run as the app runs it (its crop, its classifier):
  *

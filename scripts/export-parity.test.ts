@@ -19,9 +19,9 @@ interface Fixture {
   modes: string[];
 }
 
-/** Max |tfjs - PyTorch float32| allowed per quantisation (measured: see README). */
+/** Max |tfjs - PyTorch float32| allowed per quantisation (measured: docs/accuracy.md, ResEmoteNet-S). */
 // A random model amplifies weight noise more than a trained one; what quantisation costs the
-// shipped model in accuracy is measured on FER2013 (README), these bounds catch a broken reader.
+// shipped model in accuracy is measured on FER2013 (docs/accuracy.md), these bounds catch a broken reader.
 const BOUND_VS_FLOAT32: Record<string, number> = { none: 1e-4, float16: 1e-2, mixed: 0.1, uint8: 0.1 };
 
 let dir: string;

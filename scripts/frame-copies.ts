@@ -1,5 +1,5 @@
 /**
- * What holds the renderer's memory growth over the first ~400 camera frames (issue 18 item 3),
+ * What holds the renderer's memory growth over the first ~400 camera frames (0.3.0),
  * without the app: a blank page on the bench's fake camera turns video frames into bitmaps the way
  * the app does, ten a second, and prints the renderer's shared memory (RssShmem, /proc) and its
  * shared-memory regions by size. No TF.js, no MediaPipe, no worker engine. Prints figures, never

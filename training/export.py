@@ -272,7 +272,7 @@ def portable(value):
 
 
 def export(checkpoint: str | Path, out: str | Path, mode: str = "float16", metrics: dict | None = None,
-           name: str | None = None, flip: bool = False) -> dict:
+           name: str | None = None, flip: bool = False, baseline: dict | None = None) -> dict:
     if mode not in QUANTIZATIONS:
         raise ValueError(f"--quantize must be one of {QUANTIZATIONS}")
     model, ckpt = load_checkpoint(checkpoint)
@@ -290,6 +290,8 @@ def export(checkpoint: str | Path, out: str | Path, mode: str = "float16", metri
         "preprocessing": card_preprocessing(ckpt.get("preprocessing")),
         # The app classifies each crop and its mirror in one batch and averages them (classifier.ts).
         **({"testTime": {"flip": True}} if flip else {}),
+        # The model's mean reading of neutral faces: the app reads a face relative to the person's resting face against it.
+        **({"baseline": baseline} if baseline else {}),
         "architecture": {"family": "ResEmoteNet", "variant": ckpt["variant"], **ckpt["config"],
                          "parameters": count_parameters(model), "exportedParameters": graph_parameters(g)},
         "training": portable({"data": ckpt.get("training_data"), "epoch": ckpt.get("epoch"),
@@ -328,9 +330,12 @@ def main(argv=None) -> None:
     p.add_argument("--metrics", default="", help="JSON of measured metrics (evaluate.py --json) to embed")
     p.add_argument("--name", default=None, help="display name in the metadata (default: the folder name)")
     p.add_argument("--flip", action="store_true", help="the card asks the app to average each crop with its mirror (testTime.flip)")
+    p.add_argument("--baseline", default="", help="JSON with the model's mean reading of neutral faces "
+                                                 "(scripts/baseline-check.ts --write-neutral) to embed as the card's baseline")
     args = p.parse_args(argv)
     metrics = json.loads(Path(args.metrics).read_text()) if args.metrics else None
-    model_json = export(args.checkpoint, args.out, args.quantize, metrics, args.name, args.flip)
+    baseline = json.loads(Path(args.baseline).read_text()) if args.baseline else None
+    model_json = export(args.checkpoint, args.out, args.quantize, metrics, args.name, args.flip, baseline)
     meta = model_json["userDefinedMetadata"]["resemote"]
     shards = model_json["weightsManifest"][0]["paths"]
     print(f"wrote {args.out}/model.json + {len(shards)} shard(s), {meta['weightBytes'] / 1e6:.2f} MB of weights "

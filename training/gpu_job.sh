@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One script for the GPU machine (issue "Train the full ResEmoteNet on the GPU machine"):
+# One script for the GPU machine, to train the full ResEmoteNet:
 # train -> select on PublicTest -> evaluate PrivateTest (as is, leak-free, with and without TTA,
 # every quantisation) -> export -> pack everything into <= 16 MiB parts under $OUT.
 #

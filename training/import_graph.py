@@ -90,15 +90,26 @@ def main(argv=None) -> None:
     p.add_argument("--variant", required=True, help="the architecture it was exported from (model.VARIANTS)")
     p.add_argument("--out", required=True, help="the checkpoint to write")
     p.add_argument("--bn-from", default="", help="a dataset whose Training images set the BatchNorms for fine-tuning")
+    p.add_argument("--carry-training", action="store_true",
+                   help="keep the model card's training record (data, epoch, weights, config) in the checkpoint, so a "
+                        "re-export with another decision rule still says how the weights were trained")
     args = p.parse_args(argv)
     model, _ = import_graph(args.model, args.variant)
+    extra = {}
+    if args.carry_training:
+        import json
+        card = json.loads((Path(args.model) / "model.json").read_text())["userDefinedMetadata"]["resemote"]
+        training = card.get("training") or {}
+        extra = {"training_data": training.get("data"), "epoch": training.get("epoch"),
+                 "train_config": training.get("config"), "preprocessing": card.get("preprocessing")}
     if args.bn_from:
         from data import load_data
         train = load_data(args.bn_from)["Training"]
         pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[:2048]
         inputs = train.model_input(pick)
         trainable_batchnorm(model, [inputs[i:i + 256] for i in range(0, len(inputs), 256)])
-    save_checkpoint(Path(args.out), model, args.variant, weights="imported", imported_from=str(args.model))
+    save_checkpoint(Path(args.out), model, args.variant, weights="imported", imported_from=str(args.model),
+                    **{k: v for k, v in extra.items() if v is not None})
     print(f"wrote {args.out} from {args.model}")
 
 

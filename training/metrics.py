@@ -27,6 +27,8 @@ def summarize(conf: torch.Tensor) -> dict:
         "n": int(conf.sum()),
         "accuracy": float(tp.sum() / conf.sum()),
         "macro_f1": float(f1[present].mean()),
+        # Mean class recall over the classes present: balanced accuracy, what RAF-DB and AffectNet report.
+        "mean_recall": float(recall[present].mean()),
         "recall": {c: round(float(r), 4) for c, r in zip(CLASSES, recall)},
         "precision": {c: round(float(p), 4) for c, p in zip(CLASSES, precision)},
         # How often each class is the answer (columns of the confusion matrix / n).
@@ -81,7 +83,8 @@ def plot_reliability(curves: dict[str, dict], title: str, path: str | Path) -> N
 
 
 def format_report(title: str, s: dict) -> str:
-    lines = [f"{title}: n={s['n']} accuracy={s['accuracy'] * 100:.2f}% macro-F1={s['macro_f1']:.4f}",
+    lines = [f"{title}: n={s['n']} accuracy={s['accuracy'] * 100:.2f}% macro-F1={s['macro_f1']:.4f}"
+             + (f" mean-recall={s['mean_recall'] * 100:.2f}%" if "mean_recall" in s else ""),
              "  " + " ".join(f"{c[:8]:>8}" for c in ("class", "recall", "precision")) ]
     for c in CLASSES:
         lines.append(f"  {c:>8} {s['recall'][c] * 100:7.2f}% {s['precision'][c] * 100:8.2f}%")

@@ -11,6 +11,12 @@
    student has to pass.
 4. The ensemble's probabilities for every training-fold face are written to --out with the
    temperatures and weights. The file is derived from research data: git-ignored, never committed.
+
+--groups posed=posed-mix,posed-more,yale;wild=muxspace,sfew2,expw gives each group of sources its
+own temperatures and weights, chosen on that group's val folds only (the teachers where each is
+strong: face-api.js on acted faces, faceplugin and human on web and film faces); a source in no
+group gets the one ensemble. --criterion mean_recall chooses the weights on mean class recall
+instead of macro-F1.
 """
 from __future__ import annotations
 
@@ -44,7 +50,42 @@ def fit_temperature(logp: torch.Tensor, labels: torch.Tensor) -> float:
 
 def scores(probs: torch.Tensor, labels: torch.Tensor) -> dict:
     s = summarize(confusion_matrix(labels, probs.argmax(1)))
-    return {"accuracy": s["accuracy"], "macro_f1": s["macro_f1"], "n": len(labels)}
+    return {"accuracy": s["accuracy"], "macro_f1": s["macro_f1"], "mean_recall": s["mean_recall"], "n": len(labels)}
+
+
+def parse_groups(text: str) -> dict[str, list[str]]:
+    """'posed=a,b;wild=c' -> {'posed': ['a', 'b'], 'wild': ['c']}; a source may be in one group only."""
+    groups: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        name, sep, members = part.partition("=")
+        if not sep or not name or not members:
+            raise ValueError(f"--groups takes name=source,source;..., not {part!r}")
+        sources = [m.strip() for m in members.split(",") if m.strip()]
+        if seen & set(sources):
+            raise ValueError(f"a source is in two groups: {sorted(seen & set(sources))}")
+        seen |= set(sources)
+        groups[name] = sources
+    return groups
+
+
+def fit_mix(parts: dict, names: list[str], val_keys: list[str], criterion: str) -> tuple[dict, dict]:
+    """(temperatures, weights) fitted on these val folds: each teacher's temperature by NLL, then the
+    simplex grid (step 0.1) by the mean of `criterion` over the folds that can select (ties: NLL)."""
+    val_labels = torch.cat([parts[k].labels for k in val_keys])
+    temps = {n: fit_temperature(torch.cat([parts[k].meta["teachers"][n] for k in val_keys]), val_labels) for n in names}
+    calibrated = {k: {n: tempered(parts[k].meta["teachers"][n], temps[n]) for n in names} for k in val_keys}
+    chosen = [k for k in selection_keys({k: parts[k] for k in val_keys})] or val_keys
+    grid = [w for w in itertools.product(range(11), repeat=len(names)) if sum(w) == 10]
+
+    def score(w) -> tuple[float, float]:
+        weights = {n: wi / 10 for n, wi in zip(names, w)}
+        crit = [scores(ensemble(calibrated[k], weights), parts[k].labels)[criterion] for k in chosen]
+        val_nll = nll(ensemble({n: torch.cat([calibrated[k][n] for k in val_keys]) for n in names}, weights), val_labels)
+        return sum(crit) / len(crit), -val_nll
+
+    best = max(grid, key=score)
+    return temps, {n: wi / 10 for n, wi in zip(names, best)}
 
 
 def ensemble(sets_probs: dict[str, torch.Tensor], weights: dict[str, float]) -> torch.Tensor:
@@ -72,6 +113,9 @@ def main(argv=None) -> None:
     parser.add_argument("--out", default=".cache/faces/soft-labels.pt")
     parser.add_argument("--teachers", default="", help="comma-separated subset (default: every teacher found)")
     parser.add_argument("--report", default="", help="also write the table as JSON here")
+    parser.add_argument("--groups", default="", help="name=source,source;... : a mix of teachers per group of sources")
+    parser.add_argument("--criterion", default="macro_f1", choices=("macro_f1", "mean_recall"),
+                        help="what the ensemble weights are chosen on")
     args = parser.parse_args(argv)
 
     parts = split_sets(args.faces)
@@ -81,48 +125,60 @@ def main(argv=None) -> None:
     if not names:
         raise ValueError(f"no teacher outputs in {args.faces}: run `npm run teacher-labels` first")
     val_keys = [k for k in parts if k.endswith(":val")]
-    val_labels = torch.cat([parts[k].labels for k in val_keys])
-    temps = {n: fit_temperature(torch.cat([parts[k].meta["teachers"][n] for k in val_keys]), val_labels) for n in names}
-    calibrated = {k: {n: tempered(s.meta["teachers"][n], temps[n]) for n in names} for k, s in parts.items()}
+    temps, weights = fit_mix(parts, names, val_keys, args.criterion)
+    groups = parse_groups(args.groups)
+    mixes = {g: fit_mix(parts, names, [k for k in val_keys if k.split(":")[0] in members], args.criterion)
+             for g, members in groups.items() if any(k.split(":")[0] in members for k in val_keys)}
+    group_of = {src: g for g, members in groups.items() for src in members if g in mixes}
 
-    chosen = selection_keys(parts) or val_keys  # tiny sets (tests): every val fold
-    grid = [w for w in itertools.product(range(11), repeat=len(names)) if sum(w) == 10]
+    def mix_for(source: str) -> tuple[dict, dict]:
+        return mixes[group_of[source]] if source in group_of else (temps, weights)
 
-    def criterion(w) -> tuple[float, float]:
-        weights = {n: wi / 10 for n, wi in zip(names, w)}
-        f1 = [scores(ensemble(calibrated[k], weights), parts[k].labels)["macro_f1"] for k in chosen]
-        val_nll = nll(ensemble({n: torch.cat([calibrated[k][n] for k in val_keys]) for n in names}, weights), val_labels)
-        return sum(f1) / len(f1), -val_nll
-
-    best = max(grid, key=criterion)
-    weights = {n: wi / 10 for n, wi in zip(names, best)}
+    def mixed(probs_by_teacher_logp: dict, source: str) -> torch.Tensor:
+        t, w = mix_for(source)
+        return ensemble({n: tempered(probs_by_teacher_logp[n], t[n]) for n in names}, w)
 
     table = {}
     for k in sorted(parts):
         if k == "Training":
             continue
-        # a teacher not run on a fold is left out of its row (faceplugin on muxspace, to save an hour here)
-        row = {n: scores(calibrated[k][n], parts[k].labels) for n in names if not torch.isnan(calibrated[k][n]).all()}
-        row["ensemble"] = scores(ensemble(calibrated[k], weights), parts[k].labels)
+        teachers = parts[k].meta["teachers"]
+        # a teacher not run on a fold is left out of its row
+        row = {n: scores(tempered(teachers[n], temps[n]), parts[k].labels) for n in names if not torch.isnan(teachers[n]).all()}
+        row["ensemble"] = scores(ensemble({n: tempered(teachers[n], temps[n]) for n in names}, weights), parts[k].labels)
+        if mixes:
+            row["per-group"] = scores(mixed(teachers, k.split(":")[0]), parts[k].labels)
         table[k] = row
+    columns = names + ["ensemble"] + (["per-group"] if mixes else [])
     print(f"temperatures (val-fold NLL): {temps}")
-    print(f"ensemble weights (val folds {chosen}, mean macro-F1): {weights}")
-    print("| fold | faces | " + " | ".join(names + ["ensemble"]) + " |")
-    print("| --- | --- | " + " | ".join("---" for _ in names + ["ensemble"]) + " |")
+    print(f"ensemble weights (val folds, mean {args.criterion}): {weights}")
+    for g, (t, w) in mixes.items():
+        print(f"group {g} ({', '.join(groups[g])}): temperatures {t}, weights {w}")
+    print("| fold | faces | " + " | ".join(columns) + " |  (accuracy / macro-F1 / mean recall)")
+    print("| --- | --- | " + " | ".join("---" for _ in columns) + " |")
     for k, row in table.items():
-        cells = [f"{row[n]['accuracy']:.1%} / {row[n]['macro_f1']:.3f}" if n in row else "not run" for n in names + ["ensemble"]]
+        cells = [f"{row[n]['accuracy']:.1%} / {row[n]['macro_f1']:.3f} / {row[n]['mean_recall']:.1%}" if n in row else "not run" for n in columns]
         print(f"| {k} | {row['ensemble']['n']} | " + " | ".join(cells) + " |")
 
     train = parts["Training"]
-    probs = ensemble(calibrated["Training"], weights)
+    teachers = train.meta["teachers"]
+    sources = [p.split("/")[0] for p in train.paths]
+    probs = torch.empty(len(train.paths), len(CLASSES))
+    for src in sorted(set(sources)):
+        rows = torch.tensor([s == src for s in sources])
+        probs[rows] = mixed({n: teachers[n][rows] for n in names}, src)
     keep = ~torch.isnan(probs).any(1)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     torch.save({"paths": [p for p, k in zip(train.paths, keep.tolist()) if k], "probs": probs[keep],
-                "teachers": names, "temperatures": temps, "weights": weights}, out)
+                "teachers": names, "temperatures": temps, "weights": weights,
+                "groups": {g: {"sources": groups[g], "temperatures": t, "weights": w} for g, (t, w) in mixes.items()}}, out)
     print(f"wrote {int(keep.sum())} soft labels to {out}")
     if args.report:
-        Path(args.report).write_text(json.dumps({"temperatures": temps, "weights": weights, "folds": table}, indent=1) + "\n")
+        Path(args.report).write_text(json.dumps({"temperatures": temps, "weights": weights, "criterion": args.criterion,
+                                                 "groups": {g: {"sources": groups[g], "temperatures": t, "weights": w}
+                                                            for g, (t, w) in mixes.items()},
+                                                 "folds": table}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ and how they were measured. Used by training/experiments/finish_*.sh before the 
 import argparse
 import json
 
-KEEP = ("n", "accuracy", "macro_f1", "recall", "precision", "predicted", "ece", "confusion")
+KEEP = ("n", "accuracy", "macro_f1", "mean_recall", "recall", "precision", "predicted", "ece", "confusion")
 
 
 def suite_metrics(suite: dict, tta: str) -> dict:

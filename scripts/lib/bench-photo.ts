@@ -1,5 +1,5 @@
 /**
- * The photo path from navigation, as a user meets it (issue 24 item 8): open the page, pick the
+ * The photo path from navigation, as a user meets it: open the page, pick the
  * Photo tab, choose a photo, until its face count shows; on a fresh profile (cold) and after a
  * reload (warm). Times are the page's own clock (ms since navigation), with the app's User Timing
  * marks (app/marks.ts) to say where they went: the page's script, the engine's start (backend,

@@ -18,6 +18,16 @@ describe('metrics', () => {
     expect(s.confusion[0]).toEqual([2, 0, 0, 1, 0, 0, 0]);
   });
 
+  it('gives the mean class recall over the classes present, not weighted by how often each occurs', () => {
+    // 9 neutral faces all right, 1 fear face wrong: accuracy 90 %, mean recall (1 + 0) / 2 = 50 %
+    const labels = [...new Array<number>(9).fill(6), 2];
+    const preds = new Array<number>(10).fill(6);
+    const s = summarizeConfusion(confusionMatrix(labels, preds));
+    expect(s.accuracy).toBeCloseTo(0.9);
+    expect(s.mean_recall).toBeCloseTo(0.5);
+    expect(formatReport('fold', s)).toContain('mean-recall=50.00%');
+  });
+
   it('rejects out-of-range predictions and prints a report with every class', () => {
     expect(() => confusionMatrix([0], [9])).toThrow(/out of range/);
     const text = formatReport('PrivateTest', summarizeConfusion(confusionMatrix([3, 6], [3, 6])));

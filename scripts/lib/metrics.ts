@@ -8,6 +8,8 @@ export interface Summary {
   n: number;
   accuracy: number;
   macro_f1: number;
+  /** Mean class recall over the classes present (balanced accuracy, what RAF-DB and AffectNet report). */
+  mean_recall: number;
   recall: Record<string, number>;
   precision: Record<string, number>;
   /** How often each class is the answer (confusion columns / n). */
@@ -43,11 +45,13 @@ export function summarizeConfusion(conf: number[][]): Summary {
     return p + r > 0 ? (2 * p * r) / (p + r) : 0;
   });
   const present = f1.filter((_, i) => (support[i] ?? 0) > 0);
+  const presentRecall = recall.filter((_, i) => (support[i] ?? 0) > 0);
   const names = EMOTIONS.slice(0, k);
   return {
     n,
     accuracy: n ? tp.reduce((a, b) => a + b, 0) / n : 0,
     macro_f1: present.length ? present.reduce((a, b) => a + b, 0) / present.length : 0,
+    mean_recall: presentRecall.length ? presentRecall.reduce((a, b) => a + b, 0) / presentRecall.length : 0,
     recall: Object.fromEntries(names.map((c, i) => [c, round4(recall[i] ?? 0)])),
     precision: Object.fromEntries(names.map((c, i) => [c, round4(precision[i] ?? 0)])),
     predicted: Object.fromEntries(names.map((c, i) => [c, round4(n ? col(i) / n : 0)])),
@@ -120,7 +124,7 @@ export function poolSets(parts: readonly { probs: readonly Float32Array[]; label
 
 export function formatReport(title: string, s: Summary): string {
   const lines = [
-    `${title}: n=${s.n} accuracy=${(s.accuracy * 100).toFixed(2)}% macro-F1=${s.macro_f1.toFixed(4)}`,
+    `${title}: n=${s.n} accuracy=${(s.accuracy * 100).toFixed(2)}% macro-F1=${s.macro_f1.toFixed(4)} mean-recall=${(s.mean_recall * 100).toFixed(2)}%`,
     `  ${pad('class', 8)} ${pad('recall', 8)} ${pad('precisio', 8)}`,
   ];
   for (const c of EMOTIONS) {

@@ -13,7 +13,7 @@ import { toCsv } from './csv';
 import type { EngineHost } from './engineHost';
 import { exportName, faceToJson } from './results';
 import { type EmotionCounts, topEmotionCounts } from './summary';
-import { zip } from './zip';
+import { ZipWriter } from './zip';
 
 export interface BatchItem {
   name: string;
@@ -151,20 +151,21 @@ export class BatchSession {
     if (this.state.zip) throw new Error('a ZIP is already being made');
     const todo = this.state.items.flatMap((item, i) => (item.result && this.files[i] ? [{ item, file: this.files[i] as File, result: item.result }] : []));
     const run = this.run;
-    const entries: { name: string; data: Uint8Array }[] = [];
+    const archive = new ZipWriter();
+    let done = 0;
     this.set({ ...this.state, zip: { done: 0, total: todo.length } });
     try {
       for (const { item, file, result } of todo) {
         const photo = await load(file);
         try {
-          entries.push({ name: exportName(item.name, 'jpg'), data: await render(photo.bitmap, visible(result)) });
+          archive.add(exportName(item.name, 'jpg'), await render(photo.bitmap, visible(result)));
         } finally {
           photo.bitmap.close();
         }
         if (run !== this.run) throw new Error('the batch was cleared');
-        this.set({ ...this.state, zip: { done: entries.length, total: todo.length } });
+        this.set({ ...this.state, zip: { done: ++done, total: todo.length } });
       }
-      return new Blob([zip(entries) as Uint8Array<ArrayBuffer>], { type: 'application/zip' });
+      return archive.finish();
     } finally {
       if (run === this.run) this.set({ ...this.state, zip: null });
     }

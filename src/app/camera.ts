@@ -131,7 +131,7 @@ export function hasTrackFrames(scope: object = globalThis): boolean {
  * VideoFrame and owns it (must close it); a frame that comes while a tick runs is closed unread and
  * counted as dropped, never queued. No bitmap of the <video> is made: the engine reads a frame's
  * pixels by copy (engine/frameReader.ts), which spares Chromium's shared-memory copy of every frame
- * (README "Memory"). The <video> still shows the stream. The loop ends when the track ends or the
+ * (docs/speed.md). The <video> still shows the stream. The loop ends when the track ends or the
  * returned function is called. Only where hasTrackFrames().
  */
 export function trackFrameLoop(track: MediaStreamTrack, tick: (frame: VideoFrame, now: number) => Promise<void>, onDrop: () => void): () => void {

@@ -8,11 +8,11 @@ import { CSV_COLUMNS, toCsv } from './csv';
 import { recordingToCsv, rowsOf } from './recording';
 import { resultsToCsv } from './results';
 
-/** The column names of README's "CSV columns" table (first cell of each row, in backticks). */
+/** The column names of docs/files.md's CSV table (first cell of each row, in backticks). */
 function documentedColumns(): string[] {
-  const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
-  const section = /<!-- csv-schema -->([\s\S]*?)<!-- \/csv-schema -->/.exec(readme)?.[1];
-  if (!section) throw new Error('README has no <!-- csv-schema --> table');
+  const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'files.md'), 'utf8');
+  const section = /<!-- csv-schema -->([\s\S]*?)<!-- \/csv-schema -->/.exec(doc)?.[1];
+  if (!section) throw new Error('docs/files.md has no <!-- csv-schema --> table');
   return section
     .split('\n')
     .filter((l) => /^\| `/.test(l))
@@ -29,7 +29,7 @@ const face = { id: 1, box: { x: 1, y: 2, width: 30, height: 40 }, crop: { x: 0, 
 const frame: FrameResult = { width: 100, height: 100, faces: [face], time: 0, timings: { detectMs: 0, classifyMs: 0, totalMs: 0 }, model: 'm', backend: 'webgl', tensors: 0 };
 
 describe('one CSV schema', () => {
-  it('is the one README documents, column for column', () => {
+  it('is the one docs/files.md documents, column for column', () => {
     expect(documentedColumns()).toEqual([...CSV_COLUMNS]);
   });
 

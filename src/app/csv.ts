@@ -1,6 +1,6 @@
 /**
  * The one CSV schema of every file the app writes (a photo, a batch, a camera recording, a video
- * file): one row per face, the same columns in the same order, documented in README ("Files";
+ * file): one row per face, the same columns in the same order, documented in docs/files.md (
  * csv.test.ts checks the two agree). RFC 4180 with CRLF line ends; text a spreadsheet would read
  * as a formula is neutralised. Pure.
  */

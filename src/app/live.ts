@@ -28,7 +28,7 @@ export class LiveView {
   frames = 0;
   /**
    * Where frames come from: the camera track's own VideoFrames, which the engine reads by copy
-   * (no per-frame bitmap, so no shared-memory copy of each frame in Chromium: README "Memory"),
+   * (no per-frame bitmap, so no shared-memory copy of each frame in Chromium: docs/speed.md),
    * or, where the browser cannot hand them out, bitmaps of the <video> on each presented frame.
    */
   readonly frameSource: 'track' | 'video';

@@ -4,9 +4,15 @@
  * of the recording showed each emotion). Pure; shown in the page and written into the JSON files.
  */
 import { EMOTIONS, type Emotion } from '../engine';
-import type { RecordingRow } from './recording';
 
 export type EmotionCounts = Record<Emotion, number>;
+
+/** What a summary over time reads of a row (a recording's rows are such rows). */
+export interface TimedTop {
+  /** Milliseconds since the start. */
+  t: number;
+  top: Emotion;
+}
 
 const zero = (): EmotionCounts => Object.fromEntries(EMOTIONS.map((e) => [e, 0])) as EmotionCounts;
 
@@ -25,7 +31,7 @@ export function ranked(counts: EmotionCounts): { emotion: Emotion; count: number
 }
 
 /** The share of rows per top emotion in each of `bins` equal stretches of [0, durationMs]. */
-export function mixOverTime(rows: readonly Pick<RecordingRow, 't' | 'top'>[], durationMs: number, bins = 10): EmotionCounts[] {
+export function mixOverTime(rows: readonly TimedTop[], durationMs: number, bins = 10): EmotionCounts[] {
   const out = Array.from({ length: bins }, zero);
   const totals = new Array<number>(bins).fill(0);
   const span = Math.max(1, durationMs);

@@ -2,43 +2,46 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { crc32, zip } from './zip';
+import { ZipWriter } from './zip';
 
-describe('zip', () => {
-  it('CRC-32 matches the standard check value', () => {
-    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
-  });
-
-  it('writes stored entries a ZIP reader lists and extracts byte for byte, with unique safe names', () => {
+describe('ZipWriter', () => {
+  it('writes stored entries a ZIP reader lists and extracts byte for byte, with unique safe names', async () => {
     const a = new TextEncoder().encode('hello');
-    const b = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
-    const bytes = zip([{ name: 'a.txt', data: a }, { name: 'dir/b.bin', data: b }, { name: 'a.txt', data: a }]);
-    const view = new DataView(bytes.buffer);
-    const end = bytes.length - 22;
-    expect(view.getUint32(end, true)).toBe(0x06054b50);
-    expect(view.getUint16(end + 10, true)).toBe(3);
-    // Walk the central directory: names and the data each local header points at.
-    let at = view.getUint32(end + 16, true);
-    const names: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const len = view.getUint16(at + 28, true);
-      const local = view.getUint32(at + 42, true);
-      names.push(new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + len)));
-      const size = view.getUint32(at + 20, true);
-      const dataAt = local + 30 + view.getUint16(local + 26, true);
-      expect(crc32(bytes.subarray(dataAt, dataAt + size))).toBe(view.getUint32(at + 16, true));
-      at += 46 + len;
-    }
-    expect(names).toEqual(['a.txt', 'dir_b.bin', 'a-2.txt']);
-    // And a real unzip agrees, where the machine has one.
+    const b = Uint8Array.from({ length: 100_000 }, (_, i) => i % 251);
+    const writer = new ZipWriter();
+    const when = new Date(2026, 11, 7, 10, 30, 4);
+    const names = [writer.add('a.txt', a, when), writer.add('dir/b.bin', b, when), writer.add('a.txt', a, when), writer.add('Zoë.jpg', a, when), writer.add('', a, when)];
+    expect(names).toEqual(['a.txt', 'dir_b.bin', 'a-2.txt', 'Zoë.jpg', 'file']);
+    const blob = writer.finish();
+    expect(blob.type).toBe('application/zip');
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    const files = unzipSync(bytes);
+    expect(Object.keys(files)).toEqual(names);
+    expect(files['dir_b.bin']).toEqual(b);
+    expect(files['a-2.txt']).toEqual(a);
+    // Stored, not deflated: the entry's bytes are in the archive as they are.
+    expect(bytes.length).toBeGreaterThan(b.length);
+
+    // And another reader agrees (CRC-32 of every entry checked, the UTF-8 name, the date), where the machine has Python.
     const dir = mkdtempSync(join(tmpdir(), 'zip-'));
     writeFileSync(join(dir, 't.zip'), bytes);
     try {
-      const listing = execFileSync('python3', ['-c', 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); print(z.testzip()); print(",".join(z.namelist()))', join(dir, 't.zip')], { encoding: 'utf8' });
-      expect(listing.trim().split('\n')).toEqual(['None', 'a.txt,dir_b.bin,a-2.txt']);
+      const script = 'import zipfile,sys,json; z=zipfile.ZipFile(sys.argv[1]); print(json.dumps([z.testzip(), z.namelist(), [i.compress_type for i in z.infolist()], list(z.infolist()[0].date_time)]))';
+      const [bad, listed, methods, date] = JSON.parse(execFileSync('python3', ['-c', script, join(dir, 't.zip')], { encoding: 'utf8' })) as [string | null, string[], number[], number[]];
+      expect(bad).toBeNull();
+      expect(listed).toEqual(names);
+      expect(methods).toEqual([0, 0, 0, 0, 0]);
+      expect(date).toEqual([2026, 12, 7, 10, 30, 4]);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+  });
+
+  it('an empty archive is a valid one', async () => {
+    const bytes = new Uint8Array(await new ZipWriter().finish().arrayBuffer());
+    expect(bytes.length).toBe(22); // the end record alone
+    expect(unzipSync(bytes)).toEqual({});
   });
 });

@@ -20,7 +20,7 @@ tf.env().set('WEBGPU_IMPORT_EXTERNAL_TEXTURE', false);
 tf.env().set('WEBGL_DELETE_TEXTURE_THRESHOLD', 256 * 1024 * 1024);
 // The WebAssembly backend runs single-threaded (SIMD where the browser has it). Its threaded build
 // needs a cross-origin-isolated page (COEP) and loads its thread workers' code from blob: URLs,
-// which the CSP's script-src 'self' refuses; the app ships neither (README "Speed" says why), so
+// which the CSP's script-src 'self' refuses; the app ships neither (docs/privacy.md says why), so
 // it must not try the threaded binary even where a host makes the page isolated.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 

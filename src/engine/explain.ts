@@ -12,7 +12,7 @@
  *
  * Which one the app shows was measured (scripts/explain-check.ts: hiding what each map ranks
  * highest must lower the answer most, and masking a smiling face's mouth must lower "happy"):
- * see README "Why this emotion". Pure apart from the tensors; nothing here knows of the page.
+ * see README "What it does". Pure apart from the tensors; nothing here knows of the page.
  */
 import * as tf from '@tensorflow/tfjs';
 

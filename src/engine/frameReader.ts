@@ -1,7 +1,7 @@
 /**
  * A camera's own frames (VideoFrame, from MediaStreamTrackProcessor), read without the copies that
  * turning each frame into a bitmap costs: Chromium keeps a shared-memory copy of every frame made
- * into an ImageBitmap, one 4 MB region per 1280x720 frame, up to ~450 MB (README "Memory"). Here
+ * into an ImageBitmap, one 4 MB region per 1280x720 frame, up to ~450 MB (docs/speed.md). Here
  * the frame's pixels are copied once, by VideoFrame.copyTo, into one RGBA buffer that the engine
  * reuses for every frame of that size, and the frame is closed at once (its capture buffer goes
  * back to the camera). The ImageData that comes out shares that buffer, so it is valid until the

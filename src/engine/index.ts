@@ -32,6 +32,8 @@ export type { EngineProgress, EngineStatus, FailedPart, ModelSummary } from './a
 export { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS, topEmotion } from './emotions';
 export type { Emotion } from './emotions';
 export { valence } from './valence';
+/** A person's resting face as a baseline: readings relative to it (the model card's baseline.neutral is the reference). */
+export { relativeReading, RestingFace } from './baseline';
 export { BACKEND_LABEL, CHOOSABLE_BACKENDS, probeBackends } from './backendSupport';
 export type { BackendName, BackendSupport, BackendSupportMap, ChoosableBackend, GpuBackend } from './backendSupport';
 export type { Box } from './box';

@@ -64,4 +64,21 @@ describe('model card', () => {
     expect(() => parseMetadata(card({ ...good, color: 'rgb' }, 48))).toThrow(/rgb input/);
     expect(() => parseMetadata(card(good, 64))).toThrow(ModelFormatError); // card 48, graph 64
   });
+
+  it('reads the resting-face reference in the app\'s class order, and refuses one that is not a reading per class', () => {
+    const withBaseline = (classes: string[], neutral: unknown) => {
+      const c = card(good, 48);
+      return { resemote: { ...c.resemote, classes, baseline: { neutral } } };
+    };
+    const appOrder = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
+    const reading = [0.07, 0.05, 0.05, 0.04, 0.13, 0.03, 0.63];
+    expect(validate(withBaseline(appOrder, reading).resemote)).toBe(true);
+    expect(parseMetadata(withBaseline(appOrder, reading)).baseline?.neutral).toEqual(reading);
+    // a model whose classes come in another order: neutral first
+    const other = ['neutral', ...appOrder.slice(0, 6)];
+    expect(parseMetadata(withBaseline(other, [0.63, ...reading.slice(0, 6)])).baseline?.neutral).toEqual(reading);
+    expect(validate(withBaseline(appOrder, reading.slice(0, 6)).resemote)).toBe(false);
+    expect(() => parseMetadata(withBaseline(appOrder, [0, ...reading.slice(1)]))).toThrow(/baseline/);
+    expect(parseMetadata(card(good, 48)).baseline).toBeUndefined();
+  });
 });

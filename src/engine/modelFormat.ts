@@ -8,6 +8,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { CROP, INPUT_SIZE, LUMA, TIGHT_CROP_PADDING } from './contract.ts';
 import { ASSET_PATHS } from './assets.ts';
+import { EMOTIONS } from './emotions.ts';
 import type { ModelEntry } from './modelEntry.ts';
 
 export { type ModelEntry, modelName } from './modelEntry.ts';
@@ -60,6 +61,8 @@ export interface ModelMetadata {
   output: { name: string; shape: number[]; temperature?: number };
   /** Inference beyond the crop: flip = the mirrored crop in the same batch, the two averaged. */
   testTime?: { flip?: boolean };
+  /** The model's mean reading of neutral faces, app class order once parsed: a resting face is read against it (baseline.ts). */
+  baseline?: { neutral: number[]; faces?: number; measured?: string };
   architecture: { family: string; variant: string; width: number; parameters: number; exportedParameters: number };
   metrics?: {
     splits?: Record<string, { accuracy: number; macro_f1: number; n: number; ece?: number }>;
@@ -105,7 +108,13 @@ export function parseMetadata(user: unknown): ModelMetadata {
   if (h !== size || w !== size || c !== 1) {
     throw new ModelFormatError(`the model expects input ${JSON.stringify(raw.input?.shape)}, its card says [N, ${size}, ${size}, 1]`);
   }
-  return { ...raw, preprocessing };
+  const neutral = raw.baseline?.neutral;
+  if (neutral !== undefined && (!Array.isArray(neutral) || neutral.length !== raw.classes.length || !neutral.every((v) => typeof v === 'number' && v > 0))) {
+    throw new ModelFormatError('the model card\'s baseline.neutral must give a positive reading for each class');
+  }
+  // The resting-face reference in the app's class order, as the classifier's outputs are reordered.
+  const baseline = raw.baseline && neutral ? { ...raw.baseline, neutral: EMOTIONS.map((e) => neutral[raw.classes.indexOf(e)] as number) } : undefined;
+  return { ...raw, preprocessing, ...(baseline ? { baseline } : {}) };
 }
 
 /** Shard file names, in manifest order. */

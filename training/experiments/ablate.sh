@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The ablation behind docs/model-experiments.md: short runs of resemotenet_s that each add one
+# The ablation behind docs/experiments.md: short runs of resemotenet_s that each add one
 # ingredient of the recipe, scored on FER2013 PublicTest (selection) with CK+48 watched beside.
 # Resumable: rerunning continues each run from its last.pt and skips finished ones.
 #   bash training/experiments/ablate.sh [name ...]      (default: all, in order)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 15 item 5: does eye-level alignment help? The union recipe of union_s.sh `hard` (the one
+# Does eye-level alignment help (docs/experiments.md)? The union recipe of union_s.sh `hard` (the one
 # that shipped as ResEmoteNet-S5, runs/union-hard-12: 12 epochs, one thread, seed 0) run twice more:
 #   aligned   the same on faces prepared with --align (npm run prepare-data -- --align --out .cache/faces-aligned)
 #   seed1     straight faces again, seed 1: the run-to-run noise the difference must clear

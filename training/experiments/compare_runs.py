@@ -1,5 +1,5 @@
 """Compare training runs epoch by epoch on the same held-out folds (their log.csv), so that one
-lucky epoch on a small fold decides nothing: for each run, the pooled val macro-F1 (issue 23's rule:
+lucky epoch on a small fold decides nothing: for each run, the pooled val macro-F1 (the pooled rule:
 PublicTest and every val fold as one set) and the macro-F1 of every val and test fold and FER2013
 PublicTest, averaged over the last `--last` epochs, and the spread between runs of one
 recipe (`--noise A,B`: two seeds of the same recipe) beside the difference of interest.

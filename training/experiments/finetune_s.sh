@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fine-tune the shipped ResEmoteNet-S (its export imported back into a checkpoint) with one of the
-# issue-7 recipes; every recipe shares the schedule, geometry and selection below. Resumable.
+# 0.2.0 recipes; every recipe shares the schedule, geometry and selection below. Resumable.
 #   ferplus  FER+ votes mixed 0.5 with FER2013's labels, logit adjustment 1, degradation 0.4 (15 epochs)
 #   degrade  no FER+, logit adjustment 0.5, degradation 0.4 (12 epochs); the ablation showed FER+
 #            votes pushing toward "neutral" and tau 1 costing FER2013 accuracy

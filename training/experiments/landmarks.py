@@ -1,5 +1,5 @@
-"""Issue 23 item 5: does face geometry (a landmark model's mesh) add to the CNN? A measurement,
-kept only if the pooled val set says so by more than the seed spread (docs/model-experiments.md
+"""Does face geometry (a landmark model's mesh) add to the CNN? A measurement,
+kept only if the pooled val set says so by more than the seed spread (docs/experiments.md
 §5.3).
 
   P=/usr/bin/python3

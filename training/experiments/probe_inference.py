@@ -1,4 +1,4 @@
-"""Inference-time probes of the causes of "neutral on real faces" (docs/model-experiments.md).
+"""Inference-time probes of the causes of "neutral on real faces" (docs/experiments.md).
 
 Runs an exported model (models/<name>, weights as the browser holds them) on CK+48 (all 7 classes
 allowed, as the app runs) and FER2013 PublicTest, each image transformed one way at a time:

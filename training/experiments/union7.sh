@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Issue 23: a long run from scratch on the union of FER2013 Training and the training folds of all
+# A long run from scratch on the union of FER2013 Training and the training folds of all
 # six prepared sources (npm run prepare-data: muxspace, sfew2, posed-mix, yale, expw, posed-more),
 # drawn by source share and balanced by class within each source, with logit adjustment at tau 1
 # (the network learns class scores without the drawn prior; calibrate.py --prior puts the real
 # photos' prior back afterwards). The model of a run is its weight EMA at the end of the cosine
 # schedule (--select last); every epoch's weights are kept (--snapshots) and the pooled val
-# macro-F1 is logged each epoch (docs/model-experiments.md section 5.1).
+# macro-F1 is logged each epoch (docs/experiments.md section 5.1).
 #
-# Resumable: run the same command again after a stop (a session's end, a reboot) and it goes on from
+# Resumable: run the same command again after an interruption (a reboot, a killed job) and it goes on from
 # <out>/last.pt at the epoch it reached, with the same schedule and random state.
 #   VARIANT=resemotenet_s SEED=0 nohup bash training/experiments/union7.sh > runs/u7-s-seed0.log 2>&1 &
-#   VARIANT=resemotenet_l SEED=0 ...     # width 0.5 (the issue's "M")
+#   VARIANT=resemotenet_l SEED=0 ...     # width 0.5 (ResEmoteNet-L)
 # Give it the machine: no browser tests beside it; `renice -n -5 -p $(pgrep -f union7 ...)` covers
 # only the main thread, so renice every thread: for t in /proc/<pid>/task/*; do renice -n -5 -p ${t##*/}; done
 set -euo pipefail

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Issue 15: fine-tune the shipped ResEmoteNet-S on the union of FER2013 Training and the training
+# Fine-tune the shipped ResEmoteNet-S on the union of FER2013 Training and the training
 # folds of every prepared source (npm run prepare-data), drawn by source share and balanced by
 # class within each source, selected on the rule written before any result (train.py mean_f1: mean
 # macro-F1 over FER2013 PublicTest and the val folds of muxspace, sfew2 and posed-mix). CK+48 is
-# watched, never selects. Resumable: run it again after a stop and it continues from last.pt.
+# watched, never selects. Resumable: run it again after an interruption and it continues from last.pt.
 #   hard     hard labels only (logit adjustment 0.5, degradation 0.4)
 #   teach    the same plus the teachers' ensemble soft labels on the extra sources (distill 0.3)
 # Once: the shipped S imported (see finetune_s.sh), npm run prepare-data, and for `teach`

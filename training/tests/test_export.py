@@ -102,6 +102,21 @@ def test_an_exported_model_imports_back_into_the_same_function(tmp_path):
         assert torch.allclose(torch.softmax(imported(x), 1), torch.softmax(model(x), 1), atol=1e-5)
 
 
+def test_an_import_can_carry_the_cards_training_record_into_its_re_export(tmp_path):
+    from import_graph import main as import_main
+    model = create_model("resemotenet_s").eval()
+    save_checkpoint(tmp_path / "m.pt", model, "resemotenet_s", epoch=20, training_data={"source": "fer2013"},
+                    train_config={"lr": 0.01, "epochs": 20})
+    export(tmp_path / "m.pt", tmp_path / "out", "float16")
+    import_main(["--model", str(tmp_path / "out"), "--variant", "resemotenet_s", "--out", str(tmp_path / "plain.pt")])
+    import_main(["--model", str(tmp_path / "out"), "--variant", "resemotenet_s", "--out", str(tmp_path / "kept.pt"),
+                 "--carry-training"])
+    plain = export(tmp_path / "plain.pt", tmp_path / "plain", "float16")["userDefinedMetadata"]["resemote"]["training"]
+    kept = export(tmp_path / "kept.pt", tmp_path / "kept", "float16")["userDefinedMetadata"]["resemote"]["training"]
+    assert plain["config"] is None and plain["weights"] == "imported"
+    assert kept["config"] == {"lr": 0.01, "epochs": 20} and kept["epoch"] == 20 and kept["data"] == {"source": "fer2013"}
+
+
 def test_imported_batchnorms_made_trainable_keep_the_function_and_sit_near_it_in_train_mode(tmp_path):
     from import_graph import trainable_batchnorm
     model, imported = exported_and_imported(tmp_path)
@@ -131,6 +146,12 @@ def test_the_model_card_is_written_from_the_checkpoint_and_checked_against_the_s
     assert "testTime" not in meta  # flip averaging only where it was measured and asked for
     flipped = export(tmp_path / "m.pt", tmp_path / "flip", "float16", flip=True)["userDefinedMetadata"]["resemote"]
     assert flipped["testTime"] == {"flip": True}
+    assert "baseline" not in meta  # a resting-face reference only where it was measured
+    reference = {"neutral": [0.07, 0.05, 0.05, 0.04, 0.13, 0.03, 0.63], "faces": 4441, "measured": "test"}
+    based = export(tmp_path / "m.pt", tmp_path / "base", "float16", baseline=reference)["userDefinedMetadata"]["resemote"]
+    assert based["baseline"] == reference
+    with pytest.raises(ValueError, match="model card"):
+        check_model_card({**meta, "baseline": {"neutral": [0.5, 0.5]}})
     with pytest.raises(ValueError, match="model card"):
         check_model_card({**meta, "testTime": {"flip": "yes"}})
     # the same schema refuses a card that would feed the app wrongly

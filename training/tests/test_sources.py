@@ -198,7 +198,7 @@ def test_the_prior_fit_matches_answer_shares_and_keeps_calibration():
         true_logits[:, 3] += 1.0  # a natural mix: many happy faces
         labels = torch.multinomial(torch.softmax(true_logits, 1), 1, generator=g)[:, 0]
         # A model trained balanced (logit adjustment) and over-confident: it has lost the prior and
-        # leans to "angry" (the failure the issue describes), at T = 2.
+        # leans to "angry" (the failure seen on web photos), at T = 2.
         lean = torch.tensor([1.2, 0.0, 0.3, -1.0, 0.0, 0.0, -0.4])
         return 2.0 * (true_logits + lean), labels
 
@@ -279,3 +279,52 @@ def test_calibrate_prior_with_flip_scores_the_face_and_its_mirror(tiny_data, tmp
     assert plain["scoring"] == "the face" and flipped["scoring"].startswith("mean logits")
     assert flipped["splits"]["pooled:val"]["n"] == plain["splits"]["pooled:val"]["n"]
     assert flipped["logit_bias"] != plain["logit_bias"]  # a random network is not mirror-symmetric
+
+
+def test_calibrate_prior_with_a_decision_rule_records_it_in_the_checkpoint(tiny_data, tmp_path):
+    from calibrate import calibrate_prior
+    from checkpoint import load_checkpoint, save_checkpoint
+    from testing import random_model
+    faces = tmp_path / "faces"
+    write_prepared(faces, "muxspace", people_rows("muxspace", people=30, per_person=2, seed=6, name=mux_name))
+    save_checkpoint(tmp_path / "m.pt", random_model(), "resemotenet_s", epoch=1)
+    quiet = lambda *_: None  # noqa: E731
+    natural = calibrate_prior(str(tmp_path / "m.pt"), str(tiny_data), str(faces), {}, log=quiet)
+    balanced = calibrate_prior(str(tmp_path / "m.pt"), str(tiny_data), str(faces), {}, log=quiet, write=True, rule="balanced")
+    assert balanced["rule"] == "balanced" and balanced["logit_bias"] != natural["logit_bias"]
+    assert "mean_recall" in balanced["splits"]["pooled:val"]["after"]
+    _, ckpt = load_checkpoint(tmp_path / "m.pt")
+    assert ckpt["prior_fit"]["rule"] == "balanced"
+    with pytest.raises(ValueError, match="natural rule only"):
+        calibrate_prior(str(tmp_path / "m.pt"), str(tiny_data), str(faces), {}, log=quiet, rule="balanced", share_tol=0.03)
+
+
+def test_soft_labels_per_group_take_each_teacher_where_it_is_strong(tmp_path):
+    """Teacher 'posed' is right on posed-mix and useless on muxspace, 'wild' the other way round: one
+    ensemble for all must split its weight, a mix per group gives each source its own teacher."""
+    faces = tmp_path / "faces"
+    rng = np.random.default_rng(1)
+
+    def teachers(rows, good: str):
+        labels = np.array([r[1] for r in rows])
+        right = np.log(np.full((len(rows), 7), 0.02) + 0.86 * np.eye(7)[labels])
+        noise = np.log(rng.dirichlet(np.ones(7), len(rows)))
+        return {"posed": right, "wild": noise} if good == "posed" else {"posed": noise, "wild": right}
+
+    mux = people_rows("muxspace", people=60, per_person=2, seed=3, name=mux_name)
+    posed = people_rows("posed-mix", people=60, per_person=2, seed=4, name=lambda p, k: f"bu3dfe__M{p:04d}_{k}.jpg")
+    write_prepared(faces, "muxspace", mux, teachers(mux, "wild"))
+    write_prepared(faces, "posed-mix", posed, teachers(posed, "posed"))
+    out = tmp_path / "soft.pt"
+    soft_labels_main(["--faces", str(faces), "--out", str(out), "--criterion", "mean_recall",
+                      "--groups", "posed=posed-mix;wild=muxspace"])
+    state = torch.load(out)
+    assert state["groups"]["posed"]["weights"]["posed"] == 1.0
+    assert state["groups"]["wild"]["weights"]["wild"] == 1.0
+    train = split_sets(faces, ["muxspace", "posed-mix"])["Training"]
+    by_path = dict(zip(state["paths"], state["probs"]))
+    right = [int(by_path[p].argmax()) == int(y) for p, y in zip(train.paths, train.labels)]
+    assert sum(right) / len(right) > 0.95  # every training face labelled by the teacher right on its source
+    from soft_labels import parse_groups
+    with pytest.raises(ValueError, match="two groups"):
+        parse_groups("a=muxspace;b=muxspace")

@@ -60,7 +60,7 @@ describe('compact panels', () => {
   });
 });
 
-describe('crowded photos (issue 19, item 6)', () => {
+describe('crowded photos', () => {
   it('drawn panels never overlap each other or any face: far panels get a leader line, else only the number', () => {
     // Eighteen faces in three tight rows, as in a class photo at fit (old main: 12 overlaps).
     const faces = Array.from({ length: 18 }, (_, i) => ({ x: 20 + (i % 6) * 115, y: 20 + Math.floor(i / 6) * 130, width: 105, height: 105 }));
