@@ -87,7 +87,7 @@ function ResultList({ image, faces, minScore, whole, kept, highlight, onHighligh
                   Face {f.id}: <strong style={{ color: `var(--emo-${f.top.emotion})` }}>{emotion}</strong> {Math.round(f.top.probability * 100)}%
                 </h3>
                 <span className="det-score" data-testid="detection-score" title="How sure the face detector is that this is a face (not an emotion)">
-                  {whole ? 'the whole photo, read as one face' : `face: ${Math.round(f.score * 100)}% sure${low ? (kept.some((k) => k.id === f.id) ? ' (uncertain, shown: see above)' : ' (uncertain face)') : ''}`}
+                  {whole ? 'the whole photo, read as one face' : `detection score ${Math.round(f.score * 100)}%${low ? (kept.some((k) => k.id === f.id) ? ' (uncertain face, shown: see above)' : ' (uncertain face)') : ''}`}
                 </span>
                 <button
                   type="button"
