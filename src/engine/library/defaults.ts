@@ -29,4 +29,5 @@ export const DEFAULT_ENGINE_OPTIONS: {
 export const DEFAULT_ANALYSE_OPTIONS: Readonly<Required<Omit<AnalyseOptions, 'time'>>> = {
   kind: 'photo',
   track: false,
+  wholeIfNoFace: false,
 };

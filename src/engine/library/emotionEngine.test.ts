@@ -31,6 +31,7 @@ function analysisOf(xs: number[], backend: BackendName, kind: AnalysisKind): Ana
     backend,
     model: 'm',
     tensors: 3,
+    ...(kind === 'whole' ? { whole: true } : {}),
   };
 }
 
@@ -197,6 +198,24 @@ describe('analyse', () => {
     // The input stays the caller's: the engine got a new bitmap made from it, a photo by default.
     expect(fake.inputs).toEqual([IMAGE]);
     expect(fake.engines[0]?.analysed[0]).not.toBe(IMAGE);
+  });
+
+  it('reads a photo with no face found whole, as one face, when asked (wholeIfNoFace), and says so', async () => {
+    const fake = fakeDeps(() => []); // the detector finds nothing in this photo
+    const engine = await createEngineWith({ assetsUrl: 'https://x.example/a/' }, fake.deps);
+    const kinds: string[] = [];
+    const running = fake.engines[0]!;
+    const analyse = running.analyse.bind(running);
+    running.analyse = async (image, kind) => {
+      kinds.push(kind);
+      const a = await analyse(image, kind);
+      return kind === 'whole' ? { ...a, count: 1, whole: true, boxes: Float32Array.from([0, 0, 640, 480]), crops: Float32Array.from([0, -80, 640, 640]), scores: Float32Array.from([0]), probs: Float32Array.from(HAPPY) } : a;
+    };
+    expect(await engine.analyse(IMAGE)).toMatchObject({ faces: [], whole: false }); // by default, none
+    const read = await engine.analyse(IMAGE, { wholeIfNoFace: true });
+    expect(kinds).toEqual(['photo', 'photo', 'whole']);
+    expect(read).toMatchObject({ whole: true, faces: [{ id: 1, score: 0, box: { x: 0, y: 0, width: 640, height: 480 } }] });
+    expect(fake.inputs.filter((i) => i === IMAGE)).toHaveLength(3); // each read copies the caller's image anew
   });
 
   it('explains a face: its crop and top emotion (or the one asked for) to the engine, the map back as plain numbers', async () => {

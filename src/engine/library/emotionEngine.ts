@@ -184,6 +184,13 @@ class LibraryEngine implements EmotionEngine {
     const kind: AnalysisKind = options.kind ?? DEFAULT_ANALYSE_OPTIONS.kind;
     const track = options.track ?? DEFAULT_ANALYSE_OPTIONS.track;
     const time = options.time ?? this.deps.now();
+    let analysis = await this.analyseAs(input, kind);
+    // A photo with no face found, read whole on request (the image, copied again: the first copy is gone).
+    if (kind === 'photo' && analysis.count === 0 && (options.wholeIfNoFace ?? DEFAULT_ANALYSE_OPTIONS.wholeIfNoFace)) analysis = await this.analyseAs(input, 'whole');
+    return this.result(analysis, track, time);
+  }
+
+  private async analyseAs(input: EngineInput, kind: AnalysisKind): Promise<Analysis> {
     for (let attempt = 0; ; attempt++) {
       this.alive();
       const created = await this.current.catch((err: unknown) => {
@@ -197,15 +204,13 @@ class LibraryEngine implements EmotionEngine {
       } catch (err) {
         throw this.report(new EngineError('input', `the image could not be read (${errorMessage(err)})`));
       }
-      let analysis: Analysis;
       try {
-        analysis = await created.engine.analyse(image, kind);
+        return await created.engine.analyse(image, kind);
       } catch (err) {
         // The engine was swapped (switchBackend) while this image was on the old one: once more on the new one.
         if (attempt === 0 && !this.disposed && this.running !== created) continue;
         throw this.report(asEngineError(err));
       }
-      return this.result(analysis, track, time);
     }
   }
 
@@ -246,6 +251,7 @@ class LibraryEngine implements EmotionEngine {
       backend: frame.backend,
       timings: { ...frame.timings },
       padded: frame.padded === true,
+      whole: frame.whole === true,
     };
   }
 

@@ -61,9 +61,17 @@ export interface AnalyseOptions {
   /**
    * 'photo': the whole image and then tile by tile, so small faces of a group photo are found; a
    * photo that is only a face is tried again with a border; faces are numbered left to right.
-   * 'frame': one detector pass, for camera and video frames (several times faster). Default 'photo'.
+   * 'frame': one detector pass, for camera and video frames (several times faster).
+   * 'whole': no detection, the whole image read as one face. Default 'photo'.
    */
-  kind?: 'photo' | 'frame';
+  kind?: 'photo' | 'frame' | 'whole';
+  /**
+   * A photo (`kind: 'photo'`) in which no face is found is read whole, as one face: its box is the
+   * whole image, its `score` 0, and the result says `whole: true`. For an image you know is a face
+   * the detector does not recognise (a mouth, a drawing, a face turned away). `kind: 'whole'` reads
+   * any image so, without looking for faces. Default false.
+   */
+  wholeIfNoFace?: boolean;
   /**
    * Follow faces from call to call (a camera or a video): each face keeps its `id`, its
    * probabilities are smoothed over time, and a face missed for a moment is kept, `stale`.
@@ -127,6 +135,8 @@ export interface EmotionResult {
   timings: { detectMs: number; classifyMs: number; totalMs: number };
   /** A photo that is only a face: found on the retry with a border around it. */
   padded: boolean;
+  /** No face was looked for or found: the whole image was read as one face (AnalyseOptions.wholeIfNoFace, kind 'whole'). */
+  whole: boolean;
 }
 
 /** What the engine reports about itself. */
