@@ -124,6 +124,10 @@ test("the user's words: no timings or benchmark scores; the model described in i
   await expect(page.getByTestId('model-card')).toBeHidden();
   await expect(page.locator('footer')).not.toContainText(/priors|mirror|FER2013/);
 
+  // A file that is not a photo is said once (the notice names it), not twice.
+  await page.getByTestId('file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await expect(page.getByTestId('notice-file-not-image')).toContainText('"notes.txt" is not an image');
+  await expect(page.getByTestId('photo-error')).toHaveCount(0);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-3.jpg'));
   await expect(page.getByTestId('face-count')).toContainText('faces in group-3.jpg');
   await expect(page.getByTestId('face-count')).not.toContainText(/\d ms/);
@@ -204,7 +208,7 @@ test('charts: scales, values under the pointer, a step read with its emotions; a
   await expect(timeline.getByTestId('valence-legend')).toContainText('unpleasant (−1) to pleasant (+1)');
   const chart = page.getByTestId('video-chart').first();
   const box = (await chart.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.25, box.y + box.height / 2);
+  await chart.hover({ position: { x: box.width * 0.25, y: box.height / 2 } }); // scrolled into view first
   await expect(timeline.getByTestId('chart-tip')).toContainText(/s: .*\d+ %/);
   await chart.focus();
   await page.keyboard.press('ArrowRight');
