@@ -13,11 +13,11 @@ import { drawFaces } from './overlay/draw';
 import { toView, type ViewTransform } from './overlay/layout';
 import { countsInWords } from './SessionsPanel';
 import { useDropzone } from './useDropzone';
+import { ZoomView } from './ZoomView';
+import { download } from './download';
 
 /** Notices about a file the app refused: they name the file themselves. */
 const FILE_NOTICES = new Set(['file-not-image', 'file-corrupt', 'file-too-large', 'file-empty', 'file-heic']);
-import { ZoomView } from './ZoomView';
-import { download } from './download';
 
 /** The crop the model saw; with a "Why?" map, twice as large, so the map reads without zooming. */
 function Thumbnail({ image, face, heat }: { image: ImageBitmap; face: FaceResult; heat?: Explanation }) {
@@ -73,7 +73,6 @@ function ResultList({ image, faces, minScore, whole, kept, highlight, onHighligh
             key={f.id}
             data-testid="result-item"
             tabIndex={0}
-            aria-label={`Face ${f.id}: ${emotion} ${Math.round(f.top.probability * 100)}%`}
             className={[low ? 'low-confidence' : '', whole ? 'whole-photo' : '', highlight === f.id ? 'highlighted' : ''].join(' ').trim() || undefined}
             onMouseEnter={() => onHighlight(f.id)}
             onMouseLeave={() => onHighlight(null)}
