@@ -52,8 +52,8 @@ export function composeApp(options: EngineHostOptions & { bitmapFrames?: boolean
   const timeline = new LiveTimeline(bus);
   // A recording's faces are numbered from 1, on screen and in its files alike; the live chart's
   // faces, kept by number, start again with them.
-  const recorder = new Recorder(bus, store, sessions, undefined, () => {
-    live.renumber();
+  const recorder = new Recorder(bus, store, sessions, undefined, (start) => {
+    live.renumberFrom(start);
     timeline.clear();
   });
   return {
