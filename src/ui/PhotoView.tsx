@@ -225,7 +225,7 @@ export function PhotoView() {
         Photo
       </h2>
       <div {...dropzone} className={`${dropzone.className}${compact ? ' compact' : ''}`} data-testid="dropzone">
-        <p>{compact ? 'Another photo: drop it here, paste it, or' : 'Drop photos here (one, many, or a folder\'s worth), paste one (Ctrl/⌘+V), or'}</p>
+        <p className="hint">{compact ? 'Another photo: drop it here, paste it, or' : 'Drop photos here (one, many, or a folder\'s worth), paste one (Ctrl/⌘+V), or'}</p>
         <button type="button" className="primary" onClick={() => inputRef.current?.click()}>
           Choose photos…
         </button>{' '}

@@ -146,7 +146,7 @@ export function VideoView() {
     <section className="video-view" aria-label="Video file" data-testid="video-view" data-phase={state.phase}>
       <h2 className="sr-only">Video file</h2>
       <div {...dropzone} className={`${dropzone.className}${state.phase !== 'idle' ? ' compact' : ''}`} data-testid="video-dropzone">
-        <p>{state.phase !== 'idle' ? 'Another video: drop it here, or' : 'Drop a video file here, or'}</p>
+        <p className="hint">{state.phase !== 'idle' ? 'Another video: drop it here, or' : 'Drop a video file here, or'}</p>
         <button type="button" className={state.phase === 'idle' ? 'primary' : undefined} onClick={() => inputRef.current?.click()} disabled={busy || exporting}>
           Choose a video…
         </button>
@@ -162,7 +162,7 @@ export function VideoView() {
             e.target.value = '';
           }}
         />
-        <p className="muted">{state.phase === 'idle' ? 'The video is read by this browser only: nothing is uploaded.' : 'Read in this browser only.'}</p>
+        <p className="muted hint">{state.phase === 'idle' ? 'The video is read by this browser only: nothing is uploaded.' : 'Read in this browser only.'}</p>
       </div>
       {state.phase !== 'idle' && state.phase !== 'error' && (
         <div className="video-controls">
