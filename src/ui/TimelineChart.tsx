@@ -30,18 +30,27 @@ export function drawTimeline(canvas: HTMLCanvasElement, buffer: RingBuffer, star
     ctx.setLineDash(dash);
     ctx.strokeStyle = color;
     ctx.lineWidth = width * dpr;
-    let first = true;
+    let points = 0;
+    let last = { px: 0, py: 0 };
     for (let i = 0; i < n; i++) {
       const t = buffer.time(i);
       if (t < start) continue;
       const px = x(t);
       const py = map(buffer.value(i, channel)) * (h - 2 * dpr) + dpr;
-      if (first) ctx.moveTo(px, py);
+      if (points === 0) ctx.moveTo(px, py);
       else ctx.lineTo(px, py);
-      first = false;
+      points++;
+      last = { px, py };
     }
     ctx.stroke();
     ctx.setLineDash([]);
+    // A face seen once is a dot, not an empty chart.
+    if (points === 1) {
+      ctx.beginPath();
+      ctx.fillStyle = color;
+      ctx.arc(last.px, last.py, 2 * width * dpr, 0, 2 * Math.PI);
+      ctx.fill();
+    }
   };
   // Valence first and faint, so an emotion's line near the top (Happy near 1) stays on top of it.
   ctx.globalAlpha = 0.55;
