@@ -3,7 +3,9 @@ import { extname, join, normalize, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { type Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { mediapipeOffline } from './scripts/lib/mediapipe-offline.ts';
 import { buildModelIndex } from './scripts/lib/models-index.ts';
+import { precompressPlugin } from './scripts/lib/precompress.ts';
 import { pwaPlugin } from './scripts/lib/pwa.ts';
 import { contentSecurityPolicy, headersFile, securityHeaders } from './src/security/csp.ts';
 
@@ -14,7 +16,7 @@ const types: Record<string, string> = { '.json': 'application/json', '.bin': 'ap
 /** Serve the committed `models/` folder at /models/ (dev and preview) and copy it into the build:
  *  one copy of each model in the repository, none in public/. */
 function serveModels(): Plugin {
-  const middleware = (req: { url?: string }, res: import('node:http').ServerResponse, next: () => void) => {
+  const middleware = (req: { url?: string; headers?: Record<string, string | string[] | undefined> }, res: import('node:http').ServerResponse, next: () => void) => {
     const url = (req.url ?? '').split('?')[0] ?? '';
     if (!url.startsWith('/models/')) return next();
     if (url === '/models/index.json') {
@@ -24,8 +26,17 @@ function serveModels(): Plugin {
     }
     const file = normalize(join(modelsDir, decodeURIComponent(url.slice('/models/'.length))));
     if (!file.startsWith(modelsDir) || !existsSync(file) || !statSync(file).isFile()) return next();
-    res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
+    // An ETag, as a static host sends: model.json is revalidated on every start (jsonCache.ts), and
+    // an unchanged one is then a 304 without its body.
+    const stat = statSync(file);
+    const etag = `W/"${stat.size}-${stat.mtimeMs.toFixed(0)}"`;
     res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('ETag', etag);
+    if (req.headers?.['if-none-match'] === etag) {
+      res.statusCode = 304;
+      return void res.end();
+    }
+    res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
     res.end(readFileSync(file));
   };
   return {
@@ -74,14 +85,21 @@ function securityHeadersPlugin(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [securityHeadersPlugin(), react(), serveModels(), csp(), pwaPlugin()],
+  // precompressPlugin before serveModels: in preview its middleware must see /models/ first, to send
+  // the weights' precompressed copies. mediapipeOffline: MediaPipe's usage log is refused by the
+  // engine itself, not only by the CSP (scripts/lib/mediapipe-offline.ts), on the page's thread and
+  // in the engine's worker.
+  plugins: [securityHeadersPlugin(), react(), precompressPlugin(), serveModels(), csp(), pwaPlugin(), mediapipeOffline()],
+  worker: { plugins: () => [mediapipeOffline()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { port: 5173, strictPort: false },
   // The dev server pre-bundles what the app imports, found from index.html alone: without this it
   // crawls every HTML file of the repository, examples/index.html too, whose '@resemote/engine' is
   // the library build (npm run build:lib) and does not resolve here; the failed scan made Vite
   // re-optimise and reload pages mid-run (prepare-data's page.evaluate lost its context in CI).
-  optimizeDeps: { entries: ['index.html'] },
+  // MediaPipe's bundle is served as it is, not pre-bundled, so the dev server gives it the same
+  // fetch-less scope as the build (pre-bundled dependencies do not go through plugins).
+  optimizeDeps: { entries: ['index.html'], exclude: ['@mediapipe/tasks-vision'] },
   preview: { port: 4173 },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],

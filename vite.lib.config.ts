@@ -5,17 +5,24 @@
  * dependency to install:
  *
  *   resemote-engine.js        the entry (API, worker proxy, tracker: no TF.js)
+ *   shared-<hash>.js          code the entry shares with the worker's proxy
  *   engine.worker-<hash>.js   the engine's worker (TF.js, MediaPipe's loader), started by the entry
- *   engine-<hash>.js          the same engine for the page's thread, loaded only where a worker cannot run it
  *   assets/                   the files the engine fetches (createEngine's assetsUrl): mediapipe/,
- *                             tfjs-wasm/ and models/resemotenet-s7/ (the default model), laid out as engine/assets.ts says
+ *                             tfjs-wasm/, models/<the default model>/ and page-engine.js, laid out as engine/assets.ts says
+ *
+ * assets/page-engine.js is the same engine for the page's own thread, one self-contained module
+ * built apart (src/engine/engine.ts as its entry) and imported by URL only where a worker cannot run
+ * the engine (remote.ts): no import of it is left in the entry for a user's bundler to follow, so
+ * their build carries no 1.6 MB chunk it never loads, and Vite prints no "chunks larger than 500 kB".
+ * MediaPipe's bundle is built without network in all three (scripts/lib/mediapipe-offline.ts).
  *
  * The declarations (types/) come from tsc -p tsconfig.lib.json, then scripts/check-lib.ts keeps
  * the ones the entry reaches and checks that they need no package.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
+import { mediapipeOffline } from './scripts/lib/mediapipe-offline.ts';
 import { ASSET_PATHS, DEFAULT_MODEL_ID } from './src/engine/assets.ts';
 
 const root = import.meta.dirname;
@@ -63,12 +70,31 @@ function thirdPartyNotices(): string {
   ].join('\n');
 }
 
-/** Copy the engine's files into dist/assets/ (prepared by scripts/prepare-assets.ts, and the default model). */
+/** assets/page-engine.js: the engine for the page's thread, one file with everything it needs. */
+async function buildPageEngine(out: string): Promise<void> {
+  await build({
+    configFile: false,
+    publicDir: false,
+    logLevel: 'warn',
+    plugins: [collectPackages(), mediapipeOffline()],
+    build: {
+      target: 'es2022',
+      outDir: out,
+      emptyOutDir: false,
+      copyPublicDir: false,
+      chunkSizeWarningLimit: 4096,
+      lib: { entry: resolve(root, 'src/engine/engine.ts'), formats: ['es'], fileName: () => ASSET_PATHS.pageEngine },
+      rolldownOptions: { output: { minify: true, comments: false, codeSplitting: false } },
+    },
+  });
+}
+
+/** Copy the engine's files into dist/assets/ (prepared by scripts/prepare-assets.ts, and the default model), and build its page-thread engine there. */
 function engineAssets(): Plugin {
   return {
     name: 'resemote-engine-assets',
     apply: 'build',
-    writeBundle: () => {
+    writeBundle: async () => {
       const out = join(LIB_OUT, 'assets');
       const copies: [string, string][] = [
         [resolve(root, 'public/mediapipe'), join(out, 'mediapipe')],
@@ -80,6 +106,7 @@ function engineAssets(): Plugin {
         mkdirSync(to, { recursive: true });
         cpSync(from, to, { recursive: true });
       }
+      await buildPageEngine(out);
       writeFileSync(join(LIB_OUT, 'THIRD-PARTY-NOTICES.md'), thirdPartyNotices());
     },
   };
@@ -90,7 +117,9 @@ export default defineConfig({
   publicDir: false,
   // Chunks and the worker are found relative to the entry (new URL(…, import.meta.url)), wherever it is served.
   base: './',
-  plugins: [collectPackages(), engineAssets()],
+  plugins: [collectPackages(), mediapipeOffline(), engineAssets()],
+  // remote.ts: the page-thread engine comes from assets/page-engine.js, not from a chunk of this build.
+  define: { 'import.meta.env.RESEMOTE_LIBRARY': 'true' },
   build: {
     target: 'es2022',
     outDir: LIB_OUT,
@@ -100,10 +129,10 @@ export default defineConfig({
     lib: { entry: resolve(root, 'src/engine/index.ts'), formats: ['es'], fileName: () => 'resemote-engine.js' },
     // Minified, whitespace too (library mode keeps it for tree-shaking, which a bundle of TF.js does
     // not get anyway), without comments: the bundled packages' licences are in THIRD-PARTY-NOTICES.md
-    // once, not 1,600 times in the worker. The code both the entry and the page-thread engine use
-    // is one chunk, 'shared'.
-    rolldownOptions: { output: { minify: true, comments: false, chunkFileNames: (chunk) => (chunk.isDynamicEntry ? '[name]-[hash].js' : 'shared-[hash].js') } },
+    // once, not 1,600 times in the worker. Annotations stay: the entry's import of the page-thread
+    // engine by URL keeps its @vite-ignore, so a user's bundler leaves it alone without a word.
+    rolldownOptions: { output: { minify: true, comments: { legal: false, annotation: true, jsdoc: false }, chunkFileNames: 'shared-[hash].js' } },
   },
   // The worker beside the entry, as code; dist/assets/ holds only the files the engine fetches.
-  worker: { format: 'es', plugins: () => [collectPackages()], rolldownOptions: { output: { entryFileNames: '[name]-[hash].js', minify: true, comments: false } } },
+  worker: { format: 'es', plugins: () => [collectPackages(), mediapipeOffline()], rolldownOptions: { output: { entryFileNames: '[name]-[hash].js', minify: true, comments: false } } },
 });

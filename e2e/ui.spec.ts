@@ -92,6 +92,7 @@ test('the detection score is on each card, and the confidence filter hides or sh
   await waitReady(page);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-6.jpg'));
   await expect(page.getByTestId('face-count')).toContainText('faces in group-6.jpg');
+  await expect(page.getByTestId('photo-searching')).toBeHidden(); // the tiles' faces are in too
   const shown = await page.getByTestId('result-item').count();
   // Each card holds its seven bars: nothing hangs over its border (old main: Neutral on the edge at 1280 px).
   for (const [client, scroll] of await page.getByTestId('result-item').evaluateAll((els) => els.map((el) => [el.clientHeight, el.scrollHeight]))) expect(scroll).toBeLessThanOrEqual(client! + 1);

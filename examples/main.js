@@ -1,5 +1,5 @@
 // The library's example: load the engine, analyse the photo on the page, print the faces.
-// `npm run example` builds the package and serves this page; README "Use the engine in your own page".
+// `npm run example` builds the package and serves this page; docs/library.md is the library's reference.
 import { createEngine, EMOTIONS } from '@resemote/engine';
 
 const status = document.querySelector('#status');

@@ -95,7 +95,7 @@ function score(labels: number[], preds: number[]) {
 async function main() {
   const { values } = parseArgs({
     options: {
-      model: { type: 'string', default: 'models/resemotenet-s7' },
+      model: { type: 'string', default: 'models/resemotenet-s7b' },
       faces: { type: 'string', default: '.cache/faces' },
       beta: { type: 'string', default: '1' },
       boot: { type: 'string', default: '2000' },

@@ -3,6 +3,9 @@
  * fake camera. Prints figures, never fails on them (targets live in docs/speed.md, not in tests).
  *
  *   npm run bench -- [--backends auto,wasm,webgl,webgpu] [--url http://host:port/] [--out file.json]
+ *                    [--photo-runs 3] [--photo-vs http://host:port/]
+ *
+ * `--backends ''` runs no backend's camera figures: only the photo path (and "Why?" for none).
  *                    [--skip memory,switch,fps4,timing] [--cold-starts N] [--memory-frames N] [--port 4180]
  *
  * `auto` is a fresh visitor's start: nothing pinned, the app chooses (since 0.3.0: WebAssembly
@@ -24,8 +27,10 @@
  *   coldStarts (with --cold-starts N) N more cold starts, each in a fresh browser: time to the first
  *          result and the longest main-thread task of each, to see the spread of a single figure
  *   photo  (once, nothing chosen) the photo path from navigation: Photo tab, a 3-face photo, until
- *          its face count shows, cold (fresh profile) and warm (reload), --photo-runs times, with
- *          where the time went (scripts/lib/bench-photo.ts)
+ *          its face count shows and until every face is, cold (fresh profile) and warm (reload),
+ *          --photo-runs times, with where the time went (scripts/lib/bench-photo.ts); --photo-vs URL
+ *          runs another build's photo path after each of this one's (pairs moments apart), and
+ *          prints the medians side by side with the warm ratio run by run
  *
  *   npm run bench -- --sessions 200 [--session-rows 600] [--session-runs 3] [--sessions-store file]
  *                    [--backends wasm] [--url ...]
@@ -78,16 +83,17 @@ function options() {
       'cold-starts': { type: 'string', default: '0' },
       port: { type: 'string', default: '4180' },
       'photo-runs': { type: 'string', default: '3' },
+      'photo-vs': { type: 'string' },
       sessions: { type: 'string', default: '0' },
       'session-rows': { type: 'string', default: '600' },
       'session-runs': { type: 'string', default: '3' },
       'sessions-store': { type: 'string', default: join(root, 'src', 'app', 'recordingStore.ts') },
     },
   });
-  const backends = values.backends.split(',').map((b) => b.trim()) as Backend[];
+  const backends = values.backends.split(',').map((b) => b.trim()).filter(Boolean) as Backend[];
   for (const b of backends) if (!['auto', 'wasm', 'webgl', 'webgpu'].includes(b)) throw new Error(`unknown backend ${b}`);
   const date = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']), coldStarts: Number(values['cold-starts']), port: Number(values.port), photoRuns: Number(values['photo-runs']), sessions: { count: Number(values.sessions), rows: Number(values['session-rows']), runs: Number(values['session-runs']), store: values['sessions-store'] } };
+  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']), coldStarts: Number(values['cold-starts']), port: Number(values.port), photoRuns: Number(values['photo-runs']), photoVs: values['photo-vs'], sessions: { count: Number(values.sessions), rows: Number(values['session-rows']), runs: Number(values['session-runs']), store: values['sessions-store'] } };
 }
 
 /**
@@ -167,6 +173,19 @@ async function launch(y4m: string, backend: Backend) {
     if (b !== 'auto') w.__RESEMOTE_PIN_BACKEND__ = true;
     w.__longtasks = [];
     new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__longtasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    // What ran in each long frame (Long Animation Frames: the scripts, with where they came from).
+    const x = window as unknown as { __longframes: { duration: number; blocking: number; scripts: string[] }[] };
+    x.__longframes = [];
+    try {
+      new PerformanceObserver((l) =>
+        l.getEntries().forEach((e) => {
+          const f = e as PerformanceEntry & { blockingDuration: number; scripts: { invoker: string; sourceURL: string; sourceFunctionName: string; duration: number }[] };
+          x.__longframes.push({ duration: f.duration, blocking: f.blockingDuration, scripts: f.scripts.map((sc) => `${sc.invoker} ${sc.sourceFunctionName || ''}@${sc.sourceURL.split('/').pop()} ${Math.round(sc.duration)} ms`) });
+        }),
+      ).observe({ type: 'long-animation-frame', buffered: true });
+    } catch {
+      /* a browser without the Long Animation Frames API */
+    }
     if (!sessionStorage.getItem('bench.seeded')) {
       sessionStorage.setItem('bench.seeded', '1');
       localStorage.setItem('resemote.settings.v1', JSON.stringify(b === 'auto' ? {} : { backendWanted: b }));
@@ -462,20 +481,24 @@ async function main() {
     }
     if (!opts.skip.has('photo') && opts.sessions.count === 0) {
       const photo = join(root, 'e2e', 'fixtures', 'group-3.jpg');
-      const runs: { cold: PhotoPathRun; warm: PhotoPathRun }[] = [];
+      // With --photo-vs, the other build's run follows each of this one's: pairs measured moments apart.
+      const targets = [url, ...(opts.photoVs ? [opts.photoVs] : [])];
+      const runs = new Map<string, { cold: PhotoPathRun; warm: PhotoPathRun }[]>(targets.map((t) => [t, []]));
       for (let i = 0; i < opts.photoRuns; i++) {
-        const { browser, page } = await launch(FACE_Y4M, 'auto');
-        try {
-          const cold = await photoFromNavigation(page, url, photo, 'group-3.jpg', false);
-          console.error(describePhotoRun(`[bench] photo cold ${i + 1}`, cold));
-          const warm = await photoFromNavigation(page, url, photo, 'group-3.jpg', true);
-          console.error(describePhotoRun(`[bench] photo warm ${i + 1}`, warm));
-          runs.push({ cold, warm });
-        } finally {
-          await browser.close();
+        for (const target of targets) {
+          const { browser, page } = await launch(FACE_Y4M, 'auto');
+          try {
+            const cold = await photoFromNavigation(page, target, photo, 'group-3.jpg', false);
+            console.error(describePhotoRun(`[bench] photo ${target} cold ${i + 1}`, cold));
+            const warm = await photoFromNavigation(page, target, photo, 'group-3.jpg', true);
+            console.error(describePhotoRun(`[bench] photo ${target} warm ${i + 1}`, warm));
+            runs.get(target)!.push({ cold, warm });
+          } finally {
+            await browser.close();
+          }
         }
       }
-      results.push({ backend: 'photo', photo: runs });
+      for (const target of targets) results.push({ backend: 'photo', url: target, photo: runs.get(target) });
     }
     if (!opts.skip.has('why') && opts.sessions.count === 0) {
       // "Why?" on the 3 faces of a photo, on each pinned backend: the map's cost per face, and
@@ -542,12 +565,29 @@ async function main() {
     const firsts = r.coldStarts.map((c: { firstResultMs: number }) => c.firstResultMs).sort((a: number, b: number) => a - b);
     console.log(`\n${r.backend}: ${tasks.length} cold starts, first result ${(firsts[0] / 1000).toFixed(1)}-${(firsts[firsts.length - 1] / 1000).toFixed(1)} s (median ${(firsts[firsts.length >> 1] / 1000).toFixed(1)}); longest main-thread task ${tasks.join(', ')} ms; ${tasks.filter((t: number) => t <= 100).length} of ${tasks.length} at or under 100 ms`);
   }
-  for (const r of rows) {
-    if (!r.photo) continue;
-    console.log('\nThe photo path from navigation (nothing chosen; group-3.jpg, 1280 x 900, 3 faces):');
+  const photoRows = rows.filter((r) => r.photo);
+  for (const r of photoRows) {
+    console.log(`\nThe photo path from navigation (nothing chosen; group-3.jpg, 1280 x 900, 3 faces), ${r.url}:`);
     for (const [i, run] of (r.photo as { cold: PhotoPathRun; warm: PhotoPathRun }[]).entries()) {
       console.log(describePhotoRun(`  cold ${i + 1}`, run.cold));
       console.log(describePhotoRun(`  warm ${i + 1}`, run.warm));
+    }
+  }
+  if (photoRows.length) {
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
+    const s = (ms: number) => (ms / 1000).toFixed(2);
+    const all = (xs: number[]) => `${s(median(xs))} s (${xs.map(s).join(', ')})`;
+    console.log('\n| build | warm: face count | warm: every face | cold: face count | cold: every face |');
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const r of photoRows) {
+      const p = r.photo as { cold: PhotoPathRun; warm: PhotoPathRun }[];
+      console.log(`| ${r.url} | ${all(p.map((x) => x.warm.shownMs))} | ${all(p.map((x) => x.warm.completeMs))} | ${all(p.map((x) => x.cold.shownMs))} | ${all(p.map((x) => x.cold.completeMs))} |`);
+    }
+    console.log('(medians, each run in brackets)');
+    if (photoRows.length === 2) {
+      const [a, b] = photoRows.map((r) => r.photo as { cold: PhotoPathRun; warm: PhotoPathRun }[]) as [{ cold: PhotoPathRun; warm: PhotoPathRun }[], { cold: PhotoPathRun; warm: PhotoPathRun }[]];
+      const ratios = a.map((x, i) => x.warm.shownMs / (b[i]?.warm.shownMs ?? NaN));
+      console.log(`warm face count, this build / the other, run by run: ${ratios.map((x) => x.toFixed(2)).join(', ')} (median ${median(ratios).toFixed(2)})`);
     }
   }
   for (const r of rows) {
@@ -555,6 +595,7 @@ async function main() {
     console.log('\n| "Why?" (group-3.jpg, 3 faces, one after the other) | engine ms a face | click to map on screen, ms | longest main-thread task |');
     console.log('| --- | --- | --- | --- |');
     for (const c of r.why as WhyCost[]) console.log(`| ${c.backend} | ${c.perFaceMs.join(', ')} | ${c.shownMs.join(', ')} | ${c.longestTaskMs} ms |`);
+    for (const c of r.why as WhyCost[]) if (c.longestFrame && c.longestFrame.blocking > 0) console.log(`${c.backend}: the longest frame, ${Math.round(c.longestFrame.duration)} ms (${Math.round(c.longestFrame.blocking)} ms blocking): ${c.longestFrame.scripts.join('; ') || 'no script (layout, paint, or work outside scripts)'}`);
   }
   console.log(`\nfull results: ${relative(process.cwd(), opts.out)}`);
 }

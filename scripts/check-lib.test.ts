@@ -28,11 +28,14 @@ describe('check-lib', () => {
     }
   });
 
-  it("makes the package's README from the root README's library section, with its example", () => {
-    const readme = packageReadme(readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8'));
+  it("makes the package's README from the library's reference (docs/library.md), its example and tables, without the page's markers", () => {
+    const readme = packageReadme(readFileSync(join(import.meta.dirname, '..', 'docs', 'library.md'), 'utf8'));
     expect(readme.startsWith('# @resemote/engine\n')).toBe(true);
     expect(readme).toContain("import { createEngine } from '@resemote/engine';");
     expect(readme).toContain('npm run build:lib');
-    expect(() => packageReadme('# no section here')).toThrow(/no <!-- library -->/);
+    expect(readme).toMatch(/^\| `detector\.minScore` \|/m);
+    expect(readme).toMatch(/^## Errors$/m);
+    expect(readme).not.toContain('<!--');
+    expect(() => packageReadme('# Something else')).toThrow(/does not start with "# @resemote\/engine"/);
   });
 });

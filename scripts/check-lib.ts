@@ -6,8 +6,8 @@
  *   reaches are kept, and none of them may import a package (TF.js and MediaPipe are bundled into
  *   the JavaScript, not dependencies, so a user's TypeScript would not find their types). A bare
  *   import or an unresolved one fails the build.
- * - The package's README.md is the root README's "Use the engine in your own page" section and its
- *   LICENSE the root's, copied, so neither is kept in step by hand.
+ * - The package's README.md is docs/library.md (the library's reference) and its LICENSE the
+ *   root's, copied, so neither is kept in step by hand.
  * - Prints the size of each JavaScript file, raw and gzipped (gzip -9, as `gzip -9c FILE | wc -c`), and of the assets.
  *
  * Exit 1 with the reasons when something is wrong.
@@ -15,6 +15,7 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { ASSET_PATHS } from '../src/engine/assets.ts';
 
 const root = resolve(import.meta.dirname, '..');
 export const PACKAGE = join(root, 'packages/engine');
@@ -69,17 +70,17 @@ function removeEmptyDirs(dir: string): void {
   if (readdirSync(dir).length === 0) rmdirSync(dir);
 }
 
-/** The README section between <!-- library --> and <!-- /library -->, as the package's own README. */
-export function packageReadme(readme: string): string {
-  const m = /<!-- library -->\n([\s\S]*?)<!-- \/library -->/.exec(readme);
-  if (!m) throw new Error('README.md has no <!-- library --> … <!-- /library --> section');
-  const body = (m[1] as string).replace(/^### /gm, '## ').replace(/^## Use the engine in your own page/m, '# @resemote/engine');
+/** docs/library.md as the package's own README: without the markers of its generated tables. */
+export function packageReadme(reference: string): string {
+  if (!/^# @resemote\/engine\b/m.test(reference)) throw new Error('docs/library.md does not start with "# @resemote/engine"');
+  const body = reference.replace(/^<!-- \/?generated:[\w-]+ -->\n/gm, '').replace(/\n<!-- [\s\S]*? -->\n/g, '\n');
   return `${body.trim()}\n\nPart of ResEmote: the app that uses this engine, the model and how it was trained are in the same repository.\n`;
 }
 
+/** The package's own JavaScript: the entry, its worker and the page-thread engine (assets/page-engine.js). */
 export function sizes(): { file: string; bytes: number; gzip: number }[] {
   return files(DIST)
-    .filter((f) => f.endsWith('.js') && !f.startsWith(join(DIST, 'assets')))
+    .filter((f) => f.endsWith('.js') && (!f.startsWith(join(DIST, 'assets')) || f === join(DIST, 'assets', ASSET_PATHS.pageEngine)))
     .sort()
     .map((f) => {
       const data = readFileSync(f);
@@ -104,7 +105,7 @@ if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
   for (const target of [pkg.types, ...JSON.stringify(pkg.exports).match(/\.\/dist\/[^"*]+/g) ?? []]) {
     if (!existsSync(join(PACKAGE, target))) problems.push(`package.json names ${target}, which the build did not make`);
   }
-  writeFileSync(join(PACKAGE, 'README.md'), packageReadme(readFileSync(join(root, 'README.md'), 'utf8')));
+  writeFileSync(join(PACKAGE, 'README.md'), packageReadme(readFileSync(join(root, 'docs/library.md'), 'utf8')));
   copyFileSync(join(root, 'LICENSE'), join(PACKAGE, 'LICENSE'));
   if (problems.length) {
     console.error(`packages/engine is not ready:\n- ${problems.join('\n- ')}`);

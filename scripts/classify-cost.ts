@@ -3,7 +3,7 @@
  * EmotionClassifier and crop), for each model given: what a model card's testTime.flip (each crop
  * and its mirror in one batch) costs beside the same model without it (the mirror is kept only
  * while the cost stays <= 2x). Prints figures, never fails on them.
- *   npx tsx scripts/classify-cost.ts [resemotenet-s5 resemotenet-s7 ...]
+ *   npx tsx scripts/classify-cost.ts [resemotenet-s5 resemotenet-s7b ...]
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -13,7 +13,7 @@ import { readModelArtifacts } from './lib/graph-model-fs.ts';
 setWasmPaths(join(import.meta.dirname, '..', 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
 await tf.setBackend('wasm');
 const pixels = tf.randomUniform([480, 640, 3], 0, 255, 'int32') as tf.Tensor3D;
-const ids = process.argv.slice(2).length ? process.argv.slice(2) : ['resemotenet-s5', 'resemotenet-s7'];
+const ids = process.argv.slice(2).length ? process.argv.slice(2) : ['resemotenet-s5', 'resemotenet-s7b'];
 for (const id of [...ids, ...ids]) { // twice: the first round warms the wasm runtime
   const c = await EmotionClassifier.fromArtifacts((await readModelArtifacts(join('models', id))).artifacts);
   for (const n of [1, 4]) {

@@ -7,7 +7,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { composeApp, testHooks } from './app/composition';
-import { registerServiceWorker } from './app/pwa';
+import { keepFetchedFiles, registerServiceWorker } from './app/pwa';
 import { loadSettings, saveSettings } from './state/settings';
 import { settingsOf, useStore } from './state/store';
 import { App } from './ui/App';
@@ -54,5 +54,13 @@ setTimeout(() => {
   void app.host.start();
   void app.sessions.load(); // sessions kept from earlier visits come back into the list
 }, 0);
-// Installable and offline after one visit (production builds; ?nosw opts out).
-if (import.meta.env.PROD && !params.has('nosw')) registerServiceWorker((update) => useStore.getState().setUpdate(update));
+// Installable and offline after one visit (production builds; ?nosw opts out). Once the engine is
+// ready, the worker keeps what was fetched before it took control (app/pwa.ts).
+if (import.meta.env.PROD && !params.has('nosw')) {
+  registerServiceWorker((update) => useStore.getState().setUpdate(update));
+  const stop = useStore.subscribe((s) => {
+    if (s.engine.phase !== 'ready') return;
+    stop();
+    keepFetchedFiles();
+  });
+}

@@ -12,6 +12,8 @@ import type { Box } from '../../src/engine/box';
 import { type DetectedFace, FaceDetectorService } from '../../src/engine/detector';
 import { drawPadded } from '../../src/engine/padding';
 import { regionRenderer } from '../../src/engine/regionRenderer';
+import { mergeDetections } from '../../src/engine/photoFaces';
+import { photoTiles } from '../../src/engine/tiling';
 import { iou } from '../../src/engine/box';
 
 export interface ExaminedFace {
@@ -73,7 +75,7 @@ async function examineBitmap(bitmap: ImageBitmap, kind: 'photo' | 'frame'): Prom
   const d = detector as FaceDetectorService;
   const t0 = performance.now();
   const { width, height } = bitmap;
-  let faces = kind === 'photo' ? d.detectPhoto(width, height, regionRenderer(bitmap)) : d.detectImage(bitmap);
+  let faces: DetectedFace[] = kind === 'photo' ? mergeDetections(d.detectRegions(photoTiles(width, height), regionRenderer(bitmap))) : d.detectImage(bitmap);
   let padded = false;
   // The engine's own second look (faceCheck.ts, detector.ts secondLook), on the image it detected
   // in. (One detector a thread: MediaPipe's loader is consumed by the first. This one's floor is

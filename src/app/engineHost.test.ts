@@ -41,6 +41,11 @@ class FakeEngine implements EngineApi {
     this.status = { ...this.status, modelId };
     return this.status;
   }
+  /** The kinds of analysis this engine was asked to prepare for. */
+  readonly prepared: string[] = [];
+  async prepare(kind: 'photo') {
+    this.prepared.push(kind);
+  }
   async benchmark() {
     return { backend: this.status.backend, oneFaceMs: speed[this.status.backend], fourFacesMs: 4 * speed[this.status.backend] };
   }
@@ -117,6 +122,18 @@ describe('EngineHost', () => {
     c.calls[0]!.resolve();
     await started;
     expect(await pending).toMatchObject({ model: 'a', backend: 'wasm' }); // nothing chosen: WebAssembly first
+  });
+
+  it('prepares the engine for a photo once it is ready, when the Photo tab asks while it loads', async () => {
+    const c = controllable();
+    const h = host(c);
+    const started = h.start();
+    await tick();
+    const preparing = h.prepare('photo');
+    c.calls[0]!.resolve();
+    await started;
+    await preparing;
+    expect(c.calls[0]!.engine.prepared).toEqual(['photo']);
   });
 
   it('a backend switch keeps the old engine analysing until the new one is ready, then disposes it', async () => {

@@ -18,7 +18,7 @@
  * - Provenance: results and the model picker name the model and backend that actually ran.
  */
 import { mark } from './marks';
-import { type AnalysisKind, BACKEND_LABEL, type BackendName, type BackendSupportMap, type BenchmarkResult, type CreatedEngine, type EngineApi, type EngineConfig, engineAssets, EngineError, type EngineMemory, type EngineProgress, errorMessage, type Explanation, isVideoFrame, fetchJsonCached, type FrameResult, modelName, openCache, probeBackends, startEngine, toFrameResult, workerSupport } from '../engine';
+import { type Analysis, type AnalysisKind, BACKEND_LABEL, type BackendName, type BackendSupportMap, type BenchmarkResult, type CreatedEngine, type EngineApi, type EngineConfig, engineAssets, EngineError, type EngineMemory, type EngineProgress, errorMessage, type Explanation, isVideoFrame, fetchJsonCached, type FrameResult, modelName, openCache, probeBackends, startEngine, toFrameResult, workerSupport } from '../engine';
 import { AppException, type AppError, errors } from '../state/errors';
 import type { ModelEntry, Store } from '../state/store';
 import { type Candidate, handOverVerdict, startingBackend } from './backendChoice';
@@ -143,6 +143,8 @@ export class EngineHost {
       modelUrl: new URL(`${this.options.base}${model.url}`, page).toString(),
       // The app serves the engine's files at its own base (public/ and models/: engine/assets.ts).
       ...engineAssets(this.options.base, page),
+      // Without TF.js's WebAssembly binary the app still runs, on WebGL, and says which file was missing.
+      wasmBinaryMissing: 'fall back',
       modelId: model.id,
       warmupFrame: [720, 1280],
     };
@@ -299,15 +301,18 @@ export class EngineHost {
    * was in flight when the engine was swapped (a backend switch disposes the old engine, which
    * rejects what it still holds) is tried once more on the new engine. This is the app's one retry
    * path: callers (photos, batches, video files, the camera) have none of their own.
+   * `onPartial`: a photo's first result, the faces of the whole photo, before its tiles are searched
+   * (engine.ts); the result then keeps those faces as they are and adds the tiles' after them.
    */
-  async analyse(source: ImageBitmapSource | VideoFrame, kind: AnalysisKind, time = performance.now()): Promise<FrameResult> {
+  async analyse(source: ImageBitmapSource | VideoFrame, kind: AnalysisKind, time = performance.now(), onPartial?: (first: FrameResult) => void): Promise<FrameResult> {
     for (let attempt = 0; ; attempt++) {
       const engine = await this.ready();
       // A camera's VideoFrame goes as a clone (a new handle on the same pixels, no copy): the
       // engine reads it into its own buffer; anything else as a bitmap of it.
       const image = isVideoFrame(source) ? source.clone() : await createImageBitmap(source);
       try {
-        const result = toFrameResult(await engine.analyse(image, kind), time);
+        const partial = onPartial && ((a: Analysis) => onPartial(toFrameResult(a, time)));
+        const result = toFrameResult(await engine.analyse(image, kind, partial), time);
         this.firstResultSeen();
         return result;
       } catch (err) {
@@ -335,6 +340,18 @@ export class EngineHost {
         if (attempt === 0) continue;
         throw new AppException(errors.engineBusy());
       }
+    }
+  }
+
+  /**
+   * Prepare the running engine (once it is ready) for a first analysis of `kind` while the user
+   * picks one (engine.prepare): a photo's first analysis then starts warm. Never fails.
+   */
+  async prepare(kind: 'photo'): Promise<void> {
+    try {
+      await (await this.ready()).prepare(kind);
+    } catch {
+      /* a head start only */
     }
   }
 

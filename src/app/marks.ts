@@ -3,7 +3,7 @@
  * ('resemote:<name>', with a small detail): free when nobody reads them, and what `npm run bench`
  * reads to say where the time from navigation to a result goes. Nothing leaves the page.
  */
-export type MarkName = 'engine-start' | 'engine-probed' | 'engine-ready' | 'photo-picked' | 'photo-decoded' | 'photo-analysed';
+export type MarkName = 'engine-start' | 'engine-probed' | 'engine-ready' | 'photo-picked' | 'photo-decoded' | 'photo-first' | 'photo-analysed';
 
 export function mark(name: MarkName, detail?: Record<string, unknown>): void {
   try {

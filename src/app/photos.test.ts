@@ -187,4 +187,56 @@ describe('PhotoSession', () => {
     expect(useStore.getState().photo).toMatchObject({ phase: 'done', name: 'mouth.jpg', result: { whole: true } });
     expect(useStore.getState().notices.map((n) => n.code)).not.toContain('no-face');
   });
+
+  it("shows the whole photo's faces first, then the tiles' added after them; a \"Why?\" asked meanwhile stays, the bitmap is the same", async () => {
+    const face = (id: number, x: number) => ({ id, box: { x, y: 10, width: 50, height: 50 }, crop: { x, y: 0, width: 70, height: 70 }, score: 0.9, probs: Float32Array.from([0, 0, 0, 1, 0, 0, 0]), top: { emotion: 'happy' as const, probability: 1 }, stale: false });
+    let first: (r: FrameResult) => void = () => undefined;
+    let finish: () => void = () => undefined;
+    const host = {
+      analyse: (_image: unknown, _kind: unknown, _time: unknown, onPartial: (r: FrameResult) => void) =>
+        new Promise<FrameResult>((resolve) => {
+          first = onPartial;
+          finish = () => resolve({ ...result('a'), faces: [face(1, 300), face(2, 500), face(3, 20)] });
+        }),
+      explain: async (_i: unknown, crop: unknown, _r: unknown, target: number) => ({ method: 'occlusion', target, probability: 1, cells: 8, values: new Float32Array(64), crop, ms: 1 }),
+    } as unknown as EngineHost;
+    const session = new PhotoSession(useStore, host);
+    const run = session.analyse(jpeg('a.jpg'));
+    await tick();
+    first({ ...result('a'), faces: [face(1, 300), face(2, 500)] });
+    const shownFirst = useStore.getState().photo;
+    expect(shownFirst).toMatchObject({ phase: 'done', name: 'a.jpg', searching: true });
+    expect(shownFirst.result?.faces.map((f) => f.id)).toEqual([1, 2]);
+    expect(session.inFlight).toBe(1); // still searching the tiles
+    await session.explain(2);
+    finish();
+    await run;
+    const done = useStore.getState().photo;
+    expect(done.searching).toBeUndefined();
+    expect(done.result?.faces.map((f) => f.id)).toEqual([1, 2, 3]);
+    expect(done.image).toBe(shownFirst.image);
+    expect((done.image as unknown as FakeBitmap).closed).toBe(false);
+    expect(done.explanations?.[2]?.phase).toBe('done');
+  });
+
+  it("an engine failure after the whole photo's faces were shown keeps them, no longer searching", async () => {
+    let first: (r: FrameResult) => void = () => undefined;
+    let fail: (e: unknown) => void = () => undefined;
+    const host = {
+      analyse: (_image: unknown, _kind: unknown, _time: unknown, onPartial: (r: FrameResult) => void) =>
+        new Promise<FrameResult>((_resolve, reject) => {
+          first = onPartial;
+          fail = reject;
+        }),
+    } as unknown as EngineHost;
+    const session = new PhotoSession(useStore, host);
+    const run = session.analyse(jpeg('a.jpg'));
+    await tick();
+    first(result('a'));
+    fail(new AppException(errors.engineBusy()));
+    await run;
+    expect(useStore.getState().photo).toMatchObject({ phase: 'done', name: 'a.jpg' });
+    expect(useStore.getState().photo.searching).toBeUndefined();
+    expect((useStore.getState().photo.image as unknown as FakeBitmap).closed).toBe(false);
+  });
 });

@@ -14,7 +14,7 @@ import { errors, toAppError } from '../state/errors';
 import { mark } from './marks';
 import { loadPhoto } from './photoFile';
 import type { PhotoExplanation, Store } from '../state/store';
-import { type AnalysisKind, type Box, EMOTIONS, type FaceFilter, numberPhotoFaces } from '../engine';
+import { type AnalysisKind, type Box, EMOTIONS, type FaceFilter, type FrameResult, numberPhotoFaces, visibleFaces } from '../engine';
 import type { BatchSession } from './batch';
 import type { EngineHost } from './engineHost';
 
@@ -49,6 +49,11 @@ export class PhotoSession {
 
   private get s() {
     return this.store.getState();
+  }
+
+  /** The Photo tab is open: the engine prepares a photo's first analysis while the user picks one. */
+  prepare(): void {
+    void this.host.prepare('photo');
   }
 
   /** One file: the photo view. Several (a multi-select, a drop, a folder): a batch, every file in
@@ -126,20 +131,41 @@ export class PhotoSession {
     const previous = s.photo;
     s.setPhoto({ ...previous, phase: 'loading', pending: name, ...(request.shown ? { rereading: true } : { rereading: undefined }) });
     let image: ImageBitmap | null = null;
+    /** The photo shown (its first result): the store owns the bitmap from then on. */
+    let shown: ImageBitmap | null = null;
+    const show = (result: FrameResult, searching: boolean) => {
+      const now = this.s.photo;
+      if (shown) {
+        // The tiles' faces added: what is shown (and any "Why?" map asked meanwhile) stays.
+        this.s.setPhoto({ ...now, phase: 'done', name, result, image: shown, searching: searching || undefined, pending: undefined, failed: undefined });
+        return;
+      }
+      const old = now.image;
+      shown = image;
+      image = null; // now owned by the store's photo state
+      this.s.setPhoto({ phase: 'done', name, result, image: shown as ImageBitmap, ...(searching ? { searching } : {}) });
+      if (old && old !== shown) old.close();
+    };
     mark('photo-picked');
     try {
       image = await load();
       mark('photo-decoded', { width: image.width, height: image.height });
       if (id !== this.latest) return;
-      const analysed = await this.host.analyse(image, request.kind);
+      // The whole photo's faces are shown first, numbered; the final result keeps their numbers.
+      let first: FrameResult | null = null;
+      const analysed = await this.host.analyse(image, request.kind, undefined, (partial) => {
+        if (id !== this.latest) return;
+        mark('photo-first', { faces: partial.faces.length, ...partial.timings });
+        first = numberPhotoFaces(partial, this.filter(), request.given);
+        show(first, true);
+      });
       mark('photo-analysed', { faces: analysed.faces.length, ...analysed.timings });
       if (id !== this.latest) return;
-      const result = numberPhotoFaces(analysed, this.filter(), request.given);
+      const shownFirst = first as FrameResult | null;
+      const given = shownFirst ? [...visibleFaces(shownFirst, this.filter()).map((x) => ({ id: x.id, box: x.box })), ...(request.given ?? [])] : request.given;
+      const result = numberPhotoFaces(analysed, this.filter(), given);
       if (result.faces.length === 0) this.s.report(errors.noFace(name));
-      const old = this.s.photo.image;
-      this.s.setPhoto({ phase: 'done', name, result, image });
-      image = null; // now owned by the store's photo state
-      if (old && old !== this.s.photo.image) old.close();
+      show(result, false);
       // The model changed while this photo was being read (by the old one): once more, by the new one.
       if (!request.shown && this.s.modelActive && result.model !== this.s.modelActive) void this.reread();
     } catch (err) {
@@ -147,8 +173,9 @@ export class PhotoSession {
       this.s.report(toAppError(err));
       const now = this.s.photo;
       // Nothing is lost: the previous result stays, marked as not being the file just chosen (or,
-      // for a re-read, as still the earlier read's).
-      this.s.setPhoto(now.result ? { ...now, phase: 'done', ...(request.shown ? {} : { failed: name }), pending: undefined, rereading: undefined } : { phase: 'error', name });
+      // for a re-read, as still the earlier read's); a photo whose whole-image faces were shown keeps them.
+      if (shown) this.s.setPhoto({ ...now, searching: undefined });
+      else this.s.setPhoto(now.result ? { ...now, phase: 'done', ...(request.shown ? {} : { failed: name }), pending: undefined, rereading: undefined } : { phase: 'error', name });
     } finally {
       if (!request.shown) image?.close();
     }
@@ -163,10 +190,11 @@ export class PhotoSession {
     const shown = this.s.photo;
     const face = shown.result?.faces.find((f) => f.id === faceId);
     if (!shown.image || !shown.result || !face || shown.explanations?.[faceId]?.phase === 'pending') return;
-    const result = shown.result;
+    // The same photo, even once its tiles' faces were added (the faces shown keep their ids).
+    const photo = shown.image;
     const set = (e: PhotoExplanation) => {
       const now = this.s.photo;
-      if (now.result === result) this.s.setPhoto({ ...now, explanations: { ...now.explanations, [faceId]: e } });
+      if (now.image === photo) this.s.setPhoto({ ...now, explanations: { ...now.explanations, [faceId]: e } });
     };
     set({ phase: 'pending' });
     try {

@@ -86,10 +86,15 @@ export interface Analysis {
 export interface EngineConfig {
   /** The backend asked for; the engine falls back (backendSupport.ts fallbackOrder) and says why. */
   backend: BackendName;
-  /** What the page found the browser supports (a worker cannot probe WebGL through a document). */
-  support?: BackendSupportMap;
+  /** What the page found the browser supports (a worker cannot probe WebGL through a document); a
+   *  backend left out is not known, and is tried when its turn comes. */
+  support?: Partial<BackendSupportMap>;
   /** Folder URL (ending in '/') of tfjs-backend-wasm's binaries (assets.ts: `<assets>/tfjs-wasm/`); no default. */
   tfjsWasmBase: string;
+  /** TF.js's WebAssembly binary missing or wrong: 'error' (the default, the library's) rejects with an
+   *  EngineError naming the file; 'fall back' (the app's, which keeps working) starts the next backend,
+   *  and status.fallback.reason names the file and what came back. */
+  wasmBinaryMissing?: 'error' | 'fall back';
   /** URL of the model folder's model.json. */
   modelUrl: string;
   /** A name for results' provenance (the model id). */
@@ -99,6 +104,9 @@ export interface EngineConfig {
   crop?: CropConfig;
   /** Camera frame size to compile the crop shaders for. */
   warmupFrame?: [number, number];
+  /** URL of the library's page-thread engine, a file among its assets (assets.ts); the app's own
+   *  build has that engine as a chunk and gives none (remote.ts). */
+  pageEngineUrl?: string;
 }
 
 export type EngineProgress =
@@ -114,22 +122,38 @@ export type FailedPart = 'backend' | 'model' | 'detector' | 'engine' | 'input';
 /** A failure with the part that failed, so the page can say what to do. */
 export class EngineError extends Error {
   override name = 'EngineError';
+  /** The engine's file that was missing or wrong, when that is what failed (its message says what
+   *  came back: the HTTP status, or an HTML page where the file was expected). */
+  readonly url?: string;
   constructor(
     readonly part: FailedPart,
     message: string,
+    url?: string,
   ) {
     super(message);
+    if (url !== undefined) this.url = url;
   }
 }
 
 export interface EngineStatus {
+  /** The TF.js backend that runs. */
   backend: BackendName;
-  /** Set when the wanted backend could not start: which, and why. */
-  fallback?: { from: BackendName; reason: string };
+  /** Set when the wanted backend could not start and another runs. */
+  fallback?: {
+    /** The backend that was wanted. */
+    from: BackendName;
+    /** Why it could not start. */
+    reason: string;
+  };
+  /** The running model's id: its folder's name. */
   modelId: string;
+  /** The running model as its card names it: name, quantisation, bytes of weights. */
   model: ModelSummary;
+  /** ms from the start of the load to a ready engine, warm-up included. */
   loadMs: number;
+  /** ms the warm-up took (shaders compiled, every batch size run once). */
   warmupMs: number;
+  /** The model's weights came from the Cache Storage, not the network. */
   modelFromCache: boolean;
 }
 
@@ -172,8 +196,11 @@ export interface EngineApi {
   /**
    * Detect and classify every face; takes ownership of the image (it is closed or transferred). A
    * camera's own VideoFrame is read by copy into a reused buffer (frameReader.ts): no bitmap.
+   * A photo is searched whole, then tile by tile for small faces: `onPartial`, when given, gets the
+   * whole photo's faces as soon as they are classified; the result keeps them as they were (order,
+   * boxes, probabilities) and adds after them the faces only the tiles found.
    */
-  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind): Promise<Analysis>;
+  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind, onPartial?: (first: Analysis) => void): Promise<Analysis>;
   /**
    * Why the model answers what it does for the face cut by `crop` (and `roll`) out of `image`:
    * occlusion sensitivity over its crop, for class `target` (its top class when omitted), in one
@@ -181,6 +208,12 @@ export interface EngineApi {
    */
   explain(image: ImageBitmap, crop: { x: number; y: number; width: number; height: number }, roll?: number, target?: number): Promise<Explanation>;
   setModel(modelUrl: string, modelId: string, onProgress?: (p: EngineProgress) => void): Promise<EngineStatus>;
+  /**
+   * Do now, while the user picks one, what the first analysis of a `kind` would otherwise do first
+   * (a photo: the crop path at a photo's size, the model at the batch sizes of a few faces), in
+   * small steps that analyses asked meanwhile come between. Once per engine; never fails.
+   */
+  prepare(kind: 'photo'): Promise<void>;
   benchmark(runs?: number): Promise<BenchmarkResult>;
   memory(): Promise<EngineMemory>;
   dispose(): Promise<void>;

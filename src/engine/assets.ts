@@ -9,6 +9,8 @@
  *   <assets>/mediapipe/face_detector.tflite                         the face detector, with TFLite metadata
  *   <assets>/tfjs-wasm/tfjs-backend-wasm{-simd,}.wasm                TF.js's WebAssembly backend
  *   <assets>/models/<id>/model.json (+ shards)                      an emotion model (training/export.py)
+ *   <assets>/page-engine.js                                         the library's engine for the page's own thread
+ *                                                                   (remote.ts; the app builds that engine as a chunk)
  */
 
 export const ASSET_PATHS = {
@@ -19,15 +21,22 @@ export const ASSET_PATHS = {
   tfjsWasm: 'tfjs-wasm/',
   /** Folder of the model folders. */
   models: 'models/',
+  /** The library's page-thread engine, one self-contained ES module (vite.lib.config.ts). */
+  pageEngine: 'page-engine.js',
 } as const;
 
-/** The model the library ships and starts with (the app's default comes from its model list). */
-export const DEFAULT_MODEL_ID = 'resemotenet-s7';
+/**
+ * The model the library ships and starts with (vite.lib.config.ts copies it into the package): the
+ * first of models/catalog.json, the app's default too. scripts/library-docs.test.ts fails when the
+ * two differ, so a new default model is this line and the catalogue's first.
+ */
+export const DEFAULT_MODEL_ID: string = 'resemotenet-s7b';
 
 /** The files' URLs as EngineConfig takes them. */
 export interface EngineAssets {
   tfjsWasmBase: string;
   detector: { wasmBase: string; modelUrl: string };
+  pageEngineUrl: string;
 }
 
 /** The URL relative URLs are resolved against: the page's (a document's base, else its location). */
@@ -55,6 +64,7 @@ export function engineAssets(assetsUrl: string | URL, base: string = pageUrl()):
   return {
     tfjsWasmBase: new URL(ASSET_PATHS.tfjsWasm, root).toString(),
     detector: { wasmBase: new URL(ASSET_PATHS.detectorWasm, root).toString(), modelUrl: new URL(ASSET_PATHS.detectorModel, root).toString() },
+    pageEngineUrl: new URL(ASSET_PATHS.pageEngine, root).toString(),
   };
 }
 

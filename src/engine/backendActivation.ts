@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { AssetError, probeAsset } from './assetCheck';
 import { BACKEND_LABEL, type BackendName, type BackendSupportMap, fallbackOrder } from './backendSupport';
 
 export * from './backendSupport';
@@ -34,11 +35,27 @@ export interface ActivationOptions {
   /** Folder URL (ending in '/') of tfjs-backend-wasm's .wasm files (assets.ts); without it the
    *  WebAssembly backend is not tried: there is no default location, and never the package's CDN. */
   wasmBase?: string;
+  /** TF.js's WebAssembly binary missing or wrong: 'error' (the default) rejects with an AssetError
+   *  naming it; 'fall back' goes on to the next backend, the file and what came back in the reason. */
+  missingBinary?: 'error' | 'fall back';
 }
 
 let wasmPathsSet = false;
 
-export async function activateBackend(wanted: BackendName, support?: BackendSupportMap, options: ActivationOptions = {}): Promise<ActivationResult> {
+/**
+ * Why the WebAssembly backend could not start, when its binary is to blame: the one this browser
+ * loads, asked for again once the start has failed (no request more on a start that works), with
+ * what came back (assetCheck.ts). A missing binary used to read as "initialisation failed", naming
+ * no file, before the fallback to WebGL.
+ */
+async function missingWasmBinary(wasmBase: string): Promise<AssetError | null> {
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const url = `${wasmBase}${simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm'}`;
+  const problem = await probeAsset(url, 'wasm');
+  return problem ? new AssetError(`TF.js's WebAssembly binary ${url} could not be loaded: ${problem}`, url) : null;
+}
+
+export async function activateBackend(wanted: BackendName, support?: Partial<BackendSupportMap>, options: ActivationOptions = {}): Promise<ActivationResult> {
   const failures: string[] = [];
   for (const name of fallbackOrder(wanted)) {
     const probe = name === 'cpu' ? { available: true } : support?.[name];
@@ -60,7 +77,10 @@ export async function activateBackend(wanted: BackendName, support?: BackendSupp
       await tf.ready();
       return name === wanted ? { active: name } : { active: name, fallback: { from: wanted, reason: failures[0] ?? 'unavailable' } };
     } catch (err) {
-      failures.push(`${BACKEND_LABEL[name]}: ${(err as Error).message}`);
+      const missing = name === 'wasm' && options.wasmBase ? await missingWasmBinary(options.wasmBase) : null;
+      // A missing file is the site's to fix, not a browser's limit: named, and an error unless asked otherwise.
+      if (missing && options.missingBinary !== 'fall back') throw missing;
+      failures.push(`${BACKEND_LABEL[name]}: ${missing?.message ?? (err as Error).message}`);
     }
   }
   throw new Error(`no TF.js backend could start (${failures.join('; ')})`);

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type Box, cropFaces } from './crop';
 import { classIndexMap, NUM_EMOTIONS } from './emotions';
 import { errorMessage } from './errorMessage';
-import { type ExplanationMap, occlusionMap } from './explain';
+import { coarseToFineMap, type ExplanationMap } from './explain';
 import { fetchModelArtifacts, type LoadProgress, ModelLoadError } from './modelLoader';
 import { type ModelMetadata, ModelFormatError, parseMetadata } from './modelFormat';
 
@@ -87,12 +87,15 @@ export class EmotionClassifier {
    */
   flip: boolean;
 
-  /** [N, S, S, 1] gray in [0, 1] (S = inputSize) -> [N, 7] probabilities in app class order. */
-  predict(input: tf.Tensor4D): tf.Tensor2D {
+  /**
+   * [N, S, S, 1] gray in [0, 1] (S = inputSize) -> [N, 7] probabilities in app class order; with
+   * `mirror` (the card's flip by default) averaged with the mirrored crops' in the same batch.
+   */
+  predict(input: tf.Tensor4D, mirror: boolean = this.flip): tf.Tensor2D {
     if (this.disposed) throw new Error('the classifier was disposed');
     const n = input.shape[0];
     const pad = compilesPerShape();
-    const flip = this.flip;
+    const flip = mirror;
     const per = flip ? MAX_BATCH / 2 : MAX_BATCH; // faces per model call: with flip, two rows each
     return tf.tidy(() => {
       const outs: tf.Tensor2D[] = [];
@@ -136,14 +139,17 @@ export class EmotionClassifier {
   }
 
   /**
-   * Why this emotion: occlusion sensitivity of the face cut by `box` (and `roll`), the model run
-   * as the app runs it (flip averaging included when the card asks for it), the crop and its
-   * occluded copies in one batch. Only a forward pass, so every backend can do it.
+   * Why this emotion: occlusion sensitivity of the face cut by `box` (and `roll`), searched coarse
+   * to fine (explain.ts: 25 crops through the model, in batches of 1, 16 and 8). It explains one
+   * pass of the model on the crop as is: the mirrored pass the card may average in would double the
+   * cost, for the mirror image of the same map. Only forward passes, so every backend can do it.
+   * Chosen by scripts/explain-check.ts (docs/speed.md): 93 % of the sliding patch's faithfulness
+   * for half its passes.
    */
   async explain(pixels: tf.Tensor3D, box: Box, roll?: number, target?: number): Promise<ExplanationMap> {
     const crop = tf.tidy(() => cropFaces(pixels, [box], this.inputSize, roll ? [roll] : undefined));
     try {
-      return await occlusionMap((batch) => this.predict(batch), crop, target);
+      return await coarseToFineMap((batch) => this.predict(batch, false), crop, target);
     } finally {
       crop.dispose();
     }

@@ -5,17 +5,18 @@
  * serves them from its own origin, prepared by scripts/prepare-assets.ts; the library's user from
  * its assetsUrl); there is no default location. The runtime's ES-module build is imported directly, so the same code
  * runs in a module Web Worker (where tasks-vision's importScripts cannot) and on a page.
- * Photos are also searched tile by tile (see tiling.ts), because the short-range detector looks at
- * 128x128 and misses the small faces of a group photo.
+ * Photos are also searched tile by tile (see tiling.ts, photoFaces.ts), because the short-range
+ * detector looks at 128x128 and misses the small faces of a group photo.
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import type { Eyes, Point } from './align';
 import { DEFAULT_FLOOR_SCORE, type DetectorOptions } from './api';
-import { type Box, clusterBoxes, iou, scaleBox, weightedMeanBox } from './box';
+import { type Box, scaleBox } from './box';
+import { loadFailure, probeAsset, responseProblem } from './assetCheck';
 import { errorMessage } from './errorMessage';
 import { againScore, expectedInLook, FACE_CHECK, type FaceCheck, secondLookRegion } from './faceCheck';
 import { drawRegionExtended } from './padding';
-import { photoTiles } from './tiling';
+import type { Tile } from './tiling';
 
 export interface DetectedFace {
   box: Box;
@@ -38,6 +39,27 @@ export const WASM_BINARY = 'vision_wasm_module_internal.wasm';
 
 export class DetectorLoadError extends Error {
   override name = 'DetectorLoadError';
+  constructor(
+    message: string,
+    /** The file that was missing or wrong, when one was (assetCheck.ts). */
+    readonly url?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The detector model's bytes, or an error naming its URL and what came back. */
+async function fetchModel(url: string): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (err) {
+    throw new DetectorLoadError(`the face detector model ${url} could not be loaded: ${errorMessage(err)}`, url);
+  }
+  const bytes = res.ok ? new Uint8Array(await res.arrayBuffer()) : undefined;
+  const problem = responseProblem('tflite', res, bytes?.subarray(0, 64));
+  if (problem || !bytes) throw new DetectorLoadError(`the face detector model ${url} could not be loaded: ${problem ?? 'no body'}`, url);
+  return bytes;
 }
 
 /** Detections -> faces in pixels of an image `width` x `height` (keypoints come normalised). */
@@ -64,7 +86,7 @@ type ModuleFactoryHolder = { ModuleFactory?: unknown };
  * developers: they go to console.debug. Anything else it prints stays an error or a log.
  */
 export function isRuntimeChatter(line: string): boolean {
-  return /^[IW]\d{4} /.test(line) || /^INFO: /.test(line) || /^Graph successfully started running/.test(line);
+  return /^[IW]\d{4} /.test(line) || /^INFO: /.test(line) || /^Graph (successfully started running|finished closing successfully)/.test(line);
 }
 
 type Factory = (arg?: Record<string, unknown>) => Promise<unknown>;
@@ -75,17 +97,22 @@ const quiet = (factory: Factory): Factory => (arg = {}) =>
     ...arg,
   });
 
-/** Load the runtime's ES-module build once per thread; it sets globalThis.ModuleFactory. */
-let runtimeLoading: Promise<void> | null = null;
-function loadRuntime(wasmBase: string): Promise<void> {
-  if ((globalThis as ModuleFactoryHolder).ModuleFactory) return Promise.resolve();
+/**
+ * The runtime's ES-module build, loaded once per thread: its factory makes one wasm instance per
+ * detector. MediaPipe takes the factory from globalThis.ModuleFactory and clears that global once
+ * it has made its instance, so the factory is kept here and handed over again for every detector
+ * (a second detector on the same thread, after a backend switch or a new engine, would otherwise
+ * fail with "ModuleFactory not set.").
+ */
+let runtimeLoading: Promise<Factory> | null = null;
+function loadRuntime(wasmBase: string): Promise<Factory> {
   runtimeLoading ??= import(/* @vite-ignore */ `${wasmBase}/${WASM_LOADER}`).then(
     (m: { default?: unknown }) => {
-      const factory = (m.default ?? (globalThis as ModuleFactoryHolder).ModuleFactory) as Factory;
-      (globalThis as ModuleFactoryHolder).ModuleFactory = quiet(factory);
+      const factory = quiet((m.default ?? (globalThis as ModuleFactoryHolder).ModuleFactory) as Factory);
       // The build also routes some warnings through a global it sets to console.warn.
       (globalThis as { custom_dbg?: (...a: unknown[]) => void }).custom_dbg = (...a: unknown[]) =>
         isRuntimeChatter(String(a[0] ?? '')) ? console.debug(...a) : console.warn(...a);
+      return factory;
     },
     (err: unknown) => {
       runtimeLoading = null;
@@ -93,6 +120,17 @@ function loadRuntime(wasmBase: string): Promise<void> {
     },
   );
   return runtimeLoading;
+}
+
+/**
+ * Detectors are made one at a time per thread: MediaPipe reads globalThis.ModuleFactory and clears
+ * it later, after an await, so two made at once could see the global the other one cleared.
+ */
+let making: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(job: () => Promise<T>): Promise<T> {
+  const run = making.then(job, job);
+  making = run.catch(() => undefined);
+  return run;
 }
 
 export class FaceDetectorService {
@@ -105,31 +143,32 @@ export class FaceDetectorService {
     const { wasmBase, modelUrl } = options;
     if (!wasmBase || !modelUrl) throw new DetectorLoadError('no location was given for its files (wasmBase and modelUrl: see engine/assets.ts)');
     const opts: DetectorOptions = { ...DEFAULT_DETECTOR_OPTIONS, ...options, wasmBase, modelUrl };
-    const [model] = await Promise.all([
-      fetch(opts.modelUrl)
-        .then(async (res) => {
-          if (!res.ok) throw new Error(`HTTP ${res.status}`);
-          return new Uint8Array(await res.arrayBuffer());
-        })
-        .catch((err: unknown) => {
-          throw new DetectorLoadError(`the face detector model ${opts.modelUrl} could not be loaded (${errorMessage(err)})`);
-        }),
-      loadRuntime(opts.wasmBase).catch((err: unknown) => {
-        throw new DetectorLoadError(`its WebAssembly runtime ${opts.wasmBase}/${WASM_LOADER} could not be loaded (${errorMessage(err)})`);
+    const loaderUrl = `${opts.wasmBase}/${WASM_LOADER}`;
+    const binaryUrl = `${opts.wasmBase}/${WASM_BINARY}`;
+    const [model, factory] = await Promise.all([
+      fetchModel(opts.modelUrl),
+      loadRuntime(opts.wasmBase).catch(async (err: unknown) => {
+        throw await loadFailure("the face detector's runtime", loaderUrl, 'script', err);
       }),
     ]);
     // wasmLoaderPath '' : the loader is already in place (loadRuntime), nothing else is fetched.
-    const fileset = { wasmLoaderPath: '', wasmBinaryPath: `${opts.wasmBase}/${WASM_BINARY}` };
+    const fileset = { wasmLoaderPath: '', wasmBinaryPath: binaryUrl };
     try {
-      const image = await FaceDetector.createFromOptions(fileset, {
-        baseOptions: { modelAssetBuffer: model, delegate: 'CPU' },
-        runningMode: 'IMAGE',
-        minDetectionConfidence: opts.floorScore,
-        minSuppressionThreshold: 0.3,
+      const image = await oneAtATime(() => {
+        (globalThis as ModuleFactoryHolder).ModuleFactory = factory;
+        return FaceDetector.createFromOptions(fileset, {
+          baseOptions: { modelAssetBuffer: model, delegate: 'CPU' },
+          runningMode: 'IMAGE',
+          minDetectionConfidence: opts.floorScore,
+          minSuppressionThreshold: 0.3,
+        });
       });
       return new FaceDetectorService(image, opts);
     } catch (err) {
-      throw new DetectorLoadError(`it could not start (${errorMessage(err)}); its WebAssembly runtime may have failed to load`);
+      // Its wasm binary, missing or not WebAssembly, is the usual cause: named with what came back.
+      const problem = await probeAsset(binaryUrl, 'wasm');
+      if (problem) throw new DetectorLoadError(`the face detector's runtime ${binaryUrl} could not be loaded: ${problem}`, binaryUrl);
+      throw new DetectorLoadError(`it could not start (${errorMessage(err)})`);
     }
   }
 
@@ -140,14 +179,13 @@ export class FaceDetectorService {
   }
 
   /**
-   * Every face of a photo, small ones included: the whole (downscaled) image plus overlapping
-   * tiles at finer scales. Detections of one face from several passes are clustered and their
-   * boxes averaged by score. Boxes are in `fullWidth` x `fullHeight` pixels; `draw` renders a
-   * region of the photo into a square canvas for one pass.
+   * Every detection in `regions` of a photo (tiling.ts: the whole photo, or its tiles), boxes in
+   * the photo's `fullWidth`-wide pixels; `draw` renders a region into a square canvas for one pass.
+   * A face seen by several passes is found several times: photoFaces.ts merges them.
    */
-  detectPhoto(fullWidth: number, fullHeight: number, draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[] {
+  detectRegions(regions: readonly Tile[], draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[] {
     const found: DetectedFace[] = [];
-    for (const { region, size } of photoTiles(fullWidth, fullHeight)) {
+    for (const { region, size } of regions) {
       const canvas = draw(region, size);
       const s = region.width / size;
       for (const f of this.detectImage(canvas)) {
@@ -155,14 +193,7 @@ export class FaceDetectorService {
         found.push({ score: f.score, box: scaleBox(f.box, s, s, region.x, region.y), ...(f.eyes && { eyes: { a: at(f.eyes.a), b: at(f.eyes.b) } }), ...(f.keypoints && { keypoints: f.keypoints.map(at) }) });
       }
     }
-    const clusters = clusterBoxes(found.map((f) => f.box), found.map((f) => f.score), 0.3);
-    return clusters.map(({ best, members }) => {
-      const top = found[best] as DetectedFace;
-      // Average only the detections that frame the face alike; a face cut by a tile edge gives a
-      // smaller box that was rightly suppressed but would drag the mean.
-      const alike = members.map((i) => found[i] as DetectedFace).filter((f) => iou(f.box, top.box) > 0.5);
-      return { score: top.score, box: weightedMeanBox(alike.map((f) => f.box), alike.map((f) => f.score)), ...(top.eyes && { eyes: top.eyes }), ...(top.keypoints && { keypoints: top.keypoints }) };
-    });
+    return found;
   }
 
   private lookCanvas: OffscreenCanvas | null = null;

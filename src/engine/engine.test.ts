@@ -39,10 +39,10 @@ function fakeDetector(faces: Box[] = [{ x: 10, y: 10, width: 40, height: 40 }], 
     closed: false,
     looks: [],
     detectImage: found,
-    detectPhoto: found,
+    detectRegions: found,
     secondLook(_image, _w, _h, box) {
       this.looks.push(box);
-      return again[faces.indexOf(box)] ?? 0;
+      return again[faces.findIndex((f) => f.x === box.x && f.y === box.y && f.width === box.width)] ?? 0;
     },
     close() {
       this.closed = true;
@@ -176,7 +176,7 @@ describe('Engine', () => {
     const detector: Detector = {
       // finds the face only on the padded image (200 x 200 + 2 x 50), at (60, 55)
       detectImage: (img) => ((img as ImageBitmap).width > 200 ? [{ box: { x: 60, y: 55, width: 180, height: 180 }, score: 0.8 }] : []),
-      detectPhoto: () => [],
+      detectRegions: () => [],
       secondLook: () => 0,
       close() {},
     };
@@ -237,7 +237,7 @@ describe('Engine', () => {
 
   it("reads a whole image as one face on request ('whole'): no detection, the longer side's square from the photo padded by its own border", async () => {
     let detected = 0;
-    const det = { ...fakeDetector(), detectImage: () => (detected++, []), detectPhoto: () => (detected++, []) };
+    const det = { ...fakeDetector(), detectImage: () => (detected++, []), detectRegions: () => (detected++, []) };
     const seen: number[] = [];
     const padded: (ImageBitmap & { closed: boolean })[] = [];
     const { d } = deps({
@@ -261,6 +261,125 @@ describe('Engine', () => {
     expect(a.scores[0]).toBe(0); // no detector said it is a face
     expect(seen).toEqual([260]); // read from the padded copy, which is then closed
     expect(padded[0]?.closed).toBe(true);
+    await engine.dispose();
+  });
+
+  describe('a photo: the whole image first, then its tiles', () => {
+    // A 1280 x 900 photo: the whole image is one pass, its tiles the others (tiling.ts).
+    const A = { x: 600, y: 200, width: 160, height: 160 };
+    const B = { x: 900, y: 220, width: 150, height: 150 };
+    const SMALL = { x: 100, y: 600, width: 40, height: 40 }; // left of both, seen only by a tile
+    /** The whole photo shows A and B; the tiles see A and B again, framed a little differently, and a small face. */
+    function tiledDetector(): Detector {
+      return {
+        detectImage: () => [],
+        detectRegions: (regions) =>
+          regions.length === 1 && regions[0]?.region.width === 1280
+            ? [{ box: A, score: 0.9 }, { box: B, score: 0.8 }]
+            : [{ box: { ...A, x: A.x + 6 }, score: 0.95 }, { box: { ...B, y: B.y - 5 }, score: 0.85 }, { box: SMALL, score: 0.7 }],
+        secondLook: () => 0.9, // every face is found again
+        close() {},
+      };
+    }
+    /** Each face's probabilities differ (so a face's row can be followed); counts the classifications. */
+    function countingClassifier() {
+      const calls: number[] = [];
+      const c = fakeClassifier();
+      c.classify = async (_p, boxes) => {
+        calls.push(boxes.length);
+        return boxes.map((b) => Float32Array.from([b.x / 10000, 0, 0, 0.5, 0, 0, 0]));
+      };
+      return { c, calls };
+    }
+    const canvas = class {
+      getContext() {
+        return new Proxy({}, { get: () => () => undefined });
+      }
+    };
+
+    it('shows the faces of the whole photo first; the final result keeps them exactly and adds what only the tiles found after them', async () => {
+      const { c, calls } = countingClassifier();
+      const { d } = deps({ createDetector: async () => tiledDetector(), buildClassifier: async () => c });
+      vi.stubGlobal('OffscreenCanvas', canvas);
+      try {
+        const engine = await Engine.create(CONFIG, () => undefined, d);
+        const before = tf.memory().numTensors;
+        const firsts: import('./api').Analysis[] = [];
+        const last = await engine.analyse(bitmap(1280, 900), 'photo', (a) => firsts.push(a));
+        expect(firsts).toHaveLength(1);
+        const first = firsts[0]!;
+        expect(first.count).toBe(2);
+        expect(Array.from(first.boxes)).toEqual([...Object.values(A), ...Object.values(B)]);
+        expect(last.count).toBe(3);
+        // What was shown does not move: same order, boxes and probabilities; the new face comes after.
+        expect(Array.from(last.boxes.slice(0, 8))).toEqual(Array.from(first.boxes));
+        expect(Array.from(last.probs.slice(0, 14))).toEqual(Array.from(first.probs));
+        expect(Array.from(last.crops.slice(0, 8))).toEqual(Array.from(first.crops));
+        expect(Array.from(last.boxes.slice(8))).toEqual(Object.values(SMALL));
+        // A tile saw A larger, with a higher score: A's score rises to it (its box stays).
+        expect(first.scores[0]).toBeCloseTo(0.9);
+        expect(last.scores[0]).toBeCloseTo(0.95);
+        // Faces shown are classified once; the tiles' face alone after.
+        expect(calls).toEqual([2, 1]);
+        expect(tf.memory().numTensors).toBe(before);
+        await engine.dispose();
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    });
+
+    it('without a first-result callback the same faces come in the same order, classified in one batch', async () => {
+      const { c, calls } = countingClassifier();
+      const { d } = deps({ createDetector: async () => tiledDetector(), buildClassifier: async () => c });
+      vi.stubGlobal('OffscreenCanvas', canvas);
+      try {
+        const engine = await Engine.create(CONFIG, () => undefined, d);
+        const a = await engine.analyse(bitmap(1280, 900), 'photo');
+        expect(Array.from(a.boxes)).toEqual([...Object.values(A), ...Object.values(B), ...Object.values(SMALL)]);
+        expect(calls).toEqual([3]);
+        await engine.dispose();
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    });
+
+    it('a photo too small for tiles gives no first result: its only pass is the final one', async () => {
+      const { d } = deps({ createDetector: async () => tiledDetector() });
+      vi.stubGlobal('OffscreenCanvas', canvas);
+      try {
+        const engine = await Engine.create(CONFIG, () => undefined, d);
+        const firsts: unknown[] = [];
+        await engine.analyse(bitmap(200, 150), 'photo', (a) => firsts.push(a));
+        expect(firsts).toEqual([]);
+        await engine.dispose();
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    });
+  });
+
+  it("prepares a photo's first analysis once, step by step: a photo asked meanwhile goes between the steps", async () => {
+    const { d, made } = deps();
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    const runs: string[] = [];
+    const c = made.classifiers[0]!;
+    c.warmup = async (n = [], frame, sides = []) => {
+      runs.push(`warm ${n.join()} ${frame?.join('x')} ${sides.join()}`);
+      return 1;
+    };
+    const det = made.detectors[0]!;
+    const detect = det.detectImage;
+    det.detectImage = (image) => {
+      runs.push('analysed');
+      return detect(image);
+    };
+    const preparing = engine.prepare('photo');
+    const frame = engine.analyse(bitmap(), 'frame');
+    await Promise.all([preparing, frame]);
+    // WebGL (CONFIG): the crop path at a photo's size at each level, with the bucket of 4 faces.
+    expect(runs).toEqual(['warm 4 960x1280 200', 'analysed', 'warm 4 960x1280 400']);
+    await engine.prepare('photo');
+    expect(runs).toHaveLength(3); // once per engine
     await engine.dispose();
   });
 

@@ -30,14 +30,17 @@ import { fetchModelArtifacts, type LoadProgress } from './modelLoader';
 import { regionRenderer } from './regionRenderer';
 import { FrameReader, type FramePixels, isVideoFrame } from './frameReader';
 import { drawThumbnail, shrinkPixels } from './thumbnail';
-import { warmupPlan } from './warmup';
+import { leftToRight, mergeDetections, tilesPass } from './photoFaces';
+import { photoTiles, type Tile, TILE_DRAW } from './tiling';
+import { photoWarmupPlan, warmupPlan } from './warmup';
 
 const shifted = (b: Box, by: number): Box => ({ ...b, x: b.x + by, y: b.y + by });
 
 /** The parts an engine is built from; tests swap in fakes. */
 export interface Detector {
   detectImage(image: TexImageSource | OffscreenCanvas | ImageBitmap | ImageData): DetectedFace[];
-  detectPhoto(width: number, height: number, draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[];
+  /** Every detection in these regions of a photo (tiling.ts), in the photo's pixels; photoFaces.ts merges them. */
+  detectRegions(regions: readonly Tile[], draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[];
   /** The detector's score for `box` of `image` looked at again (faceCheck.ts), 0 when not found. */
   secondLook(image: CanvasImageSource | ImageData, width: number, height: number, box: Box): number;
   close(): void;
@@ -53,7 +56,7 @@ export interface Classifier {
 }
 
 export interface EngineDeps {
-  activate(wanted: BackendName, support?: BackendSupportMap, options?: ActivationOptions): Promise<ActivationResult>;
+  activate(wanted: BackendName, support?: Partial<BackendSupportMap>, options?: ActivationOptions): Promise<ActivationResult>;
   /** Download (or read from the cache) a model's artifacts; no backend needed. */
   loadModel(url: string, onProgress: (p: LoadProgress) => void): Promise<{ artifacts: tf.io.ModelArtifacts; fromCache: boolean }>;
   /** Build a classifier from artifacts on the active backend. */
@@ -67,6 +70,14 @@ export interface EngineDeps {
   thumbnail(image: FramePixels): Uint8ClampedArray | null;
   /** Reads camera frames (VideoFrame) into pixels: one per engine (it owns a reused buffer). */
   frameReader(): FrameReader;
+}
+
+/** A face with its crop and probabilities, before it becomes part of an Analysis. */
+interface Classified {
+  detection: DetectedFace;
+  crop: Box;
+  roll?: number;
+  probs: Float32Array;
 }
 
 export const browserDeps: EngineDeps = {
@@ -87,7 +98,10 @@ async function attempt<T>(part: FailedPart, job: Promise<T>): Promise<T> {
   try {
     return await job;
   } catch (err) {
-    throw err instanceof EngineError ? err : new EngineError(part, errorMessage(err));
+    if (err instanceof EngineError) throw err;
+    // A missing or wrong file (assetCheck.ts) keeps its URL.
+    const url = (err as { url?: unknown } | null)?.url;
+    throw new EngineError(part, errorMessage(err), typeof url === 'string' ? url : undefined);
   }
 }
 
@@ -119,7 +133,10 @@ export class Engine implements EngineApi {
   static async create(config: EngineConfig, onProgress: (p: EngineProgress) => void = () => undefined, deps: EngineDeps = browserDeps): Promise<Engine> {
     const t0 = performance.now();
     // The downloads (model, detector + wasm) start at once and run while the backend initialises.
-    const backendJob = attempt('backend', deps.activate(config.backend, config.support, config.tfjsWasmBase ? { wasmBase: config.tfjsWasmBase } : {}));
+    const backendJob = attempt(
+      'backend',
+      deps.activate(config.backend, config.support, { ...(config.tfjsWasmBase ? { wasmBase: config.tfjsWasmBase } : {}), ...(config.wasmBinaryMissing ? { missingBinary: config.wasmBinaryMissing } : {}) }),
+    );
     const download = attempt('model', deps.loadModel(config.modelUrl, (p) => onProgress({ stage: 'model', ...p })));
     const modelJob = Promise.all([backendJob, download]).then(async ([, loaded]) => ({
       classifier: await attempt('model', deps.buildClassifier(loaded.artifacts)),
@@ -175,10 +192,15 @@ export class Engine implements EngineApi {
    * Detect and classify every face of `image`. Takes ownership of it (closes it). A camera's own
    * frame (VideoFrame) is read by copy into the engine's reused buffer (frameReader.ts), under the
    * lock, so the buffer is never overwritten while an analysis reads it.
+   *
+   * A photo is searched whole, then tile by tile for small faces (tiling.ts); with `onPartial`, the
+   * faces of the whole photo come first, classified, as soon as that pass is done, and the final
+   * result keeps them exactly as they were (same order, boxes, probabilities) and adds after them
+   * the faces only the tiles found (photoFaces.ts).
    */
-  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind): Promise<Analysis> {
+  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind, onPartial?: (first: Analysis) => void): Promise<Analysis> {
     return this.exclusive(async () => {
-      if (!isVideoFrame(image)) return this.analyseNow(image, kind);
+      if (!isVideoFrame(image)) return this.analyseNow(image, kind, onPartial);
       if (this.disposed) throw new EngineError('engine', 'the engine was disposed');
       let pixels: FramePixels;
       try {
@@ -194,103 +216,178 @@ export class Engine implements EngineApi {
     }).finally(() => image.close());
   }
 
-  private async analyseNow(image: FramePixels, kind: AnalysisKind): Promise<Analysis> {
+  private detect<T>(job: () => T): T {
+    try {
+      return job();
+    } catch (err) {
+      throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
+    }
+  }
+
+  private async analyseNow(image: FramePixels, kind: AnalysisKind, onPartial?: (first: Analysis) => void): Promise<Analysis> {
     if (this.disposed) throw new EngineError('engine', 'the engine was disposed');
-    const t0 = performance.now();
-    const { width, height } = image;
-    const thumb = kind === 'frame' ? this.deps.thumbnail(image) : null;
     // A photo is searched region by region, which draws it: it is always a bitmap (frameReader.ts
     // copies only frames).
-    const photo = kind === 'photo' && !('data' in image) ? image : null;
-    // 'whole': the user says the image is a face (one the detector did not find): no detection.
-    const whole = kind === 'whole';
-    let detections: DetectedFace[];
-    try {
-      detections = whole ? [{ box: { x: 0, y: 0, width, height }, score: 0 }] : photo ? this.detector.detectPhoto(width, height, regionRenderer(photo)) : this.detector.detectImage(image);
-    } catch (err) {
-      throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
-    }
-    // A photo that is only a face (a passport picture, a cropped face) gives the detector no
-    // context: once more on the photo padded by its own border, cropped there, boxes mapped back.
-    let source: FramePixels = image;
-    let pad = 0;
-    if (whole && !('data' in image)) {
-      // Read from the photo padded by its own border, so the square past its shorter side repeats
-      // the photo's edges (as the tight-crop retry's crops do) instead of turning black.
-      const padded = this.deps.padImage(image);
-      [source, pad] = [padded.image, padded.pad];
-      detections = detections.map((d) => ({ ...d, box: { ...d.box, x: d.box.x + pad, y: d.box.y + pad } }));
-    }
-    if (photo && detections.length === 0) {
-      const padded = this.deps.padImage(photo);
-      try {
-        detections = this.detector.detectImage(padded.image);
-      } catch (err) {
-        padded.image.close();
-        throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
-      }
-      if (detections.length) [source, pad] = [padded.image, padded.pad];
-      else padded.image.close();
-    }
-    try {
-      if (!whole) detections = this.checkFaces(detections, source, width, height);
-    } catch (err) {
-      if (source !== image && !('data' in source)) source.close();
-      throw new EngineError('detector', `face detection failed: ${errorMessage(err)}`);
-    }
-    if (kind === 'photo') detections.sort((a, b) => a.box.x - b.box.x || a.box.y - b.box.y);
+    if (kind === 'photo' && !('data' in image)) return this.analysePhoto(image, onPartial);
+    if (kind === 'whole') return this.analyseWhole(image);
+    const t0 = performance.now();
+    const thumb = kind === 'frame' ? this.deps.thumbnail(image) : null;
+    const detections = this.detect(() => this.checkFaces(this.detector.detectImage(image), image, image.width, image.height));
     const t1 = performance.now();
-    const cropConfig = this.cropOverride ?? this.classifier.metadata.preprocessing?.crop ?? DEFAULT_CROP;
-    const align = this.classifier.metadata.preprocessing?.align === true;
-    const rolls = align && !whole ? detections.map((d) => eyeRoll(d.eyes)) : undefined;
-    const crops = whole ? [shifted(wholeSquare(width, height), pad)] : detections.map((d, i) => rolledSquare(d.box, rolls?.[i] ?? 0, source.width, source.height, cropConfig));
-    let probs: Float32Array[] = [];
+    const faces = await this.classifyAll(image, detections);
+    const t2 = performance.now();
+    return this.describe(kind, image, faces, { detectMs: t1 - t0, classifyMs: t2 - t1, totalMs: t2 - t0 }, 0, thumb);
+  }
+
+  /**
+   * A photo: the whole image, then its tiles; a photo that is only a face (a passport picture, a
+   * cropped face) gives the detector no context, so when nothing was found it is searched once more
+   * padded by its own border, cropped there, boxes mapped back.
+   */
+  private async analysePhoto(photo: ImageBitmap, onPartial?: (first: Analysis) => void): Promise<Analysis> {
+    const t0 = performance.now();
+    const draw = regionRenderer(photo);
+    const [whole, ...tiles] = photoTiles(photo.width, photo.height) as [Tile, ...Tile[]];
+    const { width, height } = photo;
+    // `found`: the whole photo's faces; `first`: those of them that pass the face check, shown first.
+    const found = leftToRight(mergeDetections(this.detect(() => this.detector.detectRegions([whole], draw))));
+    const first = this.detect(() => this.checkFaces(found, photo, width, height));
+    let detectMs = performance.now() - t0;
+    let classifyMs = 0;
+    let shown: Classified[] = [];
+    // The pixels of the photo, read once for both classifications.
+    let pixels: tf.Tensor3D | null = null;
+    const tensor = () => (pixels ??= this.deps.pixels(photo));
     try {
-      if (crops.length) {
-        const pixels = this.deps.pixels(source);
+      if (onPartial && first.length && tiles.length) {
+        const t1 = performance.now();
+        shown = await this.classify(tensor(), photo, first);
+        classifyMs += performance.now() - t1;
+        onPartial(this.describe('photo', photo, shown, { detectMs, classifyMs, totalMs: performance.now() - t0 }, 0, null));
+      }
+      const t2 = performance.now();
+      const tilesFound = tiles.length ? this.detect(() => this.detector.detectRegions(tiles, draw)) : [];
+      const { added, scores } = tilesPass(found, tilesFound);
+      // The faces shown keep their place; a tile that saw one larger may only raise its score
+      // (`shown` holds these same detections). One the check turned down that a tile saw sure
+      // (larger) is a face after all, added with the tiles' faces.
+      found.forEach((f, i) => (f.score = scores[i] ?? f.score));
+      const rescued = found.filter((f) => !first.includes(f) && !needsSecondLook(f.score));
+      const more = leftToRight([...rescued, ...this.detect(() => this.checkFaces(added, photo, width, height))]);
+      detectMs += performance.now() - t2;
+      let detections = [...first, ...more];
+      // The padded retry is for a photo in which the detector found nothing at all.
+      if (found.length === 0 && added.length === 0) {
+        const t3 = performance.now();
+        const padded = this.deps.padImage(photo);
         try {
-          probs = await this.classifier.classify(pixels, crops, rolls);
+          detections = leftToRight(this.detect(() => this.checkFaces(this.detector.detectImage(padded.image), padded.image, width, height)));
+          detectMs += performance.now() - t3;
+          if (detections.length) {
+            const t4 = performance.now();
+            const faces = await this.classifyAll(padded.image, detections);
+            classifyMs += performance.now() - t4;
+            return this.describe('photo', photo, faces, { detectMs, classifyMs, totalMs: performance.now() - t0 }, padded.pad, null);
+          }
         } finally {
-          pixels.dispose();
+          padded.image.close();
         }
       }
+      const t5 = performance.now();
+      const rest = shown.length ? detections.slice(shown.length) : detections;
+      const faces = [...shown, ...(rest.length ? await this.classify(tensor(), photo, rest) : [])];
+      classifyMs += performance.now() - t5;
+      return this.describe('photo', photo, faces, { detectMs, classifyMs, totalMs: performance.now() - t0 }, 0, null);
     } finally {
-      if (source !== image && !('data' in source)) source.close();
+      (pixels as tf.Tensor3D | null)?.dispose();
     }
-    const t2 = performance.now();
-    const n = detections.length;
-    const out: Analysis = {
-      kind,
-      width,
-      height,
-      count: n,
-      boxes: new Float32Array(n * 4),
-      crops: new Float32Array(n * 4),
-      scores: new Float32Array(n),
-      probs: new Float32Array(n * NUM_EMOTIONS),
-      timings: { detectMs: t1 - t0, classifyMs: t2 - t1, totalMs: t2 - t0 },
-      backend: this.status.backend,
-      model: this.status.modelId,
-      tensors: tf.memory().numTensors,
-      ...(pad ? { padded: true } : {}),
-      ...(whole ? { whole: true } : {}),
-      ...(rolls ? { rolls: Float32Array.from(rolls) } : {}),
-      ...(thumb ? { thumb } : {}),
-    };
-    detections.forEach((d, i) => {
-      const c = crops[i] as Box;
-      out.boxes.set([d.box.x - pad, d.box.y - pad, d.box.width, d.box.height], i * 4);
-      out.crops.set([c.x - pad, c.y - pad, c.width, c.height], i * 4);
-      out.scores[i] = d.score;
-      out.probs.set(probs[i] ?? new Float32Array(NUM_EMOTIONS), i * NUM_EMOTIONS);
-    });
-    return out;
+  }
+
+  /**
+   * 'whole': the user says the image is a face the detector did not find; no detection, one face
+   * whose box is the image, read from its square crop (a photo padded by its own border, so the
+   * square past its shorter side repeats the photo's edges instead of turning black).
+   */
+  private async analyseWhole(image: FramePixels): Promise<Analysis> {
+    const t0 = performance.now();
+    const { width, height } = image;
+    const padded = 'data' in image ? null : this.deps.padImage(image);
+    const source = padded?.image ?? image;
+    const pad = padded?.pad ?? 0;
+    try {
+      const crop = shifted(wholeSquare(width, height), pad);
+      const pixels = this.deps.pixels(source);
+      let probs: Float32Array[];
+      try {
+        probs = await this.classifier.classify(pixels, [crop]);
+      } finally {
+        pixels.dispose();
+      }
+      const face: Classified = { detection: { box: { x: pad, y: pad, width, height }, score: 0 }, crop, probs: probs[0] ?? new Float32Array(NUM_EMOTIONS) };
+      const t1 = performance.now();
+      const out = this.describe('whole', image, [face], { detectMs: 0, classifyMs: t1 - t0, totalMs: t1 - t0 }, pad, null);
+      delete out.padded;
+      return { ...out, whole: true };
+    } finally {
+      padded?.image.close();
+    }
   }
 
   /** The detections that pass the face check (faceCheck.ts): a second look at each one the detector was not sure of. */
   private checkFaces(detections: DetectedFace[], source: FramePixels, width: number, height: number): DetectedFace[] {
     if (!this.faceCheck) return detections;
     return detections.filter((d) => !needsSecondLook(d.score) || passesFaceCheck(d.score, this.detector.secondLook(source, source.width, source.height, d.box), fillsImage(d.box, width, height)));
+  }
+
+  /** Crop and classify `detections` of `source` (its pixels read here). */
+  private async classifyAll(source: FramePixels, detections: readonly DetectedFace[]): Promise<Classified[]> {
+    if (detections.length === 0) return [];
+    const pixels = this.deps.pixels(source);
+    try {
+      return await this.classify(pixels, source, detections);
+    } finally {
+      pixels.dispose();
+    }
+  }
+
+  /** The classifier's square crop of each face (turned level when the card says align), and its probabilities. */
+  private async classify(pixels: tf.Tensor3D, source: { width: number; height: number }, detections: readonly DetectedFace[]): Promise<Classified[]> {
+    const cropConfig = this.cropOverride ?? this.classifier.metadata.preprocessing?.crop ?? DEFAULT_CROP;
+    const align = this.classifier.metadata.preprocessing?.align === true;
+    const rolls = align ? detections.map((d) => eyeRoll(d.eyes)) : undefined;
+    const crops = detections.map((d, i) => rolledSquare(d.box, rolls?.[i] ?? 0, source.width, source.height, cropConfig));
+    const probs = await this.classifier.classify(pixels, crops, rolls);
+    return detections.map((d, i) => ({ detection: d, crop: crops[i] as Box, ...(rolls ? { roll: rolls[i] ?? 0 } : {}), probs: probs[i] ?? new Float32Array(NUM_EMOTIONS) }));
+  }
+
+  /** The flat result the page gets; `pad` shifts boxes found on a padded copy back to the image. */
+  private describe(kind: AnalysisKind, image: { width: number; height: number }, faces: readonly Classified[], timings: Analysis['timings'], pad: number, thumb: Uint8ClampedArray | null): Analysis {
+    const n = faces.length;
+    const rolled = faces.some((f) => f.roll !== undefined);
+    const out: Analysis = {
+      kind,
+      width: image.width,
+      height: image.height,
+      count: n,
+      boxes: new Float32Array(n * 4),
+      crops: new Float32Array(n * 4),
+      scores: new Float32Array(n),
+      probs: new Float32Array(n * NUM_EMOTIONS),
+      timings,
+      backend: this.status.backend,
+      model: this.status.modelId,
+      tensors: tf.memory().numTensors,
+      ...(pad ? { padded: true } : {}),
+      ...(rolled ? { rolls: Float32Array.from(faces, (f) => f.roll ?? 0) } : {}),
+      ...(thumb ? { thumb } : {}),
+    };
+    faces.forEach(({ detection: d, crop: c, probs }, i) => {
+      out.boxes.set([d.box.x - pad, d.box.y - pad, d.box.width, d.box.height], i * 4);
+      out.crops.set([c.x - pad, c.y - pad, c.width, c.height], i * 4);
+      out.scores[i] = d.score;
+      out.probs.set(probs, i * NUM_EMOTIONS);
+    });
+    return out;
   }
 
   /** Why this emotion, for one face of `image` (its crop as an analysis gave it). Closes the bitmap. */
@@ -336,6 +433,36 @@ export class Engine implements EngineApi {
       };
       return this.status;
     });
+  }
+
+  private prepared = false;
+
+  /**
+   * A photo's first analysis prepared while the user picks it (api.ts): each step takes the lock on
+   * its own, so a photo picked meanwhile waits for one step at most, not for all of them.
+   */
+  async prepare(kind: 'photo'): Promise<void> {
+    if (kind !== 'photo' || this.prepared) return;
+    this.prepared = true;
+    const plan = photoWarmupPlan(this.status.backend);
+    const [first = 1, ...more] = plan.batchSizes;
+    // The detector on a blank square of a photo pass's size (its first image of a size costs it more
+    // than the next), the crop path at each level (with the model at the first batch size), then
+    // the other sizes.
+    const steps = [
+      ...(typeof OffscreenCanvas === 'function' ? [async () => void this.detector.detectImage(regionRenderer(new OffscreenCanvas(1, 1))({ x: 0, y: 0, width: 1, height: 1 }, TILE_DRAW))] : []),
+      ...plan.cropSides.map((side) => () => this.classifier.warmup([first], plan.frame, [side])),
+      ...more.map((n) => () => this.classifier.warmup([n], plan.frame, [])),
+    ];
+    try {
+      for (const step of steps) {
+        await this.exclusive(async () => {
+          if (!this.disposed) await step();
+        });
+      }
+    } catch {
+      // Only a head start: the photo's own analysis does whatever this could not.
+    }
   }
 
   /**

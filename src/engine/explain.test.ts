@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dropsToCells, gradientMap, occludedBatch, occlusionMap, patchPositions } from './explain';
+import { coarseToFineMap, dropsToCells, gradientMap, occludedBatch, occlusionMap, patchPositions } from './explain';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -60,6 +60,42 @@ describe('explain', () => {
     expect(map.values[0]).toBe(0); // the top-left corner does not matter
     const outside = [...map.values].filter((_, c) => !inMouth(c) && (Math.floor(c / 8) < 4 || Math.floor(c / 8) > 7));
     expect(Math.max(...outside)).toBeLessThan(0.05);
+    crop.dispose();
+  });
+
+  it('coarse to fine: the same model, the same peak, in 25 crops through the model (50 for the sliding patch), nothing left behind', async () => {
+    const crop = face();
+    const before = tf.memory().numTensors;
+    const sizes: number[] = [];
+    const map = await coarseToFineMap((b) => {
+      sizes.push(b.shape[0]);
+      return mouthModel(b);
+    }, crop);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(sizes).toEqual([1, 16, 8]); // the crop, its 16 blocks, then 2 blocks in 4 finer parts each
+    expect(map).toMatchObject({ method: 'occlusion', target: 3, cells: 8 });
+    expect(inMouth(argmaxCell(map.values))).toBe(true);
+    expect(Math.max(...map.values)).toBe(1);
+    expect(map.values[0]).toBe(0);
+    // Where the mouth is not, nothing: rows 0-3 hold no mouth pixel.
+    expect(Math.max(...[...map.values].slice(0, 32))).toBe(0);
+    crop.dispose();
+  });
+
+  it('coarse to fine: the finer pass says where inside a block it matters', async () => {
+    // A model that reads one 8 x 8 patch only (rows 48-55, columns 16-23: cell (6, 2)).
+    const spot = (batch: tf.Tensor4D) =>
+      tf.tidy(() => {
+        const s = tf.mean(tf.slice(batch, [0, 48, 16, 0], [-1, 8, 8, 1]), [1, 2, 3]);
+        const l = tf.mul(tf.sub(s, 0.5), 12);
+        const z = tf.zerosLike(l);
+        return tf.softmax(tf.stack([z, z, z, l, z, z, z], 1)) as tf.Tensor2D;
+      });
+    const crop = face();
+    const map = await coarseToFineMap(spot, crop, 3);
+    expect(argmaxCell(map.values)).toBe(6 * 8 + 2);
+    // The other three cells of its 16 px block (rows 48-63, columns 16-31) count for less.
+    for (const c of [6 * 8 + 3, 7 * 8 + 2, 7 * 8 + 3]) expect(map.values[c]!).toBeLessThan(0.5);
     crop.dispose();
   });
 

@@ -10,9 +10,11 @@
  * - gradient x input (Shrikumar et al., 2016): |d logit / d pixel * pixel| summed per cell; one
  *   backward pass, on the backends whose kernels have gradients.
  *
- * Which one the app shows was measured (scripts/explain-check.ts: hiding what each map ranks
- * highest must lower the answer most, and masking a smiling face's mouth must lower "happy"):
- * see README "What it does". Pure apart from the tensors; nothing here knows of the page.
+ * The occlusion can also be searched coarse to fine (coarseToFineMap): what the app ships, chosen by
+ * scripts/explain-check.ts (hiding what each map ranks highest must lower the answer most, and
+ * masking a smiling face's mouth must lower "happy") against what each costs: docs/speed.md. The
+ * gradient needs kernels TF.js's WebAssembly backend lacks. Pure apart from the tensors; nothing
+ * here knows of the page.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -140,6 +142,92 @@ export async function occlusionMap(
   const p = base[t] ?? 0;
   const drops = new Float32Array(positions.length * positions.length).map((_, r) => p - (all[(1 + r) * k + t] ?? 0));
   return { method: 'occlusion', target: t, probability: p, cells, values: dropsToCells(drops, positions, opts.patch, crop.shape[1], cells) };
+}
+
+/** How the coarse-to-fine search runs (coarseToFineMap). */
+export interface CoarseToFineOptions {
+  /** Side of the first, coarse patches, px of the crop; they tile it without overlap. Default 16 (4 x 4 of them). */
+  coarse: number;
+  /** Side of the finer patches each of the `refine` coarse blocks that matter most is split into. Default 8. */
+  fine: number;
+  /** How many coarse blocks are searched again, finer. Default 2. */
+  refine: number;
+}
+
+export const DEFAULT_COARSE_TO_FINE: CoarseToFineOptions = { coarse: 16, fine: 8, refine: 2 };
+
+/** Hide each of `boxes` ([x, y, side] in crop px) in a copy of `crop` with its mean gray: [N, S, S, 1]. */
+function hidden(crop: tf.Tensor4D, boxes: readonly (readonly [number, number, number])[]): tf.Tensor4D {
+  const size = crop.shape[1];
+  return tf.tidy(() => {
+    const mask = new Float32Array(boxes.length * size * size);
+    boxes.forEach(([x0, y0, side], k) => {
+      for (let y = y0; y < y0 + side; y++) mask.fill(1, k * size * size + y * size + x0, k * size * size + y * size + x0 + side);
+    });
+    const m = tf.tensor4d(mask, [boxes.length, size, size, 1]);
+    return tf.add(tf.mul(crop, tf.sub(1, m)), tf.mul(tf.mean(crop), m)) as tf.Tensor4D;
+  });
+}
+
+/**
+ * Occlusion searched coarse to fine, for fewer forward passes than a sliding patch: the crop as is,
+ * its `coarse` blocks hidden one at a time (16 copies at the defaults), then each of the `refine`
+ * blocks whose hiding lowered the answer most, split into `fine` blocks hidden one at a time (8
+ * more). Three calls of `predict` (25 crops in all at the defaults, against 50 for the 7 x 7
+ * sliding patch). A cell's value is its block's drop; inside a refined block, the block's drop
+ * shared out in proportion to its finer blocks' drops, so the blocks rank as the coarse pass found
+ * them and the finer pass says where inside them it matters. Scaled so the largest is 1.
+ */
+export async function coarseToFineMap(
+  predict: (batch: tf.Tensor4D) => tf.Tensor2D,
+  crop: tf.Tensor4D,
+  target?: number,
+  opts: CoarseToFineOptions = DEFAULT_COARSE_TO_FINE,
+  cells = 8,
+): Promise<ExplanationMap> {
+  const size = crop.shape[1];
+  const run = async (boxes: readonly (readonly [number, number, number])[], asIs: boolean) => {
+    const batch = asIs ? crop : hidden(crop, boxes);
+    const probs = predict(batch);
+    if (batch !== crop) batch.dispose();
+    const all = (await probs.data()) as Float32Array;
+    probs.dispose();
+    return all;
+  };
+  const n = size / opts.coarse;
+  const blocks = Array.from({ length: n * n }, (_, b) => [(b % n) * opts.coarse, Math.floor(b / n) * opts.coarse, opts.coarse] as const);
+  // The crop as is in a call of its own: batches of 1, 16 and 8, sizes a GPU backend pads nothing to.
+  const base = await run([], true);
+  const k = base.length;
+  let t = target ?? 0;
+  if (target === undefined) for (let c = 1; c < k; c++) if ((base[c] ?? 0) > (base[t] ?? 0)) t = c;
+  const p = base[t] ?? 0;
+  const first = await run(blocks, false);
+  const drop = blocks.map((_, b) => Math.max(0, p - (first[b * k + t] ?? 0)));
+  // Per pixel of the crop first (the finest grid either pass sees), then pooled into `cells`.
+  const map = new Float32Array(size * size);
+  const paint = ([x0, y0, side]: readonly [number, number, number], v: number) => {
+    for (let y = y0; y < y0 + side; y++) map.fill(v, y * size + x0, y * size + x0 + side);
+  };
+  blocks.forEach((b, i) => paint(b, drop[i] ?? 0));
+  const chosen = [...drop.keys()].sort((a, b) => (drop[b] ?? 0) - (drop[a] ?? 0)).slice(0, opts.refine).filter((b) => (drop[b] ?? 0) > 0);
+  if (chosen.length && opts.fine < opts.coarse) {
+    const m = opts.coarse / opts.fine;
+    const finer = chosen.flatMap((b) => {
+      const [x0, y0] = blocks[b] as readonly [number, number, number];
+      return Array.from({ length: m * m }, (_, f) => [x0 + (f % m) * opts.fine, y0 + Math.floor(f / m) * opts.fine, opts.fine] as const);
+    });
+    const second = await run(finer, false);
+    chosen.forEach((b, c) => {
+      const parts = finer.slice(c * m * m, (c + 1) * m * m);
+      const drops = parts.map((_, f) => Math.max(0, p - (second[(c * m * m + f) * k + t] ?? 0)));
+      const total = drops.reduce((a, d) => a + d, 0);
+      // Shared out by the finer drops (evenly when none of them alone lowered the answer).
+      parts.forEach((part, f) => paint(part, ((drop[b] ?? 0) * (total > 0 ? (drops[f] ?? 0) / total : 1 / (m * m))) * m * m));
+    });
+  }
+  const pooled = poolToCells(map, size, cells).map((v) => v / ((size / cells) * (size / cells)));
+  return { method: 'occlusion', target: t, probability: p, cells, values: normalise(pooled) };
 }
 
 /**

@@ -6,7 +6,7 @@
  * page that imports this file stays light.
  *
  * Two parts:
- * - the library (README "Use the engine in your own page"): createEngine, its options, results,
+ * - the library (docs/library.md, its reference): createEngine, its options, results,
  *   events and errors, the emotion list, the tracker;
  * - the building blocks the ResEmote app itself is made of (its engine host measures two engines
  *   side by side, its views filter and draw faces): public too, documented here, lower level.

@@ -4,6 +4,9 @@
  * TF.js here, not even a type: the library's declarations must stand on their own.
  */
 
+import { responseProblem } from './assetCheck';
+import { errorMessage } from './errorMessage';
+
 const CACHE_NAME = 'resemote-models-v1';
 
 export async function openCache(): Promise<Cache | null> {
@@ -22,8 +25,16 @@ export async function openCache(): Promise<Cache | null> {
 export async function fetchJsonCached(url: string, cache: Cache | null, fetchImpl: typeof fetch = fetch): Promise<unknown> {
   try {
     const res = await fetchImpl(url, { cache: 'no-cache' });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const value: unknown = await res.json();
+    // What came back, named (assetCheck.ts): the HTTP status, or an HTML page where JSON was expected.
+    const text = res.ok ? await res.text() : '';
+    const problem = responseProblem('json', res, res.ok ? new TextEncoder().encode(text.slice(0, 64)) : undefined);
+    if (problem) throw new Error(problem);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw new Error(`not valid JSON (${errorMessage(err)})`);
+    }
     await cache?.put(url, new Response(JSON.stringify(value), { headers: { 'Content-Type': 'application/json' } }));
     return value;
   } catch (err) {

@@ -5,6 +5,7 @@
  * them and a stale or corrupt cache entry is never used.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { responseProblem } from './assetCheck';
 import { errorMessage } from './errorMessage';
 import { fetchJsonCached, openCache } from './jsonCache';
 import { isModelJson, type ModelJson, shardPaths, toArtifacts } from './modelFormat';
@@ -25,6 +26,13 @@ export { fetchJsonCached, openCache } from './jsonCache';
 
 export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
+  constructor(
+    message: string,
+    /** The file that was missing or wrong, when one was (assetCheck.ts). */
+    readonly url?: string,
+  ) {
+    super(message);
+  }
 }
 
 async function readBody(response: Response, onBytes: (n: number) => void): Promise<Uint8Array> {
@@ -68,7 +76,7 @@ export async function fetchModelArtifacts(
   try {
     json = (await fetchJsonCached(jsonUrl, cache, fetchImpl)) as ModelJson;
   } catch (err) {
-    throw new ModelLoadError(`could not load the model description ${modelUrl}: ${errorMessage(err)}`);
+    throw new ModelLoadError(`the model description ${jsonUrl} could not be loaded: ${errorMessage(err)}`, jsonUrl);
   }
   if (!isModelJson(json)) {
     throw new ModelLoadError(`${modelUrl} is not a TF.js graph model (no modelTopology / weightsManifest)`);
@@ -102,9 +110,11 @@ export async function fetchModelArtifacts(
       try {
         res = await fetchImpl(shardUrl);
       } catch (err) {
-        throw new ModelLoadError(`could not download ${path}: ${(err as Error).message}`);
+        throw new ModelLoadError(`the model's weights ${shardUrl} could not be loaded: ${errorMessage(err)}`, shardUrl);
       }
-      if (!res.ok) throw new ModelLoadError(`HTTP ${res.status} for ${shardUrl}`);
+      // A missing shard, or the HTML page a server gives for an unknown path (assetCheck.ts).
+      const problem = responseProblem('weights', res);
+      if (problem) throw new ModelLoadError(`the model's weights ${shardUrl} could not be loaded: ${problem}`, shardUrl);
     }
     const bytes = await readBody(res, (n) => {
       loaded += n;

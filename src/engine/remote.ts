@@ -6,15 +6,35 @@
  */
 import type { BackendName } from './backendSupport';
 import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress, type EngineStatus, type Explanation } from './api';
+import { loadFailure } from './assetCheck';
 import type { EngineReply, EngineRequest } from './worker/protocol';
 
-/** The engine on the page's own thread, loaded only when needed (it brings TF.js and MediaPipe). */
+/**
+ * The engine on the page's own thread, loaded only where it runs there (it brings TF.js and
+ * MediaPipe). The app's build has it as a chunk of its own (import('./engine')). The library
+ * ships it instead as one self-contained file among the engine's files (EngineConfig.pageEngineUrl,
+ * `<assets>/page-engine.js`) and imports it from there: a page whose browser runs the worker never
+ * loads it, and a user's bundler never sees it, so their build gets no 1.6 MB chunk and no
+ * "chunks larger than 500 kB" warning. vite.lib.config.ts sets import.meta.env.RESEMOTE_LIBRARY,
+ * and the bundler drops the branch that is not taken, with its chunk.
+ */
 async function createOnPage(config: EngineConfig, onProgress: (p: EngineProgress) => void): Promise<EngineApi> {
-  const { Engine } = await import('./engine');
+  const { Engine } = import.meta.env.RESEMOTE_LIBRARY ? await importPageEngine(config.pageEngineUrl) : await import('./engine');
   return Engine.create(config, onProgress);
 }
 
-type Pending = { resolve(v: unknown): void; reject(e: unknown): void; progress?: (p: EngineProgress) => void };
+type PageEngine = { Engine: { create(config: EngineConfig, onProgress: (p: EngineProgress) => void): Promise<EngineApi> } };
+
+async function importPageEngine(url: string | undefined): Promise<PageEngine> {
+  if (!url) throw new EngineError('engine', 'no location was given for the page-thread engine (pageEngineUrl: see engine/assets.ts)');
+  try {
+    return (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as PageEngine;
+  } catch (err) {
+    throw new EngineError('engine', (await loadFailure('the page-thread engine', url, 'script', err)).message, url);
+  }
+}
+
+type Pending = { resolve(v: unknown): void; reject(e: unknown): void; progress?: (p: EngineProgress) => void; partial?: (a: Analysis) => void };
 type RequestBody = EngineRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 export class RemoteEngine implements EngineApi {
@@ -55,9 +75,10 @@ export class RemoteEngine implements EngineApi {
     const p = this.pending.get(reply.id);
     if (!p) return;
     if (reply.kind === 'progress') return p.progress?.(reply.progress);
+    if (reply.kind === 'partial') return p.partial?.(reply.value);
     this.pending.delete(reply.id);
     if (reply.kind === 'ok') p.resolve(reply.value);
-    else p.reject(new EngineError(reply.part, reply.message));
+    else p.reject(new EngineError(reply.part, reply.message, reply.url));
   }
 
   private fail(err: EngineError): void {
@@ -66,21 +87,21 @@ export class RemoteEngine implements EngineApi {
     this.pending.clear();
   }
 
-  private call(body: RequestBody, transfer: Transferable[] = [], progress?: (p: EngineProgress) => void): Promise<unknown> {
+  private call(body: RequestBody, transfer: Transferable[] = [], progress?: (p: EngineProgress) => void, partial?: (a: Analysis) => void): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, ...(progress ? { progress } : {}) });
+      this.pending.set(id, { resolve, reject, ...(progress ? { progress } : {}), ...(partial ? { partial } : {}) });
       this.worker.postMessage({ ...body, id } as EngineRequest, transfer);
     });
   }
 
-  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind): Promise<Analysis> {
+  analyse(image: ImageBitmap | VideoFrame, kind: AnalysisKind, onPartial?: (first: Analysis) => void): Promise<Analysis> {
     if (this.dead) {
       image.close();
       return Promise.reject(this.dead);
     }
-    return this.call({ op: 'analyse', image, kind }, [image]) as Promise<Analysis>;
+    return this.call({ op: 'analyse', image, kind, ...(onPartial ? { partial: true } : {}) }, [image], undefined, onPartial) as Promise<Analysis>;
   }
 
   async setModel(url: string, modelId: string, onProgress?: (p: EngineProgress) => void): Promise<EngineStatus> {
@@ -94,6 +115,10 @@ export class RemoteEngine implements EngineApi {
       return Promise.reject(this.dead);
     }
     return this.call({ op: 'explain', image, crop, ...(roll ? { roll } : {}), ...(target !== undefined ? { target } : {}) }, [image]) as Promise<Explanation>;
+  }
+
+  async prepare(kind: 'photo'): Promise<void> {
+    await this.call({ op: 'prepare', kind }).catch(() => undefined);
   }
 
   benchmark(runs = 7): Promise<BenchmarkResult> {
@@ -168,8 +193,8 @@ export async function startEngine(
     try {
       return { engine: await RemoteEngine.create(config, onProgress, options.makeWorker, options.onFailure), thread: 'worker' };
     } catch (err) {
-      // A missing model or detector fails the same way on the page: report it, do not retry there.
-      if (!(err instanceof EngineError) || err.part === 'model' || err.part === 'detector') throw err;
+      // A missing model or detector, or any missing file, fails the same way on the page: report it, do not retry there.
+      if (!(err instanceof EngineError) || err.part === 'model' || err.part === 'detector' || err.url !== undefined) throw err;
       const engine = await createOnPage(config, onProgress);
       return { engine, thread: 'page', threadReason: `the worker could not run it (${err.message})` };
     }

@@ -20,3 +20,22 @@ const CPU_PLAN: WarmupPlan = { batchSizes: [1], cropSides: [] };
 export function warmupPlan(backend: BackendName): WarmupPlan {
   return backend === 'webgl' || backend === 'webgpu' ? GPU_PLAN : CPU_PLAN;
 }
+
+/** A photo's first analysis, prepared while the user picks it (Engine.prepare). */
+export interface PhotoWarmupPlan extends WarmupPlan {
+  /** The size of the blank photo the crop path runs on: [height, width]. */
+  frame: [number, number];
+}
+
+/**
+ * What a photo's first analysis would do first: read a photo-sized image (its pixels are a larger
+ * tensor than a camera frame's: on WebAssembly the heap grows once, ~50 ms of CPU here), crop faces
+ * at a photo's pyramid levels, and run the model at the batch sizes of a group photo (2 to 4
+ * faces; on the GPU backends the bucket of 4, already compiled at start, and its crop shaders at
+ * the photo's size).
+ */
+export function photoWarmupPlan(backend: BackendName): PhotoWarmupPlan {
+  return backend === 'webgl' || backend === 'webgpu'
+    ? { batchSizes: [4], cropSides: [200, 400], frame: [960, 1280] }
+    : { batchSizes: [2, 3, 4], cropSides: [200, 400], frame: [960, 1280] };
+}

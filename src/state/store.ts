@@ -60,6 +60,9 @@ export interface PhotoState {
   failed?: string;
   /** "Why?" asked for these faces (by id): the map once made, or why it could not be. */
   explanations?: Record<number, PhotoExplanation>;
+  /** The faces of the whole photo are shown; its tiles are still searched for smaller faces, which
+   *  will be added after them (the faces shown stay as they are). */
+  searching?: boolean;
 }
 
 export type PhotoExplanation = { phase: 'pending' } | { phase: 'done'; map: Explanation } | { phase: 'error'; message: string };

@@ -169,6 +169,8 @@ export function PhotoView() {
   const shown = useMemo(() => (result ? photoFaces(result, { minScore, minSize, hideLowConfidence }) : { faces: [], hidden: 0, kept: [] }), [result, minScore, minSize, hideLowConfidence]);
   const faces = shown.faces;
   const hidden = shown.hidden;
+  // The tab is open: the engine prepares a photo's first analysis while the user picks one.
+  useEffect(() => photos.prepare(), [photos]);
 
   // The photo is drawn at its own resolution and scaled by the zoom; boxes and labels are drawn
   // over it at screen resolution for the view as it is, so they stay readable and the same size at
@@ -290,6 +292,11 @@ export function PhotoView() {
                 <button type="button" className="link" data-testid="open-filter" onClick={openFaceFilter}>
                   Face filter…
                 </button>
+              </span>
+            )}
+            {photo.searching && (
+              <span className="muted" role="status" data-testid="photo-searching">
+                Looking for smaller faces…
               </span>
             )}
             {photo.failed && (

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { type Analysis, type AnalysisKind, type EngineApi, type EngineConfig, EngineError, type EngineProgress, type EngineStatus } from '../api';
 import type { BackendName } from '../backendSupport';
 import type { CreatedEngine, StartOptions } from '../remote';
+import { DEFAULT_MODEL_ID } from '../assets';
 import { DEFAULT_ENGINE_OPTIONS } from './defaults';
 import { createEngineWith, type LibraryDeps, modelIdOf, resolveOptions } from './emotionEngine';
-import type { EngineInput } from './types';
+import type { EmotionEngineStatus, EngineInput } from './types';
 
 const HAPPY = [0.02, 0.01, 0.02, 0.8, 0.05, 0.05, 0.05];
 
@@ -53,6 +54,8 @@ function fakeDeps(faces: () => number[] = () => [300, 100]) {
   const explained: { image: ImageBitmap; crop: unknown; roll?: number; target?: number }[] = [];
   let gate: Promise<void> | null = null;
   let failNext: EngineError | null = null;
+  let failTimes = 0;
+  const probed: BackendName[] = [];
   const deps: LibraryDeps = {
     async start(config, onProgress, options = {}) {
       configs.push(config);
@@ -61,7 +64,7 @@ function fakeDeps(faces: () => number[] = () => [300, 100]) {
       if (gate) await gate;
       if (failNext) {
         const err = failNext;
-        failNext = null;
+        if (--failTimes <= 0) failNext = null;
         throw err;
       }
       const pending = new Set<(e: unknown) => void>();
@@ -91,6 +94,7 @@ function fakeDeps(faces: () => number[] = () => [300, 100]) {
           engine.status = { ...engine.status, modelId, model: { ...engine.status.model, name: url } };
           return engine.status;
         },
+        prepare: async () => undefined,
         benchmark: async () => ({ backend: config.backend, oneFaceMs: 1, fourFacesMs: 2 }),
         memory: async () => ({ tensors: 3, bytes: 1, shaders: 0, frames: { copied: 0, bitmaps: 0 } }),
         async dispose() {
@@ -101,7 +105,10 @@ function fakeDeps(faces: () => number[] = () => [300, 100]) {
       engines.push(engine);
       return { engine, thread: options.preferWorker === false ? 'page' : 'worker', ...(options.preferWorker === false ? { threadReason: 'asked' } : {}) } satisfies CreatedEngine;
     },
-    probe: async () => undefined,
+    probe: async (backend) => {
+      probed.push(backend);
+      return { wasm: { available: true }, webgl: { available: true }, ...(backend === 'webgpu' ? { webgpu: { available: false, reason: 'no adapter' } } : {}) };
+    },
     async toBitmap(input) {
       inputs.push(input);
       if ((input as { broken?: boolean }).broken) throw new Error('The source image could not be decoded.');
@@ -124,9 +131,12 @@ function fakeDeps(faces: () => number[] = () => [300, 100]) {
         d.resolve();
       };
     },
-    failNextStart(err: EngineError) {
+    /** The next `times` starts fail with `err`. */
+    failNextStart(err: EngineError, times = 1) {
       failNext = err;
+      failTimes = times;
     },
+    probed,
   };
 }
 
@@ -139,7 +149,7 @@ describe('createEngine options', () => {
     expect(options).toEqual({ assetsUrl: 'vendor/resemote', detector: {} }); // the caller's object is untouched
     expect(resolved).toMatchObject({
       assetsUrl: 'https://site.example/app/vendor/resemote/',
-      modelUrl: 'https://site.example/app/vendor/resemote/models/resemotenet-s7/model.json',
+      modelUrl: `https://site.example/app/vendor/resemote/models/${DEFAULT_MODEL_ID}/model.json`,
       backend: 'wasm',
       detector: { minScore: 0.5, check: true },
       thread: 'auto',
@@ -163,15 +173,16 @@ describe('createEngine options', () => {
     const engine = await createEngineWith({ assetsUrl: 'https://cdn.example/pkg/assets', detector: { minScore: 0.7 } }, fake.deps);
     expect(fake.configs[0]).toMatchObject({
       backend: 'wasm',
-      modelUrl: 'https://cdn.example/pkg/assets/models/resemotenet-s7/model.json',
-      modelId: 'resemotenet-s7',
+      modelUrl: `https://cdn.example/pkg/assets/models/${DEFAULT_MODEL_ID}/model.json`,
+      modelId: DEFAULT_MODEL_ID,
       tfjsWasmBase: 'https://cdn.example/pkg/assets/tfjs-wasm/',
       detector: { wasmBase: 'https://cdn.example/pkg/assets/mediapipe/wasm', modelUrl: 'https://cdn.example/pkg/assets/mediapipe/face_detector.tflite', floorScore: 0.7 },
       warmupFrame: [720, 1280],
+      pageEngineUrl: 'https://cdn.example/pkg/assets/page-engine.js',
     });
     expect(fake.configs[0]?.detector.faceCheck).toBe(true); // the face check is on by default
     expect(fake.startOptions[0]?.preferWorker).toBe(true);
-    expect(engine.status).toMatchObject({ backend: 'wasm', modelId: 'resemotenet-s7', thread: 'worker' });
+    expect(engine.status).toMatchObject({ backend: 'wasm', modelId: DEFAULT_MODEL_ID, thread: 'worker' });
     await createEngineWith({ assetsUrl: 'https://cdn.example/a/', thread: 'page', detector: { check: false } }, fake.deps);
     expect(fake.startOptions[1]?.preferWorker).toBe(false);
     expect(fake.configs[1]?.detector).toMatchObject({ floorScore: 0.5, faceCheck: false });
@@ -318,6 +329,39 @@ describe('switchBackend', () => {
     release();
     await switching;
     expect((await waiting).backend).toBe('webgl');
+  });
+
+  it('on the page\'s thread, when neither the new backend nor the old one starts, the status says what failed until a switch succeeds', async () => {
+    const fake = fakeDeps();
+    const engine = await createEngineWith({ assetsUrl: 'https://x.example/a/', thread: 'page' }, fake.deps);
+    const statuses: EmotionEngineStatus[] = [];
+    engine.on('status', (s) => statuses.push(s));
+    expect(engine.status.failed).toBeUndefined();
+    fake.failNextStart(new EngineError('detector', 'the face detector model https://x.example/a/m.tflite could not be loaded: HTTP 404', 'https://x.example/a/m.tflite'), 2);
+    await expect(engine.switchBackend('webgl')).rejects.toMatchObject({ part: 'detector' });
+    expect(engine.status.failed).toEqual({ part: 'detector', message: expect.stringContaining('HTTP 404'), url: 'https://x.example/a/m.tflite' });
+    expect(statuses.at(-1)?.failed?.part).toBe('detector');
+    await expect(engine.analyse(IMAGE)).rejects.toMatchObject({ part: 'detector' });
+    expect((await engine.switchBackend('webgl')).failed).toBeUndefined();
+    expect((await engine.analyse(IMAGE)).backend).toBe('webgl');
+  });
+
+  it('in a worker that stops, the status says so', async () => {
+    const fake = fakeDeps();
+    const engine = await createEngineWith({ assetsUrl: 'https://x.example/a/' }, fake.deps);
+    fake.startOptions[0]?.onFailure?.(new EngineError('engine', 'the engine worker stopped (out of memory)'));
+    expect(engine.status.failed).toEqual({ part: 'engine', message: 'the engine worker stopped (out of memory)' });
+  });
+
+  it('asks the browser about WebGPU only when WebGPU is wanted (where there is none, Chromium prints "No available adapters.")', async () => {
+    const fake = fakeDeps();
+    const engine = await createEngineWith({ assetsUrl: 'https://x.example/a/' }, fake.deps);
+    expect(fake.probed).toEqual(['wasm']);
+    expect(fake.configs[0]?.support).toEqual({ wasm: { available: true }, webgl: { available: true } });
+    fake.failNextStart(new EngineError('backend', 'WebGPU: no adapter'));
+    await expect(engine.switchBackend('webgpu')).rejects.toMatchObject({ part: 'backend' });
+    expect(fake.probed).toEqual(['wasm', 'webgpu']);
+    expect(fake.configs[1]?.support?.webgpu).toEqual({ available: false, reason: 'no adapter' });
   });
 
   it('on the page\'s thread, a backend that cannot start brings the old one back', async () => {

@@ -12,7 +12,7 @@
  */
 import { type Analysis, type AnalysisKind, type EngineConfig, EngineError, type FailedPart } from '../api';
 import { absoluteUrl, engineAssets, folderUrl, modelUrlIn, pageUrl } from '../assets';
-import { type BackendName, type BackendSupportMap, probeBackends } from '../backendSupport';
+import { type BackendName, type BackendSupportMap, probeWasm, probeWebGl, probeWebGpu } from '../backendSupport';
 import { EMOTIONS, type Emotion } from '../emotions';
 import { errorMessage } from '../errorMessage';
 import { isVideoFrame } from '../frameReader';
@@ -26,8 +26,12 @@ import type { AnalyseOptions, EmotionEngine, EmotionEngineStatus, EmotionExplana
 /** What the library needs from the browser; tests swap in fakes. */
 export interface LibraryDeps {
   start: typeof startEngine;
-  /** What this browser supports (undefined where there is no document to probe WebGL with). */
-  probe(): Promise<BackendSupportMap | undefined>;
+  /**
+   * What this browser supports (undefined where there is no document to probe WebGL with). WebGPU
+   * only when `backend` is WebGPU: asking for an adapter where there is none makes Chromium print
+   * "No available adapters." on the console, so a page that does not use WebGPU never asks.
+   */
+  probe(backend: BackendName): Promise<Partial<BackendSupportMap> | undefined>;
   /** A new bitmap of the input's pixels; the input stays the caller's. */
   toBitmap(input: EngineInput): Promise<ImageBitmap>;
   now(): number;
@@ -35,7 +39,7 @@ export interface LibraryDeps {
 
 export const browserLibraryDeps: LibraryDeps = {
   start: startEngine,
-  probe: async () => (typeof document === 'undefined' ? undefined : probeBackends()),
+  probe: async (backend) => (typeof document === 'undefined' ? undefined : { wasm: probeWasm(), webgl: probeWebGl(), ...(backend === 'webgpu' ? { webgpu: await probeWebGpu() } : {}) }),
   toBitmap: async (input) => {
     if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement && !input.complete) await input.decode();
     return createImageBitmap(input);
@@ -99,7 +103,7 @@ class LibraryEngine implements EmotionEngine {
   /** Switches and model changes, one at a time. */
   private lock: Promise<unknown> = Promise.resolve();
   private disposed = false;
-  private support: BackendSupportMap | undefined;
+  private support: Partial<BackendSupportMap> | undefined;
   private modelUrl: string;
 
   constructor(
@@ -112,7 +116,7 @@ class LibraryEngine implements EmotionEngine {
   }
 
   async start(): Promise<void> {
-    this.support = await this.deps.probe().catch(() => undefined);
+    this.support = await this.deps.probe(this.options.backend).catch(() => undefined);
     let created: CreatedEngine;
     try {
       created = await this.open(this.options.backend);
@@ -135,6 +139,13 @@ class LibraryEngine implements EmotionEngine {
     return err;
   }
 
+  /** The engine can no longer analyse: the status says what failed (a 'status' event too). */
+  private broken(err: EngineError): void {
+    if (this.disposed) return;
+    this.lastStatus = { ...this.lastStatus, failed: { part: err.part, message: err.message, ...(err.url ? { url: err.url } : {}) } };
+    this.events.emit('status', this.status);
+  }
+
   private config(backend: BackendName): EngineConfig {
     const assets = engineAssets(this.options.assetsUrl);
     return {
@@ -145,6 +156,7 @@ class LibraryEngine implements EmotionEngine {
       tfjsWasmBase: assets.tfjsWasmBase,
       detector: { ...assets.detector, floorScore: this.options.detector.minScore, faceCheck: this.options.detector.check },
       warmupFrame: this.options.warmupFrame,
+      pageEngineUrl: assets.pageEngineUrl,
     };
   }
 
@@ -154,7 +166,7 @@ class LibraryEngine implements EmotionEngine {
     mine = await this.deps.start(this.config(backend), (p) => this.events.emit('progress', p), {
       preferWorker: this.options.thread !== 'page',
       onFailure: (err) => {
-        if (mine && this.running === mine) this.report(err);
+        if (mine && this.running === mine) this.broken(this.report(err));
       },
     });
     return mine;
@@ -260,6 +272,7 @@ class LibraryEngine implements EmotionEngine {
       this.alive();
       const old = await this.current.catch(() => null);
       if (old && old.engine.status.backend === backend) return this.status;
+      if (backend === 'webgpu' && this.support && !this.support.webgpu) this.support = { ...this.support, ...(await this.deps.probe(backend).catch(() => undefined)) };
       if (!old || old.thread === 'page') return this.switchOnPage(old, backend);
       let next: CreatedEngine;
       try {
@@ -298,7 +311,10 @@ class LibraryEngine implements EmotionEngine {
     try {
       created = await next;
     } catch (err) {
-      throw this.report(asEngineError(err)); // neither backend starts: every call rejects from now on
+      // Neither backend starts: every call rejects from now on, and the status says why.
+      const failure = this.report(asEngineError(err));
+      this.broken(failure);
+      throw failure;
     }
     if (this.disposed) {
       await created.engine.dispose();

@@ -3,7 +3,7 @@
  * options as two types, each field with its default (the values are in library/defaults.ts), and
  * one versioned result. No TF.js or MediaPipe behind any of them.
  */
-import type { EngineError, EngineProgress, EngineStatus } from '../api';
+import type { EngineError, EngineProgress, EngineStatus, FailedPart } from '../api';
 import type { BackendName } from '../backendSupport';
 import type { Box } from '../box';
 import type { Emotion } from '../emotions';
@@ -25,18 +25,20 @@ export interface EngineOptions {
    * is resolved against the page. No default: the library never guesses a location or uses a CDN.
    */
   assetsUrl: string | URL;
-  /** model.json of the emotion model. Default: the shipped ResEmoteNet-S7, `<assetsUrl>/models/resemotenet-s7/model.json`. */
+  /** model.json of the emotion model: another model exported by training/export.py. Default: the
+   *  model the package ships, under assetsUrl (DEFAULT_MODEL_ID). */
   modelUrl?: string | URL;
   /**
-   * The TF.js backend to start on. Default 'wasm': ready in about a second (no shaders to compile),
-   * and as fast as a GPU backend on many machines. One the browser lacks falls back (wasm, webgl,
-   * webgpu, then TF.js's JavaScript 'cpu'), and `status.fallback` says why.
+   * The TF.js backend to start on: 'wasm' is ready in about a second (no shaders to compile), and
+   * as fast as a GPU backend on many machines. One the browser lacks falls back (wasm, webgl,
+   * webgpu, then TF.js's JavaScript 'cpu'), and `status.fallback` says why; a missing file of the
+   * engine is an error instead (EngineError with its url). Default 'wasm'.
    */
   backend?: BackendName;
   /** The face detector. */
   detector?: {
-    /** Faces the detector scores lower are not reported at all, 0-1. Default 0.5: the one face
-     *  floor, the same as the ResEmote app's confidence filter's default. */
+    /** Faces the detector scores lower are not reported at all, 0-1. Default: DEFAULT_ENGINE_OPTIONS.detector.minScore
+     *  (0.5, the one face floor, the same as the ResEmote app's confidence filter's default). */
     minScore?: number;
     /** The face check: a detection scored under 0.8 is reported only if the detector finds it again
      *  when it looks a second time (the square around it, mirrored), which removes most false faces
@@ -61,7 +63,9 @@ export interface AnalyseOptions {
   /**
    * 'photo': the whole image and then tile by tile, so small faces of a group photo are found; a
    * photo that is only a face is tried again with a border; faces are numbered left to right.
-   * 'frame': one detector pass, for camera and video frames (several times faster).
+   * 'frame': one detector pass over the whole frame, for camera and video frames: several times
+   * faster, but a face much smaller than the frame is missed (the detector sees the frame at
+   * 128 x 128), and a frame that is only a face gets no second try.
    * 'whole': no detection, the whole image read as one face. Default 'photo'.
    */
   kind?: 'photo' | 'frame' | 'whole';
@@ -98,7 +102,12 @@ export interface EmotionFace {
   /** The model's calibrated probability of each emotion, summing to 1 (smoothed over time with `track: true`). */
   probabilities: Record<Emotion, number>;
   /** The most probable emotion. */
-  top: { emotion: Emotion; probability: number };
+  top: {
+    /** Its name (EMOTIONS). */
+    emotion: Emotion;
+    /** Its probability, 0-1. */
+    probability: number;
+  };
   /** `track: true` only: not found in this frame, kept for continuity (box and probabilities as last seen). */
   stale: boolean;
 }
@@ -109,10 +118,11 @@ export interface EmotionExplanation {
   emotion: Emotion;
   /** Its probability on the crop as is. */
   probability: number;
-  /** How the map was made: occlusion sensitivity (a patch of the crop's mean gray hidden at 7 x 7 places). */
+  /** How the map was made: occlusion sensitivity (blocks of the crop hidden with its mean gray, searched coarse to fine: 4 x 4 blocks, then the two that matter most in quarters). */
   method: 'occlusion' | 'gradient';
-  /** The map: cells x cells values in [0, 1] (1: hiding that region lowers the emotion most), rows from the crop's top. */
+  /** The map's side: it has cells x cells values. */
   cells: number;
+  /** The map, values in [0, 1] (1: hiding that region lowers the emotion most), row by row from the crop's top left. */
   values: number[];
   /** The crop explained, input pixels. */
   crop: Box;
@@ -122,17 +132,29 @@ export interface EmotionExplanation {
 
 /** Everything one analyse call returns. */
 export interface EmotionResult {
+  /** The version of this shape. */
   format: ResultFormat;
-  /** The input's size in pixels. */
+  /** The input's width in pixels. */
   width: number;
+  /** The input's height in pixels. */
   height: number;
+  /** Every face found (below). */
   faces: EmotionFace[];
   /** The frame's time, ms (AnalyseOptions.time). */
   time: number;
-  /** The model and backend that produced these faces. */
+  /** The model that produced these faces (its id). */
   model: string;
+  /** The backend that ran it. */
   backend: BackendName;
-  timings: { detectMs: number; classifyMs: number; totalMs: number };
+  /** Where the time went, ms. */
+  timings: {
+    /** Finding the faces. */
+    detectMs: number;
+    /** Cropping and classifying them, in one batch. */
+    classifyMs: number;
+    /** The whole analysis in the engine (not the copy of the input before it). */
+    totalMs: number;
+  };
   /** A photo that is only a face: found on the retry with a border around it. */
   padded: boolean;
   /** No face was looked for or found: the whole image was read as one face (AnalyseOptions.wholeIfNoFace, kind 'whole'). */
@@ -141,9 +163,24 @@ export interface EmotionResult {
 
 /** What the engine reports about itself. */
 export interface EmotionEngineStatus extends EngineStatus {
-  /** Where it runs: its own worker, or the page's thread (and why). */
+  /** Where it runs: 'worker' (its own) or 'page' (the page's thread). */
   thread: EngineThread;
+  /** Why it runs on the page's thread, when it does. */
   threadReason?: string;
+  /**
+   * Set when the engine can no longer analyse: its worker stopped, or on the page's thread neither
+   * the new backend nor the old one could start again after switchBackend. The part that failed,
+   * and its file when one was missing; every call rejects with that error until a switchBackend
+   * succeeds. Absent while the engine works.
+   */
+  failed?: {
+    /** The part that failed (EngineError.part). */
+    part: FailedPart;
+    /** What happened. */
+    message: string;
+    /** The file that was missing or wrong, when that was the failure. */
+    url?: string;
+  };
 }
 
 /** The events of an EmotionEngine and what each listener gets. */

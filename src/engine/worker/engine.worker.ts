@@ -37,12 +37,14 @@ async function handle(req: EngineRequest): Promise<unknown> {
   }
   switch (req.op) {
     case 'analyse':
-      return engine.analyse(req.image, req.kind);
+      return engine.analyse(req.image, req.kind, req.partial ? (value) => reply({ id: req.id, kind: 'partial', value }, transferables(value)) : undefined);
     case 'explain':
       return engine.explain(req.image, req.crop, req.roll, req.target);
     case 'setModel':
       guard.allow(req.url);
       return engine.setModel(req.url, req.modelId, (progress) => reply({ id: req.id, kind: 'progress', progress }));
+    case 'prepare':
+      return engine.prepare(req.kind);
     case 'benchmark':
       return engine.benchmark(req.runs);
     case 'memory':
@@ -54,6 +56,6 @@ scope.onmessage = (event) => {
   const req = event.data;
   handle(req).then(
     (value) => reply({ id: req.id, kind: 'ok', value }, transferables(value)),
-    (err: unknown) => reply({ id: req.id, kind: 'error', part: err instanceof EngineError ? err.part : 'engine', message: errorMessage(err) }),
+    (err: unknown) => reply({ id: req.id, kind: 'error', part: err instanceof EngineError ? err.part : 'engine', message: errorMessage(err), ...(err instanceof EngineError && err.url ? { url: err.url } : {}) }),
   );
 };
