@@ -90,7 +90,8 @@ test('a browser without WebGPU: the option is disabled with the reason; with not
   await page.goto('/');
   await waitReady(page);
   await expect(page.getByTestId('backend-webgpu')).toBeDisabled();
-  await expect(page.getByTestId('backend-toggle')).toContainText('unavailable:');
+  await expect(page.getByTestId('backend-toggle')).toContainText('WebGPU (not available here)');
+  await expect(page.getByTestId('stats')).toContainText('WebGPU unavailable:'); // the reason, under Details
   await expect(page.getByTestId('backend-active')).toHaveText('in use: WebAssembly (CPU)');
   await expect(page.getByTestId('backend-reason')).toContainText('WebGL');
   await browser.close();

@@ -29,7 +29,7 @@ test('record a camera session: rows in the CSV, one per face per analysed frame;
   const [csv] = await Promise.all([page.waitForEvent('download'), last.getByRole('button', { name: 'Export CSV' }).click()]);
   const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
   // The one CSV schema (docs/files.md): source first, detection_score, valence last.
-  expect(lines[0]).toBe('source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral,valence');
+  expect(lines[0]).toBe('source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral,valence,found_by');
   const rows = lines.slice(1).map((l) => l.split(',').slice(1)); // without the source ("camera")
   expect(rows.length).toBe(shown);
   expect(rows.length).toBeGreaterThanOrEqual(Math.max(1, frames - 2)); // one per analysed frame with the face
@@ -131,9 +131,10 @@ test('sessions kept by app 0.2 (IndexedDB version 1): listed from the index the 
     ],
     orphanBatches: 0,
   });
-  // Opened: its rows are read now, for the summary.
+  // Opened: its rows are read now, for the summary, shown in the main column (not in the narrow list).
   await items.first().getByTestId('session-open').click();
-  await expect(items.first().getByTestId('recording-summary')).toContainText('Face #2');
+  await expect(page.getByTestId('opened-session').getByTestId('recording-summary')).toContainText('Face #2');
+  await expect(panel.getByTestId('recording-summary')).toHaveCount(0);
   // Exported from the list (the rows are read for the file).
   const [csv] = await Promise.all([page.waitForEvent('download'), items.nth(1).getByRole('button', { name: 'Export CSV' }).click()]);
   expect(readFileSync(await csv.path(), 'utf8').trim().split('\r\n')).toHaveLength(2);

@@ -105,7 +105,7 @@ test("the user's pick of WebGL: WebAssembly serves until WebGL is warm, the togg
     await expect(page.getByTestId('backend-active')).toHaveText('in use: WebAssembly (CPU)');
     await expect(page.getByTestId('backend-warming')).toContainText('WebGL is warming up beside it; it takes over once warm.');
     await expect(page.getByTestId('backend-active')).toHaveText('in use: WebGL', { timeout: 540_000 });
-    await expect(page.getByTestId('backend-reason')).toHaveText('(your choice)');
+    await expect(page.getByTestId('backend-reason')).toHaveText('Why WebGL: your choice.'); // under Details
     await waitFrames(page, (await framesProcessed(page)) + 3);
     await expect(page.getByTestId('stat-backend')).toHaveText('webgl');
     expect(await page.evaluate(() => JSON.parse(localStorage.getItem('resemote.settings.v1') ?? '{}').measured ?? null)).toBeNull();

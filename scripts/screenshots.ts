@@ -2,7 +2,7 @@
  * The README's screenshots, taken from the built app as a user meets it: headless Chromium, a fake
  * camera made from a committed photo, the committed group photo. Run after `npm run build`:
  *
- *   npm run build && npm run screenshots [-- --out docs] [-- --phone]
+ *   npm run build && npm run screenshots [-- --out docs] [-- --phone] [-- --port 4181]
  *
  * Writes screenshot.png (camera, desktop), screenshot-timeline.png (live timeline, a recorded
  * session's summary and the Sessions list), screenshot-photo.png (a group photo),
@@ -86,9 +86,9 @@ async function shoot(browser: Browser, url: string, out: string, width: number, 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: 'string', default: join(root, 'docs') }, phone: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { out: { type: 'string', default: join(root, 'docs') }, phone: { type: 'boolean', default: false }, port: { type: 'string', default: '4181' } } });
   prepareFixtures();
-  const server = await startPreview(4181);
+  const server = await startPreview(Number(values.port));
   try {
     const browser = await launchWithCamera(FACE_Y4M);
     try {

@@ -181,7 +181,7 @@ async function clearCaches(): Promise<void> {
 /** Engine parts that are the page's own loaded objects; the engine's dispose() leaves them alone. */
 function sharedParts(active: GpuBackend, classifier: EmotionClassifier, detector: FaceDetectorService): EngineDeps {
   const kept: Classifier = { metadata: classifier.metadata, classify: (p, b) => classifier.classify(p, b), explain: (p, b, r, t) => classifier.explain(p, b, r, t), warmup: (n, f) => classifier.warmup(n, f), dispose: () => undefined };
-  const shared: Detector = { detectImage: (i) => detector.detectImage(i), detectRegions: (r, d) => detector.detectRegions(r, d), close: () => undefined };
+  const shared: Detector = { detectImage: (i) => detector.detectImage(i), detectRegions: (r, d) => detector.detectRegions(r, d), secondLook: (i, w, h, b) => detector.secondLook(i, w, h, b), close: () => undefined };
   return {
     activate: async () => ({ active }),
     loadModel: async () => ({ artifacts: {}, fromCache: false }),

@@ -24,7 +24,7 @@ const all = (r: FrameResult) => r.faces;
 describe('batch files', () => {
   it('CSV: one row per face of every file, formulas neutralised, negative coordinates numeric', () => {
     const lines = batchToCsv(items, all).split('\r\n');
-    expect(lines[0]).toBe(`source,time_ms,face,x,y,width,height,detection_score,top_emotion,${EMOTIONS.join(',')},valence`);
+    expect(lines[0]).toBe(`source,time_ms,face,x,y,width,height,detection_score,top_emotion,${EMOTIONS.join(',')},valence,found_by`);
     expect(lines).toHaveLength(1 + 3 + 1);
     expect(lines[3]!.startsWith("'=evil().jpg,,1,")).toBe(true);
     expect(lines[1]!.split(',')[4]).toBe('-2.5');
@@ -108,5 +108,25 @@ describe('batch session', () => {
     const json = JSON.parse(batchToJson(items, all, { model: 'ResEmoteNet-M', backend: 'webgl', appVersion: '0.2.0' }, (id) => (id === 'm' ? 'ResEmoteNet-M' : id)));
     expect(json.model).toBe('ResEmoteNet-M');
     expect(json.files[0].model).toBe('ResEmoteNet-M');
+  });
+
+  it('with the option on, a photo in which no face is found is read whole, as one face, and said so', async () => {
+    const { BatchSession } = await import('./batch');
+    const kinds: string[] = [];
+    const host = {
+      analyse: async (_b: unknown, kind: string) => {
+        kinds.push(kind);
+        return kind === 'whole' ? { ...result(1), whole: true } : { ...result(0) };
+      },
+    };
+    const off = new BatchSession(host);
+    await off.analyse([file('mouth.jpg')], load);
+    expect(kinds).toEqual(['photo']);
+    expect(off.state.items[0]).toMatchObject({ status: 'done', message: 'no face found' });
+    const on = new BatchSession(host, () => ({ filter: { minScore: 0.5, minSize: 0, hideLowConfidence: true }, wholeIfNoFace: true }));
+    await on.analyse([file('mouth.jpg')], load);
+    expect(kinds).toEqual(['photo', 'photo', 'whole']);
+    expect(on.state.items[0]).toMatchObject({ status: 'done', result: { whole: true }, message: 'no face found: the whole photo read as one face' });
+    expect(batchToCsv(on.state.items, all).split('\r\n')[1]!.endsWith(',whole_photo')).toBe(true);
   });
 });

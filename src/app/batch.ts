@@ -6,7 +6,7 @@
  * memory). Combined CSV/JSON, and a ZIP of annotated photos when asked (re-read from the files
  * then). Cancel stops after the current file; the files not reached say "cancelled".
  */
-import { errorMessage, type FaceResult, type FrameResult } from '../engine';
+import { DEFAULT_FACE_FILTER, errorMessage, type FaceFilter, type FaceResult, type FrameResult, numberPhotoFaces } from '../engine';
 import { toAppError } from '../state/errors';
 import { type LoadedPhoto, loadPhoto } from './photoFile';
 import { toCsv } from './csv';
@@ -52,6 +52,13 @@ export function byName(a: { name: string }, b: { name: string }): number {
 
 type Visible = (result: FrameResult) => FaceResult[];
 
+/** What a batch reads its photos with: the face filters of the moment (for numbering) and whether
+ *  a photo with no face found is read whole, as one face. */
+export interface BatchOptions {
+  filter: FaceFilter;
+  wholeIfNoFace: boolean;
+}
+
 export class BatchSession {
   state: BatchState = IDLE_BATCH;
   private files: File[] = [];
@@ -59,7 +66,10 @@ export class BatchSession {
   private run = 0;
   private listeners = new Set<(s: BatchState) => void>();
 
-  constructor(private readonly host: Pick<EngineHost, 'analyse'>) {}
+  constructor(
+    private readonly host: Pick<EngineHost, 'analyse'>,
+    private readonly options: () => BatchOptions = () => ({ filter: DEFAULT_FACE_FILTER, wholeIfNoFace: false }),
+  ) {}
 
   subscribe(listener: (s: BatchState) => void): () => void {
     this.listeners.add(listener);
@@ -91,8 +101,11 @@ export class BatchSession {
         const photo = await load(file);
         try {
           const thumb = await createImageBitmap(photo.bitmap, { resizeWidth: THUMB, resizeHeight: Math.max(1, Math.round((THUMB * photo.height) / photo.width)), resizeQuality: 'medium' });
-          const result = await this.host.analyse(photo.bitmap, 'photo');
-          item = { name: file.name, status: 'done', result, thumb, ...(result.faces.length ? {} : { message: 'no face found' }) };
+          const { filter, wholeIfNoFace } = this.options();
+          let result = await this.host.analyse(photo.bitmap, 'photo');
+          if (!result.faces.length && wholeIfNoFace) result = await this.host.analyse(photo.bitmap, 'whole');
+          result = numberPhotoFaces(result, filter);
+          item = { name: file.name, status: 'done', result, thumb, ...(result.whole ? { message: 'no face found: the whole photo read as one face' } : result.faces.length ? {} : { message: 'no face found' }) };
         } finally {
           photo.bitmap.close();
         }
@@ -117,6 +130,11 @@ export class BatchSession {
 
   cancel(): void {
     this.cancelled = true;
+  }
+
+  /** The same files again (another model, another setting): a new batch, read from the start. */
+  again(): Promise<void> {
+    return this.files.length ? this.analyse([...this.files]) : Promise.resolve();
   }
 
   /** The file of item i, for opening it in the photo view or re-rendering it annotated. */
@@ -169,7 +187,7 @@ export function batchSummary(items: readonly BatchItem[], visible: Visible): { p
 
 /** One row per face of every analysed file, in the one CSV schema; failed and faceless files are in the JSON. */
 export function batchToCsv(items: readonly BatchItem[], visible: Visible): string {
-  return toCsv(items.flatMap((it) => (it.result ? visible(it.result).map((f) => ({ source: it.name, timeMs: null, face: f.id, box: f.box, score: f.score, top: f.top.emotion, probs: f.probs })) : [])));
+  return toCsv(items.flatMap((it) => (it.result ? visible(it.result).map((f) => ({ source: it.name, timeMs: null, face: f.id, box: f.box, score: f.score, top: f.top.emotion, probs: f.probs, foundBy: it.result?.whole ? ('whole_photo' as const) : ('detector' as const) })) : [])));
 }
 
 /** `modelName` turns a model id into the name the files use (the same name at the top and per file). */
@@ -190,7 +208,8 @@ export function batchToJson(items: readonly BatchItem[], visible: Visible, meta:
               height: it.result.height,
               model: modelName(it.result.model),
               backend: it.result.backend,
-              faces: visible(it.result).map(faceToJson),
+              ...(it.result.whole ? { foundBy: 'whole_photo' } : {}),
+              faces: visible(it.result).map((f) => faceToJson(f, it.result?.whole)),
             }
           : {}),
       })),

@@ -42,12 +42,20 @@ export function composeApp(options: EngineHostOptions & { bitmapFrames?: boolean
   const bus = new FrameBus();
   const host = new EngineHost(store, options);
   const live = new LiveView(store, host, bus, { trackFrames: !options.bitmapFrames && hasTrackFrames() });
-  const batch = new BatchSession(host);
+  const batch = new BatchSession(host, () => {
+    const s = store.getState();
+    return { filter: { minScore: s.minScore, minSize: s.minSize, hideLowConfidence: s.hideLowConfidence }, wholeIfNoFace: s.wholeIfNoFace };
+  });
   const sessions = new SessionList(typeof indexedDB === 'undefined' ? new MemorySessionStore() : new RecordingStore());
   const video = new VideoAnalysis(host, sessions);
   const photos = new PhotoSession(store, host, batch);
   const timeline = new LiveTimeline(bus);
-  const recorder = new Recorder(bus, store, sessions);
+  // A recording's faces are numbered from 1, on screen and in its files alike; the live chart's
+  // faces, kept by number, start again with them.
+  const recorder = new Recorder(bus, store, sessions, undefined, (start) => {
+    live.renumberFrom(start);
+    timeline.clear();
+  });
   return {
     store,
     bus,
@@ -65,7 +73,7 @@ export function composeApp(options: EngineHostOptions & { bitmapFrames?: boolean
       recorder.dispose();
       timeline.dispose();
       live.dispose();
-      photos.clear();
+      photos.dispose();
       await host.dispose();
     },
   };

@@ -6,7 +6,10 @@
  */
 import { EMOTIONS, valence } from '../engine';
 
-export const CSV_COLUMNS = ['source', 'time_ms', 'face', 'x', 'y', 'width', 'height', 'detection_score', 'top_emotion', ...EMOTIONS, 'valence'] as const;
+export const CSV_COLUMNS = ['source', 'time_ms', 'face', 'x', 'y', 'width', 'height', 'detection_score', 'top_emotion', ...EMOTIONS, 'valence', 'found_by'] as const;
+
+/** How a face was found: by the face detector, or the whole photo read as one face on request. */
+export type FoundBy = 'detector' | 'whole_photo';
 
 /** One face of one frame or photo, as a CSV row needs it. */
 export interface CsvFace {
@@ -22,6 +25,8 @@ export interface CsvFace {
   probs: ArrayLike<number>;
   /** Already computed (a recording's row); otherwise computed from `probs`. */
   valence?: number;
+  /** Default 'detector'. */
+  foundBy?: FoundBy;
 }
 
 const r = (v: number, digits = 4) => Number(v.toFixed(digits));
@@ -53,10 +58,11 @@ export function csvFaceRow(f: CsvFace): string {
     r(f.box.y, 1),
     r(f.box.width, 1),
     r(f.box.height, 1),
-    f.score === null ? null : r(f.score),
+    f.score === null || f.foundBy === 'whole_photo' ? null : r(f.score),
     f.top,
     ...probs,
     r(f.valence ?? valence(f.probs), 4),
+    f.foundBy ?? 'detector',
   ]);
 }
 

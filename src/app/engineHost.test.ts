@@ -257,6 +257,23 @@ describe('EngineHost', () => {
     expect(c.calls[2]!.engine.disposed).toBe(false);
   });
 
+  it('never says a backend runs and warms beside itself at once, and keeps what it measured for later picks', async () => {
+    const c = controllable();
+    const seen: string[] = [];
+    const off = useStore.subscribe((s) => {
+      if (s.warming && s.warming.backend === s.backendActive) seen.push(`${s.backendActive} in use and warming`);
+    });
+    await autoStart(c);
+    await tick();
+    c.calls[1]!.resolve();
+    await settle();
+    off();
+    expect(useStore.getState().backendActive).toBe('webgl');
+    expect(seen).toEqual([]);
+    // Both backends' times, measured on the same crops, are kept (a backend measured slower says so when picked).
+    expect(Object.keys(useStore.getState().speedMs).sort()).toEqual(['wasm', 'webgl']);
+  });
+
   it('the second engine starts warming only once a first result was shown (it would slow that result on two cores)', async () => {
     const c = controllable();
     const h = new EngineHost(useStore, { base: '/', create: c.create, probe: async () => BOTH, fetchModels: async () => MODELS, canRunBeside: () => true, warmBesideWhen: (first) => first });

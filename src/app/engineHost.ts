@@ -263,6 +263,8 @@ export class EngineHost {
           // The running engine first, the candidate after: each measured with nothing else on its thread.
           const mine = await running.engine.benchmark();
           const theirs = await warmed.engine.benchmark();
+          // Kept, so a backend measured slower says so when the user picks it later.
+          s.setSpeedMs({ [mine.backend]: mine.oneFaceMs + mine.fourFacesMs, [theirs.backend]: theirs.oneFaceMs + theirs.fourFacesMs });
           if (this.handOverStopped(wanted) || this.current !== running) return 'stopped';
           const verdict = handOverVerdict(mine, theirs);
           if (!verdict.takeOver) {
@@ -273,6 +275,7 @@ export class EngineHost {
           notes.length = 0; // the reasons were against the engine that is now replaced
           reason = verdict.reason;
         }
+        s.setWarming(null); // it runs now: not "warming beside" itself
         this.install(warmed, reason);
         other = null;
         await running.engine.dispose();

@@ -132,6 +132,11 @@ export class LiveView {
   private publish(frame: FrameResult, now: number): void {
     const s = this.s;
     const filter: FaceFilter = { minScore: s.minScore, minSize: s.minSize, hideLowConfidence: s.hideLowConfidence };
+    // The first frame of a recording (a frame taken before it, still being analysed, is not).
+    if (this.renumberAt !== null && frame.time >= this.renumberAt) {
+      this.tracker.renumber();
+      this.renumberAt = null;
+    }
     const faces = trackFaces(this.tracker, frame, filter, now);
     this.frames++;
     this.bus.publish({ ...frame, faces }, { tensors: frame.tensors, backend: frame.backend });
@@ -152,6 +157,14 @@ export class LiveView {
     this.camera?.stop();
     this.camera = null;
     this.tracker.reset();
+  }
+
+  /** Frames taken from this time on number their faces from 1 again (a recording begins then). */
+  private renumberAt: number | null = null;
+
+  /** Number faces from 1 again from the frame taken at `time` on (a recording begins: its faces are 1..n, as on screen). */
+  renumberFrom(time: number): void {
+    this.renumberAt = time;
   }
 
   /** The latest frame's faces, as plain data (tests and benchmarks read it). */

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppException, errors } from '../state/errors';
 import type { FrameResult } from '../engine/faces';
 import { resetStore, useStore } from '../state/store';
@@ -41,15 +41,21 @@ const tick = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
+/** Every session a test makes is disposed after it (each listens to the store for model switches). */
+const made: PhotoSession[] = [];
+const track = (s: PhotoSession) => (made.push(s), s);
 beforeEach(() => {
   resetStore();
   bitmaps.length = 0;
+});
+afterEach(() => {
+  for (const s of made.splice(0)) s.dispose();
 });
 
 describe('PhotoSession', () => {
   it('only the latest request publishes: a slow earlier photo never replaces a later one', async () => {
     const { host, pending } = fakeHost();
-    const photos = new PhotoSession(useStore, host);
+    const photos = track(new PhotoSession(useStore, host));
     const big = photos.analyse(jpeg('big.jpg'));
     await tick();
     const small = photos.analyse(jpeg('small.jpg'));
@@ -68,7 +74,7 @@ describe('PhotoSession', () => {
 
   it('a drop of many files analyses the last', async () => {
     const { host, pending } = fakeHost();
-    const photos = new PhotoSession(useStore, host);
+    const photos = track(new PhotoSession(useStore, host));
     const run = photos.analyseFiles([jpeg('1.jpg'), jpeg('2.jpg'), jpeg('3.jpg')]);
     await tick();
     expect(pending.map((p) => p.tag)).toEqual(['3.jpg']);
@@ -79,7 +85,7 @@ describe('PhotoSession', () => {
 
   it('a failed file keeps the previous result, marked as not the file just chosen', async () => {
     const { host, pending } = fakeHost();
-    const photos = new PhotoSession(useStore, host);
+    const photos = track(new PhotoSession(useStore, host));
     const first = photos.analyse(jpeg('good.jpg'));
     await tick();
     pending[0]!.resolve();
@@ -91,7 +97,7 @@ describe('PhotoSession', () => {
 
   it('an engine failure ends the request with an error, not a spinner', async () => {
     const { host, pending } = fakeHost();
-    const photos = new PhotoSession(useStore, host);
+    const photos = track(new PhotoSession(useStore, host));
     const run = photos.analyse(jpeg('a.jpg'));
     await tick();
     pending[0]!.reject(new AppException(errors.detectorLoad('wasm 404')));
@@ -112,7 +118,7 @@ describe('PhotoSession', () => {
           finish = () => resolve({ method: 'occlusion', target, probability: 0.7, cells: 8, values: new Float32Array(64).fill(0.5), crop, ms: 3 });
         }),
     } as unknown as EngineHost;
-    const session = new PhotoSession(useStore, host);
+    const session = track(new PhotoSession(useStore, host));
     await session.analyse(jpeg('a.jpg'));
     const asking = session.explain(1);
     void session.explain(1); // a second click while it is made: the same ask
@@ -124,6 +130,62 @@ describe('PhotoSession', () => {
     expect(e?.phase === 'done' && e.map.target).toBe(4);
     await session.analyse(jpeg('b.jpg'));
     expect(useStore.getState().photo.explanations).toBeUndefined(); // another photo: no map of the last one
+  });
+
+  it('numbers a photo\'s faces with no gaps at the filters of the moment: the shown ones 1..k left to right, then the hidden ones', async () => {
+    const at = (x: number, score: number) => ({ id: 0, box: { x, y: 10, width: 60, height: 60 }, crop: { x, y: 0, width: 80, height: 80 }, score, probs: new Float32Array(7), top: { emotion: 'happy' as const, probability: 0.5 }, stale: false });
+    const host = { analyse: async () => ({ ...result('m'), faces: [at(10, 0.95), at(200, 0.55), at(400, 0.9)].map((f, i) => ({ ...f, id: i + 1 })) }) } as unknown as EngineHost;
+    useStore.getState().setMinScore(0.6);
+    const session = track(new PhotoSession(useStore, host));
+    await session.analyse(jpeg('group.jpg'));
+    const faces = useStore.getState().photo.result!.faces;
+    expect(faces.map((f) => [f.id, f.box.x])).toEqual([
+      [1, 10],
+      [2, 400],
+      [3, 200], // hidden at 60 %: numbered after the shown ones, so the cards read 1, 2
+    ]);
+  });
+
+  it('a model switch reads the photo on screen again with the new model, keeping its face numbers and its pixels', async () => {
+    const face = (x: number) => ({ id: 1, box: { x, y: 10, width: 60, height: 60 }, crop: { x, y: 0, width: 80, height: 80 }, score: 0.9, probs: new Float32Array(7), top: { emotion: 'happy' as const, probability: 0.5 }, stale: false });
+    const kinds: string[] = [];
+    const host = {
+      analyse: async (_image: unknown, kind: string) => {
+        kinds.push(kind);
+        return { ...result(useStore.getState().modelActive ?? 'old'), faces: [face(12)] };
+      },
+    } as unknown as EngineHost;
+    useStore.getState().setModelActive('old');
+    const session = track(new PhotoSession(useStore, host));
+    await session.analyse(jpeg('a.jpg'));
+    const image = useStore.getState().photo.image as unknown as FakeBitmap;
+    expect(useStore.getState().photo.result?.model).toBe('old');
+    useStore.getState().setModelActive('new');
+    await tick();
+    expect(kinds).toEqual(['photo', 'photo']);
+    const photo = useStore.getState().photo;
+    expect(photo).toMatchObject({ phase: 'done', name: 'a.jpg', result: { model: 'new' } });
+    expect(photo.result?.faces[0]?.id).toBe(1);
+    expect(photo.image).toBe(image); // the same pixels, never closed under the view
+    expect(image.closed).toBe(false);
+  });
+
+  it('a photo in which no face was found can be read whole, as one face', async () => {
+    const kinds: string[] = [];
+    const host = {
+      analyse: async (_image: unknown, kind: string) => {
+        kinds.push(kind);
+        if (kind === 'photo') return result('m');
+        return { ...result('m'), whole: true, faces: [{ id: 1, box: { x: 0, y: 0, width: 640, height: 480 }, crop: { x: 0, y: -80, width: 640, height: 640 }, score: 0, probs: new Float32Array(7), top: { emotion: 'happy' as const, probability: 0.5 }, stale: false }] };
+      },
+    } as unknown as EngineHost;
+    const session = track(new PhotoSession(useStore, host));
+    await session.analyse(jpeg('mouth.jpg'));
+    expect(useStore.getState().notices.map((n) => n.code)).toContain('no-face');
+    await session.readWhole();
+    expect(kinds).toEqual(['photo', 'whole']);
+    expect(useStore.getState().photo).toMatchObject({ phase: 'done', name: 'mouth.jpg', result: { whole: true } });
+    expect(useStore.getState().notices.map((n) => n.code)).not.toContain('no-face');
   });
 
   it("shows the whole photo's faces first, then the tiles' added after them; a \"Why?\" asked meanwhile stays, the bitmap is the same", async () => {

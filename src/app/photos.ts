@@ -4,27 +4,48 @@
  * photos shows the last. The photo as analysed (orientation applied) is kept as an ImageBitmap for
  * the annotated canvas and the thumbnails, and closed as soon as another photo replaces it; no
  * object URL is made.
+ *
+ * What is shown is true now: a photo's faces are numbered once, with no gaps at the filters of the
+ * moment (numberPhotoFaces); a photo in which no face was found can be read whole, as one face
+ * (readWhole); and when the model changes, the photo on screen is read again by the new one (its
+ * faces keep their numbers), the old result marked as the old model's until then.
  */
 import { errors, toAppError } from '../state/errors';
 import { mark } from './marks';
 import { loadPhoto } from './photoFile';
 import type { PhotoExplanation, Store } from '../state/store';
-import { EMOTIONS, type FrameResult } from '../engine';
+import { type AnalysisKind, type Box, EMOTIONS, type FaceFilter, type FrameResult, numberPhotoFaces, visibleFaces } from '../engine';
 import type { BatchSession } from './batch';
 import type { EngineHost } from './engineHost';
 
 const FILE_NOTICES = ['file-not-image', 'file-corrupt', 'file-too-large', 'file-empty', 'file-heic', 'no-face', 'engine-busy'] as const;
 
+/** Faces numbered elsewhere (a video's frame opened as a photo): their boxes and numbers. */
+export type GivenFaces = readonly { id: number; box: Box }[];
+
+interface Request {
+  kind: AnalysisKind;
+  given?: GivenFaces;
+  /** The image is the one on screen (a re-read): the store keeps it whatever happens. */
+  shown?: boolean;
+}
+
 export class PhotoSession {
   private latest = 0;
   /** Requests not finished yet, superseded ones included (tests wait for 0). */
   inFlight = 0;
+  private readonly offModel: () => void;
 
   constructor(
     private readonly store: Store,
     private readonly host: EngineHost,
     private readonly batch?: BatchSession,
-  ) {}
+  ) {
+    // A model switch re-reads the photo on screen: its cards never show one model's answer under another's name.
+    this.offModel = store.subscribe((s, p) => {
+      if (s.modelActive !== p.modelActive && s.modelActive) void this.reread();
+    });
+  }
 
   private get s() {
     return this.store.getState();
@@ -50,7 +71,7 @@ export class PhotoSession {
   async analyse(file: File): Promise<void> {
     this.inFlight++;
     try {
-      await this.run(file.name, async () => (await loadPhoto(file)).bitmap);
+      await this.run(file.name, async () => (await loadPhoto(file)).bitmap, { kind: 'photo' });
     } finally {
       this.inFlight--;
     }
@@ -58,23 +79,57 @@ export class PhotoSession {
 
   /**
    * A picture already decoded (a paused video's frame): the same path as a file, so it gets the
-   * same cards, "Why?" maps and exports. Takes ownership of `image`.
+   * same cards, "Why?" maps and exports. Takes ownership of `image`. `given`: the faces as the
+   * video numbered them, so a face keeps its number.
    */
-  async analyseImage(image: ImageBitmap, name: string): Promise<void> {
+  async analyseImage(image: ImageBitmap, name: string, given?: GivenFaces): Promise<void> {
     this.inFlight++;
     try {
-      await this.run(name, async () => image);
+      await this.run(name, async () => image, { kind: 'photo', ...(given ? { given } : {}) });
     } finally {
       this.inFlight--;
     }
   }
 
-  private async run(name: string, load: () => Promise<ImageBitmap>): Promise<void> {
+  /** The photo on screen, in which no face was found, read whole as one face (marked so everywhere). */
+  async readWhole(): Promise<void> {
+    const shown = this.s.photo;
+    if (shown.phase !== 'done' || !shown.image || !shown.result || shown.result.faces.length > 0 || !shown.name) return;
+    const image = shown.image;
+    this.inFlight++;
+    try {
+      await this.run(shown.name, async () => image, { kind: 'whole', shown: true });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** The photo on screen read again by the running model, when another one read it; its faces keep their numbers. */
+  async reread(): Promise<void> {
+    const shown = this.s.photo;
+    const model = this.s.modelActive;
+    if (shown.phase !== 'done' || !shown.image || !shown.result || !shown.name || !model || shown.result.model === model) return;
+    const image = shown.image;
+    const kind: AnalysisKind = shown.result.whole ? 'whole' : 'photo';
+    this.inFlight++;
+    try {
+      await this.run(shown.name, async () => image, { kind, shown: true, given: shown.result.faces.map((f) => ({ id: f.id, box: f.box })) });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private filter(): FaceFilter {
+    const s = this.s;
+    return { minScore: s.minScore, minSize: s.minSize, hideLowConfidence: s.hideLowConfidence };
+  }
+
+  private async run(name: string, load: () => Promise<ImageBitmap>, request: Request): Promise<void> {
     const id = ++this.latest;
     const s = this.s;
     s.clearNotices([...FILE_NOTICES]);
     const previous = s.photo;
-    s.setPhoto({ ...previous, phase: 'loading', pending: name });
+    s.setPhoto({ ...previous, phase: 'loading', pending: name, ...(request.shown ? { rereading: true } : { rereading: undefined }) });
     let image: ImageBitmap | null = null;
     /** The photo shown (its first result): the store owns the bitmap from then on. */
     let shown: ImageBitmap | null = null;
@@ -96,25 +151,33 @@ export class PhotoSession {
       image = await load();
       mark('photo-decoded', { width: image.width, height: image.height });
       if (id !== this.latest) return;
-      const result = await this.host.analyse(image, 'photo', undefined, (first) => {
+      // The whole photo's faces are shown first, numbered; the final result keeps their numbers.
+      let first: FrameResult | null = null;
+      const analysed = await this.host.analyse(image, request.kind, undefined, (partial) => {
         if (id !== this.latest) return;
-        mark('photo-first', { faces: first.faces.length, ...first.timings });
+        mark('photo-first', { faces: partial.faces.length, ...partial.timings });
+        first = numberPhotoFaces(partial, this.filter(), request.given);
         show(first, true);
       });
-      mark('photo-analysed', { faces: result.faces.length, ...result.timings });
+      mark('photo-analysed', { faces: analysed.faces.length, ...analysed.timings });
       if (id !== this.latest) return;
+      const shownFirst = first as FrameResult | null;
+      const given = shownFirst ? [...visibleFaces(shownFirst, this.filter()).map((x) => ({ id: x.id, box: x.box })), ...(request.given ?? [])] : request.given;
+      const result = numberPhotoFaces(analysed, this.filter(), given);
       if (result.faces.length === 0) this.s.report(errors.noFace(name));
       show(result, false);
+      // The model changed while this photo was being read (by the old one): once more, by the new one.
+      if (!request.shown && this.s.modelActive && result.model !== this.s.modelActive) void this.reread();
     } catch (err) {
       if (id !== this.latest) return;
       this.s.report(toAppError(err));
       const now = this.s.photo;
-      // Nothing is lost: the previous result stays, marked as not being the file just chosen; a
-      // photo whose whole-image faces were shown keeps them.
+      // Nothing is lost: the previous result stays, marked as not being the file just chosen (or,
+      // for a re-read, as still the earlier read's); a photo whose whole-image faces were shown keeps them.
       if (shown) this.s.setPhoto({ ...now, searching: undefined });
-      else this.s.setPhoto(now.result ? { ...now, phase: 'done', failed: name, pending: undefined } : { phase: 'error', name });
+      else this.s.setPhoto(now.result ? { ...now, phase: 'done', ...(request.shown ? {} : { failed: name }), pending: undefined, rereading: undefined } : { phase: 'error', name });
     } finally {
-      image?.close();
+      if (!request.shown) image?.close();
     }
   }
 
@@ -155,5 +218,10 @@ export class PhotoSession {
     this.latest++;
     this.s.photo.image?.close();
     this.s.setPhoto({ phase: 'idle' });
+  }
+
+  dispose(): void {
+    this.offModel();
+    this.clear();
   }
 }

@@ -64,6 +64,8 @@ export class Recorder {
     private readonly store: Store,
     private readonly sessions: SessionList,
     private readonly makeVideoRecorder: () => VideoRecorder | null = () => (VideoRecorder.supported() ? new VideoRecorder() : null),
+    /** Called as a recording begins, with its start time: the live view numbers faces from 1 again from then on. */
+    private readonly onBegin: (start: number) => void = () => undefined,
   ) {
     // The camera stopping (Stop camera, leaving the tab, unplugged) ends the recording, kept whole.
     this.offCamera = store.subscribe((s, p) => {
@@ -90,6 +92,7 @@ export class Recorder {
   begin(source?: VideoSource | null, now = performance.now()): void {
     if (this.state.phase === 'recording') return;
     const s = this.store.getState();
+    this.onBegin(now);
     this.pending = [];
     this.seq = 0;
     this.start = now;

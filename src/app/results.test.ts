@@ -32,12 +32,23 @@ describe('result files', () => {
     expect(json.faces[1].why).toEqual({ emotion: 'happy', method: 'occlusion', cells: 2, grid: [[0, 0.33], [0.67, 1]] });
   });
 
+  it('marks a photo read whole as one face in the JSON and the CSV: found by the whole photo, no detection score', () => {
+    const whole = { ...result, whole: true, faces: [{ ...result.faces[0]!, score: 0 }] };
+    const json = JSON.parse(resultsToJson(whole, ctx));
+    expect(json.faces[0]).toMatchObject({ foundBy: 'whole_photo', detectionScore: null });
+    expect(JSON.parse(resultsToJson(result, ctx)).faces[0]).toMatchObject({ foundBy: 'detector', detectionScore: 0.97 });
+    const row = resultsToCsv(whole, ctx).split('\r\n')[1]!;
+    expect(row.endsWith(',whole_photo')).toBe(true);
+    expect(row).toContain(',120,,happy,'); // height, then an empty detection_score
+  });
+
   it('CSV has a header and one row per face, with quoting and CRLF line ends (RFC 4180)', () => {
     const csv = resultsToCsv(result, ctx);
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // no bare CR or LF between rows
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral,valence');
+    expect(lines[0]).toBe('source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral,valence,found_by');
+    expect(lines[1]?.endsWith(',detector')).toBe(true);
     expect(lines).toHaveLength(4); // header, two faces, the empty string after the last CRLF
     expect(lines[3]).toBe('');
     expect(lines[1]?.startsWith('"team, ""final"".jpg",,1,10.3,20,100,120,0.97,happy,')).toBe(true); // a photo has no time_ms

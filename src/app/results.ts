@@ -9,6 +9,8 @@ export { csvRow } from './csv';
 export interface ResultFrame {
   width: number;
   height: number;
+  /** No face was found and the whole photo was read as one face, on request. */
+  whole?: boolean;
   faces: readonly {
     id: number;
     box: { x: number; y: number; width: number; height: number };
@@ -34,12 +36,13 @@ export function whyToJson(e: NonNullable<ResultContext['explanations']>[number])
 
 const r = (v: number, digits = 4) => Number(v.toFixed(digits));
 
-/** One face as the photo and batch JSON files write it. */
-export function faceToJson(f: ResultFrame['faces'][number]) {
+/** One face as the photo and batch JSON files write it; `whole`: the photo read whole as one face. */
+export function faceToJson(f: ResultFrame['faces'][number], whole = false) {
   return {
     id: f.id,
     box: { x: r(f.box.x, 1), y: r(f.box.y, 1), width: r(f.box.width, 1), height: r(f.box.height, 1) },
-    detectionScore: r(f.score),
+    foundBy: whole ? ('whole_photo' as const) : ('detector' as const),
+    detectionScore: whole ? null : r(f.score),
     top: f.top.emotion,
     probabilities: Object.fromEntries(EMOTIONS.map((e, i) => [e, r(f.probs[i] ?? 0)])),
   };
@@ -56,7 +59,7 @@ export function resultsToJson(result: ResultFrame, ctx: ResultContext): string {
       summary: { faces: result.faces.length, topEmotions: topEmotionCounts(result.faces as readonly { top: { emotion: Emotion } }[]) },
       faces: result.faces.map((f) => {
         const why = ctx.explanations?.[f.id];
-        return why ? { ...faceToJson(f), why: whyToJson(why) } : faceToJson(f);
+        return why ? { ...faceToJson(f, result.whole), why: whyToJson(why) } : faceToJson(f, result.whole);
       }),
     },
     null,
@@ -66,7 +69,7 @@ export function resultsToJson(result: ResultFrame, ctx: ResultContext): string {
 
 /** A photo's faces in the one CSV schema (csv.ts), the file's name as the source. */
 export function resultsToCsv(result: ResultFrame, ctx: ResultContext): string {
-  return toCsv(result.faces.map((f) => ({ source: ctx.image, timeMs: null, face: f.id, box: f.box, score: f.score, top: f.top.emotion, probs: f.probs })));
+  return toCsv(result.faces.map((f) => ({ source: ctx.image, timeMs: null, face: f.id, box: f.box, score: f.score, top: f.top.emotion, probs: f.probs, foundBy: result.whole ? 'whole_photo' : 'detector' })));
 }
 
 // C0/C1 control characters (\p{Cc}: U+0000-001F, U+007F-009F) and the bidirectional controls that could disguise the extension.

@@ -6,7 +6,7 @@ import { fakeFrame } from './fakeFrame';
 import { FrameBus } from './frameBus';
 import { Recorder, type VideoRecorder } from './recorder';
 import { countRows, MemorySessionStore } from './recordingStore';
-import { SessionList } from './sessions';
+import { SessionList, sessionTime, uniqueName } from './sessions';
 
 const probs = Float32Array.from(EMOTIONS, (_, i) => (i === 3 ? 0.7 : 0.05));
 const frame = (time: number): FrameResult =>
@@ -137,5 +137,19 @@ describe('the session index (recordingStore.ts)', () => {
     await s.remove('a');
     expect(await s.list()).toEqual([]);
     expect(await s.rows('a')).toEqual([]);
+  });
+
+  it('names two recordings of one minute apart, to the second and never twice; the name and the list say the moment one way', async () => {
+    const { sessions } = setup();
+    const meta = (startedAt: string) => ({ kind: 'camera' as const, source: 'camera', model: 'm', backend: 'webgl', appVersion: '0', startedAt, frameWidth: 1, frameHeight: 1 });
+    sessions.open('a', meta('2026-12-07T14:03:10.000Z'));
+    sessions.open('b', meta('2026-12-07T14:03:40.000Z'));
+    sessions.open('c', meta('2026-12-07T14:03:40.000Z'));
+    const names = sessions.sessions.map((x) => x.name);
+    expect(new Set(names).size).toBe(3);
+    expect(names[2]).toBe(`Recording ${sessionTime('2026-12-07T14:03:10.000Z')}`);
+    expect(names[2]).not.toBe(names[1]); // 30 s apart: the seconds tell them apart
+    expect(names[0]).toBe(`${names[1]} (2)`); // the same second: a number
+    expect(uniqueName('x', ['x', 'x (2)'])).toBe('x (3)');
   });
 });

@@ -34,11 +34,22 @@ export interface Session {
   durationMs: number;
 }
 
+/** A session's moment, the one way the app writes it (its name and its line in the list): "Dec 7, 14:03:27". */
+export function sessionTime(iso: string): string {
+  const when = new Date(iso);
+  return Number.isNaN(when.getTime()) ? iso : when.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
 export function defaultName(meta: Pick<RecordingMeta, 'kind' | 'source' | 'startedAt'>): string {
-  const when = new Date(meta.startedAt);
-  // Short enough for the side column; the full date is beside it in the list.
-  const stamp = Number.isNaN(when.getTime()) ? meta.startedAt : when.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  // Short enough for the side column, to the second: two recordings in one minute differ.
+  const stamp = sessionTime(meta.startedAt);
   return meta.kind === 'camera' ? `Recording ${stamp}` : `${meta.source}, ${stamp}`;
+}
+
+/** `name`, or "name (2)", "name (3)"… when a session already has it. */
+export function uniqueName(name: string, taken: readonly string[]): string {
+  if (!taken.includes(name)) return name;
+  for (let n = 2; ; n++) if (!taken.includes(`${name} (${n})`)) return `${name} (${n})`;
 }
 
 const lastTime = (rows: readonly RecordingRow[]) => rows[rows.length - 1]?.t ?? 0;
@@ -110,7 +121,7 @@ export class SessionList {
 
   /** A recording starts: listed at once, as live. */
   open(id: string, meta: RecordingMeta): void {
-    const session: Session = { id, name: defaultName(meta), meta, rows: [], rowCount: 0, faceCount: 0, live: true, restored: false, durationMs: 0 };
+    const session: Session = { id, name: uniqueName(defaultName(meta), this.sessions.map((x) => x.name)), meta, rows: [], rowCount: 0, faceCount: 0, live: true, restored: false, durationMs: 0 };
     this.faces.set(id, new Set());
     this.sessions = [session, ...this.sessions];
     this.emit();
@@ -140,8 +151,9 @@ export class SessionList {
   }
 
   /** A finished analysis (a video file), saved whole. */
-  async add(meta: RecordingMeta, rows: RecordingRow[], name = defaultName(meta)): Promise<Session> {
+  async add(meta: RecordingMeta, rows: RecordingRow[], wanted = defaultName(meta)): Promise<Session> {
     const id = this.newId(meta.kind);
+    const name = uniqueName(wanted, this.sessions.map((x) => x.name));
     const session: Session = { id, name, meta, rows, rowCount: rows.length, faceCount: faceCount(rows), live: false, restored: false, durationMs: meta.durationMs ?? lastTime(rows) };
     this.sessions = [session, ...this.sessions];
     this.emit();

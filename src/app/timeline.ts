@@ -3,7 +3,7 @@
  * ring buffer (no allocation per frame). Fed from the frame bus; the chart draws from it at display
  * rate only while it is open, so the frame loop pays one push per face per analysed frame.
  */
-import { EMOTIONS, type FrameResult, valence } from '../engine';
+import { EMOTION_LABEL, EMOTIONS, type FrameResult, valence } from '../engine';
 import { RingBuffer } from './ringBuffer';
 import type { FrameBus } from './frameBus';
 import type { RecordingRow } from './recording';
@@ -84,4 +84,29 @@ export function timelineBuffers(rows: readonly RecordingRow[]): Map<number, Ring
     b.push(row.t, values);
   }
   return byFace;
+}
+
+/** The sample of `buffer` nearest to time `t` (-1 when it is empty). */
+export function sampleNear(buffer: RingBuffer, t: number): number {
+  let best = -1;
+  let gap = Infinity;
+  for (let i = 0; i < buffer.length; i++) {
+    const d = Math.abs(buffer.time(i) - t);
+    if (d < gap) [best, gap] = [i, d];
+  }
+  return best;
+}
+
+/**
+ * One sample in words, for a chart's hover and a screen reader: the emotions over 5 %, most
+ * probable first, and valence ("Happy 80 %, Neutral 12 %; valence +0.72").
+ */
+export function describeSample(buffer: RingBuffer, i: number): string {
+  if (i < 0 || i >= buffer.length) return 'no face';
+  const parts = EMOTIONS.map((e, c) => ({ e, p: buffer.value(i, c) }))
+    .filter((x) => x.p >= 0.05)
+    .sort((a, b) => b.p - a.p)
+    .map((x) => `${EMOTION_LABEL[x.e]} ${Math.round(x.p * 100)} %`);
+  const v = buffer.value(i, VALENCE_CHANNEL);
+  return `${parts.join(', ')}; valence ${Math.abs(v) < 0.005 ? '0.00' : `${v > 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}`}`;
 }

@@ -16,7 +16,7 @@
  * the boxes of the moment before over the frame after.
  */
 import { AppException, errors, toAppError } from '../state/errors';
-import type { FaceFilter, FaceResult } from '../engine';
+import type { Box, FaceFilter, FaceResult } from '../engine';
 import { RingBuffer } from './ringBuffer';
 import type { EngineHost } from './engineHost';
 import { type RecordingMeta, type RecordingRow, rowsOf } from './recording';
@@ -176,13 +176,16 @@ export class VideoAnalysis {
    * video is paused first (and a seek under way finished), so the still is the frame the user
    * sees. For the photo path, where each face gets its card and its "Why?" map.
    */
-  async frameAsPhoto(): Promise<{ image: ImageBitmap; name: string }> {
+  async frameAsPhoto(): Promise<{ image: ImageBitmap; name: string; faces: { id: number; box: Box }[] }> {
     const v = this.element;
     v.pause();
     if (v.seeking) await new Promise((resolve) => v.addEventListener('seeked', resolve, { once: true }));
     const ms = this.presentedMs ?? v.currentTime * 1000;
     const image = await createImageBitmap(v);
-    return { image, name: `${this.state.name ?? 'video'} at ${(ms / 1000).toFixed(1)} s` };
+    // The faces as the video numbered them at this moment, so the photo keeps their numbers.
+    const sample = this.moment().sample;
+    const faces = (sample?.faces ?? []).filter((f) => !f.stale).map((f) => ({ id: f.id, box: { ...f.box } }));
+    return { image, name: `${this.state.name ?? 'video'} at ${(ms / 1000).toFixed(1)} s`, faces };
   }
 
   /** The last moment sent to the listeners: what the overlay shows now (tests read it). */

@@ -22,13 +22,23 @@ export interface DetectorOptions {
   wasmBase: string;
   /** URL of the detector model, with TFLite metadata (assets.ts: `<assets>/mediapipe/face_detector.tflite`). */
   modelUrl: string;
-  /** The lowest detection score the detector reports. Default 0.5 (MediaPipe's own). Which of
-   *  those faces are shown is the user's setting (minScore in faces.ts, default 0.6). */
+  /** The lowest detection score the detector reports. Default DEFAULT_MIN_SCORE (0.5, MediaPipe's
+   *  own), the same floor as the app's face filter's default. */
   floorScore: number;
+  /** A detection under faceCheck.ts's `sure` score is kept only if a second look finds it again
+   *  (the face check: fewer false faces, docs/reliability.md). Default true. */
+  faceCheck: boolean;
 }
 
-/** MediaPipe's own score floor: the detector reports no face it scores lower. */
-export const DEFAULT_FLOOR_SCORE = 0.5;
+/**
+ * The one face floor: the lowest detection score the detector reports (MediaPipe's own floor), the
+ * library's `detector.minScore` default and the app's confidence filter's default alike. False
+ * faces are removed by the face check (faceCheck.ts), not by a higher floor, which would hide the
+ * many real faces scored 0.5-0.6 (docs/reliability.md).
+ */
+export const DEFAULT_MIN_SCORE = 0.5;
+/** The detector's default floor: DEFAULT_MIN_SCORE. */
+export const DEFAULT_FLOOR_SCORE = DEFAULT_MIN_SCORE;
 
 /** The running model as the status names it: three fields of its card (modelFormat.ts ModelMetadata). */
 export interface ModelSummary {
@@ -37,7 +47,9 @@ export interface ModelSummary {
   weightBytes: number;
 }
 
-export type AnalysisKind = 'frame' | 'photo';
+/** 'frame': one detector pass (camera and video frames). 'photo': whole, tile by tile, and a padded
+ *  retry. 'whole': no detection, the whole image read as one face (a photo in which none was found). */
+export type AnalysisKind = 'frame' | 'photo' | 'whole';
 
 /** Everything an analysis returns, as flat typed arrays (cheap to send between threads). */
 export interface Analysis {
@@ -57,6 +69,8 @@ export interface Analysis {
   /** A photo that is only a face: found on the retry with the photo padded by its own border
    *  (padding.ts); boxes and crops are still in the photo's pixels (a crop may reach past it). */
   padded?: boolean;
+  /** Read as one face on request (kind 'whole'): the one box is the whole image, its score 0. */
+  whole?: boolean;
   /** Probabilities, NUM_EMOTIONS per face, app class order. */
   probs: Float32Array;
   /** A camera or video frame (kind 'frame') in miniature, THUMB-sized RGBA (thumbnail.ts): what

@@ -54,6 +54,17 @@ export function rolledSquare(face: Box, roll: number, imageWidth: number, imageH
   return { ...square, x: square.x - d * Math.sin(roll), y: square.y + d * (Math.cos(roll) - 1) };
 }
 
+/**
+ * The square an image is read in as one face (the user's "read the whole photo as one face", where
+ * the detector found none): its longer side, centred, so nothing of the photo is cut; on the shorter
+ * side it reaches past the image, where cropFaces repeats the edge. No calibrated scale: the photo
+ * is taken as the face's frame.
+ */
+export function wholeSquare(width: number, height: number): Box {
+  const side = Math.max(width, height);
+  return { x: (width - side) / 2, y: (height - side) / 2, width: side, height: side };
+}
+
 /** Largest pyramid level: crops are sampled at up to size * 2^MAX_LEVEL px, then halved. */
 export const MAX_LEVEL = 4;
 

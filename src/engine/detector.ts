@@ -9,11 +9,13 @@
  * detector looks at 128x128 and misses the small faces of a group photo.
  */
 import { FaceDetector } from '@mediapipe/tasks-vision';
-import type { Eyes } from './align';
+import type { Eyes, Point } from './align';
 import { DEFAULT_FLOOR_SCORE, type DetectorOptions } from './api';
 import { type Box, scaleBox } from './box';
 import { loadFailure, probeAsset, responseProblem } from './assetCheck';
 import { errorMessage } from './errorMessage';
+import { againScore, expectedInLook, FACE_CHECK, type FaceCheck, secondLookRegion } from './faceCheck';
+import { drawRegionExtended } from './padding';
 import type { Tile } from './tiling';
 
 export interface DetectedFace {
@@ -21,12 +23,15 @@ export interface DetectedFace {
   score: number;
   /** The two eye keypoints in pixels (the detector's first two), when it gave them: align.ts eyeRoll. */
   eyes?: Eyes;
+  /** The detector's six keypoints in pixels, in its order (the eyes, nose tip, mouth, the two ear
+   *  tragions), when it gave them (scripts/face-check.ts weighs their geometry as a face check). */
+  keypoints?: Point[];
 }
 
 export type { DetectorOptions } from './api';
 
 /** The defaults of what has one: the files' URLs have none (assets.ts gives the layout). */
-export const DEFAULT_DETECTOR_OPTIONS: Pick<DetectorOptions, 'floorScore'> = { floorScore: DEFAULT_FLOOR_SCORE };
+export const DEFAULT_DETECTOR_OPTIONS: Pick<DetectorOptions, 'floorScore' | 'faceCheck'> = { floorScore: DEFAULT_FLOOR_SCORE, faceCheck: true };
 
 /** The runtime's ES-module loader and its binary (a pair: each build has its own .wasm). */
 export const WASM_LOADER = 'vision_wasm_module_internal.js';
@@ -65,8 +70,10 @@ export function toFaces(result: ReturnType<FaceDetector['detect']>, width: numbe
       box: { x: d.boundingBox.originX, y: d.boundingBox.originY, width: d.boundingBox.width, height: d.boundingBox.height },
       score: d.categories[0]?.score ?? 0,
     };
-    const [a, b] = d.keypoints ?? [];
-    if (a && b) face.eyes = { a: { x: a.x * width, y: a.y * height }, b: { x: b.x * width, y: b.y * height } };
+    const points = (d.keypoints ?? []).map((k) => ({ x: k.x * width, y: k.y * height }));
+    const [a, b] = points;
+    if (a && b) face.eyes = { a, b };
+    if (points.length) face.keypoints = points;
     return [face];
   });
 }
@@ -183,13 +190,43 @@ export class FaceDetectorService {
       const s = region.width / size;
       for (const f of this.detectImage(canvas)) {
         const at = (p: { x: number; y: number }) => ({ x: p.x * s + region.x, y: p.y * s + region.y });
-        found.push({ score: f.score, box: scaleBox(f.box, s, s, region.x, region.y), ...(f.eyes && { eyes: { a: at(f.eyes.a), b: at(f.eyes.b) } }) });
+        found.push({ score: f.score, box: scaleBox(f.box, s, s, region.x, region.y), ...(f.eyes && { eyes: { a: at(f.eyes.a), b: at(f.eyes.b) } }), ...(f.keypoints && { keypoints: f.keypoints.map(at) }) });
       }
     }
     return found;
+  }
+
+  private lookCanvas: OffscreenCanvas | null = null;
+  private frameCanvas: OffscreenCanvas | null = null;
+  private frameData: ImageData | null = null;
+
+  /** A camera frame read by copy (ImageData) on a canvas, to draw from; once per frame. */
+  private drawable(image: CanvasImageSource | ImageData): CanvasImageSource {
+    if (!('data' in image)) return image;
+    if (this.frameData !== image) {
+      this.frameCanvas ??= new OffscreenCanvas(image.width, image.height);
+      if (this.frameCanvas.width !== image.width || this.frameCanvas.height !== image.height) [this.frameCanvas.width, this.frameCanvas.height] = [image.width, image.height];
+      (this.frameCanvas.getContext('2d') as OffscreenCanvasRenderingContext2D).putImageData(image, 0, 0);
+      this.frameData = image;
+    }
+    return this.frameCanvas as OffscreenCanvas;
+  }
+
+  /**
+   * The second look at a box of `image` (faceCheck.ts): the square around it, `check.side` times its
+   * size, mirrored, edges repeated past the image, drawn at LOOK_SIZE px and detected again. Returns
+   * the best score of a detection there that falls on the box, 0 when none does.
+   */
+  secondLook(image: CanvasImageSource | ImageData, width: number, height: number, box: Box, check: FaceCheck = FACE_CHECK): number {
+    const region = secondLookRegion(box, check);
+    this.lookCanvas = drawRegionExtended(this.drawable(image), width, height, region, LOOK_SIZE, check.mirror, this.lookCanvas ?? undefined);
+    return againScore(this.detectImage(this.lookCanvas), expectedInLook(box, region, LOOK_SIZE, check.mirror));
   }
 
   close(): void {
     this.image.close();
   }
 }
+
+/** The second look's canvas side, px (the detector reads 128 x 128; a little more keeps detail for its resize). */
+export const LOOK_SIZE = 192;

@@ -33,11 +33,17 @@ function fakeClassifier(name = 'Fake'): Classifier & { disposed: boolean } {
   };
 }
 
-function fakeDetector(faces: Box[] = [{ x: 10, y: 10, width: 40, height: 40 }]): Detector & { closed: boolean } {
+function fakeDetector(faces: Box[] = [{ x: 10, y: 10, width: 40, height: 40 }], scores: number[] = [], again: number[] = []): Detector & { closed: boolean; looks: Box[] } {
+  const found = () => faces.map((box, i) => ({ box, score: scores[i] ?? 0.9 }));
   return {
     closed: false,
-    detectImage: () => faces.map((box) => ({ box, score: 0.9 })),
-    detectRegions: () => faces.map((box) => ({ box, score: 0.9 })),
+    looks: [],
+    detectImage: found,
+    detectRegions: found,
+    secondLook(_image, _w, _h, box) {
+      this.looks.push(box);
+      return again[faces.findIndex((f) => f.x === box.x && f.y === box.y && f.width === box.width)] ?? 0;
+    },
     close() {
       this.closed = true;
     },
@@ -171,6 +177,7 @@ describe('Engine', () => {
       // finds the face only on the padded image (200 x 200 + 2 x 50), at (60, 55)
       detectImage: (img) => ((img as ImageBitmap).width > 200 ? [{ box: { x: 60, y: 55, width: 180, height: 180 }, score: 0.8 }] : []),
       detectRegions: () => [],
+      secondLook: () => 0,
       close() {},
     };
     const { d } = deps({
@@ -207,6 +214,56 @@ describe('Engine', () => {
     await engine.dispose();
   });
 
+  it('keeps a detection it is not sure of only when a second look finds it again (the face check), on frames and photos', async () => {
+    const sure = { x: 10, y: 10, width: 40, height: 40 };
+    const seenAgain = { x: 60, y: 10, width: 40, height: 40 };
+    const pattern = { x: 110, y: 10, width: 40, height: 40 };
+    const det = fakeDetector([sure, seenAgain, pattern], [0.92, 0.55, 0.7], [0, 0.6, 0]);
+    const { d } = deps({ createDetector: async () => det });
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    const frame = await engine.analyse(bitmap(), 'frame');
+    expect(Array.from(frame.boxes)).toEqual([10, 10, 40, 40, 60, 10, 40, 40]); // the pattern (0.7, not found again) is gone
+    expect(Array.from(frame.scores).map((s) => +s.toFixed(2))).toEqual([0.92, 0.55]);
+    expect(det.looks).toEqual([seenAgain, pattern]); // a sure face costs no second look
+    await engine.dispose();
+
+    // The check can be turned off (the library's detector.check: false): every detection over the floor stays.
+    const off = fakeDetector([sure, seenAgain, pattern], [0.92, 0.55, 0.7], [0, 0.6, 0]);
+    const plain = await Engine.create({ ...CONFIG, detector: { ...CONFIG.detector, faceCheck: false } }, () => undefined, deps({ createDetector: async () => off }).d);
+    expect((await plain.analyse(bitmap(), 'frame')).count).toBe(3);
+    expect(off.looks).toEqual([]);
+    await plain.dispose();
+  });
+
+  it("reads a whole image as one face on request ('whole'): no detection, the longer side's square from the photo padded by its own border", async () => {
+    let detected = 0;
+    const det = { ...fakeDetector(), detectImage: () => (detected++, []), detectRegions: () => (detected++, []) };
+    const seen: number[] = [];
+    const padded: (ImageBitmap & { closed: boolean })[] = [];
+    const { d } = deps({
+      createDetector: async () => det,
+      padImage: (image) => {
+        const b = bitmap(image.width + 160, image.height + 160);
+        padded.push(b);
+        return { image: b, pad: 80 };
+      },
+      pixels: (image) => {
+        seen.push(image.width);
+        return tf.zeros([image.height, image.width, 3], 'int32') as tf.Tensor3D;
+      },
+    });
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    const a = await engine.analyse(bitmap(100, 160), 'whole');
+    expect(detected).toBe(0);
+    expect(a).toMatchObject({ kind: 'whole', count: 1, whole: true, width: 100, height: 160 });
+    expect(Array.from(a.boxes)).toEqual([0, 0, 100, 160]); // the photo's own pixels
+    expect(Array.from(a.crops)).toEqual([-30, 0, 160, 160]); // the longer side's square, centred
+    expect(a.scores[0]).toBe(0); // no detector said it is a face
+    expect(seen).toEqual([260]); // read from the padded copy, which is then closed
+    expect(padded[0]?.closed).toBe(true);
+    await engine.dispose();
+  });
+
   describe('a photo: the whole image first, then its tiles', () => {
     // A 1280 x 900 photo: the whole image is one pass, its tiles the others (tiling.ts).
     const A = { x: 600, y: 200, width: 160, height: 160 };
@@ -220,6 +277,7 @@ describe('Engine', () => {
           regions.length === 1 && regions[0]?.region.width === 1280
             ? [{ box: A, score: 0.9 }, { box: B, score: 0.8 }]
             : [{ box: { ...A, x: A.x + 6 }, score: 0.95 }, { box: { ...B, y: B.y - 5 }, score: 0.85 }, { box: SMALL, score: 0.7 }],
+        secondLook: () => 0.9, // every face is found again
         close() {},
       };
     }

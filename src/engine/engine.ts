@@ -20,8 +20,9 @@ import { type ActivationOptions, type ActivationResult, activateBackend, compile
 import { eyeRoll } from './align';
 import type { Box } from './box';
 import { EmotionClassifier, type ModelMetadata } from './classifier';
-import { type CropConfig, DEFAULT_CROP, rolledSquare } from './crop';
+import { type CropConfig, DEFAULT_CROP, rolledSquare, wholeSquare } from './crop';
 import { drawPadded } from './padding';
+import { fillsImage, needsSecondLook, passesFaceCheck } from './faceCheck';
 import { type DetectedFace, type DetectorOptions, FaceDetectorService } from './detector';
 import { NUM_EMOTIONS } from './emotions';
 import { errorMessage } from './errorMessage';
@@ -33,11 +34,15 @@ import { leftToRight, mergeDetections, tilesPass } from './photoFaces';
 import { photoTiles, type Tile, TILE_DRAW } from './tiling';
 import { photoWarmupPlan, warmupPlan } from './warmup';
 
+const shifted = (b: Box, by: number): Box => ({ ...b, x: b.x + by, y: b.y + by });
+
 /** The parts an engine is built from; tests swap in fakes. */
 export interface Detector {
   detectImage(image: TexImageSource | OffscreenCanvas | ImageBitmap | ImageData): DetectedFace[];
   /** Every detection in these regions of a photo (tiling.ts), in the photo's pixels; photoFaces.ts merges them. */
   detectRegions(regions: readonly Tile[], draw: (region: Box, size: number) => TexImageSource | OffscreenCanvas): DetectedFace[];
+  /** The detector's score for `box` of `image` looked at again (faceCheck.ts), 0 when not found. */
+  secondLook(image: CanvasImageSource | ImageData, width: number, height: number, box: Box): number;
   close(): void;
 }
 
@@ -119,6 +124,8 @@ export class Engine implements EngineApi {
     private readonly cropOverride: CropConfig | undefined,
     private readonly warmupFrame: [number, number],
     public status: EngineStatus,
+    /** Detections the detector is not sure of get a second look (faceCheck.ts). */
+    private readonly faceCheck = true,
   ) {
     this.frames = deps.frameReader();
   }
@@ -172,7 +179,7 @@ export class Engine implements EngineApi {
       warmupMs,
       modelFromCache: fromCache,
     };
-    return new Engine(deps, detector, classifier, config.crop, frame, status);
+    return new Engine(deps, detector, classifier, config.crop, frame, status, config.detector?.faceCheck ?? true);
   }
 
   private exclusive<T>(job: () => Promise<T>): Promise<T> {
@@ -222,9 +229,10 @@ export class Engine implements EngineApi {
     // A photo is searched region by region, which draws it: it is always a bitmap (frameReader.ts
     // copies only frames).
     if (kind === 'photo' && !('data' in image)) return this.analysePhoto(image, onPartial);
+    if (kind === 'whole') return this.analyseWhole(image);
     const t0 = performance.now();
     const thumb = kind === 'frame' ? this.deps.thumbnail(image) : null;
-    const detections = this.detect(() => this.detector.detectImage(image));
+    const detections = this.detect(() => this.checkFaces(this.detector.detectImage(image), image, image.width, image.height));
     const t1 = performance.now();
     const faces = await this.classifyAll(image, detections);
     const t2 = performance.now();
@@ -240,7 +248,10 @@ export class Engine implements EngineApi {
     const t0 = performance.now();
     const draw = regionRenderer(photo);
     const [whole, ...tiles] = photoTiles(photo.width, photo.height) as [Tile, ...Tile[]];
-    const first = leftToRight(mergeDetections(this.detect(() => this.detector.detectRegions([whole], draw))));
+    const { width, height } = photo;
+    // `found`: the whole photo's faces; `first`: those of them that pass the face check, shown first.
+    const found = leftToRight(mergeDetections(this.detect(() => this.detector.detectRegions([whole], draw))));
+    const first = this.detect(() => this.checkFaces(found, photo, width, height));
     let detectMs = performance.now() - t0;
     let classifyMs = 0;
     let shown: Classified[] = [];
@@ -256,18 +267,21 @@ export class Engine implements EngineApi {
       }
       const t2 = performance.now();
       const tilesFound = tiles.length ? this.detect(() => this.detector.detectRegions(tiles, draw)) : [];
-      const { added, scores } = tilesPass(first, tilesFound);
-      const more = leftToRight(added);
-      detectMs += performance.now() - t2;
+      const { added, scores } = tilesPass(found, tilesFound);
       // The faces shown keep their place; a tile that saw one larger may only raise its score
-      // (`shown` holds these same detections).
-      first.forEach((f, i) => (f.score = scores[i] ?? f.score));
+      // (`shown` holds these same detections). One the check turned down that a tile saw sure
+      // (larger) is a face after all, added with the tiles' faces.
+      found.forEach((f, i) => (f.score = scores[i] ?? f.score));
+      const rescued = found.filter((f) => !first.includes(f) && !needsSecondLook(f.score));
+      const more = leftToRight([...rescued, ...this.detect(() => this.checkFaces(added, photo, width, height))]);
+      detectMs += performance.now() - t2;
       let detections = [...first, ...more];
-      if (detections.length === 0) {
+      // The padded retry is for a photo in which the detector found nothing at all.
+      if (found.length === 0 && added.length === 0) {
         const t3 = performance.now();
         const padded = this.deps.padImage(photo);
         try {
-          detections = leftToRight(this.detect(() => this.detector.detectImage(padded.image)));
+          detections = leftToRight(this.detect(() => this.checkFaces(this.detector.detectImage(padded.image), padded.image, width, height)));
           detectMs += performance.now() - t3;
           if (detections.length) {
             const t4 = performance.now();
@@ -287,6 +301,42 @@ export class Engine implements EngineApi {
     } finally {
       (pixels as tf.Tensor3D | null)?.dispose();
     }
+  }
+
+  /**
+   * 'whole': the user says the image is a face the detector did not find; no detection, one face
+   * whose box is the image, read from its square crop (a photo padded by its own border, so the
+   * square past its shorter side repeats the photo's edges instead of turning black).
+   */
+  private async analyseWhole(image: FramePixels): Promise<Analysis> {
+    const t0 = performance.now();
+    const { width, height } = image;
+    const padded = 'data' in image ? null : this.deps.padImage(image);
+    const source = padded?.image ?? image;
+    const pad = padded?.pad ?? 0;
+    try {
+      const crop = shifted(wholeSquare(width, height), pad);
+      const pixels = this.deps.pixels(source);
+      let probs: Float32Array[];
+      try {
+        probs = await this.classifier.classify(pixels, [crop]);
+      } finally {
+        pixels.dispose();
+      }
+      const face: Classified = { detection: { box: { x: pad, y: pad, width, height }, score: 0 }, crop, probs: probs[0] ?? new Float32Array(NUM_EMOTIONS) };
+      const t1 = performance.now();
+      const out = this.describe('whole', image, [face], { detectMs: 0, classifyMs: t1 - t0, totalMs: t1 - t0 }, pad, null);
+      delete out.padded;
+      return { ...out, whole: true };
+    } finally {
+      padded?.image.close();
+    }
+  }
+
+  /** The detections that pass the face check (faceCheck.ts): a second look at each one the detector was not sure of. */
+  private checkFaces(detections: DetectedFace[], source: FramePixels, width: number, height: number): DetectedFace[] {
+    if (!this.faceCheck) return detections;
+    return detections.filter((d) => !needsSecondLook(d.score) || passesFaceCheck(d.score, this.detector.secondLook(source, source.width, source.height, d.box), fillsImage(d.box, width, height)));
   }
 
   /** Crop and classify `detections` of `source` (its pixels read here). */

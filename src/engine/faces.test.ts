@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Analysis } from './api';
-import { isFiltered, isPhotoSubject, toFrameResult, visibleFaces } from './faces';
+import { isFiltered, isPhotoSubject, numberPhotoFaces, photoFaces, toFrameResult, visibleFaces } from './faces';
 
 const analysis: Analysis = {
   kind: 'photo',
@@ -53,18 +53,55 @@ describe('faces', () => {
     expect(show.map((x) => x.id)).toEqual([1, 2]);
   });
 
-  it('a photo that is only a face shows its face whatever its detection score; a scene keeps its filter', () => {
-    // A 65 x 94 film still found only on the padded retry, at 0.535 (a muxspace photo): hidden at 60 % before
-    const tight: Analysis = { ...analysis, width: 65, height: 94, count: 1, padded: true, boxes: Float32Array.from([10, 6, 51, 51]), crops: Float32Array.from([5, -4, 60, 60]), scores: Float32Array.from([0.535]), probs: analysis.probs.slice(0, 7) };
+  it('a photo that is only a face shows its face whatever its detection score, however it was found', () => {
+    // A 143 x 181 film face found as is at 0.51, its box filling the photo: hidden at 60 % before
+    const film: Analysis = { ...analysis, width: 143, height: 181, count: 1, boxes: Float32Array.from([12, 30, 120, 120]), crops: Float32Array.from([0, 10, 141, 141]), scores: Float32Array.from([0.51]), probs: analysis.probs.slice(0, 7) };
     const f = { minScore: 0.6, minSize: 0, hideLowConfidence: true };
-    const r = toFrameResult(tight, 0);
+    const r = toFrameResult(film, 0);
     expect(isPhotoSubject(r.faces[0]!, r)).toBe(true);
-    expect(visibleFaces(r, f).map((x) => x.id)).toEqual([1]);
-    // the same face, found as is in a scene, or small in a padded photo, stays under the filter
-    expect(visibleFaces({ ...r, padded: false }, f)).toHaveLength(0);
-    const small = { ...r, faces: [{ ...r.faces[0]!, box: { x: 0, y: 0, width: 20, height: 20 } }] };
-    expect(isPhotoSubject(small.faces[0]!, small)).toBe(false);
-    expect(visibleFaces(small, f)).toHaveLength(0);
-    expect(visibleFaces(r, { ...f, minSize: 0.9 })).toHaveLength(0); // the size filter still applies
+    expect(photoFaces(r, f)).toMatchObject({ hidden: 0, kept: [{ id: 1, reason: 'subject' }] });
+    expect(visibleFaces({ ...r, padded: true }, f).map((x) => x.id)).toEqual([1]); // found on the padded retry: the same
+    // In a scene the same score stays under the filter: a small face beside a sure one is hidden.
+    const scene = toFrameResult({ ...analysis, scores: Float32Array.from([0.95, 0.51]) }, 0);
+    expect(isPhotoSubject(scene.faces[1]!, scene)).toBe(false);
+    expect(photoFaces(scene, f)).toMatchObject({ hidden: 1, kept: [] });
+  });
+
+  it('a photo whose faces the filters would all hide shows its most confident one, saying so', () => {
+    const r = toFrameResult({ ...analysis, scores: Float32Array.from([0.52, 0.55]) }, 0);
+    const f = { minScore: 0.6, minSize: 0, hideLowConfidence: true };
+    const shown = photoFaces(r, f);
+    expect(shown.faces.map((x) => x.id)).toEqual([2]);
+    expect(shown).toMatchObject({ hidden: 1, kept: [{ id: 2, reason: 'best' }] });
+    expect(photoFaces(r, { ...f, minSize: 0.9 }).faces).toHaveLength(1); // the size filter too
+    expect(photoFaces({ ...r, faces: [] }, f)).toEqual({ faces: [], hidden: 0, kept: [] }); // nothing found: nothing to show
+  });
+
+  it('a photo read whole shows its one face whatever the filters', () => {
+    const r = { ...toFrameResult({ ...analysis, count: 1, whole: true, scores: Float32Array.from([0]) }, 0) };
+    expect(r.whole).toBe(true);
+    expect(photoFaces(r, { minScore: 0.9, minSize: 0.4, hideLowConfidence: true })).toMatchObject({ hidden: 0, kept: [] });
+  });
+
+  it('numbers a photo once, with no gaps: the faces shown 1..k left to right, then the hidden ones, surest first', () => {
+    const three: Analysis = { ...analysis, count: 3, boxes: Float32Array.from([10, 20, 200, 200, 300, 20, 200, 200, 600, 100, 200, 200]), crops: new Float32Array(12), scores: Float32Array.from([0.95, 0.52, 0.9]), probs: new Float32Array(21) };
+    const f = { minScore: 0.6, minSize: 0, hideLowConfidence: true };
+    const r = numberPhotoFaces(toFrameResult(three, 0), f);
+    expect(r.faces.map((x) => [x.id, x.box.x])).toEqual([
+      [1, 10],
+      [2, 600],
+      [3, 300],
+    ]);
+    expect(visibleFaces(r, f).map((x) => x.id)).toEqual([1, 2]); // not 1, 3
+    expect(visibleFaces(r, { ...f, hideLowConfidence: false }).map((x) => x.id)).toEqual([1, 2, 3]);
+  });
+
+  it("keeps a video's numbers for the faces of its frame opened as a photo", () => {
+    const two = toFrameResult(analysis, 0); // faces at x 10 (200 px) and x 600 (30 px)
+    const r = numberPhotoFaces(two, { minScore: 0.5, minSize: 0, hideLowConfidence: true }, [{ id: 3, box: { x: 12, y: 22, width: 196, height: 198 } }]);
+    expect(r.faces.map((x) => [x.id, x.box.x])).toEqual([
+      [3, 10], // the video's face 3
+      [4, 600], // a face the video did not have: after its largest number
+    ]);
   });
 });

@@ -2,7 +2,8 @@
  * Faces as the page uses them: an engine Analysis (flat typed arrays) turned into FaceResult
  * objects, and the user's filters on them (detection confidence, face size). Pure.
  */
-import type { Box } from './box';
+import { type Box, iou } from './box';
+import { DEFAULT_MIN_SCORE } from './api';
 import type { BackendName } from './backendSupport';
 import type { Analysis } from './api';
 import { NUM_EMOTIONS, topEmotion, type Emotion } from './emotions';
@@ -45,6 +46,8 @@ export interface FrameResult {
   tensors: number;
   /** Found only on the retry with the photo padded by its own border (a photo that is only a face). */
   padded?: boolean;
+  /** No face was found and the whole photo was read as one face, on request (kind 'whole'). */
+  whole?: boolean;
   /** The frame in miniature (camera and video frames): what the tracker's scene-cut rule reads. */
   thumb?: Uint8ClampedArray;
 }
@@ -61,7 +64,7 @@ export function toFrameResult(a: Analysis, time: number): FrameResult {
     const roll = a.rolls?.[i];
     faces.push({ id: i + 1, box: box(a.boxes, i), crop: box(a.crops, i), ...(roll ? { roll } : {}), score: a.scores[i] ?? 0, probs, top: topEmotion(probs), stale: false });
   }
-  return { width: a.width, height: a.height, faces, timings: a.timings, time, model: a.model, backend: a.backend, tensors: a.tensors, ...(a.padded ? { padded: true } : {}), ...(a.thumb ? { thumb: a.thumb } : {}) };
+  return { width: a.width, height: a.height, faces, timings: a.timings, time, model: a.model, backend: a.backend, tensors: a.tensors, ...(a.padded ? { padded: true } : {}), ...(a.whole ? { whole: true } : {}), ...(a.thumb ? { thumb: a.thumb } : {}) };
 }
 
 export interface FaceFilter {
@@ -72,7 +75,10 @@ export interface FaceFilter {
   hideLowConfidence: boolean;
 }
 
-export const DEFAULT_FACE_FILTER: FaceFilter = { minScore: 0.6, minSize: 0, hideLowConfidence: true };
+/** The default filter: the one face floor (DEFAULT_MIN_SCORE, the detector's and the library's
+ *  too), so by default it hides nothing the detector reports; false faces are the face check's
+ *  to remove (faceCheck.ts). A user raises it to see only the surest faces. */
+export const DEFAULT_FACE_FILTER: FaceFilter = { minScore: DEFAULT_MIN_SCORE, minSize: 0, hideLowConfidence: true };
 
 /** A face the user asked not to see? Low confidence (when hiding those) or too small. */
 export function isFiltered(face: Pick<FaceResult, 'score' | 'box'>, width: number, height: number, f: FaceFilter): boolean {
@@ -84,28 +90,85 @@ export function isFiltered(face: Pick<FaceResult, 'score' | 'box'>, width: numbe
 export const SUBJECT_SIDE = 0.5;
 
 /**
- * The face a photo is only of: found on the padded retry (nothing was found on the photo as is)
- * and filling it. The detector scores faces on that retry lower (half the face's context is the
- * photo's edge repeated: 0.51-0.60 for 17 of the 97 muxspace photos that needed it), so the
- * confidence filter, made to hide an ear or a pattern in a scene, would hide the one face the user
- * uploaded. Such a face is judged by what the retry reaches: shown, marked uncertain when below
- * the filter's score, and the photo says why.
+ * The face a photo is of: its box fills the photo, however it was found (as is, or on the padded
+ * retry). A cropped face, a passport picture, a film still: the detector scores such a face lower
+ * (half its context is the photo's edge: 0.50-0.60 for many web and film crops), so the confidence
+ * filter, made to hide an ear or a pattern in a scene, would hide the one face the user gave. It is
+ * shown whatever its score, marked uncertain when under the filter.
  */
-export function isPhotoSubject(face: Pick<FaceResult, 'box'>, result: Pick<FrameResult, 'padded' | 'width' | 'height'>): boolean {
-  return result.padded === true && Math.max(face.box.width, face.box.height) >= SUBJECT_SIDE * Math.min(result.width, result.height);
+export function isPhotoSubject(face: Pick<FaceResult, 'box'>, result: Pick<FrameResult, 'width' | 'height'>): boolean {
+  return Math.max(face.box.width, face.box.height) >= SUBJECT_SIDE * Math.min(result.width, result.height);
+}
+
+/** Why a face is shown although the filters would hide it. */
+export type KeptReason = 'subject' | 'best';
+
+export interface PhotoFaces {
+  /** The faces to show, in the photo's order. */
+  faces: FaceResult[];
+  /** Faces the filters hide. */
+  hidden: number;
+  /** Shown although the filters would hide them: the photo's subject (isPhotoSubject), or, when
+   *  the filters would hide every face of the photo, its most confident one ('best'). */
+  kept: { id: number; reason: KeptReason }[];
 }
 
 /**
- * The faces to show. Ids are never changed here: a face is numbered once (1..n left to right on a
- * photo, by the tracker on the camera and in a video), whatever the filters hide, so "face 3" in
- * a card, on the photo and in the CSV is the same face at every setting. The face of a photo that
- * is only a face is not hidden by confidence (isPhotoSubject).
+ * A photo's faces as shown at the filters `f`. Ids are never changed here: a face is numbered once
+ * (numberPhotoFaces), so "face 3" in a card, on the photo and in the CSV is the same face at every
+ * setting. What a user gave is always read: the photo's subject is never hidden by confidence,
+ * and a photo whose faces the filters would all hide shows its best one (marked uncertain, with
+ * the reason). A photo read whole (no face found, read as one on request) shows that face.
  */
-export function visibleFaces(result: FrameResult, f: FaceFilter): FaceResult[] {
-  return result.faces.filter((face) => !isFiltered(face, result.width, result.height, isPhotoSubject(face, result) ? { ...f, hideLowConfidence: false } : f));
+export function photoFaces(result: FrameResult, f: FaceFilter): PhotoFaces {
+  if (result.whole) return { faces: [...result.faces], hidden: 0, kept: [] };
+  const kept: PhotoFaces['kept'] = [];
+  const faces = result.faces.filter((face) => {
+    if (!isFiltered(face, result.width, result.height, f)) return true;
+    if (!isPhotoSubject(face, result) || isFiltered(face, result.width, result.height, { ...f, hideLowConfidence: false })) return false;
+    kept.push({ id: face.id, reason: 'subject' });
+    return true;
+  });
+  if (faces.length === 0 && result.faces.length > 0) {
+    const best = result.faces.reduce((a, b) => (b.score > a.score ? b : a));
+    faces.push(best);
+    kept.push({ id: best.id, reason: 'best' });
+  }
+  return { faces, hidden: result.faces.length - faces.length, kept };
 }
 
-/** Below the threshold but shown (the user chose to see them): flagged as uncertain. */
-export function isLowConfidence(face: Pick<FaceResult, 'score'>, f: FaceFilter): boolean {
+/** The faces of a photo to show at the filters `f` (photoFaces). */
+export function visibleFaces(result: FrameResult, f: FaceFilter): FaceResult[] {
+  return photoFaces(result, f).faces;
+}
+
+/** Below the threshold but shown (the user chose to see them, or it is the photo's subject): flagged as uncertain. */
+export function isLowConfidence(face: Pick<FaceResult, 'score'>, f: Pick<FaceFilter, 'minScore'>): boolean {
   return face.score < f.minScore;
+}
+
+/**
+ * A photo's faces numbered once, when it is analysed, so the numbers a user sees have no gaps: the
+ * faces shown at the filters of that moment are 1..k left to right, the hidden ones follow, most
+ * confident first (the order in which lowering the confidence filter reveals them). With `given`
+ * (the faces of a video's frame opened as a photo, as the video numbered them), a face that is one
+ * of those keeps its number (the best overlap, IoU > 0.3) and the others follow the largest. The
+ * faces come back sorted by number.
+ */
+export function numberPhotoFaces(result: FrameResult, f: FaceFilter, given: readonly { id: number; box: Box }[] = []): FrameResult {
+  const shown = new Set(visibleFaces(result, f));
+  const order = [...result.faces.filter((x) => shown.has(x)), ...result.faces.filter((x) => !shown.has(x)).sort((a, b) => b.score - a.score)];
+  const ids = new Map<FaceResult, number>();
+  const pairs = order.flatMap((face) => given.map((g) => ({ face, g, overlap: iou(face.box, g.box) }))).filter((p) => p.overlap > 0.3);
+  pairs.sort((a, b) => b.overlap - a.overlap);
+  const taken = new Set<number>();
+  for (const p of pairs) {
+    if (ids.has(p.face) || taken.has(p.g.id)) continue;
+    ids.set(p.face, p.g.id);
+    taken.add(p.g.id);
+  }
+  let next = given.reduce((m, g) => Math.max(m, g.id), 0) + 1;
+  for (const face of order) if (!ids.has(face)) ids.set(face, next++);
+  const faces = result.faces.map((face) => ({ ...face, id: ids.get(face) as number })).sort((a, b) => a.id - b.id);
+  return { ...result, faces };
 }

@@ -54,13 +54,16 @@ export { blockDistance, frameSignature, histogramDistance, isSceneCut } from './
 export type { FrameSignature } from './sceneCut';
 /** The photo that is only a face (the padded retry's face is judged by what the retry reaches). */
 export { isPhotoSubject, SUBJECT_SIDE } from './faces';
+/** The one face floor (the detector's, the library's, the app's filter's default) and the face check. */
+export { DEFAULT_MIN_SCORE } from './api';
+export { FACE_CHECK } from './faceCheck';
 export { preferredBackend } from './backendSupport';
 /** Where the engine's files are (one folder, one layout). */
 export { ASSET_PATHS, DEFAULT_MODEL_ID, engineAssets } from './assets';
 export type { EngineAssets } from './assets';
 /** Analyses as faces, and the page's face filters. */
-export { DEFAULT_FACE_FILTER, isFiltered, isLowConfidence, toFrameResult, visibleFaces } from './faces';
-export type { FaceFilter, FaceResult, FrameResult, FrameTimings } from './faces';
+export { DEFAULT_FACE_FILTER, isFiltered, isLowConfidence, numberPhotoFaces, photoFaces, toFrameResult, visibleFaces } from './faces';
+export type { FaceFilter, FaceResult, FrameResult, FrameTimings, KeptReason, PhotoFaces } from './faces';
 /** Drawing: boxes in a mirrored view, overlaps, and boxes that glide between analyses at display rate. */
 export { clamp, intersection, iou, mirrorBox } from './box';
 export { BoxMotion } from './motion';

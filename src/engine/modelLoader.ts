@@ -91,8 +91,12 @@ export async function fetchModelArtifacts(
   const paths = shardPaths(json);
   const total = meta?.weightBytes ?? 0;
   let loaded = 0;
-  let fromCache = true;
-  const report = () => onProgress?.({ loaded, total: Math.max(total, loaded), fromCache });
+  // From the cache only once a shard came from it and none from the network: unknown (false) before
+  // the first shard, so a fresh profile never reads "from cache".
+  let cachedShards = 0;
+  let fetchedShards = 0;
+  const fromCacheNow = () => cachedShards > 0 && fetchedShards === 0;
+  const report = () => onProgress?.({ loaded, total: Math.max(total, loaded), fromCache: fromCacheNow() });
   report();
   const shards: Uint8Array[] = [];
   for (const path of paths) {
@@ -100,8 +104,9 @@ export async function fetchModelArtifacts(
     const key = `${shardUrl}?sha256=${version}`;
     const cached = await cache?.match(key);
     let res = cached;
-    if (!res) {
-      fromCache = false;
+    if (res) cachedShards++;
+    else {
+      fetchedShards++;
       try {
         res = await fetchImpl(shardUrl);
       } catch (err) {
@@ -132,6 +137,6 @@ export async function fetchModelArtifacts(
   return {
     artifacts: toArtifacts(json, weightData.buffer),
     bytes: loaded,
-    fromCache,
+    fromCache: fromCacheNow(),
   };
 }

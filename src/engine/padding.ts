@@ -57,3 +57,43 @@ export function drawPadded(source: CanvasImageSource, width: number, height: num
   ctx.drawImage(source, 0, 0, w, h, pad, pad, w, h);
   return { canvas, padding };
 }
+
+/**
+ * Draw `region` of `source` (width x height) into a `size` x `size` canvas, mirrored when asked,
+ * where the region reaches past the photo the photo's edge rows and columns repeated outwards
+ * (as drawPadded does: no black frame for the detector to read as a face's outline). The detector's
+ * second look at a box (faceCheck.ts) sees a face at the photo's edge this way. `canvas` is reused
+ * when given. Works in a worker and on a page.
+ */
+export function drawRegionExtended(source: CanvasImageSource, width: number, height: number, region: Box, size: number, mirror = false, canvas = new OffscreenCanvas(size, size)): OffscreenCanvas {
+  if (canvas.width !== size || canvas.height !== size) [canvas.width, canvas.height] = [size, size];
+  const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D | null;
+  if (!ctx) throw new Error('2D canvas is not available');
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.fillStyle = '#000';
+  ctx.fillRect(0, 0, size, size);
+  if (mirror) ctx.setTransform(-1, 0, 0, 1, size, 0);
+  const k = size / region.width;
+  const X = (x: number) => (x - region.x) * k;
+  const Y = (y: number) => (y - region.y) * k;
+  const x0 = Math.max(0, Math.floor(region.x));
+  const y0 = Math.max(0, Math.floor(region.y));
+  const x1 = Math.min(width, Math.ceil(region.x + region.width));
+  const y1 = Math.min(height, Math.ceil(region.y + region.height));
+  if (x1 <= x0 || y1 <= y0) return canvas;
+  const [w, h] = [x1 - x0, y1 - y0];
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(source, x0, y0, w, h, X(x0), Y(y0), w * k, h * k);
+  ctx.imageSmoothingEnabled = false; // stretched 1-px strips must stay the edge's own colours
+  const [left, top, right, bottom] = [X(x0), Y(y0), size - X(x1), size - Y(y1)];
+  if (left > 0) ctx.drawImage(source, x0, y0, 1, h, 0, top, left, h * k);
+  if (right > 0) ctx.drawImage(source, x1 - 1, y0, 1, h, X(x1), top, right, h * k);
+  if (top > 0) ctx.drawImage(source, x0, y0, w, 1, left, 0, w * k, top);
+  if (bottom > 0) ctx.drawImage(source, x0, y1 - 1, w, 1, left, Y(y1), w * k, bottom);
+  if (left > 0 && top > 0) ctx.drawImage(source, x0, y0, 1, 1, 0, 0, left, top);
+  if (right > 0 && top > 0) ctx.drawImage(source, x1 - 1, y0, 1, 1, X(x1), 0, right, top);
+  if (left > 0 && bottom > 0) ctx.drawImage(source, x0, y1 - 1, 1, 1, 0, Y(y1), left, bottom);
+  if (right > 0 && bottom > 0) ctx.drawImage(source, x1 - 1, y1 - 1, 1, 1, X(x1), Y(y1), right, bottom);
+  return canvas;
+}

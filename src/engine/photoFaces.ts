@@ -5,24 +5,25 @@
  * and probabilities stay; only its detection score may rise). Pure.
  */
 import { type Box, clusterBoxes, iou, weightedMeanBox } from './box';
-import type { Eyes } from './align';
+import type { Eyes, Point } from './align';
 
 export interface PhotoFace {
   box: Box;
   score: number;
   eyes?: Eyes;
+  keypoints?: Point[];
 }
 
 /** Detections of one face from several passes clustered into one, IoU above this. */
 const SAME_FACE = 0.3;
 
-/** One face per cluster of `members` (indices into `found`): the best one's score and eyes, the box averaged by score over the detections that frame the face alike. */
+/** One face per cluster of `members` (indices into `found`): the best one's score, eyes and keypoints, the box averaged by score over the detections that frame the face alike. */
 function merged(found: readonly PhotoFace[], best: number, members: readonly number[]): PhotoFace {
   const top = found[best] as PhotoFace;
   // Average only the detections that frame the face alike; a face cut by a tile edge gives a
   // smaller box that was rightly suppressed but would drag the mean.
   const alike = members.map((i) => found[i] as PhotoFace).filter((f) => iou(f.box, top.box) > 0.5);
-  return { score: top.score, box: weightedMeanBox(alike.map((f) => f.box), alike.map((f) => f.score)), ...(top.eyes && { eyes: top.eyes }) };
+  return { score: top.score, box: weightedMeanBox(alike.map((f) => f.box), alike.map((f) => f.score)), ...(top.eyes && { eyes: top.eyes }), ...(top.keypoints && { keypoints: top.keypoints }) };
 }
 
 /** Detections of overlapping passes (boxes in photo pixels) as one face each. */

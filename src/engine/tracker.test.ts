@@ -107,4 +107,28 @@ describe('FaceTracker', () => {
     expect(t.update([face(0)], 0, roomA)[0]?.id).toBe(1);
     expect(t.cuts).toBe(0);
   });
+
+  it('renumbers the faces it follows from 1 (a recording starts at face 1) and counts on from there', () => {
+    const t = new FaceTracker();
+    const at = (x: number) => ({ box: { x, y: 0, width: 50, height: 50 }, crop: { x, y: 0, width: 60, height: 60 }, score: 0.9, probs: new Float32Array(7) });
+    t.update([at(0)], 0);
+    t.cut();
+    t.update([at(0)], 100);
+    t.cut();
+    expect(t.update([at(0), at(300)], 200).map((x) => x.id)).toEqual([3, 4]);
+    t.renumber();
+    expect(t.update([at(2), at(301)], 300).map((x) => x.id)).toEqual([1, 2]); // the same two faces, followed on
+    expect(t.update([at(2), at(301), at(600)], 400).map((x) => x.id)).toEqual([1, 2, 3]);
+  });
+
+  it('after a renumber, the first face shown is face 1 even when the faces followed before are gone (a scene cut)', () => {
+    const t = new FaceTracker();
+    const at = (x: number) => ({ box: { x, y: 0, width: 50, height: 50 }, crop: { x, y: 0, width: 60, height: 60 }, score: 0.9, probs: new Float32Array(7) });
+    t.update([at(0)], 0);
+    t.cut();
+    expect(t.update([at(0)], 100).map((x) => x.id)).toEqual([2]);
+    t.renumber();
+    t.cut(); // the next frame is another scene: the face followed is gone
+    expect(t.update([at(300)], 200).map((x) => x.id)).toEqual([1]);
+  });
 });

@@ -152,6 +152,8 @@ export class FaceTracker {
     this.tracks.forEach((t, ti) => {
       if (!trackTaken.has(ti)) t.missed++;
     });
+    // Faces seen again after a renumber() are numbered before the new ones, left to right.
+    this.number(this.tracks.filter((_, ti) => trackTaken.has(ti)).sort((a, b) => a.box.x - b.box.x));
     observations.forEach((o, oi) => {
       if (obsTaken.has(oi)) return;
       this.tracks.push({
@@ -168,7 +170,24 @@ export class FaceTracker {
     });
     this.tracks = this.tracks.filter((t) => now - t.lastSeen <= forgetMs || t.missed <= forgetUpdates);
     for (const t of this.tracks) t.stale = t.lastSeen !== now;
-    return this.tracks.filter((t) => now - t.lastSeen <= holdMs || t.missed <= holdUpdates);
+    const shown = this.tracks.filter((t) => now - t.lastSeen <= holdMs || t.missed <= holdUpdates);
+    this.number(shown);
+    return shown;
+  }
+
+  /**
+   * Number faces from 1 again, in the order they are shown from the next update on: a recording
+   * started an hour into a camera session starts at face 1, as its file does. The faces followed
+   * now keep being followed (and smoothed); each gets its new number when it is next shown.
+   */
+  renumber(): void {
+    for (const t of this.tracks) t.id = 0;
+    this.nextId = 1;
+  }
+
+  /** Numbers for the tracks renumber() left without one, in the order given. */
+  private number(tracks: readonly Track[]): void {
+    for (const t of tracks) if (t.id === 0) t.id = this.nextId++;
   }
 
   /** Every face so far ends here (a scene cut): the next faces get new ids, counting on. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MIN_SCORE } from '../engine';
 import { DEFAULT_SETTINGS, loadSettings, parseSettings, SETTINGS_KEY, saveSettings } from './settings';
 
 describe('settings', () => {
@@ -17,6 +18,15 @@ describe('settings', () => {
     expect(parseSettings('[1,2]')).toEqual(DEFAULT_SETTINGS);
     const bad = parseSettings(JSON.stringify({ backendWanted: 'quantum', smoothingMs: -4, mirror: 'yes', minScore: 7, modelId: '../../etc', readyMs: { webgl: -1, webgpu: 'x' }, measured: { backend: 'webgpu' } }));
     expect(bad).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('the confidence filter defaults to the one face floor; an old default stored by an earlier version reads as the new one, a choice stays', () => {
+    expect(DEFAULT_SETTINGS.minScore).toBe(DEFAULT_MIN_SCORE);
+    expect(DEFAULT_SETTINGS.minScore).toBe(0.5);
+    expect(parseSettings(JSON.stringify({ minScore: 0.6 })).minScore).toBe(0.5); // stored whole by an earlier version: its default
+    expect(parseSettings(JSON.stringify({ minScore: 0.75 })).minScore).toBe(0.75);
+    expect(parseSettings(JSON.stringify({ minScore: 0.6, version: 2 })).minScore).toBe(0.6); // chosen in this version
+    expect(parseSettings(JSON.stringify({ minScore: 0.4, version: 2 })).minScore).toBe(0.5); // under the floor: nothing there to show
   });
 
   it('remembers the tab chosen last; an unknown tab falls back to the camera', () => {

@@ -3,9 +3,15 @@
  * face filters, the measured backend choice), kept in localStorage. Pure parsing: anything missing,
  * malformed or out of range falls back to the default, so a bad stored value never breaks start-up.
  */
-import type { BackendName } from '../engine';
+import { type BackendName, DEFAULT_MIN_SCORE } from '../engine';
 
 export const SETTINGS_KEY = 'resemote.settings.v1';
+/**
+ * The shape's version, stored beside the settings. 2: the confidence filter's default became the
+ * one face floor (0.5, was 0.6); a 0.6 stored by an earlier version was its default, not a choice
+ * (every setting is stored whole), so it reads as the new default.
+ */
+export const SETTINGS_VERSION = 2;
 
 export interface MeasuredChoice {
   backend: BackendName;
@@ -30,10 +36,15 @@ export interface Settings {
   minScore: number;
   minSize: number;
   hideLowConfidence: boolean;
+  /** A photo of a batch in which no face is found is read whole, as one face (marked so). */
+  wholeIfNoFace: boolean;
   /** Emotion labels drawn beside the faces on a photo (off: boxes and numbers only). */
   photoLabels: boolean;
   /** How long the engine took to get ready last time, per backend, ms (for an honest estimate). */
   readyMs: Partial<Record<BackendName, number>>;
+  /** The classifier's time per backend as the app measured it here (1 + 4 faces, ms): a backend
+   *  measured much slower than the running one says so in the toggle. */
+  speedMs: Partial<Record<BackendName, number>>;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -43,17 +54,29 @@ export const DEFAULT_SETTINGS: Settings = {
   modelId: null,
   smoothingMs: 250,
   mirror: true,
-  minScore: 0.6,
+  minScore: DEFAULT_MIN_SCORE,
   minSize: 0,
   hideLowConfidence: true,
+  wholeIfNoFace: false,
   photoLabels: true,
   readyMs: {},
+  speedMs: {},
 };
 
 const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const isBackend = (v: unknown): v is BackendName => typeof v === 'string' && (BACKENDS as readonly string[]).includes(v);
 const num = (v: unknown, lo: number, hi: number, dflt: number) => (typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? v : dflt);
 const bool = (v: unknown, dflt: boolean) => (typeof v === 'boolean' ? v : dflt);
+
+/** Positive milliseconds per backend, anything else dropped. */
+function perBackend(raw: unknown): Partial<Record<BackendName, number>> {
+  return Object.fromEntries(
+    BACKENDS.flatMap((b) => {
+      const v = (raw as Record<string, unknown> | undefined)?.[b];
+      return typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 3.6e6 ? [[b, v]] : [];
+    }),
+  );
+}
 
 export function parseSettings(text: string | null): Settings {
   let raw: Record<string, unknown> = {};
@@ -72,16 +95,13 @@ export function parseSettings(text: string | null): Settings {
     modelId: typeof raw.modelId === 'string' && /^[\w.-]{1,80}$/.test(raw.modelId) ? raw.modelId : null,
     smoothingMs: num(raw.smoothingMs, 0, 2000, d.smoothingMs),
     mirror: bool(raw.mirror, d.mirror),
-    minScore: num(raw.minScore, 0.3, 0.99, d.minScore),
+    minScore: (typeof raw.version === 'number' ? raw.version : 1) < 2 && raw.minScore === 0.6 ? d.minScore : num(raw.minScore, DEFAULT_MIN_SCORE, 0.99, d.minScore),
     minSize: num(raw.minSize, 0, 0.5, d.minSize),
     hideLowConfidence: bool(raw.hideLowConfidence, d.hideLowConfidence),
+    wholeIfNoFace: bool(raw.wholeIfNoFace, d.wholeIfNoFace),
     photoLabels: bool(raw.photoLabels, d.photoLabels),
-    readyMs: Object.fromEntries(
-      BACKENDS.flatMap((b) => {
-        const v = (raw.readyMs as Record<string, unknown> | undefined)?.[b];
-        return typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 3.6e6 ? [[b, v]] : [];
-      }),
-    ),
+    readyMs: perBackend(raw.readyMs),
+    speedMs: perBackend(raw.speedMs),
   };
 }
 
@@ -95,7 +115,7 @@ export function loadSettings(storage: Pick<Storage, 'getItem'> | undefined): Set
 
 export function saveSettings(storage: Pick<Storage, 'setItem'> | undefined, settings: Settings): void {
   try {
-    storage?.setItem(SETTINGS_KEY, JSON.stringify(settings));
+    storage?.setItem(SETTINGS_KEY, JSON.stringify({ ...settings, version: SETTINGS_VERSION }));
   } catch {
     /* quota or privacy mode: settings just do not persist */
   }

@@ -5,7 +5,7 @@
  */
 import type { Explanation } from '../engine';
 import { create } from 'zustand';
-import type { BackendName, BackendSupportMap, EngineThread, FrameResult, ModelEntry } from '../engine';
+import { type BackendName, type BackendSupportMap, DEFAULT_MIN_SCORE, type EngineThread, type FrameResult, type ModelEntry } from '../engine';
 import type { AppError } from './errors';
 import { DEFAULT_SETTINGS, type MeasuredChoice, type Settings } from './settings';
 
@@ -54,6 +54,8 @@ export interface PhotoState {
   image?: ImageBitmap;
   /** A file being analysed now (the result shown is still the previous one). */
   pending?: string;
+  /** The photo on screen is being read again (by a new model, or whole): the result shown is the earlier read's. */
+  rereading?: boolean;
   /** The file last chosen could not be analysed: the result shown is the previous photo's. */
   failed?: string;
   /** "Why?" asked for these faces (by id): the map once made, or why it could not be. */
@@ -75,8 +77,10 @@ interface SettingsSlice extends Settings {
   setMinScore(v: number): void;
   setMinSize(v: number): void;
   setHideLowConfidence(on: boolean): void;
+  setWholeIfNoFace(on: boolean): void;
   setPhotoLabels(on: boolean): void;
   setReadyMs(b: BackendName, ms: number): void;
+  setSpeedMs(speeds: Partial<Record<BackendName, number>>): void;
   applySettings(s: Settings): void;
 }
 
@@ -84,6 +88,8 @@ interface StatusSlice {
   support: BackendSupportMap | null;
   backendActive: BackendName | null;
   backendSwitching: boolean;
+  /** When the switch under way began (performance.now()), null when none is. */
+  switchingSince: number | null;
   /** A backend being warmed in a second engine while the running one analyses (null: none), and
    *  whether it must measure faster to take over (false: it was picked, or measured so earlier). */
   warming: { backend: BackendName; measured: boolean } | null;
@@ -119,6 +125,12 @@ interface PhotoSlice {
   setPhoto(p: PhotoState): void;
 }
 
+interface SessionSlice {
+  /** The session opened from the list, shown in the main column (null: none). */
+  openedSession: string | null;
+  setOpenedSession(id: string | null): void;
+}
+
 interface UpdateSlice {
   /** A new version of the app is installed and waiting (service worker); apply() reloads into it. */
   update: { apply(): void } | null;
@@ -133,7 +145,7 @@ interface NoticeSlice {
   clearNotices(codes?: AppError['code'][]): void;
 }
 
-export type AppState = SettingsSlice & StatusSlice & CameraSlice & PhotoSlice & NoticeSlice & UpdateSlice;
+export type AppState = SettingsSlice & StatusSlice & CameraSlice & PhotoSlice & NoticeSlice & UpdateSlice & SessionSlice;
 
 const clampNum = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 
@@ -154,6 +166,7 @@ const initial = {
   support: null,
   backendActive: null,
   backendSwitching: false,
+  switchingSince: null as number | null,
   warming: null as { backend: BackendName; measured: boolean } | null,
   models: [] as ModelEntry[],
   modelActive: null,
@@ -165,6 +178,7 @@ const initial = {
   photo: { phase: 'idle' } as PhotoState,
   notices: [] as AppError[],
   update: null,
+  openedSession: null as string | null,
 };
 
 export const useStore = create<AppState>()((set) => ({
@@ -175,15 +189,17 @@ export const useStore = create<AppState>()((set) => ({
   setModelId: (modelId) => set({ modelId }),
   setSmoothingMs: (ms) => set({ smoothingMs: clampNum(Math.round(ms), 0, 2000) }),
   setMirror: (mirror) => set({ mirror }),
-  setMinScore: (v) => set({ minScore: clampNum(v, 0.3, 0.99) }),
+  setMinScore: (v) => set({ minScore: clampNum(v, DEFAULT_MIN_SCORE, 0.99) }),
   setMinSize: (v) => set({ minSize: clampNum(v, 0, 0.5) }),
   setHideLowConfidence: (hideLowConfidence) => set({ hideLowConfidence }),
+  setWholeIfNoFace: (wholeIfNoFace) => set({ wholeIfNoFace }),
   setPhotoLabels: (photoLabels) => set({ photoLabels }),
   setReadyMs: (b, ms) => set((st) => ({ readyMs: { ...st.readyMs, [b]: Math.round(ms) } })),
+  setSpeedMs: (speeds) => set((st) => ({ speedMs: { ...st.speedMs, ...Object.fromEntries(Object.entries(speeds).map(([b, v]) => [b, Math.round((v as number) * 10) / 10])) } })),
   applySettings: (s) => set({ ...s }),
   setSupport: (support) => set({ support }),
   setBackendActive: (backendActive) => set({ backendActive }),
-  setBackendSwitching: (backendSwitching) => set({ backendSwitching }),
+  setBackendSwitching: (backendSwitching) => set({ backendSwitching, switchingSince: backendSwitching ? performance.now() : null }),
   setWarming: (warming) => set({ warming }),
   setModels: (models) => set({ models }),
   setModelActive: (modelActive) => set({ modelActive }),
@@ -193,6 +209,7 @@ export const useStore = create<AppState>()((set) => ({
   setCamera: (c) => set((st) => ({ camera: { ...st.camera, ...c } })),
   setPhoto: (photo) => set({ photo }),
   setUpdate: (update) => set({ update }),
+  setOpenedSession: (openedSession) => set({ openedSession }),
   report: (e) => set((st) => ({ notices: [...st.notices.filter((n) => n.code !== e.code), e] })),
   dismiss: (code) => set((st) => ({ notices: st.notices.filter((n) => n.code !== code) })),
   clearNotices: (codes) => set((st) => ({ notices: codes ? st.notices.filter((n) => !codes.includes(n.code)) : [] })),
@@ -212,8 +229,10 @@ export function settingsOf(s: AppState): Settings {
     minScore: s.minScore,
     minSize: s.minSize,
     hideLowConfidence: s.hideLowConfidence,
+    wholeIfNoFace: s.wholeIfNoFace,
     photoLabels: s.photoLabels,
     readyMs: s.readyMs,
+    speedMs: s.speedMs,
   };
 }
 

@@ -7,7 +7,7 @@ import { LiveRegion } from './LiveRegion';
 import { LoadProgress } from './LoadProgress';
 import { Notices } from './Notices';
 import { PhotoView } from './PhotoView';
-import { SessionsPanel } from './SessionsPanel';
+import { OpenedSession, SessionsPanel } from './SessionsPanel';
 import { StatsPanel } from './StatsPanel';
 import { VideoView } from './VideoView';
 
@@ -46,8 +46,7 @@ export function App() {
           Res<span>Emote</span>
         </h1>
         <p className="privacy" data-testid="privacy-note">
-          <strong>Private by design:</strong> faces are analysed in this browser, on your device. No image, video or result
-          leaves it — the page is not allowed to send anything anywhere.
+          <strong>Private by design:</strong> faces are read in this browser, on your device; no image, video or result leaves it.
         </p>
       </header>
       <UpdateBanner />
@@ -56,6 +55,7 @@ export function App() {
       <Notices />
       <div className="workspace">
         <main className="stage" id="stage" role="tabpanel" aria-labelledby={`tab-${mode}`}>
+          <OpenedSession />
           {mode === 'camera' ? <CameraView /> : mode === 'photo' ? <PhotoView /> : <VideoView />}
         </main>
         <aside className="side">
@@ -66,9 +66,8 @@ export function App() {
       </div>
       <LiveRegion />
       <footer className="app-footer">
-        Emotion models: ResEmoteNet (Roy et al., 2024), trained by this project (S7 on FER2013 and six more sets of
-        faces, posed and in the wild, with class priors fitted on real photos and each face read with its mirror; S5, faster,
-        on five sets; S on FER2013 alone). Face detection: MediaPipe (Apache-2.0). Results are estimates of facial expressions, not of what a person feels.
+        Emotion models: ResEmoteNet (Roy et al., 2024), trained by this project on public sets of faces (each model's “About this model” says which).
+        Face detection: MediaPipe (Apache-2.0). Results are estimates of facial expressions, not of what a person feels.
       </footer>
     </div>
   );

@@ -51,7 +51,7 @@ function Card({ item, faces, onOpen }: { item: BatchItem; faces: FaceResult[]; o
             ) : (
               faces.map((f) => (
                 <span key={f.id} className="chip" style={{ borderColor: EMOTION_COLOR[f.top.emotion] }}>
-                  #{f.id} {EMOTION_LABEL[f.top.emotion]} {Math.round(f.top.probability * 100)}%
+                  #{f.id} {EMOTION_LABEL[f.top.emotion]} {Math.round(f.top.probability * 100)}%{item.result?.whole ? ' (whole photo)' : ''}
                 </span>
               ))
             )}
@@ -70,6 +70,7 @@ export function BatchView() {
   const minSize = useStore((s) => s.minSize);
   const hideLowConfidence = useStore((s) => s.hideLowConfidence);
   const models = useStore((s) => s.models);
+  const modelActive = useStore((s) => s.modelActive);
   const visible = useMemo(() => (r: FrameResult) => visibleFaces(r, { minScore, minSize, hideLowConfidence }), [minScore, minSize, hideLowConfidence]);
   if (state.phase === 'idle') return null;
   const total = state.items.length;
@@ -115,6 +116,14 @@ export function BatchView() {
           </button>
         )}
       </div>
+      {state.phase !== 'running' && modelActive && state.items.some((i) => i.result && i.result.model !== modelActive) && (
+        <p className="stale-note" data-testid="batch-old-model">
+          These results are {modelName(state.items.find((i) => i.result && i.result.model !== modelActive)?.result?.model ?? '')}'s; the model now in use is {modelName(modelActive)}.
+          <button type="button" className="link" data-testid="batch-again" onClick={() => void batch.again()}>
+            Analyse the batch again
+          </button>
+        </p>
+      )}
       {state.phase !== 'running' && (
         <div className="photo-actions">
           <button type="button" onClick={() => download(new Blob([batchToCsv(state.items, visible)], { type: 'text/csv' }), `${name}.csv`)}>

@@ -3,7 +3,7 @@ import { BoxMotion } from '../engine';
 import { useStore } from '../state/store';
 import { useApp } from './context';
 import { LiveTimelinePanel } from './LiveTimelinePanel';
-import { drawFaces } from './overlay/draw';
+import { drawFaces, OLD_LABEL_MS } from './overlay/draw';
 import { LastRecording, RecordControls } from './RecordingPanel';
 import { containTransform } from './overlay/layout';
 import { prepareCanvas } from './overlay/canvasSize';
@@ -21,6 +21,7 @@ function useOverlay(canvasRef: React.RefObject<HTMLCanvasElement | null>, noFace
     if (!canvas || !ctx) return;
     const motion = new BoxMotion();
     let raf = 0;
+    let ageTimer: ReturnType<typeof setTimeout> | 0 = 0;
     const draw = () => {
       raf = 0;
       const frame = bus.frame;
@@ -34,8 +35,10 @@ function useOverlay(canvasRef: React.RefObject<HTMLCanvasElement | null>, noFace
       const faces = frame.faces.map((f) => ({ ...f, box: motion.at(f.id, now) ?? f.box }));
       const { mirror, minScore } = useStore.getState();
       const transform = containTransform(frame.width, frame.height, w, h, mirror);
-      drawFaces(ctx, faces, { transform, viewWidth: w, viewHeight: h, unit: dpr, minScore });
+      drawFaces(ctx, faces, { transform, viewWidth: w, viewHeight: h, unit: dpr, minScore, ageMs: now - frame.time });
       if (motion.moving()) schedule();
+      // Redrawn a few times a second while the labels age, so "1.4 s ago" stays true until the next result.
+      else if (!ageTimer && now - frame.time >= OLD_LABEL_MS - 250) ageTimer = setTimeout(() => ((ageTimer = 0), schedule()), 200);
     };
     const schedule = () => {
       if (!raf) raf = requestAnimationFrame(draw);
@@ -53,6 +56,7 @@ function useOverlay(canvasRef: React.RefObject<HTMLCanvasElement | null>, noFace
       offMirror();
       resize.disconnect();
       if (raf) cancelAnimationFrame(raf);
+      if (ageTimer) clearTimeout(ageTimer);
       ctx.clearRect(0, 0, canvas.width, canvas.height);
     };
   }, [bus, canvasRef, noFaceRef]);

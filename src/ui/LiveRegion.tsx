@@ -10,7 +10,9 @@ export function LiveRegion() {
     const announcer = new Announcer();
     return bus.subscribe((frame) => {
       if (!frame) {
+        // The camera stopped: nothing it said is true any more.
         announcer.reset();
+        if (ref.current) ref.current.textContent = '';
         return;
       }
       const text = announcer.next(frame.faces, performance.now());

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { TIMELINE_WINDOW_MS } from '../app/timeline';
 import { useApp } from './context';
-import { drawTimeline, TimelineCanvas, TimelineLegend } from './TimelineChart';
+import { ChartFrame, drawTimeline, momentInWords, TimelineCanvas, TimelineLegend } from './TimelineChart';
 
 const MAX_FACES = 4;
 
@@ -51,7 +51,23 @@ export function LiveTimelinePanel({ open }: { open: boolean }) {
         {ids.map((id) => (
           <figure key={id} className="timeline-face">
             <figcaption>Face #{id} — last minute</figcaption>
-            <TimelineCanvas label={`Emotions of face ${id} over the last minute`} onCanvas={bind(id)} />
+            <ChartFrame
+              axis={
+                <div className="time-axis" aria-hidden="true">
+                  <span style={{ left: '0%' }}>1 min ago</span>
+                  <span style={{ left: '50%' }}>30 s ago</span>
+                  <span style={{ left: '100%' }}>now</span>
+                </div>
+              }
+              valueAt={(f) => {
+                const now = performance.now();
+                const t = now - TIMELINE_WINDOW_MS + f * TIMELINE_WINDOW_MS;
+                const said = momentInWords(timeline.faces.get(id), t, 1000);
+                return said.replace(/^[^:]*:/, `${Math.round((now - t) / 1000)} s ago:`);
+              }}
+            >
+              <TimelineCanvas label={`Emotions of face ${id} over the last minute`} onCanvas={bind(id)} />
+            </ChartFrame>
           </figure>
         ))}
       </div>

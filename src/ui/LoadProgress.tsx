@@ -26,15 +26,17 @@ export function LoadProgress() {
   const pct = model.total ? Math.min(100, Math.round((model.loaded / model.total) * 100)) : 0;
   const rate = model.loaded / Math.max(elapsed, 0.5);
   const last = wanted ? readyMs[wanted] : undefined;
-  const estimate = last ? ` — took ${(last / 1000).toFixed(0)} s on this device last time` : '';
+  // Time spent is said as time spent ("so far"), never as a count that could read as time left.
+  const spent = `${elapsed.toFixed(0)} s so far`;
+  const estimate = last ? `, about ${Math.max(1, Math.round(last / 1000))} s last time` : '';
   const text =
     model.phase === 'loading'
-      ? `Loading ${name || 'the model'}: ${(model.loaded / 1e6).toFixed(1)} of ${(model.total / 1e6).toFixed(1)} MB${model.fromCache ? ' (from cache)' : rate > 0 && model.total > model.loaded ? `, about ${Math.ceil((model.total - model.loaded) / rate)} s left` : ''}`
+      ? `Loading ${name || 'the model'}: ${(model.loaded / 1e6).toFixed(1)} of ${(model.total / 1e6).toFixed(1)} MB${model.fromCache ? ' (from this browser)' : rate > 0 && model.total > model.loaded ? `, about ${Math.ceil((model.total - model.loaded) / rate)} s left` : ''}`
       : model.phase === 'warming'
-        ? `Preparing the model for ${wanted ? BACKEND_LABEL[wanted] : 'your GPU'}: ${elapsed.toFixed(0)} s${estimate}`
+        ? `Preparing the model for ${wanted ? BACKEND_LABEL[wanted] : 'your device'}… ${spent}${estimate}`
         : !detectorReady
-          ? `Loading the face detector: ${elapsed.toFixed(0)} s${estimate}`
-          : `Starting: ${elapsed.toFixed(0)} s${estimate}`;
+          ? `Loading the face detector… ${spent}${estimate}`
+          : `Starting… ${spent}${estimate}`;
   return (
     <div className="load-progress" data-testid="load-progress" role="status">
       <label htmlFor="model-progress">{text}</label>

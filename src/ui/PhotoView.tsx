@@ -2,7 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { looksLikePhoto } from '../app/batch';
 import { exportName, resultsToCsv, resultsToJson } from '../app/results';
 import { topEmotionCounts } from '../app/summary';
-import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS, type Explanation, type FaceResult, isLowConfidence, modelName, visibleFaces } from '../engine';
+import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS, type Explanation, type FaceResult, isLowConfidence, modelName, photoFaces, type PhotoFaces } from '../engine';
+import { openFaceFilter } from './Controls';
 import { type PhotoExplanation, useStore } from '../state/store';
 import { drawHeat, heatCss } from './overlay/heat';
 import { useApp } from './context';
@@ -15,8 +16,13 @@ import { useDropzone } from './useDropzone';
 import { ZoomView } from './ZoomView';
 import { download } from './download';
 
+/** Notices about a file the app refused: they name the file themselves. */
+const FILE_NOTICES = new Set(['file-not-image', 'file-corrupt', 'file-too-large', 'file-empty', 'file-heic']);
+
+/** The crop the model saw; with a "Why?" map, twice as large, so the map reads without zooming. */
 function Thumbnail({ image, face, heat }: { image: ImageBitmap; face: FaceResult; heat?: Explanation }) {
   const ref = useRef<HTMLCanvasElement>(null);
+  const side = heat ? 144 : 72;
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
     if (!ctx) return;
@@ -24,19 +30,19 @@ function Thumbnail({ image, face, heat }: { image: ImageBitmap; face: FaceResult
     ctx.imageSmoothingQuality = 'high';
     const { x, y, width, height } = face.crop;
     if (!face.roll) {
-      ctx.drawImage(image, x, y, width, height, 0, 0, 72, 72);
+      ctx.drawImage(image, x, y, width, height, 0, 0, side, side);
     } else {
       // What the classifier saw: the square turned by its roll (a model that aligns faces), so the
       // eyes come out level here too: the crop's centre at the thumbnail's, the image turned back.
-      ctx.translate(36, 36);
+      ctx.translate(side / 2, side / 2);
       ctx.rotate(-face.roll);
-      ctx.scale(72 / width, 72 / height);
+      ctx.scale(side / width, side / height);
       ctx.drawImage(image, -(x + width / 2), -(y + height / 2));
       ctx.setTransform(1, 0, 0, 1, 0, 0);
     }
-    if (heat) drawHeat(ctx, heat, null, 72); // the crop as the model saw it: the map's own frame
-  }, [image, face, heat]);
-  return <canvas ref={ref} width={72} height={72} className="thumb" aria-hidden="true" data-testid={heat ? 'why-thumb' : undefined} />;
+    if (heat) drawHeat(ctx, heat, null, side); // the crop as the model saw it: the map's own frame
+  }, [image, face, heat, side]);
+  return <canvas ref={ref} width={side} height={side} className={heat ? 'thumb why-thumb' : 'thumb'} aria-hidden="true" data-testid={heat ? 'why-thumb' : undefined} />;
 }
 
 /** The one line that reads the map, in the scale it is drawn with. */
@@ -47,56 +53,63 @@ function WhyLegend({ face, why }: { face: FaceResult; why: PhotoExplanation | un
   const emotion = EMOTION_LABEL[EMOTIONS[why.map.target] ?? face.top.emotion];
   return (
     <p className="why" data-testid="why-legend">
-      <span className="why-scale" aria-hidden="true" style={{ background: `linear-gradient(90deg, ${heatCss(0.1)}, ${heatCss(0.5)}, ${heatCss(1)})` }} /> Warmer: hiding that part of the face lowers {emotion} more
-      (each of {why.map.cells} x {why.map.cells} regions hidden in turn; {Math.round(why.map.ms)} ms).
+      <span className="why-key" aria-hidden="true">
+        less <span className="why-scale" style={{ background: `linear-gradient(90deg, ${heatCss(0.1)}, ${heatCss(0.5)}, ${heatCss(1)})` }} /> more
+      </span>{' '}
+      The warmer a part of the face, the more the model looks there to say {emotion}: hiding it lowers {emotion} most.
     </p>
   );
 }
 
-function ResultList({ image, faces, minScore, highlight, onHighlight, explanations, onWhy }: { image: ImageBitmap; faces: FaceResult[]; minScore: number; highlight: number | null; onHighlight(id: number | null): void; explanations?: Record<number, PhotoExplanation>; onWhy(id: number): void }) {
+function ResultList({ image, faces, minScore, whole, kept, highlight, onHighlight, explanations, onWhy }: { image: ImageBitmap; faces: FaceResult[]; minScore: number; whole: boolean; kept: PhotoFaces['kept']; highlight: number | null; onHighlight(id: number | null): void; explanations?: Record<number, PhotoExplanation>; onWhy(id: number): void }) {
   return (
-    <ol className="results" data-testid="result-list" aria-label="Faces found">
+    <ol className="results" data-testid="result-list" aria-labelledby="faces-found">
       {faces.map((f) => {
-        const low = isLowConfidence(f, { minScore, minSize: 0, hideLowConfidence: false });
+        const low = !whole && isLowConfidence(f, { minScore });
+        const why = explanations?.[f.id];
+        const emotion = EMOTION_LABEL[f.top.emotion];
         return (
           <li
             key={f.id}
             data-testid="result-item"
             tabIndex={0}
-            className={[low ? 'low-confidence' : '', highlight === f.id ? 'highlighted' : ''].join(' ').trim() || undefined}
+            className={[low ? 'low-confidence' : '', whole ? 'whole-photo' : '', highlight === f.id ? 'highlighted' : ''].join(' ').trim() || undefined}
             onMouseEnter={() => onHighlight(f.id)}
             onMouseLeave={() => onHighlight(null)}
             onFocus={() => onHighlight(f.id)}
             onBlur={() => onHighlight(null)}
           >
-            <Thumbnail image={image} face={f} heat={explanations?.[f.id]?.phase === 'done' ? (explanations[f.id] as { map: Explanation }).map : undefined} />
+            <Thumbnail image={image} face={f} heat={why?.phase === 'done' ? why.map : undefined} />
             <div className="result-body">
               <div className="result-title">
-                <span>
-                  Face {f.id}: <strong style={{ color: `var(--emo-${f.top.emotion})` }}>{EMOTION_LABEL[f.top.emotion]}</strong> {Math.round(f.top.probability * 100)}%
-                </span>
+                <h3>
+                  Face {f.id}: <strong style={{ color: `var(--emo-${f.top.emotion})` }}>{emotion}</strong> {Math.round(f.top.probability * 100)}%
+                </h3>
                 <span className="det-score" data-testid="detection-score" title="How sure the face detector is that this is a face (not an emotion)">
-                  detection score {Math.round(f.score * 100)}%{low ? ' (uncertain face)' : ''}
+                  {whole ? 'the whole photo, read as one face' : `detection score ${Math.round(f.score * 100)}%${low ? (kept.some((k) => k.id === f.id) ? ' (uncertain face, shown: see above)' : ' (uncertain face)') : ''}`}
                 </span>
                 <button
                   type="button"
                   className="why-button"
                   data-testid="why-button"
-                  aria-pressed={explanations?.[f.id]?.phase === 'done'}
-                  disabled={explanations?.[f.id]?.phase === 'pending'}
-                  title={`Which parts of face ${f.id} make the model say ${EMOTION_LABEL[f.top.emotion]}`}
-                  onClick={() => onWhy(f.id)}
+                  aria-label={`Why ${emotion}? Face ${f.id}`}
+                  aria-pressed={why?.phase === 'done'}
+                  aria-disabled={why?.phase === 'pending'}
+                  title={`Which parts of face ${f.id} make the model say ${emotion}`}
+                  // Not disabled while the map is made: a disabled button drops the keyboard focus to the page.
+                  onClick={() => why?.phase !== 'pending' && onWhy(f.id)}
                 >
                   Why?
                 </button>
               </div>
-              <WhyLegend face={f} why={explanations?.[f.id]} />
+              <WhyLegend face={f} why={why} />
               <dl className="bars">
                 {EMOTIONS.map((e, i) => (
                   <div key={e} className="bar-row">
                     <dt>{EMOTION_LABEL[e]}</dt>
                     <dd>
-                      <meter min={0} max={1} value={f.probs[i] ?? 0} aria-label={`${EMOTION_LABEL[e]} ${Math.round((f.probs[i] ?? 0) * 100)}%`} style={{ '--c': EMOTION_COLOR[e] } as React.CSSProperties} />
+                      {/* Read once: "Angry, 1%" (the meter is drawn only). */}
+                      <meter min={0} max={1} value={f.probs[i] ?? 0} aria-hidden="true" style={{ '--c': EMOTION_COLOR[e] } as React.CSSProperties} />
                       <span>{Math.round((f.probs[i] ?? 0) * 100)}%</span>
                     </dd>
                   </div>
@@ -110,6 +123,33 @@ function ResultList({ image, faces, minScore, highlight, onHighlight, explanatio
   );
 }
 
+/** Why a face is shown although the filter would hide it, in words, with the way to the filter. */
+function KeptNote({ kept, faces, minScore }: { kept: PhotoFaces['kept']; faces: FaceResult[]; minScore: number }) {
+  if (!kept.length) return null;
+  const pct = (v: number) => `${Math.round(v * 100)} %`;
+  const face = (id: number) => faces.find((f) => f.id === id);
+  return (
+    <p className="kept-note" data-testid="kept-note">
+      {kept.map(({ id, reason }) => {
+        const f = face(id);
+        if (!f) return null;
+        return reason === 'subject' ? (
+          <span key={id} data-testid="subject-note">
+            Face {id} is shown although the detector is only {pct(f.score)} sure of it, under the face filter ({pct(minScore)}): the photo is only a face, which the detector scores lower.{' '}
+          </span>
+        ) : (
+          <span key={id} data-testid="best-note">
+            The face filter would hide every face found here, so the surest one, face {id} ({pct(f.score)}), is shown, marked uncertain.{' '}
+          </span>
+        );
+      })}
+      <button type="button" className="link" data-testid="open-filter" onClick={openFaceFilter}>
+        Face filter…
+      </button>
+    </p>
+  );
+}
+
 export function PhotoView() {
   const { photos } = useApp();
   const photo = useStore((s) => s.photo);
@@ -118,14 +158,17 @@ export function PhotoView() {
   const hideLowConfidence = useStore((s) => s.hideLowConfidence);
   const labels = useStore((s) => s.photoLabels);
   const models = useStore((s) => s.models);
+  const modelActive = useStore((s) => s.modelActive);
+  const fileNotice = useStore((s) => s.notices.some((n) => FILE_NOTICES.has(n.code)));
   const [highlight, setHighlight] = useState<number | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const folderRef = useRef<HTMLInputElement>(null);
   const result = photo.result;
   const image = photo.image;
-  const faces = useMemo(() => (result ? visibleFaces(result, { minScore, minSize, hideLowConfidence }) : []), [result, minScore, minSize, hideLowConfidence]);
-  const hidden = result ? result.faces.length - faces.length : 0;
+  const shown = useMemo(() => (result ? photoFaces(result, { minScore, minSize, hideLowConfidence }) : { faces: [], hidden: 0, kept: [] }), [result, minScore, minSize, hideLowConfidence]);
+  const faces = shown.faces;
+  const hidden = shown.hidden;
   // The tab is open: the engine prepares a photo's first analysis while the user picks one.
   useEffect(() => photos.prepare(), [photos]);
 
@@ -140,18 +183,18 @@ export function PhotoView() {
   const drawOverlay = useCallback(
     (ctx: CanvasRenderingContext2D, transform: ViewTransform, width: number, height: number, dpr: number) => {
       // Only the faces in view get a panel (a zoomed-out face's panel would sit at the edge).
-      const shown = faces.filter((f) => {
+      const inView = faces.filter((f) => {
         const v = toView(f.box, transform);
         return v.x + v.width > 0 && v.y + v.height > 0 && v.x < width && v.y < height;
       });
-      // "Why?" maps under the boxes, over the crops the model saw.
-      for (const f of shown) {
+      // "Why?" maps under the boxes, over the face the model saw.
+      for (const f of inView) {
         const why = photo.explanations?.[f.id];
-        if (why?.phase === 'done') drawHeat(ctx, why.map, transform);
+        if (why?.phase === 'done') drawHeat(ctx, why.map, transform, 0, f.box);
       }
-      drawFaces(ctx, shown, { transform, viewWidth: width, viewHeight: height, unit: dpr, highlight, minScore, showBars: labels });
+      drawFaces(ctx, inView, { transform, viewWidth: width, viewHeight: height, unit: dpr, highlight, minScore: result?.whole ? 0 : minScore, showBars: labels });
     },
-    [faces, highlight, minScore, labels, photo.explanations],
+    [faces, highlight, minScore, labels, photo.explanations, result?.whole],
   );
 
   /** The PNG download: the photo at full size, panels sized for the photo (not for this screen). */
@@ -174,11 +217,17 @@ export function PhotoView() {
   const explained = Object.fromEntries(Object.entries(photo.explanations ?? {}).flatMap(([id, e]) => (e.phase === 'done' ? [[Number(id), e.map]] : [])));
   const ctx = { image: photo.name ?? 'photo', model: modelName(models, result?.model), backend: result?.backend ?? '', explanations: explained };
   const exportResult = result ? { ...result, faces } : undefined;
+  // A result read by another model than the one running now (it is being read again).
+  const oldModel = result && modelActive && result.model !== modelActive && !result.whole ? modelName(models, result.model) : null;
+  const compact = !!result;
 
   return (
-    <section className="photo-view" aria-label="Photo">
-      <div {...dropzone} data-testid="dropzone">
-        <p>Drop photos here (one, many, or a folder's worth), paste one (Ctrl/⌘+V), or</p>
+    <section className="photo-view" aria-labelledby="photo-heading">
+      <h2 id="photo-heading" className="sr-only">
+        Photo
+      </h2>
+      <div {...dropzone} className={`${dropzone.className}${compact ? ' compact' : ''}`} data-testid="dropzone">
+        <p className="hint">{compact ? 'Another photo: drop it here, paste it, or' : 'Drop photos here (one, many, or a folder\'s worth), paste one (Ctrl/⌘+V), or'}</p>
         <button type="button" className="primary" onClick={() => inputRef.current?.click()}>
           Choose photos…
         </button>{' '}
@@ -214,12 +263,13 @@ export function PhotoView() {
         />
         {photo.phase === 'loading' && (
           <p role="status" data-testid="photo-busy">
-            Analysing {photo.pending}…
+            {photo.rereading ? `Reading ${photo.pending} again${oldModel ? ` with ${modelName(models, modelActive)}` : ''}…` : `Analysing ${photo.pending}…`}
           </p>
         )}
-        {photo.phase === 'error' && (
+        {/* Said once: a file the app refused has its message above; an engine failure names no file. */}
+        {photo.phase === 'error' && !fileNotice && (
           <p className="photo-error" data-testid="photo-error">
-            “{photo.name}” was not analysed: see the message above.
+            “{photo.name}” was not analysed: the message above says why.
           </p>
         )}
       </div>
@@ -227,24 +277,23 @@ export function PhotoView() {
       {result && image && exportResult && (
         <div className="photo-result" data-testid="photo-result" data-faces={faces.length}>
           <div className="photo-actions">
-            <span data-testid="face-count">
-              {faces.length} {faces.length === 1 ? 'face' : 'faces'} in {photo.name} ({result.timings.totalMs.toFixed(0)} ms)
-              {hidden > 0 && <span className="muted"> · {hidden} hidden by your face filters</span>}
-              {result.padded && (
-                <span className="muted" data-testid="padded-note">
-                  {' '}
-                  · the photo is only a face: it was found with a border added around the photo
-                  {faces.some((f) => f.score < minScore) &&
-                    `, where faces score lower; shown although its detection score (${Math.round(Math.min(...faces.map((f) => f.score)) * 100)} %) is below your ${Math.round(minScore * 100)} % filter`}
-                </span>
-              )}
+            <h2 className="result-heading" data-testid="face-count" id="faces-found">
+              {faces.length} {faces.length === 1 ? 'face' : 'faces'} in {photo.name}
               {faces.length > 1 && (
                 <span className="muted" data-testid="photo-summary">
                   {' '}
                   · {countsInWords(topEmotionCounts(faces))}
                 </span>
               )}
-            </span>
+            </h2>
+            {hidden > 0 && (
+              <span className="muted" data-testid="hidden-note">
+                {hidden} more under the face filter ({Math.round(minScore * 100)} %){' '}
+                <button type="button" className="link" data-testid="open-filter" onClick={openFaceFilter}>
+                  Face filter…
+                </button>
+              </span>
+            )}
             {photo.searching && (
               <span className="muted" role="status" data-testid="photo-searching">
                 Looking for smaller faces…
@@ -255,6 +304,40 @@ export function PhotoView() {
                 Still showing {photo.name}: “{photo.failed}” was not analysed.
               </span>
             )}
+          </div>
+          {oldModel && (
+            <p className="stale-note" role="status" data-testid="old-model-note">
+              These results are {oldModel}'s: {photo.phase === 'loading' ? `${modelName(models, modelActive)} is reading the photo again…` : 'the photo could not be read again by the model now in use.'}
+              {photo.phase !== 'loading' && (
+                <button type="button" className="link" onClick={() => void photos.reread()}>
+                  Read it again
+                </button>
+              )}
+            </p>
+          )}
+          {result.whole && (
+            <p className="whole-note" data-testid="whole-note">
+              No face was found in {photo.name}: the whole photo was read as one face, as you asked. The files say so too.
+            </p>
+          )}
+          <KeptNote kept={shown.kept} faces={faces} minScore={minScore} />
+          {result.faces.length === 0 && (
+            <p className="no-face-offer" data-testid="no-face-offer">
+              No face was found. If the photo is a face the detector did not recognise (a mouth, a drawing, a face turned away),{' '}
+              <button type="button" className="primary" data-testid="read-whole" onClick={() => void photos.readWhole()}>
+                Read the whole photo as one face
+              </button>
+            </p>
+          )}
+          <ZoomView
+            picture={{ width: result.width, height: result.height }}
+            canvasRef={canvasRef}
+            faces={faces}
+            drawOverlay={drawOverlay}
+            onHover={setHighlight}
+            label={`${photo.name} with ${faces.length} faces annotated`}
+          />
+          <div className="photo-actions files">
             <label className="checkbox">
               <input type="checkbox" data-testid="photo-labels" checked={labels} onChange={(e) => useStore.getState().setPhotoLabels(e.target.checked)} /> Show labels
             </label>
@@ -268,18 +351,12 @@ export function PhotoView() {
               Results (CSV)
             </button>
           </div>
-          <ZoomView
-            picture={{ width: result.width, height: result.height }}
-            canvasRef={canvasRef}
-            faces={faces}
-            drawOverlay={drawOverlay}
-            onHover={setHighlight}
-            label={`${photo.name} with ${faces.length} faces annotated`}
-          />
           <ResultList
             image={image}
             faces={faces}
             minScore={minScore}
+            whole={result.whole === true}
+            kept={shown.kept}
             highlight={highlight}
             onHighlight={setHighlight}
             explanations={photo.explanations}

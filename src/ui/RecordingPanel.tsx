@@ -56,7 +56,9 @@ export function LastRecording() {
   const state = useSubscribed(recorder, () => recorder.state);
   const list = useSubscribed(sessions, () => sessions.sessions);
   const last = list.find((s) => s.meta.kind === 'camera');
-  const shown = state.phase !== 'recording' && !!last && !last.live;
+  const opened = useStore((s) => s.openedSession);
+  // Not a second copy of the session opened from the list (that one is shown above).
+  const shown = state.phase !== 'recording' && !!last && !last.live && opened !== last.id;
   // The one session shown here is open: its rows are read (a restored one's) while it is shown.
   const rows = useSessionRows(last, shown);
   if (!shown || !last) return null;

@@ -1,12 +1,13 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { recordingToCsv, recordingToJson, summarizeRecording } from '../app/recording';
 import { exportName } from '../app/results';
-import type { Session } from '../app/sessions';
+import { type Session, sessionTime } from '../app/sessions';
+import { useStore } from '../state/store';
 import { type EmotionCounts, mixOverTime, ranked, topEmotionCounts } from '../app/summary';
 import { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS } from '../engine';
 import { useApp } from './context';
 import { download } from './download';
-import { SessionTimeline } from './TimelineChart';
+import { SessionTimeline, TimeAxis } from './TimelineChart';
 import { useReadRows, useSessionRows } from './useSessionRows';
 import { useSubscribed } from './useSubscribed';
 
@@ -39,6 +40,7 @@ function SessionMix({ rows }: { rows: Parameters<typeof summarizeRecording>[0] }
           </span>
         ))}
       </span>
+      <TimeAxis durationMs={end} className="mix-axis" />
       <span className="share-words">{words}</span>
     </div>
   );
@@ -75,7 +77,8 @@ export function RecordingSummary({ rows }: { rows: Parameters<typeof summarizeRe
   );
 }
 
-/** The files of a session: CSV, JSON, and the WebM when one was recorded (rows read when asked for). */
+/** The files of a session: CSV, JSON, and the WebM when one was recorded (rows read when asked for).
+ *  Each button names its session, so a list of them reads apart. */
 export function SessionActions({ session, onDelete }: { session: Session; onDelete?: () => void }) {
   const [confirm, setConfirm] = useState(false);
   const read = useReadRows();
@@ -87,31 +90,32 @@ export function SessionActions({ session, onDelete }: { session: Session; onDele
     const rows = await read(session);
     if (rows) download(new Blob([recordingToJson(rows, session.meta)], { type: 'application/json' }), exportName(session.name, 'json'));
   };
+  const of = ` of ${session.name}`;
   return (
     <div className="rec-actions">
-      <button type="button" onClick={() => void csv()}>
+      <button type="button" aria-label={`Export CSV${of}`} onClick={() => void csv()}>
         Export CSV
       </button>
-      <button type="button" onClick={() => void json()}>
+      <button type="button" aria-label={`Export JSON${of}`} onClick={() => void json()}>
         Export JSON
       </button>
       {session.webm && (
-        <button type="button" data-testid="session-webm" onClick={() => download(session.webm!, exportName(session.name, 'webm'))}>
+        <button type="button" data-testid="session-webm" aria-label={`Download video (WebM)${of}`} onClick={() => download(session.webm!, exportName(session.name, 'webm'))}>
           Download video (WebM)
         </button>
       )}
       {onDelete &&
         (confirm ? (
           <>
-            <button type="button" className="danger" data-testid="session-delete-confirm" onClick={onDelete}>
+            <button type="button" className="danger" data-testid="session-delete-confirm" aria-label={`Delete ${session.name} for good`} onClick={onDelete}>
               Delete for good
             </button>
-            <button type="button" onClick={() => setConfirm(false)}>
+            <button type="button" aria-label={`Keep ${session.name}`} onClick={() => setConfirm(false)}>
               Keep
             </button>
           </>
         ) : (
-          <button type="button" data-testid="session-delete" onClick={() => setConfirm(true)}>
+          <button type="button" data-testid="session-delete" aria-label={`Delete ${session.name}…`} onClick={() => setConfirm(true)}>
             Delete…
           </button>
         ))}
@@ -119,13 +123,15 @@ export function SessionActions({ session, onDelete }: { session: Session; onDele
   );
 }
 
+/** The line under a session's name: what, when (as its name says it), how long, how many faces. */
+function sessionLine(session: Session): string {
+  const faces = session.faceCount;
+  return `${session.meta.kind === 'camera' ? 'Camera' : 'Video file'} · ${sessionTime(session.meta.startedAt)} · ${seconds(session.durationMs)} · ${faces} ${faces === 1 ? 'face' : 'faces'}${session.live ? ' · recording…' : ''}${session.restored ? ' · kept from an earlier visit' : ''}`;
+}
+
 function SessionItem({ session }: { session: Session }) {
   const { sessions } = useApp();
-  const [open, setOpen] = useState(false);
-  // The list shows the index (counts); the rows are read only while the session is open.
-  const rows = useSessionRows(session, open);
-  const faces = session.faceCount;
-  const when = new Date(session.meta.startedAt);
+  const opened = useStore((s) => s.openedSession === session.id);
   return (
     <li className="session" data-testid="session-item" data-kind={session.meta.kind} data-live={session.live} data-rows={session.rowCount}>
       <input
@@ -137,31 +143,54 @@ function SessionItem({ session }: { session: Session }) {
         onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
       />
       <div className="muted session-meta">
-        {session.meta.kind === 'camera' ? 'Camera' : 'Video file'} · <time dateTime={session.meta.startedAt}>{when.toLocaleString()}</time> · {seconds(session.durationMs)} ·{' '}
-        {faces} {faces === 1 ? 'face' : 'faces'}
-        {session.live ? ' · recording…' : ''}
-        {session.restored ? ' · kept from an earlier visit' : ''}
+        <time dateTime={session.meta.startedAt}>{sessionLine(session)}</time>
       </div>
       {!session.live && (
         <>
-          <button type="button" className="link" aria-expanded={open} data-testid="session-open" onClick={() => setOpen((o) => !o)}>
-            {open ? 'Close' : 'Open'}
+          {/* Opened in the main column, where there is room for its charts (never a second copy in this narrow list). */}
+          <button type="button" className="link" aria-pressed={opened} aria-label={`${opened ? 'Close' : 'Open'} ${session.name}`} data-testid="session-open" onClick={() => useStore.getState().setOpenedSession(opened ? null : session.id)}>
+            {opened ? 'Close' : 'Open'}
           </button>
-          {open &&
-            (rows ? (
-              <>
-                <RecordingSummary rows={rows} />
-                <SessionTimeline rows={rows} />
-              </>
-            ) : (
-              <p className="muted" data-testid="session-reading">
-                Reading its rows…
-              </p>
-            ))}
           <SessionActions session={session} onDelete={() => void sessions.remove(session.id)} />
         </>
       )}
     </li>
+  );
+}
+
+/** The session opened from the list, in the main column: its summary, charts and files. */
+export function OpenedSession() {
+  const { sessions } = useApp();
+  const id = useStore((s) => s.openedSession);
+  const list = useSubscribed(sessions, () => sessions.sessions);
+  const session = list.find((s) => s.id === id);
+  const rows = useSessionRows(session, !!session);
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (session) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [session?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  if (!session) return null;
+  return (
+    <section ref={ref} className="opened-session" data-testid="opened-session" aria-labelledby="opened-session-title">
+      <div className="opened-head">
+        <h2 id="opened-session-title">{session.name}</h2>
+        <span className="muted">{sessionLine(session)}</span>
+        <button type="button" data-testid="opened-session-close" onClick={() => useStore.getState().setOpenedSession(null)}>
+          Close
+        </button>
+      </div>
+      {rows ? (
+        <>
+          <RecordingSummary rows={rows} />
+          <SessionTimeline rows={rows} />
+        </>
+      ) : (
+        <p className="muted" data-testid="session-reading">
+          Reading its rows…
+        </p>
+      )}
+      <SessionActions session={session} />
+    </section>
   );
 }
 
@@ -175,7 +204,7 @@ export function SessionsPanel() {
   return (
     <details className="sessions" data-testid="sessions" open>
       <summary>
-        Sessions <span className="muted">({list.length})</span>
+        <h2>Sessions</h2> <span className="muted">({list.length})</span>
       </summary>
       {list.length === 0 ? (
         <p className="muted">Recordings and analysed videos are kept here, on this device only.</p>

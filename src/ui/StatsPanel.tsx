@@ -1,17 +1,17 @@
 import { useEffect, useRef } from 'react';
 import { EMPTY_STATS, type FrameStats } from '../app/frameBus';
-import { visibleFaces } from '../engine';
+import { BACKEND_LABEL, CHOOSABLE_BACKENDS, visibleFaces } from '../engine';
 import { useStore } from '../state/store';
 import { useApp } from './context';
 
 const FIELDS: [keyof FrameStats, string, (v: number | string) => string][] = [
-  ['fps', 'fps', (v) => Number(v).toFixed(1)],
-  ['detectMs', 'detect', (v) => `${Number(v).toFixed(1)} ms`],
-  ['classifyMs', 'classify', (v) => `${Number(v).toFixed(1)} ms`],
-  ['totalMs', 'frame', (v) => `${Number(v).toFixed(1)} ms`],
+  ['fps', 'analyses a second', (v) => Number(v).toFixed(1)],
+  ['detectMs', 'finding faces', (v) => `${Number(v).toFixed(1)} ms`],
+  ['classifyMs', 'reading emotions', (v) => `${Number(v).toFixed(1)} ms`],
+  ['totalMs', 'in all', (v) => `${Number(v).toFixed(1)} ms`],
   ['faces', 'faces', (v) => String(v)],
-  ['dropped', 'skipped', (v) => String(v)],
-  ['tensors', 'tensors', (v) => (Number(v) < 0 ? '—' : String(v))],
+  ['dropped', 'frames skipped (busy)', (v) => String(v)],
+  ['tensors', 'engine tensors', (v) => (Number(v) < 0 ? '—' : String(v))],
   ['backend', 'backend', (v) => String(v || '—')],
 ];
 
@@ -27,6 +27,9 @@ export function StatsPanel() {
   const photo = useStore((s) => s.photo.result);
   const thread = useStore((s) => s.engine.thread);
   const threadReason = useStore((s) => s.engine.threadReason);
+  const backendReason = useStore((s) => s.engine.backendReason);
+  const backendActive = useStore((s) => s.backendActive);
+  const support = useStore((s) => s.support);
   const refs = useRef<Record<string, HTMLElement | null>>({});
   useEffect(() => {
     let last = 0;
@@ -67,7 +70,9 @@ export function StatsPanel() {
   }, [bus, host, mode, photo]);
   return (
     <details className="stats" aria-label="Details" data-testid="stats">
-      <summary>Details (speed, engine)</summary>
+      <summary>
+        <h2>Details</h2> <span className="muted">(speed, engine)</span>
+      </summary>
       <dl>
         {FIELDS.map(([key, label]) => (
           <div key={key}>
@@ -85,6 +90,17 @@ export function StatsPanel() {
         </div>
       </dl>
       {thread === 'page' && threadReason && <p className="why">The engine runs on the page's thread: {threadReason}.</p>}
+      {backendReason && backendActive && (
+        <p className="why backend-reason" data-testid="backend-reason">
+          Why {BACKEND_LABEL[backendActive]}: {backendReason}.
+        </p>
+      )}
+      {support &&
+        CHOOSABLE_BACKENDS.filter((b) => !support[b].available).map((b) => (
+          <p key={b} className="why">
+            {BACKEND_LABEL[b]} unavailable: {support[b].reason}
+          </p>
+        ))}
     </details>
   );
 }

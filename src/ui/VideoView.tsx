@@ -10,7 +10,7 @@ import { download } from './download';
 import { drawFaces } from './overlay/draw';
 import { containTransform } from './overlay/layout';
 import { RecordingSummary } from './SessionsPanel';
-import { drawTimeline, secondsLabel, TimeAxis, TimelineLegend } from './TimelineChart';
+import { ChartFrame, drawTimeline, momentInWords, secondsLabel, TimeAxis, TimelineLegend } from './TimelineChart';
 import { useSubscribed } from './useSubscribed';
 import { prepareCanvas } from './overlay/canvasSize';
 import { useDropzone } from './useDropzone';
@@ -26,6 +26,7 @@ const RATES = [1, 2, 5, 10];
 export function VideoView() {
   const { video: analysis, photos } = useApp();
   const state = useSubscribed(analysis, () => analysis.state);
+  const modelNow = useStore((s) => s.models.find((m) => m.id === s.modelActive)?.name ?? s.modelActive);
   const [fps, setFps] = useState(state.fps);
   const slotRef = useRef<HTMLDivElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
@@ -34,6 +35,7 @@ export function VideoView() {
   const charts = useRef(new Map<number, { canvas: HTMLCanvasElement; cursor: HTMLDivElement; track: HTMLDivElement }>());
   const finished = state.phase === 'done' || state.phase === 'cancelled';
   const buffers = finished ? analysis.faceBuffers() : null;
+  const within = 1000 / Math.max(1, state.fps) + 50;
   const ids = buffers ? [...buffers.keys()].sort((a, b) => a - b) : [];
 
   // The app's video element lives in this view while it is shown.
@@ -75,10 +77,12 @@ export function VideoView() {
       const total = analysis.state.durationMs;
       if (momentRef.current) momentRef.current.textContent = `${secondsLabel(m.ms)} of ${secondsLabel(total)}`;
       const at = total > 0 ? Math.min(1, m.ms / total) : 0;
-      for (const c of charts.current.values()) {
+      const faces = analysis.state.phase === 'done' || analysis.state.phase === 'cancelled' ? analysis.faceBuffers() : null;
+      for (const [id, c] of charts.current) {
         c.cursor.style.left = `${at * 100}%`;
         c.track.setAttribute('aria-valuenow', String(Math.round(m.ms)));
-        c.track.setAttribute('aria-valuetext', secondsLabel(m.ms));
+        // A step says the moment and what the face shows then, not only the time.
+        c.track.setAttribute('aria-valuetext', momentInWords(faces?.get(id), m.ms, 1000 / Math.max(1, analysis.state.fps) + 50));
       }
     };
     draw(last);
@@ -140,12 +144,10 @@ export function VideoView() {
   const base = state.name ?? 'video';
   return (
     <section className="video-view" aria-label="Video file" data-testid="video-view" data-phase={state.phase}>
-      <div
-        {...dropzone}
-        data-testid="video-dropzone"
-      >
-        <p>Drop a video file here, or</p>
-        <button type="button" className="primary" onClick={() => inputRef.current?.click()} disabled={busy || exporting}>
+      <h2 className="sr-only">Video file</h2>
+      <div {...dropzone} className={`${dropzone.className}${state.phase !== 'idle' ? ' compact' : ''}`} data-testid="video-dropzone">
+        <p className="hint">{state.phase !== 'idle' ? 'Another video: drop it here, or' : 'Drop a video file here, or'}</p>
+        <button type="button" className={state.phase === 'idle' ? 'primary' : undefined} onClick={() => inputRef.current?.click()} disabled={busy || exporting}>
           Choose a video…
         </button>
         <input
@@ -160,10 +162,7 @@ export function VideoView() {
             e.target.value = '';
           }}
         />
-        <p className="muted">The video is read by this browser only: nothing is uploaded.</p>
-      </div>
-      <div ref={slotRef} className="viewport video-viewport" hidden={state.phase === 'idle' || (state.phase === 'error' && !state.durationMs)}>
-        <canvas ref={overlayRef} className="overlay" aria-hidden="true" />
+        <p className="muted hint">{state.phase === 'idle' ? 'The video is read by this browser only: nothing is uploaded.' : 'Read in this browser only.'}</p>
       </div>
       {state.phase !== 'idle' && state.phase !== 'error' && (
         <div className="video-controls">
@@ -191,9 +190,9 @@ export function VideoView() {
             title="Analyse the frame on screen as a photo: every face, with “Why?” for each"
             onClick={() =>
               void analysis.frameAsPhoto().then(
-                ({ image, name }) => {
+                ({ image, name, faces }) => {
                   useStore.getState().setMode('photo');
-                  return photos.analyseImage(image, name);
+                  return photos.analyseImage(image, name, faces);
                 },
                 (err: unknown) => useStore.getState().report(toAppError(err)),
               )
@@ -213,7 +212,15 @@ export function VideoView() {
           )}
         </div>
       )}
+      <div ref={slotRef} className="viewport video-viewport" hidden={state.phase === 'idle' || (state.phase === 'error' && !state.durationMs)}>
+        <canvas ref={overlayRef} className="overlay" aria-hidden="true" />
+      </div>
       {state.phase === 'error' && state.message && <p className="photo-error">{state.message}</p>}
+      {finished && analysis.meta && modelNow && analysis.meta.model !== modelNow && (
+        <p className="stale-note" data-testid="video-old-model">
+          Analysed with {analysis.meta.model}; the model now in use is {modelNow}. Press “Analyse again” to read the video with it.
+        </p>
+      )}
       {finished && (
         <div className="video-result">
           <div className="timeline-panel" data-testid="video-timeline" data-faces={ids.length} data-points={analysis.rows.length}>
@@ -226,22 +233,23 @@ export function VideoView() {
               {ids.map((id) => (
                 <figure key={id} className="timeline-face">
                   <figcaption>Face #{id}</figcaption>
-                  <div
-                    ref={bind(id)}
-                    className="timeline-track"
-                    role="slider"
-                    tabIndex={0}
-                    data-testid="video-chart"
-                    aria-label={`Emotions of face ${id} over the video: the video's position`}
-                    aria-valuemin={0}
-                    aria-valuemax={Math.round(state.durationMs)}
-                    onClick={seekFromPointer}
-                    onKeyDown={onKey}
-                  >
-                    <canvas className="timeline-canvas" aria-hidden="true" />
-                    <div className="cursor" aria-hidden="true" />
-                  </div>
-                  <TimeAxis durationMs={state.durationMs} />
+                  <ChartFrame axis={<TimeAxis durationMs={state.durationMs} />} valueAt={(f) => momentInWords(buffers?.get(id), f * state.durationMs, within)}>
+                    <div
+                      ref={bind(id)}
+                      className="timeline-track"
+                      role="slider"
+                      tabIndex={0}
+                      data-testid="video-chart"
+                      aria-label={`Face ${id} over the video: the video's position`}
+                      aria-valuemin={0}
+                      aria-valuemax={Math.round(state.durationMs)}
+                      onClick={seekFromPointer}
+                      onKeyDown={onKey}
+                    >
+                      <canvas className="timeline-canvas" aria-hidden="true" />
+                      <div className="cursor" aria-hidden="true" />
+                    </div>
+                  </ChartFrame>
                 </figure>
               ))}
             </div>

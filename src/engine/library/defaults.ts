@@ -2,7 +2,7 @@
  * The library's defaults, one place for each (tfjs-models' constants.ts): createEngine and analyse
  * merge what the caller gives over these into a copy, and never change the caller's object.
  */
-import { DEFAULT_FLOOR_SCORE } from '../api';
+import { DEFAULT_MIN_SCORE } from '../api';
 import type { BackendName } from '../backendSupport';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../tracker';
 import type { AnalyseOptions, ResultFormat } from './types';
@@ -13,13 +13,13 @@ export const RESULT_FORMAT: ResultFormat = 'resemote-emotions/1';
 /** The defaults of EngineOptions (assetsUrl has none; modelUrl's is the shipped model under it). */
 export const DEFAULT_ENGINE_OPTIONS: {
   readonly backend: BackendName;
-  readonly detector: { readonly minScore: number };
+  readonly detector: { readonly minScore: number; readonly check: boolean };
   readonly thread: 'auto' | 'page';
   readonly warmupFrame: readonly [number, number];
   readonly tracker: Readonly<TrackerOptions>;
 } = {
   backend: 'wasm',
-  detector: { minScore: DEFAULT_FLOOR_SCORE },
+  detector: { minScore: DEFAULT_MIN_SCORE, check: true },
   thread: 'auto',
   warmupFrame: [720, 1280],
   tracker: DEFAULT_TRACKER_OPTIONS,
@@ -29,4 +29,5 @@ export const DEFAULT_ENGINE_OPTIONS: {
 export const DEFAULT_ANALYSE_OPTIONS: Readonly<Required<Omit<AnalyseOptions, 'time'>>> = {
   kind: 'photo',
   track: false,
+  wholeIfNoFace: false,
 };

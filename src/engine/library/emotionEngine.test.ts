@@ -32,6 +32,7 @@ function analysisOf(xs: number[], backend: BackendName, kind: AnalysisKind): Ana
     backend,
     model: 'm',
     tensors: 3,
+    ...(kind === 'whole' ? { whole: true } : {}),
   };
 }
 
@@ -150,7 +151,7 @@ describe('createEngine options', () => {
       assetsUrl: 'https://site.example/app/vendor/resemote/',
       modelUrl: `https://site.example/app/vendor/resemote/models/${DEFAULT_MODEL_ID}/model.json`,
       backend: 'wasm',
-      detector: { minScore: 0.5 },
+      detector: { minScore: 0.5, check: true },
       thread: 'auto',
       warmupFrame: [720, 1280],
     });
@@ -179,10 +180,12 @@ describe('createEngine options', () => {
       warmupFrame: [720, 1280],
       pageEngineUrl: 'https://cdn.example/pkg/assets/page-engine.js',
     });
+    expect(fake.configs[0]?.detector.faceCheck).toBe(true); // the face check is on by default
     expect(fake.startOptions[0]?.preferWorker).toBe(true);
     expect(engine.status).toMatchObject({ backend: 'wasm', modelId: DEFAULT_MODEL_ID, thread: 'worker' });
-    await createEngineWith({ assetsUrl: 'https://cdn.example/a/', thread: 'page' }, fake.deps);
+    await createEngineWith({ assetsUrl: 'https://cdn.example/a/', thread: 'page', detector: { check: false } }, fake.deps);
     expect(fake.startOptions[1]?.preferWorker).toBe(false);
+    expect(fake.configs[1]?.detector).toMatchObject({ floorScore: 0.5, faceCheck: false });
   });
 
   it('names a model by its folder', () => {
@@ -206,6 +209,24 @@ describe('analyse', () => {
     // The input stays the caller's: the engine got a new bitmap made from it, a photo by default.
     expect(fake.inputs).toEqual([IMAGE]);
     expect(fake.engines[0]?.analysed[0]).not.toBe(IMAGE);
+  });
+
+  it('reads a photo with no face found whole, as one face, when asked (wholeIfNoFace), and says so', async () => {
+    const fake = fakeDeps(() => []); // the detector finds nothing in this photo
+    const engine = await createEngineWith({ assetsUrl: 'https://x.example/a/' }, fake.deps);
+    const kinds: string[] = [];
+    const running = fake.engines[0]!;
+    const analyse = running.analyse.bind(running);
+    running.analyse = async (image, kind) => {
+      kinds.push(kind);
+      const a = await analyse(image, kind);
+      return kind === 'whole' ? { ...a, count: 1, whole: true, boxes: Float32Array.from([0, 0, 640, 480]), crops: Float32Array.from([0, -80, 640, 640]), scores: Float32Array.from([0]), probs: Float32Array.from(HAPPY) } : a;
+    };
+    expect(await engine.analyse(IMAGE)).toMatchObject({ faces: [], whole: false }); // by default, none
+    const read = await engine.analyse(IMAGE, { wholeIfNoFace: true });
+    expect(kinds).toEqual(['photo', 'photo', 'whole']);
+    expect(read).toMatchObject({ whole: true, faces: [{ id: 1, score: 0, box: { x: 0, y: 0, width: 640, height: 480 } }] });
+    expect(fake.inputs.filter((i) => i === IMAGE)).toHaveLength(3); // each read copies the caller's image anew
   });
 
   it('explains a face: its crop and top emotion (or the one asked for) to the engine, the map back as plain numbers', async () => {

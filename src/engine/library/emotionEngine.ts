@@ -52,7 +52,7 @@ interface ResolvedOptions {
   assetsUrl: string;
   modelUrl: string;
   backend: BackendName;
-  detector: { minScore: number };
+  detector: { minScore: number; check: boolean };
   thread: 'auto' | 'page';
   warmupFrame: [number, number];
   tracker: TrackerOptions;
@@ -68,7 +68,7 @@ export function resolveOptions(options: EngineOptions, base: string = pageUrl())
     assetsUrl,
     modelUrl: options.modelUrl !== undefined ? absoluteUrl(options.modelUrl, base) : modelUrlIn(assetsUrl),
     backend: options.backend ?? d.backend,
-    detector: { minScore: options.detector?.minScore ?? d.detector.minScore },
+    detector: { minScore: options.detector?.minScore ?? d.detector.minScore, check: options.detector?.check ?? d.detector.check },
     thread: options.thread ?? d.thread,
     warmupFrame: [...(options.warmupFrame ?? d.warmupFrame)],
     tracker: { ...d.tracker, ...options.tracker },
@@ -154,7 +154,7 @@ class LibraryEngine implements EmotionEngine {
       modelUrl: this.modelUrl,
       modelId: modelIdOf(this.modelUrl),
       tfjsWasmBase: assets.tfjsWasmBase,
-      detector: { ...assets.detector, floorScore: this.options.detector.minScore },
+      detector: { ...assets.detector, floorScore: this.options.detector.minScore, faceCheck: this.options.detector.check },
       warmupFrame: this.options.warmupFrame,
       pageEngineUrl: assets.pageEngineUrl,
     };
@@ -196,6 +196,13 @@ class LibraryEngine implements EmotionEngine {
     const kind: AnalysisKind = options.kind ?? DEFAULT_ANALYSE_OPTIONS.kind;
     const track = options.track ?? DEFAULT_ANALYSE_OPTIONS.track;
     const time = options.time ?? this.deps.now();
+    let analysis = await this.analyseAs(input, kind);
+    // A photo with no face found, read whole on request (the image, copied again: the first copy is gone).
+    if (kind === 'photo' && analysis.count === 0 && (options.wholeIfNoFace ?? DEFAULT_ANALYSE_OPTIONS.wholeIfNoFace)) analysis = await this.analyseAs(input, 'whole');
+    return this.result(analysis, track, time);
+  }
+
+  private async analyseAs(input: EngineInput, kind: AnalysisKind): Promise<Analysis> {
     for (let attempt = 0; ; attempt++) {
       this.alive();
       const created = await this.current.catch((err: unknown) => {
@@ -209,15 +216,13 @@ class LibraryEngine implements EmotionEngine {
       } catch (err) {
         throw this.report(new EngineError('input', `the image could not be read (${errorMessage(err)})`));
       }
-      let analysis: Analysis;
       try {
-        analysis = await created.engine.analyse(image, kind);
+        return await created.engine.analyse(image, kind);
       } catch (err) {
         // The engine was swapped (switchBackend) while this image was on the old one: once more on the new one.
         if (attempt === 0 && !this.disposed && this.running !== created) continue;
         throw this.report(asEngineError(err));
       }
-      return this.result(analysis, track, time);
     }
   }
 
@@ -258,6 +263,7 @@ class LibraryEngine implements EmotionEngine {
       backend: frame.backend,
       timings: { ...frame.timings },
       padded: frame.padded === true,
+      whole: frame.whole === true,
     };
   }
 

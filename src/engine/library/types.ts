@@ -37,8 +37,13 @@ export interface EngineOptions {
   backend?: BackendName;
   /** The face detector. */
   detector?: {
-    /** Faces the detector scores lower are not reported at all, 0-1. Default: DEFAULT_ENGINE_OPTIONS.detector.minScore. */
+    /** Faces the detector scores lower are not reported at all, 0-1. Default: DEFAULT_ENGINE_OPTIONS.detector.minScore
+     *  (0.5, the one face floor, the same as the ResEmote app's confidence filter's default). */
     minScore?: number;
+    /** The face check: a detection scored under 0.8 is reported only if the detector finds it again
+     *  when it looks a second time (the square around it, mirrored), which removes most false faces
+     *  (a building, a window, a pattern) and keeps real faces. Default true. */
+    check?: boolean;
   };
   /** 'auto': a module Web Worker where the browser can run the backend there, else the page's thread
    *  (`status.thread` and `status.threadReason` say which). 'page': always the page's thread. Default 'auto'. */
@@ -60,9 +65,17 @@ export interface AnalyseOptions {
    * photo that is only a face is tried again with a border; faces are numbered left to right.
    * 'frame': one detector pass over the whole frame, for camera and video frames: several times
    * faster, but a face much smaller than the frame is missed (the detector sees the frame at
-   * 128 x 128), and a frame that is only a face gets no second try. Default 'photo'.
+   * 128 x 128), and a frame that is only a face gets no second try.
+   * 'whole': no detection, the whole image read as one face. Default 'photo'.
    */
-  kind?: 'photo' | 'frame';
+  kind?: 'photo' | 'frame' | 'whole';
+  /**
+   * A photo (`kind: 'photo'`) in which no face is found is read whole, as one face: its box is the
+   * whole image, its `score` 0, and the result says `whole: true`. For an image you know is a face
+   * the detector does not recognise (a mouth, a drawing, a face turned away). `kind: 'whole'` reads
+   * any image so, without looking for faces. Default false.
+   */
+  wholeIfNoFace?: boolean;
   /**
    * Follow faces from call to call (a camera or a video): each face keeps its `id`, its
    * probabilities are smoothed over time, and a face missed for a moment is kept, `stale`.
@@ -144,6 +157,8 @@ export interface EmotionResult {
   };
   /** A photo that is only a face: found on the retry with a border around it. */
   padded: boolean;
+  /** No face was looked for or found: the whole image was read as one face (AnalyseOptions.wholeIfNoFace, kind 'whole'). */
+  whole: boolean;
 }
 
 /** What the engine reports about itself. */

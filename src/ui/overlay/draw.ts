@@ -17,6 +17,18 @@ export interface DrawOptions {
   highlight?: number | null;
   /** Faces below this detection score are drawn dashed, with their score ("?"). */
   minScore?: number;
+  /** How old the result is, ms (the camera: now minus the analysed frame's time): a label older
+   *  than OLD_LABEL_MS is dimmed and says its age, so a slow device never shows the last scene's
+   *  emotion as the face's emotion now. */
+  ageMs?: number;
+}
+
+/** A label this old or older says so. */
+export const OLD_LABEL_MS = 1000;
+
+/** "1.4 s ago" for a label at least OLD_LABEL_MS old, else null. */
+export function labelAgeNote(ageMs: number | undefined): string | null {
+  return ageMs !== undefined && ageMs >= OLD_LABEL_MS ? `${(ageMs / 1000).toFixed(1)} s ago` : null;
 }
 
 /** The plate under a panel's text: dark enough that every emotion colour on it is >= 4.5:1 even
@@ -32,13 +44,14 @@ function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
 export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceResult[], o: DrawOptions): void {
   const views = faces.map((f) => toView(f.box, o.transform));
   const places = layoutPanels(views, o.viewWidth, o.viewHeight, o.unit);
+  const note = labelAgeNote(o.ageMs);
   faces.forEach((face, i) => {
     const view = views[i] as (typeof views)[number];
     const place = places[i] as (typeof places)[number];
     const color = EMOTION_COLOR[face.top.emotion];
     const s = place.scale;
     ctx.save();
-    ctx.globalAlpha = face.stale ? 0.5 : 1;
+    ctx.globalAlpha = (face.stale ? 0.5 : 1) * (note ? 0.7 : 1);
     // Box: dark outline, then colour.
     ctx.lineJoin = 'round';
     ctx.strokeStyle = 'rgba(0,0,0,0.75)';
@@ -49,18 +62,18 @@ export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceRes
     if (o.minScore !== undefined && face.score < o.minScore) ctx.setLineDash([6 * o.unit, 4 * o.unit]);
     ctx.strokeRect(view.x, view.y, view.width, view.height);
     ctx.setLineDash([]);
-    if (o.showBars === false || place.tagOnly) drawTag(ctx, face, view, o.unit);
+    if (o.showBars === false || place.tagOnly) drawTag(ctx, face, view, o.unit, note);
     else {
       if (place.leader) drawLeader(ctx, view, place.panel, color, o.unit);
-      drawPanel(ctx, face, place.panel, s, place.compact, o.highlight === face.id);
+      drawPanel(ctx, face, place.panel, s, place.compact, o.highlight === face.id, note);
     }
     ctx.restore();
   });
 }
 
 /** Just the face's number, on its box (labels hidden, or no free place for a panel). */
-function drawTag(ctx: CanvasRenderingContext2D, face: FaceResult, box: { x: number; y: number }, unit: number): void {
-  const text = `#${face.id}`;
+function drawTag(ctx: CanvasRenderingContext2D, face: FaceResult, box: { x: number; y: number }, unit: number, note: string | null = null): void {
+  const text = note ? `#${face.id} · ${note}` : `#${face.id}`;
   ctx.font = `600 ${11 * unit}px system-ui, sans-serif`;
   const w = ctx.measureText(text).width + 8 * unit;
   const h = 16 * unit;
@@ -92,7 +105,7 @@ function drawLeader(ctx: CanvasRenderingContext2D, box: { x: number; y: number; 
   ctx.stroke();
 }
 
-function drawPanel(ctx: CanvasRenderingContext2D, face: FaceResult, p: { x: number; y: number; width: number; height: number }, s: number, compact: boolean, highlight: boolean): void {
+function drawPanel(ctx: CanvasRenderingContext2D, face: FaceResult, p: { x: number; y: number; width: number; height: number }, s: number, compact: boolean, highlight: boolean, note: string | null = null): void {
   const pad = PANEL.padding * s;
   ctx.fillStyle = PLATE_FILL;
   roundRect(ctx, p.x, p.y, p.width, p.height, 6 * s);
@@ -105,7 +118,7 @@ function drawPanel(ctx: CanvasRenderingContext2D, face: FaceResult, p: { x: numb
   ctx.textBaseline = 'middle';
   ctx.font = `600 ${12.5 * s}px system-ui, sans-serif`;
   ctx.fillStyle = EMOTION_COLOR[face.top.emotion];
-  const title = `#${face.id} ${EMOTION_LABEL[face.top.emotion]} ${Math.round(face.top.probability * 100)}%`;
+  const title = `#${face.id} ${EMOTION_LABEL[face.top.emotion]} ${Math.round(face.top.probability * 100)}%${note ? ` · ${note}` : ''}`;
   ctx.fillText(title, p.x + pad, p.y + pad + (PANEL.titleHeight * s) / 2, p.width - 2 * pad);
   if (compact) return;
   const labelW = 56 * s;

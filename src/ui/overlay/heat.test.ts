@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { drawHeat, heatRgba } from './heat';
+import { describe, expect, it, vi } from 'vitest';
+import { drawHeat, heatPixels, heatRgba } from './heat';
 
 describe('heat scale', () => {
   it('is transparent where nothing matters and grows more opaque and redder with the value', () => {
@@ -12,32 +12,49 @@ describe('heat scale', () => {
     expect(heatRgba(2)).toEqual(heatRgba(1));
   });
 
-  it('fills each cell that matters at its place over the crop, in view pixels', () => {
-    const rects: { x: number; y: number; w: number; style: string }[] = [];
+  it('gives each cell its colour, transparent where nothing matters', () => {
+    const values = new Float32Array(4);
+    values[3] = 1;
+    const px = heatPixels({ cells: 2, values });
+    expect(Array.from(px.slice(0, 4))).toEqual([255, 235, 60, 0]);
+    expect(Array.from(px.slice(12, 16))).toEqual([255, 50, 0, Math.round(0.75 * 255)]);
+  });
+
+  it('lays the map over the crop in view pixels, smoothed, and keeps it inside the face box', () => {
+    const calls: { op: string; args: number[] }[] = [];
     let tx = 0;
     let ty = 0;
+    vi.stubGlobal('document', {
+      createElement: () => ({ width: 0, height: 0, getContext: () => ({ createImageData: (w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4) }), putImageData() {} }) }),
+    });
     const ctx = {
-      fillStyle: '',
+      imageSmoothingEnabled: false,
+      imageSmoothingQuality: 'low',
       save() {},
       restore() {},
       rotate() {},
       scale() {},
+      beginPath() {},
+      clip() {},
+      rect: (x: number, y: number, w: number, h: number) => calls.push({ op: 'clip', args: [x, y, w, h] }),
       translate(x: number, y: number) {
         tx += x;
         ty += y;
       },
-      fillRect(this: { fillStyle: string }, x: number, y: number, w: number) {
-        rects.push({ x: x + tx, y: y + ty, w, style: this.fillStyle });
-      },
-    } as unknown as CanvasRenderingContext2D;
-    const values = new Float32Array(4);
-    values[3] = 1; // the bottom-right cell of a 2 x 2 grid
-    drawHeat(ctx, { cells: 2, values, crop: { x: 100, y: 50, width: 40, height: 40 } }, { scale: 2, offsetX: 10, offsetY: 0, mirror: false, sourceWidth: 400 });
-    expect(rects).toHaveLength(1);
-    // crop (100, 50, 40) at scale 2 + offset 10: view square (210, 100, 80); its bottom-right cell at (250, 140)
-    expect(rects[0]!.x).toBeCloseTo(250);
-    expect(rects[0]!.y).toBeCloseTo(140);
-    expect(rects[0]!.w).toBeCloseTo(40.5);
-    expect(rects[0]!.style).toMatch(/^rgba\(255,50,0,/);
+      drawImage: (_img: unknown, _sx: number, _sy: number, _sw: number, _sh: number, dx: number, dy: number, dw: number) => calls.push({ op: 'draw', args: [dx + tx, dy + ty, dw] }),
+    };
+    try {
+      const values = new Float32Array(4);
+      values[3] = 1;
+      drawHeat(ctx as unknown as CanvasRenderingContext2D, { cells: 2, values, crop: { x: 100, y: 50, width: 40, height: 40 } }, { scale: 2, offsetX: 10, offsetY: 0, mirror: false, sourceWidth: 400 }, 0, { x: 105, y: 55, width: 30, height: 30 });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    // The box (105, 55, 30) at scale 2 + offset 10: view (220, 110, 60); the crop's square (210, 100, 80).
+    expect(calls).toEqual([
+      { op: 'clip', args: [220, 110, 60, 60] },
+      { op: 'draw', args: [210, 100, 80] },
+    ]);
+    expect(ctx.imageSmoothingEnabled).toBe(true);
   });
 });

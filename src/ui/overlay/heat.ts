@@ -18,13 +18,42 @@ export const heatCss = (v: number) => {
   return `rgba(${r},${g},${b},${a})`;
 };
 
+/** The map's cells as RGBA pixels, one a cell, rows from the top, in the heat colours. */
+export function heatPixels(e: Pick<Explanation, 'cells' | 'values'>): Uint8ClampedArray {
+  const data = new Uint8ClampedArray(e.cells * e.cells * 4);
+  for (let i = 0; i < e.cells * e.cells; i++) {
+    const [r, g, b, a] = heatRgba(e.values[i] ?? 0);
+    data.set([r, g, b, Math.round(a * 255)], i * 4);
+  }
+  return data;
+}
+
+/** The map as a tiny picture, one pixel a cell (drawn scaled up, smoothed). */
+function heatPicture(e: Pick<Explanation, 'cells' | 'values'>): HTMLCanvasElement {
+  const c = document.createElement('canvas');
+  c.width = c.height = e.cells;
+  const ctx = c.getContext('2d');
+  if (!ctx) return c;
+  const img = ctx.createImageData(e.cells, e.cells);
+  img.data.set(heatPixels(e));
+  ctx.putImageData(img, 0, 0);
+  return c;
+}
+
 /**
- * Fill the cells of `e` over its crop: in the image's pixels mapped by `t` (the photo view, the
- * annotated PNG), or (`t` null) over a canvas that shows the crop itself (a card's thumbnail, which
- * is already turned by the crop's roll).
+ * Lay the map of `e` over its crop, smoothed (a few cells drawn as blocks over a small face read as
+ * a chequerboard): in the image's pixels mapped by `t` (the photo view, the annotated PNG), kept
+ * inside the face's box `clip` when given (the crop is wider than the face); or (`t` null) over a
+ * canvas that shows the crop itself (a card's thumbnail, which is already turned by the crop's roll).
  */
-export function drawHeat(ctx: CanvasRenderingContext2D, e: Pick<Explanation, 'cells' | 'values' | 'crop' | 'roll'>, t: ViewTransform | null, canvasSide = 0): void {
+export function drawHeat(ctx: CanvasRenderingContext2D, e: Pick<Explanation, 'cells' | 'values' | 'crop' | 'roll'>, t: ViewTransform | null, canvasSide = 0, clip?: { x: number; y: number; width: number; height: number }): void {
   ctx.save();
+  if (t && clip) {
+    const x = (t.mirror ? t.sourceWidth - clip.x - clip.width : clip.x) * t.scale + t.offsetX;
+    ctx.beginPath();
+    ctx.rect(x, clip.y * t.scale + t.offsetY, clip.width * t.scale, clip.height * t.scale);
+    ctx.clip();
+  }
   let side: number;
   if (t) {
     const cx = (t.mirror ? t.sourceWidth - (e.crop.x + e.crop.width / 2) : e.crop.x + e.crop.width / 2) * t.scale + t.offsetX;
@@ -35,14 +64,11 @@ export function drawHeat(ctx: CanvasRenderingContext2D, e: Pick<Explanation, 'ce
     if (t.mirror) ctx.scale(-1, 1);
     ctx.translate(-side / 2, -side / 2);
   } else side = canvasSide;
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  // Cell centres at the cells' centres: a half cell of margin, so the edges are not smeared inwards.
   const cell = side / e.cells;
-  for (let y = 0; y < e.cells; y++) {
-    for (let x = 0; x < e.cells; x++) {
-      const v = e.values[y * e.cells + x] ?? 0;
-      if (heatRgba(v)[3] === 0) continue;
-      ctx.fillStyle = heatCss(v);
-      ctx.fillRect(x * cell, y * cell, cell + 0.5, cell + 0.5);
-    }
-  }
+  const picture = heatPicture(e);
+  ctx.drawImage(picture, 0, 0, e.cells, e.cells, 0, 0, e.cells * cell, e.cells * cell);
   ctx.restore();
 }
