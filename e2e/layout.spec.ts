@@ -32,6 +32,7 @@ test.afterAll(async () => {
 });
 
 for (const screen of SCREENS) {
+  // eslint-disable-next-line no-empty-pattern -- Playwright gives a test the fixtures its first parameter names: none here.
   test(`${screen.name} ${screen.width} x ${screen.height}: the camera preview, a picked photo and the video's Analyse button are in the first screen`, async ({}, testInfo) => {
     test.setTimeout(600_000);
     const page = await openPage(browser, { camera: true, viewport: { width: screen.width, height: screen.height } });

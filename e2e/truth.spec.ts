@@ -85,9 +85,9 @@ test('what the detector mistakes for a face is not shown; a photo with no face f
   await expect(page.getByTestId('whole-note')).toBeVisible();
   await expect(page.getByTestId('detection-score')).toHaveText('the whole photo, read as one face');
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (JSON)' }).click()]);
-  expect(JSON.parse(readFileSync((await json.path())!, 'utf8')).faces[0]).toMatchObject({ foundBy: 'whole_photo', detectionScore: null });
+  expect(JSON.parse(readFileSync((await json.path()), 'utf8')).faces[0]).toMatchObject({ foundBy: 'whole_photo', detectionScore: null });
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (CSV)' }).click()]);
-  const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\r\n');
+  const lines = readFileSync((await csv.path()), 'utf8').trim().split('\r\n');
   expect(lines[0]!.endsWith(',found_by')).toBe(true);
   expect(lines[1]!.endsWith(',whole_photo')).toBe(true);
 });
@@ -107,7 +107,7 @@ test('a model switch reads the photo on screen again: its cards and files never 
   await expect(page.getByTestId('old-model-note')).toHaveCount(0);
   await expect(page.getByTestId('face-count')).toContainText('3 faces in group-3.jpg');
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (JSON)' }).click()]);
-  const data = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+  const data = JSON.parse(readFileSync((await json.path()), 'utf8'));
   expect(data.model).toBe(otherName);
   expect(data.faces.map((f: { id: number }) => f.id)).toEqual([1, 2, 3]);
 });
@@ -182,7 +182,7 @@ test('a recording numbers its faces from 1, however many came before; the live a
     await expect(page.getByTestId('recording-summary')).toBeVisible();
     const last = page.getByTestId('last-recording');
     const [csv] = await Promise.all([page.waitForEvent('download'), last.getByRole('button', { name: 'Export CSV' }).click()]);
-    const faces = readFileSync((await csv.path())!, 'utf8').trim().split('\r\n').slice(1).map((l) => Number(l.split(',')[2]));
+    const faces = readFileSync((await csv.path()), 'utf8').trim().split('\r\n').slice(1).map((l) => Number(l.split(',')[2]));
     expect(Math.min(...faces)).toBe(1);
     await expect(page.getByTestId('recording-summary')).toContainText('Face #1');
     await expect(page.getByTestId('live-region')).not.toHaveText('');

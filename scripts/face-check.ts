@@ -33,8 +33,8 @@ const { values, positionals } = parseArgs({
   },
 });
 const command = positionals[0] ?? 'report';
-const data = values.data as string;
-const out = values.out as string;
+const data = values.data;
+const out = values.out;
 const TYPES: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png' };
 
 /** Face sources: folder under ../shared/data and how many files (every k-th of the sorted list). */
@@ -107,7 +107,7 @@ async function collect(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const { server, url } = await startDevServer();
   const browser = await launchChromium();
-  const only = values.only ? new Set((values.only as string).split(',')) : null;
+  const only = values.only ? new Set((values.only).split(',')) : null;
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -117,7 +117,7 @@ async function collect(): Promise<void> {
         async ([imgs, k]) => {
           const modulePath = '/scripts/lib/face-check-page.ts';
           const { examine } = (await import(/* @vite-ignore */ modulePath)) as typeof import('./lib/face-check-page.ts');
-          return examine(imgs as { b64: string; type: string }[], k as 'photo' | 'frame');
+          return examine(imgs, k);
         },
         [images, kind] as const,
       );
@@ -165,7 +165,7 @@ async function collect(): Promise<void> {
             async ([img, rs, k]) => {
               const modulePath = '/scripts/lib/face-check-page.ts';
               const { examineRegions } = (await import(/* @vite-ignore */ modulePath)) as typeof import('./lib/face-check-page.ts');
-              return examineRegions(img as { b64: string; type: string }, rs as Box[], k as 'photo' | 'frame');
+              return examineRegions(img, rs, k);
             },
             [image(s.path), regions, kind] as const,
           );
@@ -182,5 +182,5 @@ async function collect(): Promise<void> {
 }
 
 if (command === 'collect') await collect();
-else if (command === 'report') (await import('./lib/face-check-report.ts')).reportFaceCheck(out, JSON.parse(readFileSync('scripts/face-check.scene-faces.json', 'utf8')));
+else if (command === 'report') (await import('./lib/face-check-report.ts')).reportFaceCheck(out, JSON.parse(readFileSync('scripts/face-check.scene-faces.json', 'utf8')) as Record<string, Box[] | string>);
 else throw new Error(`unknown command ${command}: collect or report`);

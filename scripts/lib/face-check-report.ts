@@ -55,7 +55,7 @@ export function label(records: readonly Rec[], sceneFaces: Readonly<Record<strin
       for (const f of faces) at(f === best ? 'face' : 'other', f);
     } else if (r.truth === 'scene') {
       const listed = sceneFaces[r.file];
-      if (!Array.isArray(listed)) throw new Error(`no faces listed for ${r.file}`);
+      if (listed === undefined || typeof listed === 'string') throw new Error(`no faces listed for ${r.file}`);
       for (const f of faces) at(listed.some((t) => iou(f.box, t) >= 0.3 || inside(centre(f.box), t)) ? 'face' : 'false', f, `scenes (${r.kind})`);
     } else for (const f of faces) at('false', f, `face-free regions (${r.kind})`);
   }

@@ -67,7 +67,7 @@ export function drawPadded(source: CanvasImageSource, width: number, height: num
  */
 export function drawRegionExtended(source: CanvasImageSource, width: number, height: number, region: Box, size: number, mirror = false, canvas = new OffscreenCanvas(size, size)): OffscreenCanvas {
   if (canvas.width !== size || canvas.height !== size) [canvas.width, canvas.height] = [size, size];
-  const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D | null;
+  const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('2D canvas is not available');
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.fillStyle = '#000';
