@@ -24,7 +24,8 @@ export default defineConfig({
   // the run all the same: a test that passes only on retry is a failing test.
   retries: process.env.CI ? 1 : 0,
   failOnFlakyTests: !!process.env.CI,
-  reporter: [['list']],
+  // The JSON report is what scripts/e2e-times.ts reads: each spec file's share of the run.
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e-report.json' }]],
   globalSetup: './e2e/global-setup.ts',
   use: {
     baseURL: `http://localhost:${port}`,
