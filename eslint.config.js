@@ -12,24 +12,12 @@ const react = (names, why) => ({ regex: `^(${names})$`, message: why });
 /** From app/, state/ and ui/, the engine only through its public entry, src/engine/index.ts. */
 const engineInside = {
   regex: '^(\\.\\./)+engine/(?!index(\\.ts)?$)',
-  message: 'use the engine through its public entry (src/engine/index.ts), as the library\'s users do',
+  message: "use the engine through its public entry (src/engine/index.ts), as the library's users do",
 };
 
 export default tseslint.config(
   {
-    ignores: [
-      'dist/',
-      'packages/engine/dist/',
-      'public/mediapipe/',
-      'public/tfjs-wasm/',
-      'public/models/',
-      'test-results/',
-      'playwright-report/',
-      'bench-results/',
-      'runs/',
-      '.cache/',
-      'carry/',
-    ],
+    ignores: ['dist/', 'packages/engine/dist/', 'public/mediapipe/', 'public/tfjs-wasm/', 'public/models/', 'test-results/', 'playwright-report/', 'bench-results/', 'runs/', '.cache/', 'carry/'],
   },
   {
     files: ['**/*.{ts,tsx,js,mjs}'],
@@ -96,7 +84,10 @@ export default tseslint.config(
     files: ['src/engine/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [react('react|react-dom|zustand', 'the engine is pure: no React, no store'), above('ui|state|app', 'the engine is pure: no UI, no store, no controller')] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [react('react|react-dom|zustand', 'the engine is pure: no React, no store'), above('ui|state|app', 'the engine is pure: no UI, no store, no controller')] },
+      ],
     },
   },
   {

@@ -3,15 +3,7 @@ import { defineConfig } from '@playwright/test';
 
 /** Debian's Chromium where it exists (no browser download here); Playwright's own elsewhere. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-unsafe-webgpu',
-];
+export const chromiumArgs = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-unsafe-webgpu'];
 const port = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({

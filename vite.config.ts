@@ -58,9 +58,7 @@ function csp(): Plugin {
   return {
     name: 'resemote-csp',
     configResolved: (config) => void (dev = config.command === 'serve' && config.mode !== 'production'),
-    transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ dev }) }, injectTo: 'head-prepend' },
-    ],
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ dev }) }, injectTo: 'head-prepend' }],
   };
 }
 

@@ -4,8 +4,7 @@ import { chromiumArgs, chromiumPath } from '../playwright.config.ts';
 import { FACE_Y4M, FIXTURES } from './global-setup.ts';
 import { engineTensors, expect, framesProcessed, launchWithCamera, openPage, test, waitFrames, waitReady } from './support.ts';
 
-const topEmotions = async (page: import('@playwright/test').Page) =>
-  (await page.getByTestId('result-item').allTextContents()).map((t) => t.match(/Face \d+: \w+/)?.[0]);
+const topEmotions = async (page: import('@playwright/test').Page) => (await page.getByTestId('result-item').allTextContents()).map((t) => t.match(/Face \d+: \w+/)?.[0]);
 
 test.describe('WebGPU', () => {
   // SwiftShader's WebGPU compiles its shaders on the CPU: minutes on a busy 2-core machine. These

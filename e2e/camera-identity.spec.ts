@@ -29,11 +29,17 @@ test('two people swapped in front of the camera at the same place never share an
       });
     });
     // Enough frames to see both people several times over (5 s of swaps at the slowest rate seen here).
-    await expect.poll(() => page.evaluate(() => {
-      const seen = (window as unknown as { __seen: Seen[] }).__seen;
-      const people = seen.map((s) => (s.width > 244 ? 'A' : 'B'));
-      return people.filter((p, i) => i > 0 && p !== people[i - 1]).length;
-    }), { timeout: 240_000 }).toBeGreaterThanOrEqual(4);
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            const seen = (window as unknown as { __seen: Seen[] }).__seen;
+            const people = seen.map((s) => (s.width > 244 ? 'A' : 'B'));
+            return people.filter((p, i) => i > 0 && p !== people[i - 1]).length;
+          }),
+        { timeout: 240_000 },
+      )
+      .toBeGreaterThanOrEqual(4);
     const seen = await page.evaluate(() => (window as unknown as { __seen: Seen[] }).__seen);
     const person = (s: Seen) => (s.width > 244 ? 'A' : 'B');
     const shared: string[] = [];
@@ -45,7 +51,10 @@ test('two people swapped in front of the camera at the same place never share an
     }
     expect(shared).toEqual([]);
     expect(kept, 'a person keeps an id while they stay').toBeGreaterThan(0);
-    expect(seen.every((s) => s.width > 180 && s.width < 320), 'one face, of one of the two sizes, per frame').toBe(true);
+    expect(
+      seen.every((s) => s.width > 180 && s.width < 320),
+      'one face, of one of the two sizes, per frame',
+    ).toBe(true);
   } finally {
     await browser.close();
   }

@@ -15,8 +15,7 @@ const countTracks = () => {
     return stream;
   };
 };
-const liveTracks = (page: import('@playwright/test').Page) =>
-  page.evaluate(() => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.filter((t) => t.readyState === 'live').length);
+const liveTracks = (page: import('@playwright/test').Page) => page.evaluate(() => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.filter((t) => t.readyState === 'live').length);
 const opened = (page: import('@playwright/test').Page) => page.evaluate(() => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.length);
 
 test('switching to Photo while the camera is opening leaves no live track and no error', async () => {

@@ -72,10 +72,14 @@ test('Record twice keeps both; leaving the Camera tab mid-recording keeps it, We
   frames = await page.evaluate(() => window.__resemote!.info().frames);
   await waitFrames(page, frames + 3);
   await page.getByTestId('tab-photo').click();
-  await page.waitForFunction(() => {
-    const s = (window.__resemote!.info() as unknown as Info).sessions;
-    return s.length === 2 && !s[0]!.live && s[0]!.webm > 0;
-  }, null, { timeout: 60_000, polling: 250 });
+  await page.waitForFunction(
+    () => {
+      const s = (window.__resemote!.info() as unknown as Info).sessions;
+      return s.length === 2 && !s[0]!.live && s[0]!.webm > 0;
+    },
+    null,
+    { timeout: 60_000, polling: 250 },
+  );
   const [second, first] = (await info(page)).sessions;
   expect(first!.rows).toBe(firstRows); // the first was not overwritten
   expect(second!.rows).toBeGreaterThan(0);

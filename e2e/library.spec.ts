@@ -52,7 +52,10 @@ test.beforeAll(async () => {
   // A page that loads the package through the bundler and hands its exports to the test.
   mkdirSync(join(project, 'public'));
   cpSync(join(ROOT, 'e2e/fixtures/group-3.jpg'), join(project, 'public/group-3.jpg'));
-  writeFileSync(join(project, 'index.html'), '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>A user\'s page</title></head>\n<body><img id="photo" src="/group-3.jpg" alt="three people"><script type="module" src="/main.js"></script></body></html>\n');
+  writeFileSync(
+    join(project, 'index.html'),
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>A user\'s page</title></head>\n<body><img id="photo" src="/group-3.jpg" alt="three people"><script type="module" src="/main.js"></script></body></html>\n',
+  );
   writeFileSync(join(project, 'main.js'), "import * as resemote from '@resemote/engine';\nwindow.resemote = resemote;\ndocument.body.dataset.ready = 'true';\n");
   const { FORCE_COLOR: _colour, ...env } = process.env; // Playwright's, for its own output
   const vite = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: project, encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
@@ -136,12 +139,27 @@ test("the packed declarations type-check docs/library.md's quick start alone, an
   const example = /^## Quick start\n[\s\S]*?```ts\n([\s\S]*?)```/m.exec(reference)?.[1];
   expect(example, 'docs/library.md has a ```ts example under "## Quick start"').toBeTruthy();
   writeFileSync(join(dir, 'example.ts'), `${example}\nexport {};\n`);
-  writeFileSync(join(dir, 'wrong.ts'), "import { createEngine } from '@resemote/engine';\nconst e = await createEngine({ assetsUrl: '/a/' });\nawait e.analyse(new ImageData(1, 1), { kind: 'video' });\nexport {};\n");
+  writeFileSync(
+    join(dir, 'wrong.ts'),
+    "import { createEngine } from '@resemote/engine';\nconst e = await createEngine({ assetsUrl: '/a/' });\nawait e.analyse(new ImageData(1, 1), { kind: 'video' });\nexport {};\n",
+  );
   writeFileSync(
     join(dir, 'tsconfig.json'),
     JSON.stringify({
       // skipLibCheck false: the package's .d.ts are checked (TypeScript's own lib files are not).
-      compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, skipDefaultLibCheck: true, types: [], target: 'ES2022', lib: ['ES2022', 'DOM', 'DOM.Iterable'], module: 'ESNext', moduleResolution: 'bundler', noUncheckedIndexedAccess: true, typeRoots: [] },
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        skipDefaultLibCheck: true,
+        types: [],
+        target: 'ES2022',
+        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+        module: 'ESNext',
+        moduleResolution: 'bundler',
+        noUncheckedIndexedAccess: true,
+        typeRoots: [],
+      },
       files: ['example.ts', 'wrong.ts'],
     }),
   );
@@ -165,7 +183,9 @@ test("a user's Vite build of the package prints no warning and carries no page-t
 });
 
 for (const thread of ['auto', 'page'] as const) {
-  test(`${thread === 'auto' ? "the engine's worker" : "the page's thread"}: analyse, switch backend, dispose and create again, engines one after another; nothing leaves the origin, nothing on the console`, async ({ page }) => {
+  test(`${thread === 'auto' ? "the engine's worker" : "the page's thread"}: analyse, switch backend, dispose and create again, engines one after another; nothing leaves the origin, nothing on the console`, async ({
+    page,
+  }) => {
     test.setTimeout(600_000); // a WebGL warm-up on SwiftShader and four engine starts: minutes on a busy machine
     const base = (user as StaticServer).url;
     const seen = watch(page);
@@ -254,7 +274,12 @@ test('each file of the engine, missing or an HTML page, rejects createEngine wit
           }
         }, thread);
         const said = fault === 'missing' ? 'HTTP 404' : 'an HTML page, not';
-        seen.push({ file, fault, ...err, message: (err as { message?: string }).message?.includes(`${url} could not be loaded: ${said}`) ? 'names the URL and what came back' : (err as { message?: string }).message });
+        seen.push({
+          file,
+          fault,
+          ...err,
+          message: (err as { message?: string }).message?.includes(`${url} could not be loaded: ${said}`) ? 'names the URL and what came back' : (err as { message?: string }).message,
+        });
         wanted.push({ file, fault, name: 'EngineError', part, url, message: 'names the URL and what came back' });
       } finally {
         await context.close();

@@ -89,19 +89,23 @@ test('30 photos in a row: tensors stay flat and every object URL is revoked', as
 
 test('a batch of 5 photos with one corrupt: 4 results, 1 listed error, one combined CSV, cancel works', async ({ page }) => {
   const photo = (name: string, file: string) => ({ name, mimeType: 'image/jpeg', buffer: readFileSync(join(FIXTURES, file)) });
-  await page.getByTestId('file-input').setInputFiles([
-    photo('one.jpg', 'group-3.jpg'),
-    photo('two.jpg', 'group-4.jpg'),
-    { name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('\xff\xd8\xff\xe0 not a jpeg', 'latin1') },
-    photo('four.jpg', 'group-6.jpg'),
-    photo('five.jpg', 'group-3.jpg'),
-  ]);
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([
+      photo('one.jpg', 'group-3.jpg'),
+      photo('two.jpg', 'group-4.jpg'),
+      { name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('\xff\xd8\xff\xe0 not a jpeg', 'latin1') },
+      photo('four.jpg', 'group-6.jpg'),
+      photo('five.jpg', 'group-3.jpg'),
+    ]);
   await expect(page.getByTestId('batch')).toHaveAttribute('data-phase', 'done', { timeout: 300_000 });
   await expect(page.locator('[data-testid="batch-item"][data-status="done"]')).toHaveCount(4);
   await expect(page.locator('[data-testid="batch-item"][data-status="error"]')).toHaveCount(1);
   await expect(page.getByTestId('batch-error')).toContainText('broken.jpg');
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'All results (CSV)' }).click()]);
-  const lines = readFileSync(await csv.path(), 'utf8').trim().split(/\r?\n/);
+  const lines = readFileSync(await csv.path(), 'utf8')
+    .trim()
+    .split(/\r?\n/);
   expect(lines[0]).toMatch(/^source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry/);
   const files = new Set(lines.slice(1).map((l) => l.split(',')[0]));
   expect([...files].sort()).toEqual(['five.jpg', 'four.jpg', 'one.jpg', 'two.jpg']);

@@ -27,7 +27,9 @@ test('record a camera session: rows in the CSV, one per face per analysed frame;
   const shown = Number(await page.getByTestId('record-rows').textContent());
   const last = page.getByTestId('last-recording');
   const [csv] = await Promise.all([page.waitForEvent('download'), last.getByRole('button', { name: 'Export CSV' }).click()]);
-  const lines = readFileSync(await csv.path(), 'utf8').trim().split('\r\n');
+  const lines = readFileSync(await csv.path(), 'utf8')
+    .trim()
+    .split('\r\n');
   // The one CSV schema (docs/files.md): source first, detection_score, valence last.
   expect(lines[0]).toBe('source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral,valence,found_by');
   const rows = lines.slice(1).map((l) => l.split(',').slice(1)); // without the source ("camera")
@@ -68,7 +70,11 @@ test('a video file: progress to 100 %, a timeline with points, a scrubber; cance
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('video-moment')).toContainText('0.2 s of');
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('video-view').getByRole('button', { name: 'Export CSV' }).click()]);
-  expect(readFileSync(await csv.path(), 'utf8').trim().split('\r\n').length - 1).toBe(points);
+  expect(
+    readFileSync(await csv.path(), 'utf8')
+      .trim()
+      .split('\r\n').length - 1,
+  ).toBe(points);
   // Again, cancelled at once: it stops early.
   await page.getByTestId('video-analyse').click();
   await page.getByTestId('video-cancel').click();
@@ -89,8 +95,29 @@ test('sessions kept by app 0.2 (IndexedDB version 1): listed from the index the 
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
     });
-    const meta = (startedAt: string, kind: string) => ({ kind, source: kind === 'camera' ? 'camera' : 'clip.webm', model: 'ResEmoteNet-S5', backend: 'wasm', appVersion: '0.2.0', startedAt, frameWidth: 640, frameHeight: 480, ...(kind === 'video' ? { durationMs: 3000 } : {}) });
-    const row = (t: number, face: number, top: string) => ({ t, face, x: 10, y: 10, width: 50, height: 50, score: 0.9, probs: [0, 0, 0, top === 'happy' ? 1 : 0, top === 'sad' ? 1 : 0, 0, 0], top, valence: top === 'happy' ? 1 : -1 });
+    const meta = (startedAt: string, kind: string) => ({
+      kind,
+      source: kind === 'camera' ? 'camera' : 'clip.webm',
+      model: 'ResEmoteNet-S5',
+      backend: 'wasm',
+      appVersion: '0.2.0',
+      startedAt,
+      frameWidth: 640,
+      frameHeight: 480,
+      ...(kind === 'video' ? { durationMs: 3000 } : {}),
+    });
+    const row = (t: number, face: number, top: string) => ({
+      t,
+      face,
+      x: 10,
+      y: 10,
+      width: 50,
+      height: 50,
+      score: 0.9,
+      probs: [0, 0, 0, top === 'happy' ? 1 : 0, top === 'sad' ? 1 : 0, 0, 0],
+      top,
+      valence: top === 'happy' ? 1 : -1,
+    });
     const tx = db.transaction(['recordings', 'batches'], 'readwrite');
     tx.objectStore('recordings').put({ id: 'rec-old', name: 'Old recording', meta: meta('2026-01-02T10:00:00.000Z', 'camera'), finished: true });
     tx.objectStore('batches').put({ id: 'rec-old', seq: 0, rows: [row(0, 1, 'happy'), row(0, 2, 'sad')] });
@@ -116,12 +143,23 @@ test('sessions kept by app 0.2 (IndexedDB version 1): listed from the index the 
         req.onsuccess = () => resolve(req.result);
         req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
       });
-      const all = <T,>(store: string) => new Promise<T[]>((resolve) => (db.transaction(store).objectStore(store).getAll().onsuccess = (e) => resolve((e.target as IDBRequest<T[]>).result)));
+      const all = <T>(store: string) => new Promise<T[]>((resolve) => (db.transaction(store).objectStore(store).getAll().onsuccess = (e) => resolve((e.target as IDBRequest<T[]>).result)));
       const recordings = await all<{ id: string; name: string; rowCount: number; faces: number[]; lastMs: number }>('recordings');
       const batches = await all<{ id: string; rows: unknown[] }>('batches');
       const version = db.version;
       db.close();
-      return { version, recordings: recordings.map((r) => ({ id: r.id, name: r.name, rowCount: r.rowCount, faces: r.faces, lastMs: r.lastMs, rowsStored: batches.filter((b) => b.id === r.id).reduce((n, b) => n + b.rows.length, 0) })), orphanBatches: batches.filter((b) => !recordings.some((r) => r.id === b.id)).length };
+      return {
+        version,
+        recordings: recordings.map((r) => ({
+          id: r.id,
+          name: r.name,
+          rowCount: r.rowCount,
+          faces: r.faces,
+          lastMs: r.lastMs,
+          rowsStored: batches.filter((b) => b.id === r.id).reduce((n, b) => n + b.rows.length, 0),
+        })),
+        orphanBatches: batches.filter((b) => !recordings.some((r) => r.id === b.id)).length,
+      };
     });
   expect(await index()).toEqual({
     version: 2,
@@ -137,7 +175,11 @@ test('sessions kept by app 0.2 (IndexedDB version 1): listed from the index the 
   await expect(panel.getByTestId('recording-summary')).toHaveCount(0);
   // Exported from the list (the rows are read for the file).
   const [csv] = await Promise.all([page.waitForEvent('download'), items.nth(1).getByRole('button', { name: 'Export CSV' }).click()]);
-  expect(readFileSync(await csv.path(), 'utf8').trim().split('\r\n')).toHaveLength(2);
+  expect(
+    readFileSync(await csv.path(), 'utf8')
+      .trim()
+      .split('\r\n'),
+  ).toHaveLength(2);
   // Renamed and deleted: the index and the rows stay in step across a reload.
   await items.nth(1).getByRole('textbox', { name: 'Session name' }).fill('Renamed video');
   await items.nth(1).getByRole('textbox', { name: 'Session name' }).press('Enter');

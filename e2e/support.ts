@@ -57,7 +57,10 @@ export function launchWithCamera(y4m: string, extra: string[] = []): Promise<Bro
 }
 
 /** A prepared page in a new context of `browser` (camera granted when asked). */
-export async function openPage(browser: Browser, options: { backend?: Backend; camera?: boolean; viewport?: { width: number; height: number }; settings?: Record<string, unknown> } = {}): Promise<Page> {
+export async function openPage(
+  browser: Browser,
+  options: { backend?: Backend; camera?: boolean; viewport?: { width: number; height: number }; settings?: Record<string, unknown> } = {},
+): Promise<Page> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
   if (options.camera) await context.grantPermissions(['camera'], { origin: BASE });
   await prepareContext(context, options.backend ?? 'webgl', options.settings ?? {});

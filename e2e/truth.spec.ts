@@ -85,14 +85,16 @@ test('what the detector mistakes for a face is not shown; a photo with no face f
   await expect(page.getByTestId('whole-note')).toBeVisible();
   await expect(page.getByTestId('detection-score')).toHaveText('the whole photo, read as one face');
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (JSON)' }).click()]);
-  expect(JSON.parse(readFileSync((await json.path()), 'utf8')).faces[0]).toMatchObject({ foundBy: 'whole_photo', detectionScore: null });
+  expect(JSON.parse(readFileSync(await json.path(), 'utf8')).faces[0]).toMatchObject({ foundBy: 'whole_photo', detectionScore: null });
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (CSV)' }).click()]);
-  const lines = readFileSync((await csv.path()), 'utf8').trim().split('\r\n');
+  const lines = readFileSync(await csv.path(), 'utf8')
+    .trim()
+    .split('\r\n');
   expect(lines[0]!.endsWith(',found_by')).toBe(true);
   expect(lines[1]!.endsWith(',whole_photo')).toBe(true);
 });
 
-test('a model switch reads the photo on screen again: its cards and files never name one model for another\'s answer', async ({ page }) => {
+test("a model switch reads the photo on screen again: its cards and files never name one model for another's answer", async ({ page }) => {
   await photoTab(page);
   await page.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-3.jpg'));
   await expect(page.getByTestId('face-count')).toContainText('3 faces in group-3.jpg');
@@ -107,7 +109,7 @@ test('a model switch reads the photo on screen again: its cards and files never 
   await expect(page.getByTestId('old-model-note')).toHaveCount(0);
   await expect(page.getByTestId('face-count')).toContainText('3 faces in group-3.jpg');
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (JSON)' }).click()]);
-  const data = JSON.parse(readFileSync((await json.path()), 'utf8'));
+  const data = JSON.parse(readFileSync(await json.path(), 'utf8'));
   expect(data.model).toBe(otherName);
   expect(data.faces.map((f: { id: number }) => f.id)).toEqual([1, 2, 3]);
 });
@@ -153,7 +155,9 @@ test("the user's words: no timings or benchmark scores; the model described in i
 test('a backend measured slower says so before it is picked, and a switch says what it does and for how long', async ({ page, context }) => {
   test.setTimeout(600_000);
   // The app measured WebGL 30x slower than WebAssembly here on an earlier visit (its own hand-over figures).
-  await context.addInitScript(() => localStorage.setItem('resemote.settings.v1', JSON.stringify({ ...JSON.parse(localStorage.getItem('resemote.settings.v1') ?? '{}'), backendWanted: 'wasm', speedMs: { wasm: 40, webgl: 1200 } })));
+  await context.addInitScript(() =>
+    localStorage.setItem('resemote.settings.v1', JSON.stringify({ ...JSON.parse(localStorage.getItem('resemote.settings.v1') ?? '{}'), backendWanted: 'wasm', speedMs: { wasm: 40, webgl: 1200 } })),
+  );
   await page.goto('/');
   await waitReady(page);
   await expect(page.getByTestId('backend-active')).toHaveText('in use: WebAssembly (CPU)');
@@ -182,7 +186,11 @@ test('a recording numbers its faces from 1, however many came before; the live a
     await expect(page.getByTestId('recording-summary')).toBeVisible();
     const last = page.getByTestId('last-recording');
     const [csv] = await Promise.all([page.waitForEvent('download'), last.getByRole('button', { name: 'Export CSV' }).click()]);
-    const faces = readFileSync((await csv.path()), 'utf8').trim().split('\r\n').slice(1).map((l) => Number(l.split(',')[2]));
+    const faces = readFileSync(await csv.path(), 'utf8')
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[2]));
     expect(Math.min(...faces)).toBe(1);
     await expect(page.getByTestId('recording-summary')).toContainText('Face #1');
     await expect(page.getByTestId('live-region')).not.toHaveText('');

@@ -101,8 +101,11 @@ test('the detection score is on each card, and the confidence filter hides or sh
   /** Each card's face number with its detection score: the same face has the same number at every setting. */
   const cards = async () =>
     new Map(
-      (await page.getByTestId('result-item').evaluateAll((els) => els.map((el) => [/Face (\d+)/.exec(el.textContent ?? '')?.[1], el.querySelector('[data-testid="detection-score"]')?.textContent?.match(/\d+%/)?.[0]])))
-        .map(([id, score]) => [id, score] as [string, string]),
+      (
+        await page
+          .getByTestId('result-item')
+          .evaluateAll((els) => els.map((el) => [/Face (\d+)/.exec(el.textContent ?? '')?.[1], el.querySelector('[data-testid="detection-score"]')?.textContent?.match(/\d+%/)?.[0]]))
+      ).map(([id, score]) => [id, score] as [string, string]),
     );
   await page.getByText('Settings').click();
   await page.getByTestId('setting-min-score').fill('0.95');

@@ -42,10 +42,13 @@ const videoTime = (page: Page) => page.evaluate(() => document.querySelector<HTM
 /** After a move: the overlay settles on the target frame's sample. */
 async function settled(page: Page): Promise<void> {
   await expect
-    .poll(async () => {
-      const [o, t] = [await overlay(page), await videoTime(page)];
-      return !!o && !o.seeking && o.sampleAt !== null && Math.abs(o.sampleAt - t) <= TOLERANCE ? 'settled' : JSON.stringify({ overlay: o, videoMs: t });
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        const [o, t] = [await overlay(page), await videoTime(page)];
+        return !!o && !o.seeking && o.sampleAt !== null && Math.abs(o.sampleAt - t) <= TOLERANCE ? 'settled' : JSON.stringify({ overlay: o, videoMs: t });
+      },
+      { timeout: 30_000 },
+    )
     .toBe('settled');
 }
 

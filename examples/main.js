@@ -12,7 +12,10 @@ try {
   });
   const result = await engine.analyse(document.querySelector('#photo')); // { kind: 'photo' } by default
   out.textContent = result.faces
-    .map((f) => `face ${f.id}: ${f.top.emotion} ${f.top.probability.toFixed(2)} | ${EMOTIONS.map((e) => `${e} ${f.probabilities[e].toFixed(2)}`).join(' ')} | box ${Math.round(f.box.x)},${Math.round(f.box.y)} ${Math.round(f.box.width)}x${Math.round(f.box.height)} | score ${f.score.toFixed(2)}`)
+    .map(
+      (f) =>
+        `face ${f.id}: ${f.top.emotion} ${f.top.probability.toFixed(2)} | ${EMOTIONS.map((e) => `${e} ${f.probabilities[e].toFixed(2)}`).join(' ')} | box ${Math.round(f.box.x)},${Math.round(f.box.y)} ${Math.round(f.box.width)}x${Math.round(f.box.height)} | score ${f.score.toFixed(2)}`,
+    )
     .join('\n');
   status.textContent = `${result.faces.length} faces in ${result.width}x${result.height} px, ${result.timings.totalMs.toFixed(0)} ms on ${result.backend} (${engine.status.thread}), ${result.format}`;
   status.dataset.done = 'true';

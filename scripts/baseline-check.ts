@@ -44,7 +44,10 @@ export function readPrepared(faces: string, sources: string[]): Row[] {
   }
   const rows: Row[] = [];
   for (const source of sources) {
-    const lines = readFileSync(join(faces, source, 'index.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
+    const lines = readFileSync(join(faces, source, 'index.csv'), 'utf8')
+      .trim()
+      .split(/\r?\n/)
+      .slice(1);
     const gray = readFileSync(join(faces, source, 'gray64.u8'));
     lines.forEach((line, i) => {
       const role = roles.get(`${source}/${i}`);
@@ -122,7 +125,10 @@ async function main() {
     neutral = Float32Array.from(e, (v) => v / s);
     console.log(`the model's mean reading of ${probs.length} neutral faces (training folds): ${EMOTIONS.map((c, k) => `${c} ${((neutral as Float32Array)[k] as number).toFixed(3)}`).join(', ')}`);
     if (values['write-neutral']) {
-      writeFileSync(values['write-neutral'], `${JSON.stringify({ neutral: Array.from(neutral, (v) => Math.round(v * 1e6) / 1e6), faces: probs.length, measured: 'the geometric mean of the model\'s readings of the training folds\' neutral faces (scripts/baseline-check.ts)' }, null, 1)}\n`);
+      writeFileSync(
+        values['write-neutral'],
+        `${JSON.stringify({ neutral: Array.from(neutral, (v) => Math.round(v * 1e6) / 1e6), faces: probs.length, measured: "the geometric mean of the model's readings of the training folds' neutral faces (scripts/baseline-check.ts)" }, null, 1)}\n`,
+      );
       console.log(`wrote ${values['write-neutral']}`);
     }
   }
@@ -139,35 +145,59 @@ async function main() {
   const betas = [...new Set([Number(values.beta), 0.5])];
   // each person's resting face: their neutral photo (KDEF-dyn's where a person has two, the same session as their clips)
   const restingOf = (p: { neutral: number[] }) => probs[p.neutral.find((i) => (rows[i] as Row).path.includes('kdefdyn__')) ?? p.neutral[0]!] as Float32Array;
-  const reading = (beta: number) => people.map(([name, p]) => ({
-    name,
-    labels: p.expressive.map((i) => (rows[i] as Row).label),
-    alone: p.expressive.map((i) => argmax(probs[i] as Float32Array)),
-    relative: p.expressive.map((i) => argmax(relativeReading(probs[i] as Float32Array, restingOf(p), neutral as Float32Array, beta))),
-  }));
+  const reading = (beta: number) =>
+    people.map(([name, p]) => ({
+      name,
+      labels: p.expressive.map((i) => (rows[i] as Row).label),
+      alone: p.expressive.map((i) => argmax(probs[i] as Float32Array)),
+      relative: p.expressive.map((i) => argmax(relativeReading(probs[i] as Float32Array, restingOf(p), neutral as Float32Array, beta))),
+    }));
   const photos = people.reduce((n, [, p]) => n + p.expressive.length, 0);
   console.log(`${values.model}: ${people.length} held-out people of posed-more with a neutral photo, ${photos} expressive photos`);
   const result: Record<string, unknown> = { model: values.model, people: people.length, photos, betas: {} };
   for (const beta of betas) {
     const per = reading(beta);
-    const flat = (key: 'alone' | 'relative') => score(per.flatMap((p) => p.labels), per.flatMap((p) => p[key]));
+    const flat = (key: 'alone' | 'relative') =>
+      score(
+        per.flatMap((p) => p.labels),
+        per.flatMap((p) => p[key]),
+      );
     const alone = flat('alone');
     const relative = flat('relative');
     // bootstrap over people: the spread of (relative - alone) mean class recall
     let seed = 1;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const diffs: number[] = [];
     for (let b = 0; b < Number(values.boot); b++) {
       const pick = per.map(() => per[Math.floor(rand() * per.length)] as (typeof per)[number]);
       const labels = pick.flatMap((p) => p.labels);
-      diffs.push(score(labels, pick.flatMap((p) => p.relative)).meanRecall - score(labels, pick.flatMap((p) => p.alone)).meanRecall);
+      diffs.push(
+        score(
+          labels,
+          pick.flatMap((p) => p.relative),
+        ).meanRecall -
+          score(
+            labels,
+            pick.flatMap((p) => p.alone),
+          ).meanRecall,
+      );
     }
     const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
     const std = Math.sqrt(diffs.reduce((a, b) => a + (b - mean) ** 2, 0) / (diffs.length - 1));
     const pct = (v: number) => (v * 100).toFixed(1);
-    console.log(`beta ${beta}: mean class recall alone ${pct(alone.meanRecall)} % -> relative ${pct(relative.meanRecall)} % (${relative.meanRecall - alone.meanRecall >= 0 ? '+' : ''}${pct(relative.meanRecall - alone.meanRecall)} points; bootstrap over people: std ${pct(std)}); accuracy ${pct(alone.accuracy)} -> ${pct(relative.accuracy)} %; "neutral" said ${pct(alone.neutral)} -> ${pct(relative.neutral)} %`);
-    console.log(`  recall alone:    ${EMOTIONS.filter((c) => c !== 'neutral').map((c) => `${c} ${pct(alone.recall[c] ?? 0)}`).join(', ')}`);
-    console.log(`  recall relative: ${EMOTIONS.filter((c) => c !== 'neutral').map((c) => `${c} ${pct(relative.recall[c] ?? 0)}`).join(', ')}`);
+    console.log(
+      `beta ${beta}: mean class recall alone ${pct(alone.meanRecall)} % -> relative ${pct(relative.meanRecall)} % (${relative.meanRecall - alone.meanRecall >= 0 ? '+' : ''}${pct(relative.meanRecall - alone.meanRecall)} points; bootstrap over people: std ${pct(std)}); accuracy ${pct(alone.accuracy)} -> ${pct(relative.accuracy)} %; "neutral" said ${pct(alone.neutral)} -> ${pct(relative.neutral)} %`,
+    );
+    console.log(
+      `  recall alone:    ${EMOTIONS.filter((c) => c !== 'neutral')
+        .map((c) => `${c} ${pct(alone.recall[c] ?? 0)}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `  recall relative: ${EMOTIONS.filter((c) => c !== 'neutral')
+        .map((c) => `${c} ${pct(relative.recall[c] ?? 0)}`)
+        .join(', ')}`,
+    );
     (result.betas as Record<string, unknown>)[String(beta)] = { alone, relative, gain: relative.meanRecall - alone.meanRecall, std };
   }
   classifier.dispose();

@@ -134,7 +134,19 @@ async function main() {
   print('reload (the same, after the first visit)', last.reload, opts.dist);
   if (runs.length > 1) console.log(`\nfirst visit, every run: ${runs.map((r) => mb(wireBytes(r.first))).join(', ')} MB; reload: ${runs.map((r) => mb(wireBytes(r.reload))).join(', ')} MB`);
   mkdirSync(dirname(opts.out), { recursive: true });
-  writeFileSync(opts.out, JSON.stringify({ date: new Date().toISOString(), url, cpu: `${cpu[0]?.model} x ${cpu.length}`, runs: runs.map((r) => ({ firstBytes: wireBytes(r.first), reloadBytes: wireBytes(r.reload), first: r.first, reload: r.reload })) }, null, 2) + '\n');
+  writeFileSync(
+    opts.out,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        url,
+        cpu: `${cpu[0]?.model} x ${cpu.length}`,
+        runs: runs.map((r) => ({ firstBytes: wireBytes(r.first), reloadBytes: wireBytes(r.reload), first: r.first, reload: r.reload })),
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`\nfull results: ${relative(process.cwd(), opts.out)}`);
 }
 

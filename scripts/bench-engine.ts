@@ -24,8 +24,7 @@ const root = join(import.meta.dirname, '..');
 const FRAME = { width: 1280, height: 720 };
 const PHOTO = 'group-6.jpg';
 const SWIFTSHADER_NOTE =
-  'In headless Chromium here WebGPU and WebGL both run on SwiftShader (a CPU emulation of a GPU): ' +
-  'ratios between backends and models carry over to real GPUs, absolute numbers do not.';
+  'In headless Chromium here WebGPU and WebGL both run on SwiftShader (a CPU emulation of a GPU): ' + 'ratios between backends and models carry over to real GPUs, absolute numbers do not.';
 
 interface Options {
   runs: number;
@@ -244,7 +243,15 @@ function printReport(
   const g = ctx.gpu;
   console.log(`CPU: ${ctx.cpu.model} x ${ctx.cpu.cores} cores`);
   console.log(`Browser: ${ctx.browser} (headless)`);
-  console.log(`WebGPU adapter: ${g?.webgpu ? Object.values(g.webgpu).filter((v) => v !== '').join(' / ') : 'none'}`);
+  console.log(
+    `WebGPU adapter: ${
+      g?.webgpu
+        ? Object.values(g.webgpu)
+            .filter((v) => v !== '')
+            .join(' / ')
+        : 'none'
+    }`,
+  );
   console.log(`WebGL renderer: ${g?.webgl ? `${g.webgl.vendor} / ${g.webgl.renderer}` : 'none'}`);
   console.log(SWIFTSHADER_NOTE);
   console.log(

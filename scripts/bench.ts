@@ -90,10 +90,25 @@ function options() {
       'sessions-store': { type: 'string', default: join(root, 'src', 'app', 'recordingStore.ts') },
     },
   });
-  const backends = values.backends.split(',').map((b) => b.trim()).filter(Boolean) as Backend[];
+  const backends = values.backends
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean) as Backend[];
   for (const b of backends) if (!['auto', 'wasm', 'webgl', 'webgpu'].includes(b)) throw new Error(`unknown backend ${b}`);
   const date = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  return { backends, url: values.url, out: values.out ?? join(root, 'bench-results', `app-${date}.json`), skip: new Set(values.skip.split(',')), fpsSeconds: Number(values.fps), memoryFrames: Number(values['memory-frames']), coldStarts: Number(values['cold-starts']), port: Number(values.port), photoRuns: Number(values['photo-runs']), photoVs: values['photo-vs'], sessions: { count: Number(values.sessions), rows: Number(values['session-rows']), runs: Number(values['session-runs']), store: values['sessions-store'] } };
+  return {
+    backends,
+    url: values.url,
+    out: values.out ?? join(root, 'bench-results', `app-${date}.json`),
+    skip: new Set(values.skip.split(',')),
+    fpsSeconds: Number(values.fps),
+    memoryFrames: Number(values['memory-frames']),
+    coldStarts: Number(values['cold-starts']),
+    port: Number(values.port),
+    photoRuns: Number(values['photo-runs']),
+    photoVs: values['photo-vs'],
+    sessions: { count: Number(values.sessions), rows: Number(values['session-rows']), runs: Number(values['session-runs']), store: values['sessions-store'] },
+  };
 }
 
 /**
@@ -132,8 +147,7 @@ function processMemory(browserPid: number | undefined): { renderer: number; rend
       if (cmd.includes('--type=renderer')) {
         renderer += rss;
         rendererShared += Number(/RssShmem:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-      }
-      else if (cmd.includes('--type=gpu-process')) gpu += rss;
+      } else if (cmd.includes('--type=gpu-process')) gpu += rss;
     } catch {
       /* gone */
     }
@@ -180,7 +194,11 @@ async function launch(y4m: string, backend: Backend) {
       new PerformanceObserver((l) =>
         l.getEntries().forEach((e) => {
           const f = e as PerformanceEntry & { blockingDuration: number; scripts: { invoker: string; sourceURL: string; sourceFunctionName: string; duration: number }[] };
-          x.__longframes.push({ duration: f.duration, blocking: f.blockingDuration, scripts: f.scripts.map((sc) => `${sc.invoker} ${sc.sourceFunctionName || ''}@${sc.sourceURL.split('/').pop()} ${Math.round(sc.duration)} ms`) });
+          x.__longframes.push({
+            duration: f.duration,
+            blocking: f.blockingDuration,
+            scripts: f.scripts.map((sc) => `${sc.invoker} ${sc.sourceFunctionName || ''}@${sc.sourceURL.split('/').pop()} ${Math.round(sc.duration)} ms`),
+          });
         }),
       ).observe({ type: 'long-animation-frame', buffered: true });
     } catch {
@@ -198,10 +216,11 @@ async function launch(y4m: string, backend: Backend) {
 const info = (page: Page) => page.evaluate(() => (window as unknown as { __resemote?: { info(): { frames: number; backend: string; ready: boolean; warming?: string } } }).__resemote?.info() ?? null);
 /** The running engine's classifier benchmark (null on builds without the hook). */
 const classifierMs = (page: Page) =>
-  page.evaluate(async () => (await (window as unknown as { __resemote?: { benchmark?(): Promise<{ backend: string; oneFaceMs: number; fourFacesMs: number } | null> } }).__resemote?.benchmark?.()) ?? null);
+  page.evaluate(
+    async () => (await (window as unknown as { __resemote?: { benchmark?(): Promise<{ backend: string; oneFaceMs: number; fourFacesMs: number } | null> } }).__resemote?.benchmark?.()) ?? null,
+  );
 /** Shaders the running engine has compiled (WebGL programs / WebGPU pipelines; null on builds without the count). */
-const shaders = (page: Page) =>
-  page.evaluate(async () => (await (window as unknown as { __resemote?: { memory?(): Promise<{ shaders?: number } | null> } }).__resemote?.memory?.())?.shaders ?? null);
+const shaders = (page: Page) => page.evaluate(async () => (await (window as unknown as { __resemote?: { memory?(): Promise<{ shaders?: number } | null> } }).__resemote?.memory?.())?.shaders ?? null);
 const longest = (page: Page) => page.evaluate(() => Math.max(0, ...(window as unknown as { __longtasks: number[] }).__longtasks));
 const resetLongTasks = (page: Page) => page.evaluate(() => void ((window as unknown as { __longtasks: number[] }).__longtasks = []));
 
@@ -226,7 +245,10 @@ async function firstResult(page: Page, url: string, backend: Backend, reload = f
   const now = await info(page);
   if (now && backend !== 'auto' && now.backend !== backend) {
     await page.getByTestId(`backend-${backend}`).click(); // not check(): a controlled radio changes once the switch is done
-    await page.getByTestId('backend-active').filter({ hasText: `in use: ${LABEL[backend]}` }).waitFor({ timeout });
+    await page
+      .getByTestId('backend-active')
+      .filter({ hasText: `in use: ${LABEL[backend]}` })
+      .waitFor({ timeout });
   }
   await page.waitForFunction(() => ((window as unknown as { __resemote?: { info(): { frames: number } } }).__resemote?.info().frames ?? 0) >= 1, null, { timeout, polling: 50 });
   const ms = Date.now() - t0;
@@ -263,11 +285,18 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
         log('warm', { firstResultMs: warm.ms, servedBy: warm.servedBy, downloadedMB: +(warm.bytes / 1e6).toFixed(2), longestTaskMs: Math.round(await longest(page)) });
         if (backend === 'auto') {
           // Where the app settles once the GPU backends were warmed and measured (or the remembered one took over).
-          await page.waitForFunction(() => {
-            const i = (window as unknown as { __resemote?: { info(): { warming?: string; ready: boolean } } }).__resemote?.info();
-            return i?.ready === true && !i.warming;
-          }, null, { timeout: 1_800_000, polling: 500 });
-          const reason = await page.getByTestId('backend-reason').textContent().catch(() => null);
+          await page.waitForFunction(
+            () => {
+              const i = (window as unknown as { __resemote?: { info(): { warming?: string; ready: boolean } } }).__resemote?.info();
+              return i?.ready === true && !i.warming;
+            },
+            null,
+            { timeout: 1_800_000, polling: 500 },
+          );
+          const reason = await page
+            .getByTestId('backend-reason')
+            .textContent()
+            .catch(() => null);
           log('handOver', { firstServedBy: warm.servedBy, settledOn: (await info(page))?.backend, reason });
         }
       }
@@ -279,7 +308,10 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
         const framesBefore = (await info(page))?.frames ?? 0;
         const t0 = Date.now();
         await page.getByTestId(`backend-${other}`).click();
-        await page.getByTestId('backend-active').filter({ hasText: `in use: ${LABEL[other]}` }).waitFor({ timeout: 900_000 });
+        await page
+          .getByTestId('backend-active')
+          .filter({ hasText: `in use: ${LABEL[other]}` })
+          .waitFor({ timeout: 900_000 });
         const switchMs = Date.now() - t0;
         const framesDuring = ((await info(page))?.frames ?? 0) - framesBefore;
         log('switch', { to: other, ms: switchMs, framesAnalysedMeanwhile: framesDuring, longestTaskMs: Math.round(await longest(page)) });
@@ -300,10 +332,13 @@ async function benchBackend(backend: Backend, url: string, opts: ReturnType<type
         }
         log('memoryCurve', curve);
         // Which camera path ran: the track's frames read by copy, or bitmaps of the <video> (?bitmapframes; older builds: null).
-        log('cameraFrames', await page.evaluate(async () => {
-          const w = window as unknown as { __resemote?: { info(): { frameSource?: string }; memory?(): Promise<{ frames?: { copied: number; bitmaps: number } } | null> } };
-          return { source: w.__resemote?.info().frameSource ?? null, engine: (await w.__resemote?.memory?.())?.frames ?? null };
-        }));
+        log(
+          'cameraFrames',
+          await page.evaluate(async () => {
+            const w = window as unknown as { __resemote?: { info(): { frameSource?: string }; memory?(): Promise<{ frames?: { copied: number; bitmaps: number } } | null> } };
+            return { source: w.__resemote?.info().frameSource ?? null, engine: (await w.__resemote?.memory?.())?.frames ?? null };
+          }),
+        );
         console.log(`\n${backend}: renderer MB every 100 frames (of it shared memory): ${curve.map((c) => `${c.renderer} (${c.rendererShared})`).join(', ')}`);
         const m300 = curve.find((c) => c.frames === 300) ?? curve[curve.length - 1] ?? null;
         await page.getByTestId('camera-toggle').click();
@@ -397,7 +432,11 @@ async function sessionsBench(backend: Backend, url: string, opts: ReturnType<typ
           async ({ code, stored, rows }) => {
             const exports: Record<string, unknown> = {};
             new Function('exports', code)(exports);
-            const Store = exports.RecordingStore as new () => { begin(id: string, meta: unknown, name: string): Promise<void>; append(id: string, seq: number, rows: unknown[]): Promise<void>; finish(id: string): Promise<void> };
+            const Store = exports.RecordingStore as new () => {
+              begin(id: string, meta: unknown, name: string): Promise<void>;
+              append(id: string, seq: number, rows: unknown[]): Promise<void>;
+              finish(id: string): Promise<void>;
+            };
             const store = new Store();
             const t0 = performance.now();
             const perBatch = 10; // the recorder writes about once a second
@@ -406,7 +445,18 @@ async function sessionsBench(backend: Backend, url: string, opts: ReturnType<typ
               const startedAt = new Date(Date.UTC(2026, 0, 1) + i * 3_600_000 * 4).toISOString();
               await store.begin(id, { kind: 'camera', source: 'camera', model: 'ResEmoteNet-S5', backend: 'wasm', appVersion: 'bench', startedAt, frameWidth: 1280, frameHeight: 720 }, '');
               for (let seq = 0; seq * perBatch < rows; seq++) {
-                const batch = Array.from({ length: Math.min(perBatch, rows - seq * perBatch) }, (_, k) => ({ t: (seq * perBatch + k) * 100, face: 1 + (k % 2), x: 400.5, y: 200.5, width: 180, height: 180, score: 0.9512, probs: [0.0213, 0.0105, 0.0312, 0.8012, 0.0421, 0.0487, 0.045], top: 'happy', valence: 0.6961 }));
+                const batch = Array.from({ length: Math.min(perBatch, rows - seq * perBatch) }, (_, k) => ({
+                  t: (seq * perBatch + k) * 100,
+                  face: 1 + (k % 2),
+                  x: 400.5,
+                  y: 200.5,
+                  width: 180,
+                  height: 180,
+                  score: 0.9512,
+                  probs: [0.0213, 0.0105, 0.0312, 0.8012, 0.0421, 0.0487, 0.045],
+                  top: 'happy',
+                  valence: 0.6961,
+                }));
                 await store.append(id, seq, batch);
               }
               await store.finish(id);
@@ -433,12 +483,16 @@ async function sessionsBench(backend: Backend, url: string, opts: ReturnType<typ
 
 function printSessions(runs: SessionsRun[], rows: number): void {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
-  console.log(`\n| stored sessions (${rows} rows each) | first result, cold | sessions listed, cold | first result, reload | sessions listed, reload | longest task, cold / reload | JS heap after GC |`);
+  console.log(
+    `\n| stored sessions (${rows} rows each) | first result, cold | sessions listed, cold | first result, reload | sessions listed, reload | longest task, cold / reload | JS heap after GC |`,
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const stored of [...new Set(runs.map((r) => r.stored))]) {
     const rs = runs.filter((r) => r.stored === stored);
     const s = (f: (r: SessionsRun) => number) => `${(median(rs.map(f)) / 1000).toFixed(2)} s (${rs.map((r) => (f(r) / 1000).toFixed(2)).join(', ')})`;
-    console.log(`| ${stored} | ${s((r) => r.cold.firstResultMs)} | ${s((r) => r.cold.listedMs)} | ${s((r) => r.warm.firstResultMs)} | ${s((r) => r.warm.listedMs)} | ${median(rs.map((r) => r.cold.longestTaskMs))} / ${median(rs.map((r) => r.warm.longestTaskMs))} ms | ${median(rs.map((r) => r.heapMB))} MB (${rs.map((r) => r.heapMB).join(', ')}) |`);
+    console.log(
+      `| ${stored} | ${s((r) => r.cold.firstResultMs)} | ${s((r) => r.cold.listedMs)} | ${s((r) => r.warm.firstResultMs)} | ${s((r) => r.warm.listedMs)} | ${median(rs.map((r) => r.cold.longestTaskMs))} / ${median(rs.map((r) => r.warm.longestTaskMs))} ms | ${median(rs.map((r) => r.heapMB))} MB (${rs.map((r) => r.heapMB).join(', ')}) |`,
+    );
   }
   console.log('(medians, each run in brackets)');
 }
@@ -533,7 +587,9 @@ async function main() {
     console.log(`\nfull results: ${relative(process.cwd(), opts.out)}`);
     return;
   }
-  console.log('| backend | cold first result | warm first result | cold download | longest main-thread task (cold / warm / switch) | shaders (first result / after fps) | switch | fps 1 face | fps 4 faces | renderer MB (start / 300 frames / last sample / 99 MP photo / after) |');
+  console.log(
+    '| backend | cold first result | warm first result | cold download | longest main-thread task (cold / warm / switch) | shaders (first result / after fps) | switch | fps 1 face | fps 4 faces | renderer MB (start / 300 frames / last sample / 99 MP photo / after) |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
     if (r.photo || r.why) continue;
@@ -545,7 +601,9 @@ async function main() {
       continue;
     }
     const m = r.memoryMB;
-    const mem = m ? `${m.cameraFirstFrame?.renderer} / ${m.after300Frames?.renderer} / ${m.afterLastFrames?.renderer} at ${m.afterLastFrames?.frames} / ${m.after99MpPhoto?.renderer} / ${m.afterNextPhoto?.renderer} (GPU ${m.cameraFirstFrame?.gpu} / ${m.after300Frames?.gpu} / ${m.afterLastFrames?.gpu} / ${m.after99MpPhoto?.gpu} / ${m.afterNextPhoto?.gpu})` : '-';
+    const mem = m
+      ? `${m.cameraFirstFrame?.renderer} / ${m.after300Frames?.renderer} / ${m.afterLastFrames?.renderer} at ${m.afterLastFrames?.frames} / ${m.after99MpPhoto?.renderer} / ${m.afterNextPhoto?.renderer} (GPU ${m.cameraFirstFrame?.gpu} / ${m.after300Frames?.gpu} / ${m.afterLastFrames?.gpu} / ${m.after99MpPhoto?.gpu} / ${m.afterNextPhoto?.gpu})`
+      : '-';
     console.log(
       `| ${r.backend} | ${(r.cold.firstResultMs / 1000).toFixed(1)} s (${r.cold.servedBy}) | ${(r.warm.firstResultMs / 1000).toFixed(1)} s (${r.warm.servedBy}) | ${r.cold.downloadedMB} MB | ${r.cold.longestTaskMs} / ${r.warm.longestTaskMs} / ${r.switch?.longestTaskMs ?? '-'} ms | ${r.cold.shaders ?? '-'} / ${r.shadersAfterFps1 ?? '-'} | ${r.switch ? `${(r.switch.ms / 1000).toFixed(1)} s to ${r.switch.to} (${r.switch.framesAnalysedMeanwhile} frames meanwhile)` : '-'} | ${r.fps1} | ${r.fps4 ?? '-'} (${r.fps4Faces ?? '?'} faces) | ${mem} |`,
     );
@@ -555,7 +613,8 @@ async function main() {
   if (measured.length) {
     console.log('\n| classifier on | 1 face | 4 faces | per face (4-face batch) |');
     console.log('| --- | --- | --- | --- |');
-    for (const r of measured) console.log(`| ${r.classifier.backend}${r.backend === 'auto' ? ' (auto, settled)' : ''} | ${r.classifier.oneFaceMs} ms | ${r.classifier.fourFacesMs} ms | ${r.classifier.perFaceMs} ms |`);
+    for (const r of measured)
+      console.log(`| ${r.classifier.backend}${r.backend === 'auto' ? ' (auto, settled)' : ''} | ${r.classifier.oneFaceMs} ms | ${r.classifier.fourFacesMs} ms | ${r.classifier.perFaceMs} ms |`);
   }
   for (const r of rows) if (r.error && r.cold && r.warm) console.log(`\n${r.backend}: failed after the figures above: ${r.error}`);
   for (const r of rows) if (r.handOver) console.log(`\nauto: first result on ${r.handOver.firstServedBy}, settled on ${r.handOver.settledOn} (${r.handOver.reason ?? ''})`);
@@ -563,7 +622,9 @@ async function main() {
     if (!r.coldStarts) continue;
     const tasks = r.coldStarts.map((c: { longestTaskMs: number }) => c.longestTaskMs);
     const firsts = r.coldStarts.map((c: { firstResultMs: number }) => c.firstResultMs).sort((a: number, b: number) => a - b);
-    console.log(`\n${r.backend}: ${tasks.length} cold starts, first result ${(firsts[0] / 1000).toFixed(1)}-${(firsts[firsts.length - 1] / 1000).toFixed(1)} s (median ${(firsts[firsts.length >> 1] / 1000).toFixed(1)}); longest main-thread task ${tasks.join(', ')} ms; ${tasks.filter((t: number) => t <= 100).length} of ${tasks.length} at or under 100 ms`);
+    console.log(
+      `\n${r.backend}: ${tasks.length} cold starts, first result ${(firsts[0] / 1000).toFixed(1)}-${(firsts[firsts.length - 1] / 1000).toFixed(1)} s (median ${(firsts[firsts.length >> 1] / 1000).toFixed(1)}); longest main-thread task ${tasks.join(', ')} ms; ${tasks.filter((t: number) => t <= 100).length} of ${tasks.length} at or under 100 ms`,
+    );
   }
   const photoRows = rows.filter((r) => r.photo);
   for (const r of photoRows) {
@@ -595,7 +656,11 @@ async function main() {
     console.log('\n| "Why?" (group-3.jpg, 3 faces, one after the other) | engine ms a face | click to map on screen, ms | longest main-thread task |');
     console.log('| --- | --- | --- | --- |');
     for (const c of r.why as WhyCost[]) console.log(`| ${c.backend} | ${c.perFaceMs.join(', ')} | ${c.shownMs.join(', ')} | ${c.longestTaskMs} ms |`);
-    for (const c of r.why as WhyCost[]) if (c.longestFrame && c.longestFrame.blocking > 0) console.log(`${c.backend}: the longest frame, ${Math.round(c.longestFrame.duration)} ms (${Math.round(c.longestFrame.blocking)} ms blocking): ${c.longestFrame.scripts.join('; ') || 'no script (layout, paint, or work outside scripts)'}`);
+    for (const c of r.why as WhyCost[])
+      if (c.longestFrame && c.longestFrame.blocking > 0)
+        console.log(
+          `${c.backend}: the longest frame, ${Math.round(c.longestFrame.duration)} ms (${Math.round(c.longestFrame.blocking)} ms blocking): ${c.longestFrame.scripts.join('; ') || 'no script (layout, paint, or work outside scripts)'}`,
+        );
   }
   console.log(`\nfull results: ${relative(process.cwd(), opts.out)}`);
 }

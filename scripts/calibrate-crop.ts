@@ -81,7 +81,11 @@ try {
   const offsetX = stat('offsetX');
   const offsetY = stat('offsetY');
   console.log(`detected exactly one face in ${measured.length} of ${images.length} FER2013 training images`);
-  for (const [name, s] of [['scale', scale], ['offsetX', offsetX], ['offsetY', offsetY]] as const) {
+  for (const [name, s] of [
+    ['scale', scale],
+    ['offsetX', offsetX],
+    ['offsetY', offsetY],
+  ] as const) {
     console.log(`${name.padEnd(8)} median ${s.median.toFixed(3)}  (quartiles ${s.q1.toFixed(3)} .. ${s.q3.toFixed(3)})`);
   }
   if (values.write) {

@@ -102,7 +102,7 @@ if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
     console.log(`declarations: ${graph.reached.size} kept, ${unreached.length} not reached from the entry removed`);
   }
   const pkg = JSON.parse(readFileSync(join(PACKAGE, 'package.json'), 'utf8')) as { exports: Record<string, unknown>; types: string };
-  for (const target of [pkg.types, ...JSON.stringify(pkg.exports).match(/\.\/dist\/[^"*]+/g) ?? []]) {
+  for (const target of [pkg.types, ...(JSON.stringify(pkg.exports).match(/\.\/dist\/[^"*]+/g) ?? [])]) {
     if (!existsSync(join(PACKAGE, target))) problems.push(`package.json names ${target}, which the build did not make`);
   }
   writeFileSync(join(PACKAGE, 'README.md'), packageReadme(readFileSync(join(root, 'docs/library.md'), 'utf8')));

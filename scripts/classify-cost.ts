@@ -14,12 +14,14 @@ setWasmPaths(join(import.meta.dirname, '..', 'node_modules/@tensorflow/tfjs-back
 await tf.setBackend('wasm');
 const pixels = tf.randomUniform([480, 640, 3], 0, 255, 'int32') as tf.Tensor3D;
 const ids = process.argv.slice(2).length ? process.argv.slice(2) : ['resemotenet-s5', 'resemotenet-s7b'];
-for (const id of [...ids, ...ids]) { // twice: the first round warms the wasm runtime
+for (const id of [...ids, ...ids]) {
+  // twice: the first round warms the wasm runtime
   const c = await EmotionClassifier.fromArtifacts((await readModelArtifacts(join('models', id))).artifacts);
   for (const n of [1, 4]) {
     const boxes = Array.from({ length: n }, (_, i) => ({ x: 100 + i * 20, y: 100, width: 200, height: 200 }));
     for (let i = 0; i < 10; i++) await c.classify(pixels, boxes);
-    const t = performance.now(); const R = 60;
+    const t = performance.now();
+    const R = 60;
     for (let i = 0; i < R; i++) await c.classify(pixels, boxes);
     console.log(id, `${n} faces`, ((performance.now() - t) / R).toFixed(2), 'ms a call', ((performance.now() - t) / R / n).toFixed(2), 'ms a face');
   }

@@ -64,8 +64,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const report = JSON.parse(readFileSync(path, 'utf8')) as Report;
   const times = specTimes(report);
   const total = times.reduce((a, t) => a + t.ms, 0);
-  console.log(`${report.stats.expected} passed, ${report.stats.unexpected} failed, ${report.stats.flaky} flaky; ${min(report.stats.duration)} wall (${min(total)} in tests), started ${report.stats.startTime}`);
+  console.log(
+    `${report.stats.expected} passed, ${report.stats.unexpected} failed, ${report.stats.flaky} flaky; ${min(report.stats.duration)} wall (${min(total)} in tests), started ${report.stats.startTime}`,
+  );
   for (const t of times) {
-    console.log(`${min(t.ms).padStart(9)} ${((100 * t.ms) / total).toFixed(0).padStart(3)} %  ${t.file} (${t.tests} tests; slowest ${min(t.slowest.ms)}: ${t.slowest.title})${t.retried.length ? `  RETRIED: ${t.retried.join('; ')}` : ''}`);
+    console.log(
+      `${min(t.ms).padStart(9)} ${((100 * t.ms) / total).toFixed(0).padStart(3)} %  ${t.file} (${t.tests} tests; slowest ${min(t.slowest.ms)}: ${t.slowest.title})${t.retried.length ? `  RETRIED: ${t.retried.join('; ')}` : ''}`,
+    );
   }
 }

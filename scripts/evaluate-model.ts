@@ -113,7 +113,10 @@ export function listFolds(faces: string): Map<string, { images: RgbImage[]; labe
   }
   const out = new Map<string, { images: RgbImage[]; labels: number[] }>();
   for (const source of [...new Set([...roles.keys()].map((k) => k.split('/')[0] as string))]) {
-    const rows = readFileSync(join(faces, source, 'index.csv'), 'utf8').trim().split('\n').slice(1);
+    const rows = readFileSync(join(faces, source, 'index.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
     const gray = readFileSync(join(faces, source, 'gray64.u8'));
     rows.forEach((row, i) => {
       const role = roles.get(`${source}/${i}`);
@@ -146,7 +149,9 @@ export async function evaluateFolds(opts: { model: string; faces: string; backen
   const aligned = classifier.metadata.preprocessing.align;
   if (foldsAligned(opts.faces) !== aligned) {
     classifier.dispose();
-    throw new Error(`${opts.model} wants ${aligned ? 'eye-aligned' : 'straight'} crops, but ${opts.faces} was prepared ${aligned ? 'straight' : 'with --align'}; give --faces ${aligned ? '.cache/faces-aligned' : '.cache/faces'}`);
+    throw new Error(
+      `${opts.model} wants ${aligned ? 'eye-aligned' : 'straight'} crops, but ${opts.faces} was prepared ${aligned ? 'straight' : 'with --align'}; give --faces ${aligned ? '.cache/faces-aligned' : '.cache/faces'}`,
+    );
   }
   const results: Record<string, Summary> = {};
   for (const [name, fold] of listFolds(opts.faces)) {
@@ -179,11 +184,23 @@ export const POSED = /^(CK\+48|posed-more:|posed-mix:)/;
 export function neutralTable(splits: Record<string, Summary>): string {
   const rows = Object.entries(splits).filter(([name]) => POSED.test(name));
   const pct = (v: number | undefined) => ((v ?? 0) * 100).toFixed(1);
-  return ['| posed set | n | said neutral % | neutral faces % | mean recall % |', '| --- | --- | --- | --- | --- |',
-    ...rows.map(([name, s]) => `| ${name} | ${s.n} | ${pct(s.predicted.neutral)} | ${pct(trueShares(s).neutral)} | ${pct(s.mean_recall)} |`)].join('\n');
+  return [
+    '| posed set | n | said neutral % | neutral faces % | mean recall % |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map(([name, s]) => `| ${name} | ${s.n} | ${pct(s.predicted.neutral)} | ${pct(trueShares(s).neutral)} | ${pct(s.mean_recall)} |`),
+  ].join('\n');
 }
 
-export async function evaluateModel(opts: { model: string; data: string; backend: NodeBackend; leakFree: boolean; classes?: 'all' | 'present'; flip?: boolean; log?: (s: string) => void; scored?: Map<string, Scored> }) {
+export async function evaluateModel(opts: {
+  model: string;
+  data: string;
+  backend: NodeBackend;
+  leakFree: boolean;
+  classes?: 'all' | 'present';
+  flip?: boolean;
+  log?: (s: string) => void;
+  scored?: Map<string, Scored>;
+}) {
   const classes = opts.classes ?? 'all';
   const log = opts.log ?? console.log;
   const backend = await activateNodeBackend(opts.backend);
@@ -212,7 +229,15 @@ export async function evaluateModel(opts: { model: string; data: string; backend
       const name = 'PrivateTestLeakFree';
       const kept = labels.filter((_, i) => keep[i]);
       const keptProbs = probs.filter((_, i) => keep[i]);
-      results[name] = { ...summarizeConfusion(confusionMatrix(kept, preds.filter((_, i) => keep[i]))), ece: expectedCalibrationError(keptProbs, kept) };
+      results[name] = {
+        ...summarizeConfusion(
+          confusionMatrix(
+            kept,
+            preds.filter((_, i) => keep[i]),
+          ),
+        ),
+        ece: expectedCalibrationError(keptProbs, kept),
+      };
       log(formatReport(`${name} (tfjs ${backend}; ${keep.filter((k) => !k).length} files with a twin in train left out)`, results[name]));
     }
   }
@@ -265,7 +290,7 @@ async function main() {
     console.log(suiteTable(splits));
     console.log('\nThe posed sets apart: "neutral" said against neutral faces:');
     console.log(neutralTable(splits));
-    console.log('\nEach answer\'s share beside the true share of each class:');
+    console.log("\nEach answer's share beside the true share of each class:");
     console.log(shareTable(splits));
     if (values.json) writeFileSync(values.json, JSON.stringify({ ...fer, splits }, null, 1));
     return;

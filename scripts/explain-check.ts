@@ -111,7 +111,7 @@ function prob(crop: tf.Tensor4D, k: number): number {
 const mouthCells = Array.from({ length: 64 }, (_, c) => c).filter((c) => Math.floor(c / 8) * 8 >= MOUTH.y0 && Math.floor(c / 8) * 8 < MOUTH.y1 && (c % 8) * 8 >= MOUTH.x0 && (c % 8) * 8 < MOUTH.x1);
 const top = (v: Float32Array, k: number) => [...v.keys()].sort((a, b) => (v[b] ?? 0) - (v[a] ?? 0)).slice(0, k);
 let seed = 1;
-const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
 const randomCells = (k: number) => [...Array(64).keys()].sort(() => random() - 0.5).slice(0, k);
 
 const faces = crops();
@@ -137,7 +137,12 @@ for (const crop of faces) {
     hiddenCrop.dispose();
     return f;
   };
-  const share = (m: ExplanationMap) => mouthCells.reduce((s, c) => s + (m.values[c] ?? 0), 0) / Math.max(1e-9, m.values.reduce((a, b) => a + b, 0));
+  const share = (m: ExplanationMap) =>
+    mouthCells.reduce((s, c) => s + (m.values[c] ?? 0), 0) /
+    Math.max(
+      1e-9,
+      m.values.reduce((a, b) => a + b, 0),
+    );
   for (const name of names) {
     if (stats[name].failed) continue;
     try {
@@ -177,7 +182,9 @@ for (const m of names) {
     console.log(`| ${m} | not on this backend: ${stats[m].failed} | | | | |`);
     continue;
   }
-  console.log(`| ${m} | ${(stats[m].fall / n).toFixed(3)} | ${(totals.random / n).toFixed(3)} | ${((stats[m].mouthShare / h) * 100).toFixed(1)} % (the region is ${((mouthCells.length / 64) * 100).toFixed(1)} % of the crop) | ${METHODS[m].passes} | ${(stats[m].cpuMs / n).toFixed(0)} |`);
+  console.log(
+    `| ${m} | ${(stats[m].fall / n).toFixed(3)} | ${(totals.random / n).toFixed(3)} | ${((stats[m].mouthShare / h) * 100).toFixed(1)} % (the region is ${((mouthCells.length / 64) * 100).toFixed(1)} % of the crop) | ${METHODS[m].passes} | ${(stats[m].cpuMs / n).toFixed(0)} |`,
+  );
 }
 console.log(`known answer: hiding the mouth region of the happy faces lowers "happy" by ${(totals.mouthFall / h).toFixed(3)} on average`);
 classifier.dispose();

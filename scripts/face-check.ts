@@ -50,8 +50,20 @@ const FACE_SETS: { name: string; root: string; take: number }[] = [
 /** The full-scene photos (the committed e2e ones and ../shared/data/photos). */
 export function scenePhotos(): { name: string; path: string }[] {
   const shared = join(data, 'photos');
-  const own = ['group-3.jpg', 'group-4.jpg', 'group-6.jpg', ...readdirSync('e2e/fixtures').filter((f) => f.startsWith('webcam-')).sort()].map((f) => ({ name: f, path: join('e2e/fixtures', f) }));
-  const theirs = existsSync(shared) ? readdirSync(shared).filter((f) => TYPES[extname(f).toLowerCase()]).sort().map((f) => ({ name: f, path: join(shared, f) })) : [];
+  const own = [
+    'group-3.jpg',
+    'group-4.jpg',
+    'group-6.jpg',
+    ...readdirSync('e2e/fixtures')
+      .filter((f) => f.startsWith('webcam-'))
+      .sort(),
+  ].map((f) => ({ name: f, path: join('e2e/fixtures', f) }));
+  const theirs = existsSync(shared)
+    ? readdirSync(shared)
+        .filter((f) => TYPES[extname(f).toLowerCase()])
+        .sort()
+        .map((f) => ({ name: f, path: join(shared, f) }))
+    : [];
   return [...own, ...theirs];
 }
 
@@ -107,7 +119,7 @@ async function collect(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const { server, url } = await startDevServer();
   const browser = await launchChromium();
-  const only = values.only ? new Set((values.only).split(',')) : null;
+  const only = values.only ? new Set(values.only.split(',')) : null;
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -135,7 +147,10 @@ async function collect(): Promise<void> {
       const t0 = Date.now();
       for (let i = 0; i < files.length; i += 64) {
         const part = files.slice(i, i + 64);
-        const results = await run(part.map((f) => image(join(root, f))), 'photo');
+        const results = await run(
+          part.map((f) => image(join(root, f))),
+          'photo',
+        );
         results.forEach((result, k) => lines.push(JSON.stringify({ set: set.name, file: part[k] as string, kind: 'photo', truth: 'face', result } satisfies Record_)));
         process.stdout.write(`\r${set.name}: ${Math.min(files.length, i + 64)}/${files.length} (${(((i + part.length) / (Date.now() - t0)) * 1000).toFixed(1)}/s)   `);
       }
@@ -182,5 +197,6 @@ async function collect(): Promise<void> {
 }
 
 if (command === 'collect') await collect();
-else if (command === 'report') (await import('./lib/face-check-report.ts')).reportFaceCheck(out, JSON.parse(readFileSync('scripts/face-check.scene-faces.json', 'utf8')) as Record<string, Box[] | string>);
+else if (command === 'report')
+  (await import('./lib/face-check-report.ts')).reportFaceCheck(out, JSON.parse(readFileSync('scripts/face-check.scene-faces.json', 'utf8')) as Record<string, Box[] | string>);
 else throw new Error(`unknown command ${command}: collect or report`);

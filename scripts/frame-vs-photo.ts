@@ -56,7 +56,9 @@ try {
         g.drawImage(photo, x0, y0, photo.width * k, photo.height * k);
         const bitmap = frame.transferToImageBitmap();
         // Only the faces wholly inside the frame count.
-        const known = faces.map((b) => ({ x: x0 + b.x * k, y: y0 + b.y * k, width: b.width * k, height: b.height * k })).filter((b) => b.x >= 0 && b.y >= 0 && b.x + b.width <= 1280 && b.y + b.height <= 720);
+        const known = faces
+          .map((b) => ({ x: x0 + b.x * k, y: y0 + b.y * k, width: b.width * k, height: b.height * k }))
+          .filter((b) => b.x >= 0 && b.y >= 0 && b.x + b.width <= 1280 && b.y + b.height <= 720);
         const row: Record<string, number> = { faceWidth: Math.round(Math.min(...known.map((b) => b.width))), inside: known.length };
         for (const kind of ['photo', 'frame'] as const) {
           const times: number[] = [];
@@ -81,7 +83,8 @@ try {
   );
   console.log("| faces' width in a 1280 x 720 frame | 'photo': faces found (other detections), ms | 'frame': faces found (other detections), ms |");
   console.log('| --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.faceWidth} px and up | ${r.photoFaces} of ${r.inside} (${r.photoOther}), ${r.photoMs} ms | ${r.frameFaces} of ${r.inside} (${r.frameOther}), ${r.frameMs} ms |`);
+  for (const r of rows)
+    console.log(`| ${r.faceWidth} px and up | ${r.photoFaces} of ${r.inside} (${r.photoOther}), ${r.photoMs} ms | ${r.frameFaces} of ${r.inside} (${r.frameOther}), ${r.frameMs} ms |`);
 } finally {
   await browser.close();
   await server.close();

@@ -71,7 +71,10 @@ for (const [name, { file, n: total }] of Object.entries(manifest)) {
   for (let start = 0; start < n; start += BATCH) {
     const k = Math.min(BATCH, n - start);
     const pred = tf.tidy(() => {
-      const g = tf.tensor4d(crops.subarray(start * 4096, (start + k) * 4096), [k, 64, 64, 1], 'int32').toFloat().div(255) as tf.Tensor4D;
+      const g = tf
+        .tensor4d(crops.subarray(start * 4096, (start + k) * 4096), [k, 64, 64, 1], 'int32')
+        .toFloat()
+        .div(255) as tf.Tensor4D;
       const x = tf.image.resizeBilinear(g, [SIDE, SIDE], false, true).tile([1, 1, 1, 3]);
       const outputs = model.execute(x, ['Identity_2:0']) as tf.Tensor;
       return outputs.reshape([k, POINTS, 3]).div(tf.tensor1d([SIDE, SIDE, SIDE]));

@@ -29,7 +29,7 @@ describe('docs/library.md, the library reference', () => {
     for (const [name, table] of Object.entries(made)) expect({ name, empty: table.split('\n').filter((r) => / \|\s*\|$/.test(r)) }).toEqual({ name, empty: [] });
   });
 
-  it('takes each default from the code, and a default a doc comment states is the code\'s', () => {
+  it("takes each default from the code, and a default a doc comment states is the code's", () => {
     const options = [...members(SOURCES.types, 'EngineOptions'), ...members(SOURCES.types, 'AnalyseOptions')];
     const tracker = members(SOURCES.tracker, 'TrackerOptions').map((m) => ({ ...m, name: `tracker.${m.name}` }));
     const stated = [...options, ...tracker].filter((m) => statedDefault(m.doc) !== null);
@@ -55,7 +55,12 @@ describe('docs/library.md, the library reference', () => {
 
   it('lists every export of the package', () => {
     const index = readFileSync(SOURCES.index, 'utf8');
-    const all = [...index.matchAll(/^export (?:type )?\{([^}]+)\}/gm)].flatMap((m) => (m[1] as string).split(',').map((n) => n.trim().replace(/^type\s+/, '')).filter(Boolean));
+    const all = [...index.matchAll(/^export (?:type )?\{([^}]+)\}/gm)].flatMap((m) =>
+      (m[1] as string)
+        .split(',')
+        .map((n) => n.trim().replace(/^type\s+/, ''))
+        .filter(Boolean),
+    );
     expect([...exportedNames('library'), ...exportedNames('building blocks')].sort()).toEqual(all.sort());
     for (const name of all) expect(sections().exports).toContain(`\`${name}\``);
   });

@@ -44,7 +44,10 @@ function parse(file: string): ts.SourceFile {
 }
 
 function docOf(node: ts.Node): string {
-  const parts = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc).map((d) => ts.getTextOfJSDocComment(d.comment) ?? '');
+  const parts = ts
+    .getJSDocCommentsAndTags(node)
+    .filter(ts.isJSDoc)
+    .map((d) => ts.getTextOfJSDocComment(d.comment) ?? '');
   return parts.join(' ').replace(/\s+/g, ' ').trim();
 }
 
@@ -56,7 +59,11 @@ function declaration(source: ts.SourceFile, name: string): ts.InterfaceDeclarati
 
 /** Type text on one line, as the source writes it (the .d.ts breaks object types over lines, with semicolons). */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/;\s*}/g, ' }').replace(/{\s+/g, '{ ').replace(/;\s+(?=\w)/g, '; ');
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/;\s*}/g, ' }')
+    .replace(/{\s+/g, '{ ')
+    .replace(/;\s+(?=\w)/g, '; ');
 }
 
 function membersOf(elements: readonly ts.TypeElement[], source: ts.SourceFile, prefix = ''): Member[] {
@@ -103,7 +110,12 @@ export function variants(file: string, name: string): Member[][] {
 
 /** Every name a module exports with `export { … }` (index.ts, or its declarations). */
 export function allExportedNames(file: string): string[] {
-  return [...readFileSync(file, 'utf8').matchAll(/^export (?:type )?\{([^}]+)\}/gm)].flatMap((m) => (m[1] as string).split(',').map((n) => n.trim().replace(/^type\s+/, '')).filter(Boolean));
+  return [...readFileSync(file, 'utf8').matchAll(/^export (?:type )?\{([^}]+)\}/gm)].flatMap((m) =>
+    (m[1] as string)
+      .split(',')
+      .map((n) => n.trim().replace(/^type\s+/, ''))
+      .filter(Boolean),
+  );
 }
 
 /** The names index.ts exports between two of its section comments ("// ---- The library", "// ---- Building blocks"). */
@@ -111,7 +123,12 @@ export function exportedNames(section: 'library' | 'building blocks', file: stri
   const text = readFileSync(file, 'utf8');
   const [library, blocks] = text.split(/^\/\/ ---- Building blocks.*$/m);
   const part = (section === 'library' ? library?.split(/^\/\/ ---- The library.*$/m)[1] : blocks) ?? '';
-  return [...part.matchAll(/^export (?:type )?\{([^}]+)\}/gm)].flatMap((m) => (m[1] as string).split(',').map((n) => n.trim().replace(/^type\s+/, '')).filter(Boolean));
+  return [...part.matchAll(/^export (?:type )?\{([^}]+)\}/gm)].flatMap((m) =>
+    (m[1] as string)
+      .split(',')
+      .map((n) => n.trim().replace(/^type\s+/, ''))
+      .filter(Boolean),
+  );
 }
 
 /** Where the documented types are: the sources by default; the package's .d.ts files check the same tables. */
@@ -164,12 +181,22 @@ function optionRows(files: Sources): Member[] {
 
 /** Every generated section, by name, read from `files`. */
 export function sections(files: Sources = SOURCES): Record<string, string> {
-  const fields = (list: Member[]) => table(['field', 'type', 'what'], list.map((m) => [code(m.name + (m.optional ? '?' : '')), code(m.type), cell(m.doc)]));
+  const fields = (list: Member[]) =>
+    table(
+      ['field', 'type', 'what'],
+      list.map((m) => [code(m.name + (m.optional ? '?' : '')), code(m.type), cell(m.doc)]),
+    );
   const card = JSON.parse(readFileSync(join(ROOT, 'models', DEFAULT_MODEL_ID, 'model.json'), 'utf8')) as { userDefinedMetadata?: { resemote?: { name?: string; weightBytes?: number } } };
   const meta = card.userDefinedMetadata?.resemote ?? {};
   const variantsRows = variants(files.api, 'EngineProgress').map((fs) => {
     const stage = fs.find((f) => f.name === 'stage')?.type ?? '';
-    return [code(stage.replace(/^'|'$/g, '')), fs.filter((f) => f.name !== 'stage').map((f) => code(`${f.name}: ${f.type}`)).join(', ') || '-'];
+    return [
+      code(stage.replace(/^'|'$/g, '')),
+      fs
+        .filter((f) => f.name !== 'stage')
+        .map((f) => code(`${f.name}: ${f.type}`))
+        .join(', ') || '-',
+    ];
   });
   return {
     model: `The package ships one emotion model, **${meta.name ?? DEFAULT_MODEL_ID}** (\`${ASSET_PATHS.models}${DEFAULT_MODEL_ID}/\`, ${((meta.weightBytes ?? 0) / 1e6).toFixed(1)} MB of weights), the first of \`models/catalog.json\` and so the app's default too; \`DEFAULT_MODEL_ID\` is \`'${DEFAULT_MODEL_ID}'\`.`,
@@ -181,12 +208,18 @@ export function sections(files: Sources = SOURCES): Record<string, string> {
       ['option', 'type', 'default', 'what'],
       members(files.types, 'AnalyseOptions').map((m) => [code(m.name), code(m.type), defaultOf(m.name), cell(withoutDefault(m.doc))]),
     ),
-    engine: table(['member', 'what'], members(files.types, 'EmotionEngine').map((m) => [code(m.kind === 'method' ? m.type : `${m.name}: ${m.type}`), cell(m.doc)])),
+    engine: table(
+      ['member', 'what'],
+      members(files.types, 'EmotionEngine').map((m) => [code(m.kind === 'method' ? m.type : `${m.name}: ${m.type}`), cell(m.doc)]),
+    ),
     status: fields([...members(files.api, 'EngineStatus'), ...members(files.types, 'EmotionEngineStatus')]),
     result: `\`format\` is \`'${RESULT_FORMAT}'\` in this version.\n\n${fields(members(files.types, 'EmotionResult'))}`,
     face: fields(members(files.types, 'EmotionFace')),
     explanation: fields(members(files.types, 'EmotionExplanation')),
-    events: table(['event', 'listener gets', 'when'], members(files.types, 'EngineEventMap').map((m) => [code(m.name), code(m.type), cell(m.doc)])),
+    events: table(
+      ['event', 'listener gets', 'when'],
+      members(files.types, 'EngineEventMap').map((m) => [code(m.name), code(m.type), cell(m.doc)]),
+    ),
     progress: table(['stage', 'fields'], variantsRows),
     exports: [
       `The library: ${exportedNames('library', files.index).map(code).join(', ')}.`,

@@ -34,7 +34,9 @@ describe('prepare-data', () => {
     place('tight-face.jpg', 'happy', 'Tight_Face_0001.jpg');
     const first = run('--align');
     expect(first.status, first.stderr).toBe(0);
-    const [header, ...rows] = readFileSync(join(out, 'muxspace', 'index.csv'), 'utf8').trim().split(/\r?\n/);
+    const [header, ...rows] = readFileSync(join(out, 'muxspace', 'index.csv'), 'utf8')
+      .trim()
+      .split(/\r?\n/);
     const cols = (header as string).split(',');
     const byName = new Map(rows.map((r) => [r.split(',')[1]?.replaceAll('"', '').split('/')[1], Object.fromEntries(r.split(',').map((v, i) => [cols[i], v]))]));
     expect(byName.get('Webcam_Person_0001.jpg')?.status).toBe('found');
@@ -52,4 +54,3 @@ describe('prepare-data', () => {
     expect(JSON.parse(readFileSync(join(out, 'preparation.json'), 'utf8'))).toMatchObject({ align: true });
   }, 300_000);
 });
-

@@ -55,7 +55,10 @@ function listFiles(root: string): { path: string; label: string }[] {
   return files;
 }
 
-const sources = values.sources.split(',').map((s) => s.trim()).filter(Boolean);
+const sources = values.sources
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 for (const s of sources) if (!ROOTS[s]) throw new Error(`unknown source ${s}; known: ${Object.keys(ROOTS).join(', ')}`);
 const chunk = Number(values.chunk);
 const padFraction = values['pad-fraction'] === undefined ? undefined : Number(values['pad-fraction']);
@@ -108,7 +111,26 @@ try {
         const b = p.box;
         const c = p.crop;
         const n = (v: number | undefined) => (v === undefined ? '' : v.toFixed(1));
-        rows.push([i, JSON.stringify(f.path), f.label, p.status, p.faces, p.score.toFixed(3), p.width, p.height, n(b?.x), n(b?.y), n(b?.width), n(b?.height), n(c?.x), n(c?.y), n(c?.width), p.roll.toFixed(4)].join(','));
+        rows.push(
+          [
+            i,
+            JSON.stringify(f.path),
+            f.label,
+            p.status,
+            p.faces,
+            p.score.toFixed(3),
+            p.width,
+            p.height,
+            n(b?.x),
+            n(b?.y),
+            n(b?.width),
+            n(b?.height),
+            n(c?.x),
+            n(c?.y),
+            n(c?.width),
+            p.roll.toFixed(4),
+          ].join(','),
+        );
       });
       const done = Math.min(files.length, start + chunk);
       process.stdout.write(`\r${source}: ${done}/${files.length} (${((done / (Date.now() - t0)) * 1000).toFixed(1)}/s) found ${counts.found}, padded ${counts.padded}, missed ${counts.missed}   `);

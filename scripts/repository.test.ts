@@ -33,7 +33,8 @@ describe('Markdown links', () => {
   it('the check finds a missing file, a missing anchor and a link out of a folder, and lets good links through', () => {
     const root = scratch({
       '.gitignore': 'node_modules/\n/build/\n*.log\n',
-      'README.md': '# Top\n\n## Run it: `npm start` (2–4 s)\n\n[ok](docs/a.md#speed-today) [ok](#run-it-npm-start-24-s) [ok](docs/) ![img](docs/pic.png)\n[gone](docs/b.md) [bad anchor](docs/a.md#nowhere)\n`[not a link](x.md)`\n\n```\n[in code](y.md)\n```\n[ext](https://example.com/z.md)\n[ref]: docs/c.md\n',
+      'README.md':
+        '# Top\n\n## Run it: `npm start` (2–4 s)\n\n[ok](docs/a.md#speed-today) [ok](#run-it-npm-start-24-s) [ok](docs/) ![img](docs/pic.png)\n[gone](docs/b.md) [bad anchor](docs/a.md#nowhere)\n`[not a link](x.md)`\n\n```\n[in code](y.md)\n```\n[ext](https://example.com/z.md)\n[ref]: docs/c.md\n',
       'docs/a.md': '# A\n\n## Speed, today\n\n[up](../README.md#top) [up, wrong](../README.md#bottom) [self](#a)\n',
       'docs/pic.png': '',
       'build/out.md': '[gone](nothing.md)\n',

@@ -75,11 +75,15 @@ async function shoot(browser: Browser, url: string, out: string, width: number, 
   const box = (await chart.boundingBox())!;
   await chart.click({ position: { x: box.width * 0.3, y: box.height / 2 } });
   // Shoot once the overlay has settled on the frame the click moved to (its sample, not the last one's).
-  await video.waitForFunction(() => {
-    const o = (window as unknown as Hooked).__resemote?.videoOverlay();
-    const v = document.querySelector<HTMLVideoElement>('[data-testid="video-view"] video');
-    return !!o && !!v && !o.seeking && o.sampleAt !== null && Math.abs(o.sampleAt - v.currentTime * 1000) <= 250;
-  }, null, { timeout: 60_000, polling: 100 });
+  await video.waitForFunction(
+    () => {
+      const o = (window as unknown as Hooked).__resemote?.videoOverlay();
+      const v = document.querySelector<HTMLVideoElement>('[data-testid="video-view"] video');
+      return !!o && !!v && !o.seeking && o.sampleAt !== null && Math.abs(o.sampleAt - v.currentTime * 1000) <= 250;
+    },
+    null,
+    { timeout: 60_000, polling: 100 },
+  );
   await video.evaluate(() => window.scrollTo(0, 0));
   await video.screenshot({ path: join(out, `screenshot-video${suffix}.png`), fullPage: true });
   await video.context().close();

@@ -35,7 +35,9 @@ const faces = JSON.parse(readFileSync(join(FIXTURES, 'faces.json'), 'utf8')) as 
 const photos = Object.entries(faces).filter((e): e is [string, Labelled[]] => Array.isArray(e[1]));
 /** Tight face crops of ../shared/data/muxspace (read there, never copied here), with the app's detector boxes. */
 const MUXSPACE = join(ROOT, '..', 'shared', 'data', 'muxspace');
-const muxspace = existsSync(MUXSPACE) ? (JSON.parse(readFileSync(join(import.meta.dirname, 'shipped-model.muxspace.json'), 'utf8')) as { faces: { file: string; box: Box; expected: Emotion }[] }).faces : [];
+const muxspace = existsSync(MUXSPACE)
+  ? (JSON.parse(readFileSync(join(import.meta.dirname, 'shipped-model.muxspace.json'), 'utf8')) as { faces: { file: string; box: Box; expected: Emotion }[] }).faces
+  : [];
 
 /** The photo on a larger canvas whose border repeats its edge pixels (engine/padding.ts's drawPadded, in Node). */
 function padByEdge(img: RgbImage): { img: RgbImage; pad: number } {
@@ -102,7 +104,10 @@ describe.each(models)('shipped model %s on real photos', (modelId) => {
     for (const [photo, labelled] of photos) {
       const img = decodeImage(readFileSync(join(FIXTURES, photo)));
       const pixels = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
-      const probs = await classifier.classify(pixels, labelled.map((f) => squareCrop(f.box, img.width, img.height)));
+      const probs = await classifier.classify(
+        pixels,
+        labelled.map((f) => squareCrop(f.box, img.width, img.height)),
+      );
       pixels.dispose();
       expect(probs).toHaveLength(labelled.length);
       labelled.forEach((f, i) => {
@@ -137,7 +142,7 @@ describe.each(models)('shipped model %s on real photos', (modelId) => {
   });
 });
 
-describe('test-time flip (the model card\'s testTime.flip)', () => {
+describe("test-time flip (the model card's testTime.flip)", () => {
   it('averages each face with its mirror, in the same batch, whatever the number of faces', async () => {
     const classifier = await EmotionClassifier.fromArtifacts((await readModelArtifacts(join(MODELS, models[0] as string))).artifacts);
     try {
@@ -147,7 +152,8 @@ describe('test-time flip (the model card\'s testTime.flip)', () => {
       const mirrored = classifier.predict(tf.reverse(g, 2) as tf.Tensor4D);
       const want = (await tf.mul(tf.add(plain, mirrored), 0.5).array()) as number[][];
       classifier.flip = true;
-      for (const n of [1, 3, 17, 20]) { // 17 and 20 cross the 16 faces a call holds with flip on
+      for (const n of [1, 3, 17, 20]) {
+        // 17 and 20 cross the 16 faces a call holds with flip on
         const got = await classifier.predict(g.slice([0, 0, 0, 0], [n, -1, -1, -1])).array();
         expect(got).toHaveLength(n);
         got.forEach((row, i) => row.forEach((v, k) => expect(v).toBeCloseTo(want[i]?.[k] as number, 5)));

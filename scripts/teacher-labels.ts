@@ -104,7 +104,10 @@ async function faceplugin(): Promise<Teacher> {
     for (let i = 0; i < n; i++) {
       // 112 -> 224 bilinear (half-pixel), RGB in [0, 1], NCHW
       const x = tf.tidy(() => {
-        const face = tf.tensor3d(rgb.subarray(i * 112 * 112 * 3, (i + 1) * 112 * 112 * 3), [112, 112, 3], 'int32').toFloat().div(255) as tf.Tensor3D;
+        const face = tf
+          .tensor3d(rgb.subarray(i * 112 * 112 * 3, (i + 1) * 112 * 112 * 3), [112, 112, 3], 'int32')
+          .toFloat()
+          .div(255) as tf.Tensor3D;
         return tf.image.resizeBilinear(face, [224, 224], false, true).transpose([2, 0, 1]);
       });
       const data = new Float32Array(await x.data());

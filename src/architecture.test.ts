@@ -10,9 +10,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = import.meta.dirname;
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
 }
 
 /** Every module a file names: imports (types included) and re-exports (`export … from`). */
@@ -32,7 +30,9 @@ const ENTRY = join(ENGINE, 'index.ts');
 /** A relative import of `file` as the path it points at (extension and /index left off), or null for a package. */
 function target(file: string, specifier: string): string | null {
   if (!specifier.startsWith('.')) return null;
-  return resolve(dirname(file), specifier).replace(/\.tsx?$/, '').replace(/\/index$/, '');
+  return resolve(dirname(file), specifier)
+    .replace(/\.tsx?$/, '')
+    .replace(/\/index$/, '');
 }
 
 const rules: [string, RegExp, string][] = [
@@ -83,7 +83,10 @@ describe('layer boundaries', () => {
   });
 
   it('the engine names no location for its files: the layout is written once, in engine/assets.ts, and every URL comes through options', () => {
-    const code = (file: string) => readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const code = (file: string) =>
+      readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
     const named = sources(ENGINE)
       .filter((file) => file !== join(ENGINE, 'assets.ts'))
       .flatMap((file) => [...code(file).matchAll(/(['"`])[^'"`\n]*(?:(?<!@)mediapipe\/|tfjs-wasm|models\/)[^'"`\n]*\1/g)].map((m) => `${relative(SRC, file)}: ${m[0]}`));
@@ -108,7 +111,11 @@ describe('layer boundaries', () => {
       .filter((f) => /\baction: ['"`]/.test(readFileSync(f, 'utf8')))
       .map((f) => relative(SRC, f));
     expect(elsewhere).toEqual([]);
-    expect(sources(join(SRC, 'engine')).filter((f) => /\b(AppError|AppException)\b/.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f))).toEqual([]);
+    expect(
+      sources(join(SRC, 'engine'))
+        .filter((f) => /\b(AppError|AppException)\b/.test(readFileSync(f, 'utf8')))
+        .map((f) => relative(SRC, f)),
+    ).toEqual([]);
   });
 
   it('React components live in ui/ only', () => {

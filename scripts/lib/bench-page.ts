@@ -180,8 +180,19 @@ async function clearCaches(): Promise<void> {
 
 /** Engine parts that are the page's own loaded objects; the engine's dispose() leaves them alone. */
 function sharedParts(active: GpuBackend, classifier: EmotionClassifier, detector: FaceDetectorService): EngineDeps {
-  const kept: Classifier = { metadata: classifier.metadata, classify: (p, b) => classifier.classify(p, b), explain: (p, b, r, t) => classifier.explain(p, b, r, t), warmup: (n, f) => classifier.warmup(n, f), dispose: () => undefined };
-  const shared: Detector = { detectImage: (i) => detector.detectImage(i), detectRegions: (r, d) => detector.detectRegions(r, d), secondLook: (i, w, h, b) => detector.secondLook(i, w, h, b), close: () => undefined };
+  const kept: Classifier = {
+    metadata: classifier.metadata,
+    classify: (p, b) => classifier.classify(p, b),
+    explain: (p, b, r, t) => classifier.explain(p, b, r, t),
+    warmup: (n, f) => classifier.warmup(n, f),
+    dispose: () => undefined,
+  };
+  const shared: Detector = {
+    detectImage: (i) => detector.detectImage(i),
+    detectRegions: (r, d) => detector.detectRegions(r, d),
+    secondLook: (i, w, h, b) => detector.secondLook(i, w, h, b),
+    close: () => undefined,
+  };
   return {
     activate: async () => ({ active }),
     loadModel: async () => ({ artifacts: {}, fromCache: false }),
@@ -247,7 +258,11 @@ async function benchModel(
 
   // The app's engine, from the parts loaded above: Engine.create's I/O steps are handed finished
   // objects (its warm-up runs again, untimed); disposing it leaves them to this page.
-  const engine = await Engine.create({ backend: active, modelUrl: model.url, modelId: model.id, warmupFrame: [video.videoHeight, video.videoWidth], ...ASSETS }, undefined, sharedParts(active, classifier, detector));
+  const engine = await Engine.create(
+    { backend: active, modelUrl: model.url, modelId: model.id, warmupFrame: [video.videoHeight, video.videoWidth], ...ASSETS },
+    undefined,
+    sharedParts(active, classifier, detector),
+  );
   let frameFaces = 0;
   const frameDetectMs: number[] = [];
   const frameClassifyMs: number[] = [];

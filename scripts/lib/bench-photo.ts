@@ -35,38 +35,46 @@ export async function photoFromNavigation(page: Page, url: string, photo: string
   else await page.goto(url);
   await page.getByTestId('tab-photo').click();
   await page.getByTestId('file-input').setInputFiles(photo);
-  const shownMs = await page.waitForFunction(
-    (n) => (document.querySelector('[data-testid="face-count"]')?.textContent?.includes(n) ? performance.now() : false),
-    name,
-    { timeout: 600_000, polling: 20 },
-  ).then((h) => h.jsonValue() as Promise<number>);
+  const shownMs = await page
+    .waitForFunction((n) => (document.querySelector('[data-testid="face-count"]')?.textContent?.includes(n) ? performance.now() : false), name, { timeout: 600_000, polling: 20 })
+    .then((h) => h.jsonValue() as Promise<number>);
   // Until the tiles' faces are added too (the note that says they are searched is gone).
-  const completeMs = await page.waitForFunction(
-    (n) => (document.querySelector('[data-testid="face-count"]')?.textContent?.includes(n) && !document.querySelector('[data-testid="photo-searching"]') ? performance.now() : false),
-    name,
-    { timeout: 600_000, polling: 20 },
-  ).then((h) => h.jsonValue() as Promise<number>);
+  const completeMs = await page
+    .waitForFunction(
+      (n) => (document.querySelector('[data-testid="face-count"]')?.textContent?.includes(n) && !document.querySelector('[data-testid="photo-searching"]') ? performance.now() : false),
+      name,
+      { timeout: 600_000, polling: 20 },
+    )
+    .then((h) => h.jsonValue() as Promise<number>);
   await page.evaluate('window.__name = (f) => f'); // tsx names the functions below with a helper the page lacks
-  return page.evaluate(([shown, complete]) => {
-    const marks = new Map(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('resemote:')).map((m) => [m.name.slice(9), m as PerformanceMark]));
-    const at = (k: string) => (marks.has(k) ? Math.round(marks.get(k)!.startTime) : null);
-    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-    return {
-      shownMs: Math.round(shown),
-      completeMs: Math.round(complete),
-      domContentLoadedMs: Math.round(nav?.domContentLoadedEventEnd ?? 0),
-      engineStartMs: at('engine-start'),
-      engineProbedMs: at('engine-probed'),
-      engineReadyMs: at('engine-ready'),
-      engine: (marks.get('engine-ready')?.detail as PhotoPathRun['engine']) ?? null,
-      pickedMs: at('photo-picked'),
-      decodedMs: at('photo-decoded'),
-      firstMs: at('photo-first'),
-      first: (marks.get('photo-first')?.detail as PhotoPathRun['first']) ?? null,
-      analysedMs: at('photo-analysed'),
-      analysis: (marks.get('photo-analysed')?.detail as PhotoPathRun['analysis']) ?? null,
-    };
-  }, [shownMs, completeMs] as const);
+  return page.evaluate(
+    ([shown, complete]) => {
+      const marks = new Map(
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('resemote:'))
+          .map((m) => [m.name.slice(9), m as PerformanceMark]),
+      );
+      const at = (k: string) => (marks.has(k) ? Math.round(marks.get(k)!.startTime) : null);
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      return {
+        shownMs: Math.round(shown),
+        completeMs: Math.round(complete),
+        domContentLoadedMs: Math.round(nav?.domContentLoadedEventEnd ?? 0),
+        engineStartMs: at('engine-start'),
+        engineProbedMs: at('engine-probed'),
+        engineReadyMs: at('engine-ready'),
+        engine: (marks.get('engine-ready')?.detail as PhotoPathRun['engine']) ?? null,
+        pickedMs: at('photo-picked'),
+        decodedMs: at('photo-decoded'),
+        firstMs: at('photo-first'),
+        first: (marks.get('photo-first')?.detail as PhotoPathRun['first']) ?? null,
+        analysedMs: at('photo-analysed'),
+        analysis: (marks.get('photo-analysed')?.detail as PhotoPathRun['analysis']) ?? null,
+      };
+    },
+    [shownMs, completeMs] as const,
+  );
 }
 
 /** One line per run: the stages between navigation and the face count. */
@@ -75,7 +83,10 @@ export function describePhotoRun(label: string, r: PhotoPathRun): string {
   const e = r.engine;
   const a = r.analysis;
   const f = r.first;
-  const first = r.firstMs === null ? '' : `whole photo's faces +${gap(r.decodedMs, r.firstMs)} ms (detect ${f?.detectMs?.toFixed(0) ?? '?'}, classify ${f?.classifyMs?.toFixed(0) ?? '?'} ms, ${f?.faces ?? '?'} faces), shown +${gap(r.firstMs, r.shownMs)} ms; `;
+  const first =
+    r.firstMs === null
+      ? ''
+      : `whole photo's faces +${gap(r.decodedMs, r.firstMs)} ms (detect ${f?.detectMs?.toFixed(0) ?? '?'}, classify ${f?.classifyMs?.toFixed(0) ?? '?'} ms, ${f?.faces ?? '?'} faces), shown +${gap(r.firstMs, r.shownMs)} ms; `;
   return `${label}: ${r.shownMs} ms to the face count, ${r.completeMs} ms to every face | page script ${r.domContentLoadedMs} ms | engine start at ${r.engineStartMs ?? '?'} ms, probed at ${r.engineProbedMs ?? '?'} ms, ready at ${r.engineReadyMs ?? '?'} ms (${e?.backend ?? '?'}: load ${e?.loadMs?.toFixed(0) ?? '?'} ms of which warm-up ${e?.warmupMs?.toFixed(0) ?? '?'} ms) | photo picked at ${r.pickedMs ?? '?'} ms, decoded +${gap(r.pickedMs, r.decodedMs)} ms, ${first}analysed +${gap(r.decodedMs, r.analysedMs)} ms (detect ${a?.detectMs?.toFixed(0) ?? '?'}, classify ${a?.classifyMs?.toFixed(0) ?? '?'} ms, ${a?.faces ?? '?'} faces)`;
 }
 
@@ -110,13 +121,28 @@ export async function whyCost(page: Page, url: string, photo: string, name: stri
     const card = cards.nth(i);
     const t0 = await page.evaluate(() => performance.now());
     await card.getByTestId('why-button').click();
-    const t1 = await page.waitForFunction((k) => (document.querySelectorAll('[data-testid="result-item"]')[k]?.querySelector('[data-testid="why-legend"]') ? performance.now() : false), i, { timeout: 600_000, polling: 20 }).then((h) => h.jsonValue() as Promise<number>);
+    const t1 = await page
+      .waitForFunction((k) => (document.querySelectorAll('[data-testid="result-item"]')[k]?.querySelector('[data-testid="why-legend"]') ? performance.now() : false), i, {
+        timeout: 600_000,
+        polling: 20,
+      })
+      .then((h) => h.jsonValue() as Promise<number>);
     shownMs.push(Math.round(t1 - t0));
   }
   return page.evaluate((shown) => {
-    const w = window as unknown as { __longtasks: number[]; __longframes?: { duration: number; blocking: number; scripts: string[] }[]; __resemote: { explanations(): { ms: number }[]; info(): { backend: string } } };
+    const w = window as unknown as {
+      __longtasks: number[];
+      __longframes?: { duration: number; blocking: number; scripts: string[] }[];
+      __resemote: { explanations(): { ms: number }[]; info(): { backend: string } };
+    };
     const frames = w.__longframes ?? [];
     const longestFrame = frames.reduce<(typeof frames)[number] | null>((a, f) => (!a || f.blocking > a.blocking ? f : a), null);
-    return { backend: w.__resemote.info().backend, perFaceMs: w.__resemote.explanations().map((e) => Math.round(e.ms)), shownMs: shown, longestTaskMs: Math.round(Math.max(0, ...w.__longtasks)), longestFrame };
+    return {
+      backend: w.__resemote.info().backend,
+      perFaceMs: w.__resemote.explanations().map((e) => Math.round(e.ms)),
+      shownMs: shown,
+      longestTaskMs: Math.round(Math.max(0, ...w.__longtasks)),
+      longestFrame,
+    };
   }, shownMs);
 }

@@ -32,7 +32,9 @@ describe('checkExpressions', () => {
     /** A face whose label comes `place`-th (1-based): the classes before it a little likelier. */
     const placed = (expected: Emotion, place: number, topK?: number): LabelledResult => {
       const k = EMOTIONS.indexOf(expected);
-      const ahead = EMOTIONS.map((_, i) => i).filter((i) => i !== k).slice(0, place - 1);
+      const ahead = EMOTIONS.map((_, i) => i)
+        .filter((i) => i !== k)
+        .slice(0, place - 1);
       const probs = EMOTIONS.map((_, i) => (i === k ? 0.3 : ahead.includes(i) ? 0.31 : 0.39 / (EMOTIONS.length - place)));
       return { expected, where: `${expected} ${place}`, probs, ...(topK ? { topK } : {}) };
     };

@@ -34,7 +34,12 @@ export interface CheckOptions {
   margin?: number;
 }
 
-const rank = (probs: ArrayLike<number>, k: number) => Array.from(probs).map((p, i) => ({ p, i })).sort((a, b) => b.p - a.p).slice(0, k).map((x) => x.i);
+const rank = (probs: ArrayLike<number>, k: number) =>
+  Array.from(probs)
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => b.p - a.p)
+    .slice(0, k)
+    .map((x) => x.i);
 
 export function checkExpressions(results: readonly LabelledResult[], { share = 2 / 3, margin = 0.1 }: CheckOptions = {}): string[] {
   const problems: string[] = [];
@@ -49,7 +54,9 @@ export function checkExpressions(results: readonly LabelledResult[], { share = 2
     const needed = Math.max(1, Math.floor(share * own.length));
     if (hits.length < needed) {
       const misses = own.filter((r) => !hits.includes(r)).map((r) => `${r.where} -> ${EMOTIONS[rank(r.probs, 1)[0] as number]}`);
-      problems.push(`${cls}: ${hits.length} of ${own.length} faces have it ${classK === 1 ? 'on top' : 'in the top two'}${own.some((r) => r.topK) ? ' (or in the top two where a face allows it)' : ''}, ${needed} needed (${misses.join(', ')})`);
+      problems.push(
+        `${cls}: ${hits.length} of ${own.length} faces have it ${classK === 1 ? 'on top' : 'in the top two'}${own.some((r) => r.topK) ? ' (or in the top two where a face allows it)' : ''}, ${needed} needed (${misses.join(', ')})`,
+      );
     }
     if (others.length) {
       const mean = (rs: readonly LabelledResult[]) => rs.reduce((a, r) => a + (r.probs[k] ?? 0), 0) / rs.length;

@@ -135,7 +135,11 @@ export async function examineRegions(image: { b64: string; type: string }, regio
   const out: ExaminedImage[] = [];
   for (const r of regions) {
     const k = Math.min(1, maxSide / Math.max(r.width, r.height));
-    const bitmap = await createImageBitmap(source, Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height), { resizeWidth: Math.max(1, Math.round(r.width * k)), resizeHeight: Math.max(1, Math.round(r.height * k)), resizeQuality: 'high' });
+    const bitmap = await createImageBitmap(source, Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height), {
+      resizeWidth: Math.max(1, Math.round(r.width * k)),
+      resizeHeight: Math.max(1, Math.round(r.height * k)),
+      resizeQuality: 'high',
+    });
     out.push(await examineBitmap(bitmap, kind));
     bitmap.close();
   }

@@ -42,7 +42,10 @@ const inside = (p: { x: number; y: number }, b: Box) => p.x >= b.x && p.x <= b.x
  * face when it overlaps a listed face (IoU >= 0.3, or its centre inside one), a false face
  * otherwise. Every detection on a face-free region is a false face.
  */
-export function label(records: readonly Rec[], sceneFaces: Readonly<Record<string, readonly Box[] | string>>): { detections: Labelled[]; faceImages: { set: string; face: ExaminedFace | null; width: number; height: number }[] } {
+export function label(
+  records: readonly Rec[],
+  sceneFaces: Readonly<Record<string, readonly Box[] | string>>,
+): { detections: Labelled[]; faceImages: { set: string; face: ExaminedFace | null; width: number; height: number }[] } {
   const detections: Labelled[] = [];
   const faceImages: { set: string; face: ExaminedFace | null; width: number; height: number }[] = [];
   for (const r of records) {
@@ -122,7 +125,13 @@ export function reportFaceCheck(out: string, sceneFaces: Readonly<Record<string,
   const records = readdirSync(out)
     .filter((f) => f.endsWith('.jsonl'))
     .sort()
-    .flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Rec));
+    .flatMap((f) =>
+      readFileSync(join(out, f), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Rec),
+    );
   const { detections, faceImages } = label(records, sceneFaces);
   const faceSets = [...new Set(faceImages.map((i) => i.set))];
   const falseSets = [...new Set(detections.filter((d) => d.label === 'false').map((d) => d.set))].sort();

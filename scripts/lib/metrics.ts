@@ -119,7 +119,15 @@ export function shareTable(splits: Record<string, Summary>): string {
 export function poolSets(parts: readonly { probs: readonly Float32Array[]; labels: readonly number[]; preds: readonly number[] }[]): Summary {
   const probs = parts.flatMap((p) => p.probs);
   const labels = parts.flatMap((p) => p.labels);
-  return { ...summarizeConfusion(confusionMatrix(labels, parts.flatMap((p) => p.preds))), ece: expectedCalibrationError(probs, labels) };
+  return {
+    ...summarizeConfusion(
+      confusionMatrix(
+        labels,
+        parts.flatMap((p) => p.preds),
+      ),
+    ),
+    ece: expectedCalibrationError(probs, labels),
+  };
 }
 
 export function formatReport(title: string, s: Summary): string {

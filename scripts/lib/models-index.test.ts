@@ -6,7 +6,13 @@ import { buildModelIndex } from './models-index';
 
 function fakeModel(dir: string, id: string, weightBytes: number, accuracy?: number) {
   mkdirSync(join(dir, id), { recursive: true });
-  const meta = { name: id.toUpperCase(), weightBytes, quantization: 'float16', architecture: { variant: 'v', exportedParameters: 10 }, metrics: accuracy ? { splits: { PrivateTest: { accuracy, macro_f1: 0.5 } } } : {} };
+  const meta = {
+    name: id.toUpperCase(),
+    weightBytes,
+    quantization: 'float16',
+    architecture: { variant: 'v', exportedParameters: 10 },
+    metrics: accuracy ? { splits: { PrivateTest: { accuracy, macro_f1: 0.5 } } } : {},
+  };
   writeFileSync(join(dir, id, 'model.json'), JSON.stringify({ modelTopology: { node: [] }, weightsManifest: [], userDefinedMetadata: { resemote: meta } }));
 }
 

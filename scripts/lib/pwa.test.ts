@@ -13,7 +13,8 @@ function build(files: Record<string, string>): string {
   return dir;
 }
 
-const HTML = '<link rel="icon" href="/icons/icon-192.png"><link rel="manifest" href="/manifest.webmanifest"><script type="module" src="/assets/index-abc.js"></script><link rel="stylesheet" href="/assets/index-abc.css"><a href="https://example.org/">x</a>';
+const HTML =
+  '<link rel="icon" href="/icons/icon-192.png"><link rel="manifest" href="/manifest.webmanifest"><script type="module" src="/assets/index-abc.js"></script><link rel="stylesheet" href="/assets/index-abc.css"><a href="https://example.org/">x</a>';
 
 describe('service worker file list', () => {
   const files = {
@@ -222,7 +223,7 @@ describe('the generated service worker', () => {
     expect(kept).not.toContain(`${ORIGIN}/tfjs-wasm/plain.wasm`); // never fetched: never kept
   });
 
-  it("a new version carries over the files whose content did not change, without downloading them", async () => {
+  it('a new version carries over the files whose content did not change, without downloading them', async () => {
     const b = browser();
     const v1 = load(b, FILES, 'v1');
     await v1.install();

@@ -74,7 +74,9 @@ export function shellOf(html: string, files: readonly string[], base = '/'): str
 
 /** The worker's file list, shell and version for a built app folder. */
 export function precacheOf(dist: string, base = '/'): Precache {
-  const list = walk(dist).filter((f) => !SKIP.some((re) => re.test(f))).sort();
+  const list = walk(dist)
+    .filter((f) => !SKIP.some((re) => re.test(f)))
+    .sort();
   const version = createHash('sha256');
   const files: Record<string, string> = {};
   for (const f of list) {

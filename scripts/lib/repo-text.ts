@@ -26,7 +26,11 @@ function ignoreRule(line: string): ((path: string, isDir: boolean) => boolean) |
 /** Every file of the repository that git would see (.gitignore honoured; .git and node_modules never entered). */
 export function repoFiles(root: string): string[] {
   const gitignore = join(root, '.gitignore');
-  const rules = existsSync(gitignore) ? readFileSync(gitignore, 'utf8').split('\n').flatMap((l) => ignoreRule(l) ?? []) : [];
+  const rules = existsSync(gitignore)
+    ? readFileSync(gitignore, 'utf8')
+        .split('\n')
+        .flatMap((l) => ignoreRule(l) ?? [])
+    : [];
   const ignored = (path: string, isDir: boolean) => rules.some((rule) => rule(path, isDir));
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -78,7 +82,10 @@ export function slug(heading: string): string {
     .replace(/<[^>]+>/g, '')
     .replace(/`/g, '')
     .trim();
-  return rendered.toLowerCase().replace(/[^\p{L}\p{M}\p{Nd}\p{Nl}\p{Pc} -]/gu, '').replace(/ /g, '-');
+  return rendered
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{Nd}\p{Nl}\p{Pc} -]/gu, '')
+    .replace(/ /g, '-');
 }
 
 /** Every anchor a Markdown file offers: its headings' slugs (repeats numbered -1, -2… as GitHub does) and explicit ids. */
@@ -115,9 +122,7 @@ export const TEXT_FILE = /\.(md|ts|tsx|js|mjs|cjs|py|sh|json|html|css|ya?ml|toml
 
 /** Process words in every text file of the repository, as `path:line: words`. */
 export function processWordsIn(root: string, files = repoFiles(root)): string[] {
-  return files
-    .filter((f) => TEXT_FILE.test(f))
-    .flatMap((f) => processWords(readFileSync(join(root, f), 'utf8')).map((hit) => `${f}:${hit.line}: ${hit.words}`));
+  return files.filter((f) => TEXT_FILE.test(f)).flatMap((f) => processWords(readFileSync(join(root, f), 'utf8')).map((hit) => `${f}:${hit.line}: ${hit.words}`));
 }
 
 /** Links of the repository's Markdown that point at no file, or at no anchor of the file, as `path:line: target`. */

@@ -14,7 +14,12 @@ describe('stats', () => {
     expect(percentile(v, 100)).toBe(200);
     expect(percentile(v, 95)).toBeCloseTo(190);
     // 20 samples 1..20: rank 0.95 * 19 = 18.05 -> between 19 and 20
-    expect(percentile(Array.from({ length: 20 }, (_, i) => i + 1), 95)).toBeCloseTo(19.05);
+    expect(
+      percentile(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBeCloseTo(19.05);
     expect(() => percentile([1], 101)).toThrow(/outside/);
   });
 

@@ -44,7 +44,12 @@ function tflite(bytes: Uint8Array) {
     tensors: tables(sg, 0).map((t) => ({ shape: ints(t, 0), type: field(t, 1) ? bb.readInt8(t + field(t, 1)) : 0, buffer: field(t, 2) ? bb.readUint32(t + field(t, 2)) : 0, name: str(t, 3) })),
     inputs: ints(sg, 1),
     outputs: ints(sg, 2),
-    operators: tables(sg, 3).map((op) => ({ opcode: field(op, 0) ? bb.readUint32(op + field(op, 0)) : 0, inputs: ints(op, 1), outputs: ints(op, 2), optionsType: field(op, 3) ? bb.readUint8(op + field(op, 3)) : 0 })),
+    operators: tables(sg, 3).map((op) => ({
+      opcode: field(op, 0) ? bb.readUint32(op + field(op, 0)) : 0,
+      inputs: ints(op, 1),
+      outputs: ints(op, 2),
+      optionsType: field(op, 3) ? bb.readUint8(op + field(op, 3)) : 0,
+    })),
   }));
   return {
     identifier: bb.getBufferIdentifier(),

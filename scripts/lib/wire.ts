@@ -55,27 +55,24 @@ export function wireProxy(target: string): Promise<WireProxy> {
   const server: Server = createServer((req, res) => {
     open++;
     res.on('close', () => void open--);
-    const forward = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
-      (up) => {
-        let body = 0;
-        up.on('data', (chunk: Buffer) => void (body += chunk.length));
-        up.on('end', () => {
-          records.push({
-            method: req.method ?? 'GET',
-            path: req.url ?? '/',
-            status: up.statusCode ?? 0,
-            encoding: one(up.headers['content-encoding']),
-            type: one(up.headers['content-type']).split(';')[0]!.trim(),
-            bytes: headerBytes(up.statusCode ?? 0, up.statusMessage ?? '', up.rawHeaders) + body,
-            bodyBytes: body,
-            acceptEncoding: one(req.headers['accept-encoding']),
-          });
+    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (up) => {
+      let body = 0;
+      up.on('data', (chunk: Buffer) => void (body += chunk.length));
+      up.on('end', () => {
+        records.push({
+          method: req.method ?? 'GET',
+          path: req.url ?? '/',
+          status: up.statusCode ?? 0,
+          encoding: one(up.headers['content-encoding']),
+          type: one(up.headers['content-type']).split(';')[0]!.trim(),
+          bytes: headerBytes(up.statusCode ?? 0, up.statusMessage ?? '', up.rawHeaders) + body,
+          bodyBytes: body,
+          acceptEncoding: one(req.headers['accept-encoding']),
         });
-        res.writeHead(up.statusCode ?? 502, up.statusMessage, up.rawHeaders);
-        up.pipe(res);
-      },
-    );
+      });
+      res.writeHead(up.statusCode ?? 502, up.statusMessage, up.rawHeaders);
+      up.pipe(res);
+    });
     forward.on('error', () => res.headersSent || res.writeHead(502).end());
     req.pipe(forward);
   });

@@ -70,7 +70,12 @@ export function toY4mFrames(frames: readonly RgbImage[], fps = 30): Uint8Array {
         let r = 0;
         let g = 0;
         let b = 0;
-        for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
+        for (const [dx, dy] of [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ] as const) {
           r += px(2 * x + dx, 2 * y + dy, 0);
           g += px(2 * x + dx, 2 * y + dy, 1);
           b += px(2 * x + dx, 2 * y + dy, 2);

@@ -10,7 +10,11 @@ const r = (backend: BackendName, one: number, four: number) => ({ backend, oneFa
 
 describe('startingBackend', () => {
   it("bridges the user's GPU pick with WebAssembly: the pick takes over once warm, unmeasured", () => {
-    expect(startingBackend(ALL, 'webgpu', null)).toMatchObject({ backend: 'wasm', reason: expect.stringContaining('your choice, WebGPU'), candidates: [{ backend: 'webgpu', trusted: true, reason: 'your choice' }] });
+    expect(startingBackend(ALL, 'webgpu', null)).toMatchObject({
+      backend: 'wasm',
+      reason: expect.stringContaining('your choice, WebGPU'),
+      candidates: [{ backend: 'webgpu', trusted: true, reason: 'your choice' }],
+    });
     expect(startingBackend(ALL, 'wasm', null)).toEqual({ backend: 'wasm', reason: 'your choice', candidates: [] });
     expect(startingBackend(ALL, 'webgl', null, false)).toEqual({ backend: 'webgl', reason: 'your choice', candidates: [] }); // no second engine beside
   });
@@ -23,15 +27,25 @@ describe('startingBackend', () => {
   it('with nothing chosen, starts on WebAssembly and warms WebGL, then WebGPU, to be measured', () => {
     const plan = startingBackend(ALL, null, null);
     expect(plan.backend).toBe('wasm');
-    expect(plan.candidates).toEqual([{ backend: 'webgl', trusted: false }, { backend: 'webgpu', trusted: false }]);
+    expect(plan.candidates).toEqual([
+      { backend: 'webgl', trusted: false },
+      { backend: 'webgpu', trusted: false },
+    ]);
     expect(plan.reason).toContain('WebGL, then WebGPU warming beside it');
     expect(startingBackend(GL_ONLY, null, null).candidates).toEqual([{ backend: 'webgl', trusted: false }]);
     expect(startingBackend(NO_GPU, null, null)).toEqual({ backend: 'wasm', reason: 'no GPU backend is available', candidates: [] });
   });
 
   it('a remembered GPU backend still starts on WebAssembly and takes over once warm, unmeasured', () => {
-    expect(startingBackend(ALL, null, { backend: 'webgpu', reason: 'x' })).toMatchObject({ backend: 'wasm', candidates: [{ backend: 'webgpu', trusted: true, reason: 'measured faster on this device earlier' }] });
-    expect(startingBackend(ALL, null, { backend: 'wasm', reason: 'WebGL was not faster' })).toEqual({ backend: 'wasm', reason: 'measured on this device earlier: WebGL was not faster', candidates: [] });
+    expect(startingBackend(ALL, null, { backend: 'webgpu', reason: 'x' })).toMatchObject({
+      backend: 'wasm',
+      candidates: [{ backend: 'webgpu', trusted: true, reason: 'measured faster on this device earlier' }],
+    });
+    expect(startingBackend(ALL, null, { backend: 'wasm', reason: 'WebGL was not faster' })).toEqual({
+      backend: 'wasm',
+      reason: 'measured on this device earlier: WebGL was not faster',
+      candidates: [],
+    });
   });
 
   it('a remembered backend this browser no longer has is measured again', () => {

@@ -11,7 +11,15 @@ const result = (faces: number): FrameResult => ({
   model: 'm',
   backend: 'webgl',
   tensors: 0,
-  faces: Array.from({ length: faces }, (_, i) => ({ id: i + 1, box: { x: i, y: -2.5, width: 10, height: 10 }, crop: { x: 0, y: 0, width: 12, height: 12 }, score: 0.9, probs: Float32Array.from(EMOTIONS, (_, k) => (k === 3 ? 1 : 0)), top: { emotion: 'happy' as const, probability: 1 }, stale: false })),
+  faces: Array.from({ length: faces }, (_, i) => ({
+    id: i + 1,
+    box: { x: i, y: -2.5, width: 10, height: 10 },
+    crop: { x: 0, y: 0, width: 12, height: 12 },
+    score: 0.9,
+    probs: Float32Array.from(EMOTIONS, (_, k) => (k === 3 ? 1 : 0)),
+    top: { emotion: 'happy' as const, probability: 1 },
+    stale: false,
+  })),
 });
 const items: BatchItem[] = [
   { name: 'a.jpg', status: 'done', result: result(2) },
@@ -92,14 +100,22 @@ describe('batch session', () => {
     await run;
     const seen: (object | null)[] = [];
     batch.subscribe((s) => seen.push(s.zip));
-    const failing = batch.makeZip(async () => {
-      throw new Error('canvas lost');
-    }, (r) => r.faces, load);
+    const failing = batch.makeZip(
+      async () => {
+        throw new Error('canvas lost');
+      },
+      (r) => r.faces,
+      load,
+    );
     await expect(failing).rejects.toThrow('canvas lost');
     expect(seen[0]).toEqual({ done: 0, total: 2 });
     expect(batch.state.zip).toBeNull();
     // and a good one afterwards works
-    const blob = await batch.makeZip(async () => new Uint8Array([1, 2, 3]), (r) => r.faces, load);
+    const blob = await batch.makeZip(
+      async () => new Uint8Array([1, 2, 3]),
+      (r) => r.faces,
+      load,
+    );
     expect(blob.type).toBe('application/zip');
     expect(batch.state.zip).toBeNull();
   });

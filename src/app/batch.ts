@@ -105,7 +105,13 @@ export class BatchSession {
           let result = await this.host.analyse(photo.bitmap, 'photo');
           if (!result.faces.length && wholeIfNoFace) result = await this.host.analyse(photo.bitmap, 'whole');
           result = numberPhotoFaces(result, filter);
-          item = { name: file.name, status: 'done', result, thumb, ...(result.whole ? { message: 'no face found: the whole photo read as one face' } : result.faces.length ? {} : { message: 'no face found' }) };
+          item = {
+            name: file.name,
+            status: 'done',
+            result,
+            thumb,
+            ...(result.whole ? { message: 'no face found: the whole photo read as one face' } : result.faces.length ? {} : { message: 'no face found' }),
+          };
         } finally {
           photo.bitmap.close();
         }
@@ -187,7 +193,22 @@ export function batchSummary(items: readonly BatchItem[], visible: Visible): { p
 
 /** One row per face of every analysed file, in the one CSV schema; failed and faceless files are in the JSON. */
 export function batchToCsv(items: readonly BatchItem[], visible: Visible): string {
-  return toCsv(items.flatMap((it) => (it.result ? visible(it.result).map((f) => ({ source: it.name, timeMs: null, face: f.id, box: f.box, score: f.score, top: f.top.emotion, probs: f.probs, foundBy: it.result?.whole ? ('whole_photo' as const) : ('detector' as const) })) : [])));
+  return toCsv(
+    items.flatMap((it) =>
+      it.result
+        ? visible(it.result).map((f) => ({
+            source: it.name,
+            timeMs: null,
+            face: f.id,
+            box: f.box,
+            score: f.score,
+            top: f.top.emotion,
+            probs: f.probs,
+            foundBy: it.result?.whole ? ('whole_photo' as const) : ('detector' as const),
+          }))
+        : [],
+    ),
+  );
 }
 
 /** `modelName` turns a model id into the name the files use (the same name at the top and per file). */

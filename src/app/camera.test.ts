@@ -69,7 +69,13 @@ function fakeProcessor() {
   return { Processor, push: (f: unknown) => push(f), end: () => end(), cancelled: () => cancelled };
 }
 
-const frame = (n: number) => ({ n, closed: false, close() { this.closed = true; } });
+const frame = (n: number) => ({
+  n,
+  closed: false,
+  close() {
+    this.closed = true;
+  },
+});
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe("trackFrameLoop: the camera track's own frames, one in flight", () => {

@@ -108,12 +108,15 @@ export function testHooks(app: AppParts) {
     },
     faces: () => app.live.latestFaces(),
     /** The photo's "Why?" maps made so far: face id, the class explained, the engine's time. */
-    explanations: () =>
-      Object.entries(app.store.getState().photo.explanations ?? {}).flatMap(([id, e]) => (e.phase === 'done' ? [{ id: Number(id), target: e.map.target, ms: e.map.ms }] : [])),
+    explanations: () => Object.entries(app.store.getState().photo.explanations ?? {}).flatMap(([id, e]) => (e.phase === 'done' ? [{ id: Number(id), target: e.map.target, ms: e.map.ms }] : [])),
     /** Calls `cb` with the faces of every frame published on the bus (ids, boxes), and the frame count. */
     onFrame: (cb: (faces: { id: number; stale: boolean; box: { x: number; y: number; width: number; height: number } }[], frame: number) => void) =>
       app.bus.subscribe((frame) => {
-        if (frame) cb(frame.faces.map((f) => ({ id: f.id, stale: f.stale, box: { ...f.box } })), app.live.frames);
+        if (frame)
+          cb(
+            frame.faces.map((f) => ({ id: f.id, stale: f.stale, box: { ...f.box } })),
+            app.live.frames,
+          );
       }),
     /** What the video overlay shows: the video time of the moment and of the analysed sample drawn
      *  (null: none), positions in the video, ms. */

@@ -29,7 +29,20 @@ class FakeEngine implements EngineApi {
     if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
     if (this.disposed) throw new EngineError('engine', 'disposed');
     this.analyses++;
-    return { kind: 'frame', width: 4, height: 4, count: 0, boxes: new Float32Array(), crops: new Float32Array(), scores: new Float32Array(), probs: new Float32Array(), timings: { detectMs: 0, classifyMs: 0, totalMs: 0 }, backend: this.status.backend, model: this.status.modelId, tensors: 0 };
+    return {
+      kind: 'frame',
+      width: 4,
+      height: 4,
+      count: 0,
+      boxes: new Float32Array(),
+      crops: new Float32Array(),
+      scores: new Float32Array(),
+      probs: new Float32Array(),
+      timings: { detectMs: 0, classifyMs: 0, totalMs: 0 },
+      backend: this.status.backend,
+      model: this.status.modelId,
+      tensors: 0,
+    };
   }
   async explain(image: ImageBitmap, crop: { x: number; y: number; width: number; height: number }) {
     image.close();
@@ -83,7 +96,15 @@ beforeEach(() => {
 describe('EngineHost', () => {
   // A picked backend runs from the start (bridgeChoice false, as the e2e tests pin it) unless a test says otherwise.
   const host = (c: ReturnType<typeof controllable>, support = GL_ONLY, bridgeChoice = false) =>
-    new EngineHost(useStore, { base: '/', create: c.create, probe: async () => support, fetchModels: async () => MODELS, canRunBeside: () => true, bridgeChoice, warmBesideWhen: async () => undefined });
+    new EngineHost(useStore, {
+      base: '/',
+      create: c.create,
+      probe: async () => support,
+      fetchModels: async () => MODELS,
+      canRunBeside: () => true,
+      bridgeChoice,
+      warmBesideWhen: async () => undefined,
+    });
 
   /** A host whose first engine is up (on WebGL when both backends exist: the user's choice). */
   async function running(support: BackendSupportMap) {
@@ -354,7 +375,7 @@ describe('EngineHost', () => {
     expect(c.calls).toHaveLength(2); // WebGPU is not tried: the remembered choice stands
   });
 
-  it("a picked GPU backend: WebAssembly serves until it is warm, then it takes over unmeasured; no measurement is remembered", async () => {
+  it('a picked GPU backend: WebAssembly serves until it is warm, then it takes over unmeasured; no measurement is remembered', async () => {
     useStore.getState().setBackendWanted('webgpu');
     speed = { wasm: 1, webgl: 10, webgpu: 50, cpu: 100 }; // slower, but it was asked for
     const c = controllable();

@@ -18,7 +18,32 @@
  * - Provenance: results and the model picker name the model and backend that actually ran.
  */
 import { mark } from './marks';
-import { type Analysis, type AnalysisKind, BACKEND_LABEL, type BackendName, type BackendSupportMap, type BenchmarkResult, type CreatedEngine, type EngineApi, type EngineConfig, engineAssets, EngineError, type EngineMemory, type EngineProgress, errorMessage, type Explanation, isVideoFrame, fetchJsonCached, type FrameResult, modelName, openCache, probeBackends, startEngine, toFrameResult, workerSupport } from '../engine';
+import {
+  type Analysis,
+  type AnalysisKind,
+  BACKEND_LABEL,
+  type BackendName,
+  type BackendSupportMap,
+  type BenchmarkResult,
+  type CreatedEngine,
+  type EngineApi,
+  type EngineConfig,
+  engineAssets,
+  EngineError,
+  type EngineMemory,
+  type EngineProgress,
+  errorMessage,
+  type Explanation,
+  isVideoFrame,
+  fetchJsonCached,
+  type FrameResult,
+  modelName,
+  openCache,
+  probeBackends,
+  startEngine,
+  toFrameResult,
+  workerSupport,
+} from '../engine';
 import { AppException, type AppError, errors } from '../state/errors';
 import type { ModelEntry, Store } from '../state/store';
 import { type Candidate, handOverVerdict, startingBackend } from './backendChoice';
@@ -48,8 +73,7 @@ export interface EngineHostOptions {
 /** How long the second engine waits for a first result before it starts warming anyway. */
 export const WARM_BESIDE_AFTER_MS = 5000;
 
-const firstResultOrTimeout = (firstResult: Promise<void>) =>
-  Promise.race([firstResult, new Promise<void>((resolve) => setTimeout(resolve, WARM_BESIDE_AFTER_MS))]);
+const firstResultOrTimeout = (firstResult: Promise<void>) => Promise.race([firstResult, new Promise<void>((resolve) => setTimeout(resolve, WARM_BESIDE_AFTER_MS))]);
 
 export { handOverVerdict, startingBackend } from './backendChoice';
 
@@ -205,7 +229,12 @@ export class EngineHost {
     }
     if (choice.candidates.length) {
       const wanted = s.backendWanted;
-      void (this.options.warmBesideWhen ?? firstResultOrTimeout)(this.firstResult).then(() => this.handOver(choice.candidates.filter((c) => beside(c.backend)), wanted));
+      void (this.options.warmBesideWhen ?? firstResultOrTimeout)(this.firstResult).then(() =>
+        this.handOver(
+          choice.candidates.filter((c) => beside(c.backend)),
+          wanted,
+        ),
+      );
     }
   }
 

@@ -10,6 +10,17 @@ export function fakeFrame(time: number, face: Partial<FaceResult> = {}): FrameRe
     model: 'm',
     backend: 'webgl',
     tensors: 0,
-    faces: [{ id: 1, box: { x: 10, y: 10, width: 50, height: 50 }, crop: { x: 0, y: 0, width: 60, height: 60 }, score: 0.9, probs: Float32Array.from([0, 0, 0, 1, 0, 0, 0]), top: { emotion: 'happy', probability: 1 }, stale: false, ...face }],
+    faces: [
+      {
+        id: 1,
+        box: { x: 10, y: 10, width: 50, height: 50 },
+        crop: { x: 0, y: 0, width: 60, height: 60 },
+        score: 0.9,
+        probs: Float32Array.from([0, 0, 0, 1, 0, 0, 0]),
+        top: { emotion: 'happy', probability: 1 },
+        stale: false,
+        ...face,
+      },
+    ],
   };
 }

@@ -69,4 +69,3 @@ export class FrameBus {
     return () => this.listeners.delete(listener);
   }
 }
-

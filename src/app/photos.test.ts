@@ -8,7 +8,11 @@ import { PhotoSession } from './photos';
 /** ImageBitmap and createImageBitmap stand-ins: a photo "decodes" to a bitmap of its byte size. */
 class FakeBitmap {
   closed = false;
-  constructor(readonly width: number, readonly height: number, readonly tag: string) {}
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly tag: string,
+  ) {}
   close() {
     this.closed = true;
   }
@@ -107,7 +111,15 @@ describe('PhotoSession', () => {
   });
 
   it('"Why?" asks the engine for the face crop and top emotion, keeps the map with the photo, and drops it with the photo', async () => {
-    const face = { id: 1, box: { x: 10, y: 10, width: 50, height: 50 }, crop: { x: 0, y: 0, width: 70, height: 70 }, score: 0.9, probs: Float32Array.from([0, 0, 0, 0.2, 0.7, 0, 0.1]), top: { emotion: 'sad' as const, probability: 0.7 }, stale: false };
+    const face = {
+      id: 1,
+      box: { x: 10, y: 10, width: 50, height: 50 },
+      crop: { x: 0, y: 0, width: 70, height: 70 },
+      score: 0.9,
+      probs: Float32Array.from([0, 0, 0, 0.2, 0.7, 0, 0.1]),
+      top: { emotion: 'sad' as const, probability: 0.7 },
+      stale: false,
+    };
     const asked: unknown[] = [];
     let finish: () => void = () => undefined;
     const host = {
@@ -132,8 +144,16 @@ describe('PhotoSession', () => {
     expect(useStore.getState().photo.explanations).toBeUndefined(); // another photo: no map of the last one
   });
 
-  it('numbers a photo\'s faces with no gaps at the filters of the moment: the shown ones 1..k left to right, then the hidden ones', async () => {
-    const at = (x: number, score: number) => ({ id: 0, box: { x, y: 10, width: 60, height: 60 }, crop: { x, y: 0, width: 80, height: 80 }, score, probs: new Float32Array(7), top: { emotion: 'happy' as const, probability: 0.5 }, stale: false });
+  it("numbers a photo's faces with no gaps at the filters of the moment: the shown ones 1..k left to right, then the hidden ones", async () => {
+    const at = (x: number, score: number) => ({
+      id: 0,
+      box: { x, y: 10, width: 60, height: 60 },
+      crop: { x, y: 0, width: 80, height: 80 },
+      score,
+      probs: new Float32Array(7),
+      top: { emotion: 'happy' as const, probability: 0.5 },
+      stale: false,
+    });
     const host = { analyse: async () => ({ ...result('m'), faces: [at(10, 0.95), at(200, 0.55), at(400, 0.9)].map((f, i) => ({ ...f, id: i + 1 })) }) } as unknown as EngineHost;
     useStore.getState().setMinScore(0.6);
     const session = track(new PhotoSession(useStore, host));
@@ -147,7 +167,15 @@ describe('PhotoSession', () => {
   });
 
   it('a model switch reads the photo on screen again with the new model, keeping its face numbers and its pixels', async () => {
-    const face = (x: number) => ({ id: 1, box: { x, y: 10, width: 60, height: 60 }, crop: { x, y: 0, width: 80, height: 80 }, score: 0.9, probs: new Float32Array(7), top: { emotion: 'happy' as const, probability: 0.5 }, stale: false });
+    const face = (x: number) => ({
+      id: 1,
+      box: { x, y: 10, width: 60, height: 60 },
+      crop: { x, y: 0, width: 80, height: 80 },
+      score: 0.9,
+      probs: new Float32Array(7),
+      top: { emotion: 'happy' as const, probability: 0.5 },
+      stale: false,
+    });
     const kinds: string[] = [];
     const host = {
       analyse: async (_image: unknown, kind: string) => {
@@ -176,7 +204,21 @@ describe('PhotoSession', () => {
       analyse: async (_image: unknown, kind: string) => {
         kinds.push(kind);
         if (kind === 'photo') return result('m');
-        return { ...result('m'), whole: true, faces: [{ id: 1, box: { x: 0, y: 0, width: 640, height: 480 }, crop: { x: 0, y: -80, width: 640, height: 640 }, score: 0, probs: new Float32Array(7), top: { emotion: 'happy' as const, probability: 0.5 }, stale: false }] };
+        return {
+          ...result('m'),
+          whole: true,
+          faces: [
+            {
+              id: 1,
+              box: { x: 0, y: 0, width: 640, height: 480 },
+              crop: { x: 0, y: -80, width: 640, height: 640 },
+              score: 0,
+              probs: new Float32Array(7),
+              top: { emotion: 'happy' as const, probability: 0.5 },
+              stale: false,
+            },
+          ],
+        };
       },
     } as unknown as EngineHost;
     const session = track(new PhotoSession(useStore, host));
@@ -188,8 +230,16 @@ describe('PhotoSession', () => {
     expect(useStore.getState().notices.map((n) => n.code)).not.toContain('no-face');
   });
 
-  it("shows the whole photo's faces first, then the tiles' added after them; a \"Why?\" asked meanwhile stays, the bitmap is the same", async () => {
-    const face = (id: number, x: number) => ({ id, box: { x, y: 10, width: 50, height: 50 }, crop: { x, y: 0, width: 70, height: 70 }, score: 0.9, probs: Float32Array.from([0, 0, 0, 1, 0, 0, 0]), top: { emotion: 'happy' as const, probability: 1 }, stale: false });
+  it('shows the whole photo\'s faces first, then the tiles\' added after them; a "Why?" asked meanwhile stays, the bitmap is the same', async () => {
+    const face = (id: number, x: number) => ({
+      id,
+      box: { x, y: 10, width: 50, height: 50 },
+      crop: { x, y: 0, width: 70, height: 70 },
+      score: 0.9,
+      probs: Float32Array.from([0, 0, 0, 1, 0, 0, 0]),
+      top: { emotion: 'happy' as const, probability: 1 },
+      stale: false,
+    });
     let first: (r: FrameResult) => void = () => undefined;
     let finish: () => void = () => undefined;
     const host = {

@@ -19,7 +19,11 @@ const META = { kind: 'camera' as const, source: 'camera', model: 'ResEmoteNet-M'
 describe('recording rows', () => {
   it('has one row per face per frame, stale (held) faces excluded, with valence', () => {
     const rows = [...rowsOf({ faces: [face(1, 3), face(2, 4)] }, 0), ...rowsOf({ faces: [face(1, 3), face(2, 4, true)] }, 100)];
-    expect(rows.map((r) => [r.t, r.face])).toEqual([[0, 1], [0, 2], [100, 1]]);
+    expect(rows.map((r) => [r.t, r.face])).toEqual([
+      [0, 1],
+      [0, 2],
+      [100, 1],
+    ]);
     expect(rows[0]).toMatchObject({ top: 'happy', x: 10, width: 100 });
     expect(rows[0]!.valence).toBeCloseTo(0.7 - 4 * 0.05, 3); // happy minus the four negative emotions
     expect(rows[1]!.valence).toBeLessThan(0); // sad

@@ -46,7 +46,18 @@ export function rowsOf(frame: Pick<FrameResult, 'faces'>, t: number): RecordingR
     .filter((f) => !f.stale)
     .map((f) => {
       const probs = Array.from(f.probs, (p) => r(p, 4));
-      return { t: r(Math.max(0, t), 1), face: f.id, x: r(f.box.x, 1), y: r(f.box.y, 1), width: r(f.box.width, 1), height: r(f.box.height, 1), score: r(f.score, 4), probs, top: topEmotion(f.probs).emotion, valence: r(valence(f.probs), 4) };
+      return {
+        t: r(Math.max(0, t), 1),
+        face: f.id,
+        x: r(f.box.x, 1),
+        y: r(f.box.y, 1),
+        width: r(f.box.width, 1),
+        height: r(f.box.height, 1),
+        score: r(f.score, 4),
+        probs,
+        top: topEmotion(f.probs).emotion,
+        valence: r(valence(f.probs), 4),
+      };
     });
 }
 
@@ -66,7 +77,15 @@ export function recordingToJson(rows: readonly RecordingRow[], meta: RecordingMe
       // Across all faces: rows per top emotion, and their mix in ten equal stretches of the time.
       topEmotions: topEmotionCounts(rows),
       mixOverTime: mixOverTime(rows, meta.durationMs ?? rows[rows.length - 1]?.t ?? 0, 10),
-      rows: rows.map((row) => ({ t: row.t, face: row.face, detectionScore: row.score ?? null, box: { x: row.x, y: row.y, width: row.width, height: row.height }, probabilities: Object.fromEntries(EMOTIONS.map((e, i) => [e, row.probs[i] ?? 0])), top: row.top, valence: row.valence })),
+      rows: rows.map((row) => ({
+        t: row.t,
+        face: row.face,
+        detectionScore: row.score ?? null,
+        box: { x: row.x, y: row.y, width: row.width, height: row.height },
+        probabilities: Object.fromEntries(EMOTIONS.map((e, i) => [e, row.probs[i] ?? 0])),
+        top: row.top,
+        valence: row.valence,
+      })),
     },
     null,
     1,

@@ -112,7 +112,8 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
-const result = <T>(req: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((req.onsuccess = () => resolve(req.result)), (req.onerror = () => reject(req.error ?? new Error('IndexedDB read failed')))));
+const result = <T>(req: IDBRequest<T>) =>
+  new Promise<T>((resolve, reject) => ((req.onsuccess = () => resolve(req.result)), (req.onerror = () => reject(req.error ?? new Error('IndexedDB read failed')))));
 /** Every batch of one session: keys [id, seq]; an array sorts after every number. */
 const batchesOf = (id: string) => IDBKeyRange.bound([id], [id, []]);
 

@@ -13,7 +13,7 @@ const top = (p: ArrayLike<number>) => EMOTIONS[Array.from(p).indexOf(Math.max(..
 const NEUTRAL = probs({ neutral: 0.62, sad: 0.12, angry: 0.07 });
 const RESTING_SAD = probs({ sad: 0.55, neutral: 0.35 });
 
-describe('readings relative to each face\'s resting face', () => {
+describe("readings relative to each face's resting face", () => {
   it('reads as is when off, or where the model has no neutral reference', () => {
     const p = probs({ sad: 0.6 });
     expect(new RestingFaces(NEUTRAL, 'off').read(1, p, 0, 0)).toEqual({ probs: p, state: 'raw' });

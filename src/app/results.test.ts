@@ -29,7 +29,15 @@ describe('result files', () => {
     const values = new Float32Array(4).map((_, i) => i / 3);
     const json = JSON.parse(resultsToJson(result, { ...ctx, explanations: { 2: { target: 3, method: 'occlusion', cells: 2, values } } }));
     expect(json.faces[0].why).toBeUndefined();
-    expect(json.faces[1].why).toEqual({ emotion: 'happy', method: 'occlusion', cells: 2, grid: [[0, 0.33], [0.67, 1]] });
+    expect(json.faces[1].why).toEqual({
+      emotion: 'happy',
+      method: 'occlusion',
+      cells: 2,
+      grid: [
+        [0, 0.33],
+        [0.67, 1],
+      ],
+    });
   });
 
   it('marks a photo read whole as one face in the JSON and the CSV: found by the whole photo, no detection score', () => {

@@ -69,7 +69,9 @@ export function resultsToJson(result: ResultFrame, ctx: ResultContext): string {
 
 /** A photo's faces in the one CSV schema (csv.ts), the file's name as the source. */
 export function resultsToCsv(result: ResultFrame, ctx: ResultContext): string {
-  return toCsv(result.faces.map((f) => ({ source: ctx.image, timeMs: null, face: f.id, box: f.box, score: f.score, top: f.top.emotion, probs: f.probs, foundBy: result.whole ? 'whole_photo' : 'detector' })));
+  return toCsv(
+    result.faces.map((f) => ({ source: ctx.image, timeMs: null, face: f.id, box: f.box, score: f.score, top: f.top.emotion, probs: f.probs, foundBy: result.whole ? 'whole_photo' : 'detector' })),
+  );
 }
 
 // C0/C1 control characters (\p{Cc}: U+0000-001F, U+007F-009F) and the bidirectional controls that could disguise the extension.
@@ -92,4 +94,3 @@ export function exportName(image: string, suffix: string): string {
     .replace(/[\s.]+$/, '');
   return `${base || 'photo'}-emotions.${suffix}`;
 }
-

@@ -92,7 +92,11 @@ describe('sessions', () => {
     const row = (t: number, face: number) => ({ t, face, x: 0, y: 0, width: 1, height: 1, score: 0.9, probs: Array.from(probs), top: 'happy' as const, valence: 0.6 });
     for (let i = 0; i < 200; i++) {
       const id = `rec-${i}`;
-      await persist.begin(id, { kind: 'camera', source: 'camera', model: 'M', backend: 'wasm', appVersion: '0', startedAt: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(), frameWidth: 1, frameHeight: 1 }, '');
+      await persist.begin(
+        id,
+        { kind: 'camera', source: 'camera', model: 'M', backend: 'wasm', appVersion: '0', startedAt: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(), frameWidth: 1, frameHeight: 1 },
+        '',
+      );
       for (let seq = 0; seq < 3; seq++) await persist.append(id, seq, [row(seq * 100, 1), row(seq * 100, 2 + (i % 2))]);
       await persist.finish(id);
     }

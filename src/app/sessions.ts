@@ -82,7 +82,17 @@ export class SessionList {
       const known = new Set(this.sessions.map((s) => s.id));
       const restored = kept
         .filter((k) => !known.has(k.id) && k.rowCount > 0)
-        .map((k): Session => ({ id: k.id, name: k.name || defaultName(k.meta), meta: k.meta, rows: null, rowCount: k.rowCount, faceCount: k.faces.length, live: false, restored: true, durationMs: k.meta.kind === 'video' && k.meta.durationMs ? k.meta.durationMs : k.lastMs }));
+        .map((k): Session => ({
+          id: k.id,
+          name: k.name || defaultName(k.meta),
+          meta: k.meta,
+          rows: null,
+          rowCount: k.rowCount,
+          faceCount: k.faces.length,
+          live: false,
+          restored: true,
+          durationMs: k.meta.kind === 'video' && k.meta.durationMs ? k.meta.durationMs : k.lastMs,
+        }));
       if (!restored.length) return;
       this.sessions = [...this.sessions, ...restored].sort((a, b) => b.meta.startedAt.localeCompare(a.meta.startedAt));
       this.emit();
@@ -121,7 +131,20 @@ export class SessionList {
 
   /** A recording starts: listed at once, as live. */
   open(id: string, meta: RecordingMeta): void {
-    const session: Session = { id, name: uniqueName(defaultName(meta), this.sessions.map((x) => x.name)), meta, rows: [], rowCount: 0, faceCount: 0, live: true, restored: false, durationMs: 0 };
+    const session: Session = {
+      id,
+      name: uniqueName(
+        defaultName(meta),
+        this.sessions.map((x) => x.name),
+      ),
+      meta,
+      rows: [],
+      rowCount: 0,
+      faceCount: 0,
+      live: true,
+      restored: false,
+      durationMs: 0,
+    };
     this.faces.set(id, new Set());
     this.sessions = [session, ...this.sessions];
     this.emit();
@@ -153,7 +176,10 @@ export class SessionList {
   /** A finished analysis (a video file), saved whole. */
   async add(meta: RecordingMeta, rows: RecordingRow[], wanted = defaultName(meta)): Promise<Session> {
     const id = this.newId(meta.kind);
-    const name = uniqueName(wanted, this.sessions.map((x) => x.name));
+    const name = uniqueName(
+      wanted,
+      this.sessions.map((x) => x.name),
+    );
     const session: Session = { id, name, meta, rows, rowCount: rows.length, faceCount: faceCount(rows), live: false, restored: false, durationMs: meta.durationMs ?? lastTime(rows) };
     this.sessions = [session, ...this.sessions];
     this.emit();

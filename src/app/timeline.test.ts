@@ -4,7 +4,15 @@ import type { FaceResult } from '../engine/faces';
 import { FrameBus } from './frameBus';
 import { describeSample, LiveTimeline, sampleNear } from './timeline';
 
-const face = (id: number): FaceResult => ({ id, box: { x: 0, y: 0, width: 10, height: 10 }, crop: { x: 0, y: 0, width: 10, height: 10 }, score: 0.9, probs: Float32Array.from(EMOTIONS, () => 1 / 7), top: { emotion: 'neutral', probability: 1 / 7 }, stale: false });
+const face = (id: number): FaceResult => ({
+  id,
+  box: { x: 0, y: 0, width: 10, height: 10 },
+  crop: { x: 0, y: 0, width: 10, height: 10 },
+  score: 0.9,
+  probs: Float32Array.from(EMOTIONS, () => 1 / 7),
+  top: { emotion: 'neutral', probability: 1 / 7 },
+  stale: false,
+});
 
 describe('live timeline', () => {
   it('charts the faces in view, not the lowest ids (#9 on screen while #1-#4 are long gone)', () => {

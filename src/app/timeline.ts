@@ -22,7 +22,10 @@ export class LiveTimeline {
   /** Bumped on every change, for a chart to know when to redraw. */
   version = 0;
 
-  constructor(bus: FrameBus, private readonly windowMs = TIMELINE_WINDOW_MS) {
+  constructor(
+    bus: FrameBus,
+    private readonly windowMs = TIMELINE_WINDOW_MS,
+  ) {
     this.off = bus.subscribe((frame) => (frame ? this.add(frame) : this.clear()));
   }
 

@@ -4,7 +4,15 @@ import type { FaceResult } from '../engine/faces';
 import { FaceTracker } from '../engine';
 import { trackFaces } from './trackFaces';
 
-const face = (x: number, score: number): FaceResult => ({ id: 0, box: { x, y: 100, width: 80, height: 80 }, crop: { x, y: 100, width: 80, height: 80 }, score, probs: Float32Array.from(EMOTIONS, () => 1 / 7), top: { emotion: 'neutral', probability: 1 / 7 }, stale: false });
+const face = (x: number, score: number): FaceResult => ({
+  id: 0,
+  box: { x, y: 100, width: 80, height: 80 },
+  crop: { x, y: 100, width: 80, height: 80 },
+  score,
+  probs: Float32Array.from(EMOTIONS, () => 1 / 7),
+  top: { emotion: 'neutral', probability: 1 / 7 },
+  stale: false,
+});
 const frame = { width: 1000, height: 600, faces: [face(100, 0.45), face(500, 0.95)] };
 
 describe('trackFaces', () => {

@@ -254,7 +254,15 @@ export class VideoAnalysis {
     this.samples = [];
     this.rows = [];
     this.buffers = null;
-    this.meta = { ...meta, kind: 'video', source: this.state.name ?? 'video', startedAt: new Date().toISOString(), frameWidth: video.videoWidth, frameHeight: video.videoHeight, durationMs: duration * 1000 };
+    this.meta = {
+      ...meta,
+      kind: 'video',
+      source: this.state.name ?? 'video',
+      startedAt: new Date().toISOString(),
+      frameWidth: video.videoWidth,
+      frameHeight: video.videoHeight,
+      durationMs: duration * 1000,
+    };
     const t0 = performance.now();
     this.set({ phase: 'analysing', done: 0, total: times.length, etaSeconds: null, message: undefined, fps });
     try {

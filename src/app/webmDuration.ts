@@ -66,7 +66,7 @@ function findInfo(b: Uint8Array): { segment: Element; info: Element } | null {
   if (!head || head.id !== EBML) return null;
   const segment = element(b, head.dataAt + head.size);
   if (!segment || segment.id !== SEGMENT) return null;
-  for (let pos = segment.dataAt; pos < b.length; ) {
+  for (let pos = segment.dataAt; pos < b.length;) {
     const el = element(b, pos);
     if (!el || el.unknown || el.id === CLUSTER) return null;
     if (el.id === INFO) return { segment, info: el };
@@ -80,7 +80,7 @@ export function readDuration(b: Uint8Array): number | null {
   const found = findInfo(b);
   if (!found) return null;
   const { info } = found;
-  for (let pos = info.dataAt; pos < info.dataAt + info.size; ) {
+  for (let pos = info.dataAt; pos < info.dataAt + info.size;) {
     const el = element(b, pos);
     if (!el) return null;
     if (el.id === DURATION) {
@@ -99,7 +99,7 @@ export function withDuration(b: Uint8Array, durationMs: number): Uint8Array {
   if (!found || !(durationMs > 0)) return b;
   const { segment, info } = found;
   // Already there (another muxer): overwrite the value in place.
-  for (let pos = info.dataAt; pos < info.dataAt + info.size; ) {
+  for (let pos = info.dataAt; pos < info.dataAt + info.size;) {
     const el = element(b, pos);
     if (!el) return b;
     if (el.id === DURATION && el.size === 8) {

@@ -28,7 +28,8 @@ describe('ZipWriter', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zip-'));
     writeFileSync(join(dir, 't.zip'), bytes);
     try {
-      const script = 'import zipfile,sys,json; z=zipfile.ZipFile(sys.argv[1]); print(json.dumps([z.testzip(), z.namelist(), [i.compress_type for i in z.infolist()], list(z.infolist()[0].date_time)]))';
+      const script =
+        'import zipfile,sys,json; z=zipfile.ZipFile(sys.argv[1]); print(json.dumps([z.testzip(), z.namelist(), [i.compress_type for i in z.infolist()], list(z.infolist()[0].date_time)]))';
       const [bad, listed, methods, date] = JSON.parse(execFileSync('python3', ['-c', script, join(dir, 't.zip')], { encoding: 'utf8' })) as [string | null, string[], number[], number[]];
       expect(bad).toBeNull();
       expect(listed).toEqual(names);

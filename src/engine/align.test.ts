@@ -64,7 +64,12 @@ describe('rolledSquare', () => {
 describe('cropFaces with a roll', () => {
   it('cuts an unturned face exactly as the straight path does (transform = cropAndResize)', () => {
     const img = tf.randomUniform([90, 120, 3], 0, 255, 'float32', 7) as tf.Tensor3D;
-    for (const box of [{ x: 10, y: 5, width: 70, height: 70 }, { x: 0, y: 0, width: 90, height: 90 }, { x: 50, y: 10, width: 70, height: 70 }, { x: 20, y: 20, width: 40, height: 40 }]) {
+    for (const box of [
+      { x: 10, y: 5, width: 70, height: 70 },
+      { x: 0, y: 0, width: 90, height: 90 },
+      { x: 50, y: 10, width: 70, height: 70 },
+      { x: 20, y: 20, width: 40, height: 40 },
+    ]) {
       const straight = cropFaces(img, [box]);
       const viaTransform = cropFaces(img, [box], 64, [1e-12]); // a roll that turns nothing, taking the transform path
       expect(tf.max(tf.abs(tf.sub(straight, viaTransform))).dataSync()[0]).toBeLessThan(2e-3);
@@ -80,8 +85,7 @@ describe('cropFaces with a roll', () => {
     const eyeA = { x: c.x - half * Math.cos(roll), y: c.y - half * Math.sin(roll) };
     const eyeB = { x: c.x + half * Math.cos(roll), y: c.y + half * Math.sin(roll) };
     const data = new Float32Array(size * size);
-    for (const e of [eyeA, eyeB])
-      for (let y = -2; y <= 2; y++) for (let x = -2; x <= 2; x++) data[(Math.round(e.y) + y) * size + Math.round(e.x) + x] = 255;
+    for (const e of [eyeA, eyeB]) for (let y = -2; y <= 2; y++) for (let x = -2; x <= 2; x++) data[(Math.round(e.y) + y) * size + Math.round(e.x) + x] = 255;
     const img = tf.tensor3d(data, [size, size, 1]);
     const square = { x: 0, y: 0, width: size, height: size };
     const found = eyeRoll({ a: eyeB, b: eyeA });
@@ -101,7 +105,11 @@ describe('cropFaces with a roll', () => {
 
   it('keeps the order of a mixed batch of turned and straight faces', () => {
     const img = tf.randomUniform([80, 80, 1], 0, 255, 'float32', 3) as tf.Tensor3D;
-    const boxes = [{ x: 0, y: 0, width: 40, height: 40 }, { x: 30, y: 30, width: 40, height: 40 }, { x: 10, y: 10, width: 60, height: 60 }];
+    const boxes = [
+      { x: 0, y: 0, width: 40, height: 40 },
+      { x: 30, y: 30, width: 40, height: 40 },
+      { x: 10, y: 10, width: 60, height: 60 },
+    ];
     const mixed = cropFaces(img, boxes, 64, [0, 0.2, 0]);
     expect(tf.max(tf.abs(tf.sub(mixed.slice([0], [1]), cropFaces(img, [boxes[0]!])))).dataSync()[0]).toBeLessThan(1e-5);
     expect(tf.max(tf.abs(tf.sub(mixed.slice([1], [1]), cropFaces(img, [boxes[1]!], 64, [0.2])))).dataSync()[0]).toBeLessThan(1e-5);

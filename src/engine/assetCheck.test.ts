@@ -125,10 +125,16 @@ describe("each of the engine's files, missing or an HTML page, is an error namin
 
     it("where the caller keeps working without it (the app), the next backend starts and the fallback's reason names the file", async () => {
       serveAll('missing');
-      const started = await activateBackend('wasm', { webgl: { available: false, reason: 'no WebGL here' }, webgpu: { available: false, reason: 'no WebGPU here' } }, { wasmBase: base, missingBinary: 'fall back' });
+      const started = await activateBackend(
+        'wasm',
+        { webgl: { available: false, reason: 'no WebGL here' }, webgpu: { available: false, reason: 'no WebGPU here' } },
+        { wasmBase: base, missingBinary: 'fall back' },
+      );
       expect(started.active).toBe('cpu');
       expect(started.fallback?.from).toBe('wasm');
-      expect(started.fallback?.reason).toMatch(/^WebAssembly \(CPU\): TF\.js's WebAssembly binary https:\/\/site\.example\/assets\/tfjs-wasm\/tfjs-backend-wasm(-simd)?\.wasm could not be loaded: HTTP 404$/);
+      expect(started.fallback?.reason).toMatch(
+        /^WebAssembly \(CPU\): TF\.js's WebAssembly binary https:\/\/site\.example\/assets\/tfjs-wasm\/tfjs-backend-wasm(-simd)?\.wasm could not be loaded: HTTP 404$/,
+      );
     });
   });
 });

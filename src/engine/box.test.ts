@@ -31,7 +31,10 @@ describe('box geometry', () => {
       { x: 500, y: 0, width: 50, height: 50 },
     ];
     const clusters = clusterBoxes(boxes, [0.9, 0.6, 0.8]);
-    expect(clusters).toEqual([{ best: 0, members: [0, 1] }, { best: 2, members: [2] }]);
+    expect(clusters).toEqual([
+      { best: 0, members: [0, 1] },
+      { best: 2, members: [2] },
+    ]);
     expect(weightedMeanBox([boxes[0]!, boxes[1]!], [0.75, 0.25]).x).toBeCloseTo(2.5);
   });
 });

@@ -183,7 +183,11 @@ export class EmotionClassifier {
     try {
       for (const side of cropSides) {
         for (const n of batchSizes) {
-          const crops = cropFaces(frame, Array.from({ length: n }, () => ({ x: 10, y: 10, width: side, height: side })), this.inputSize);
+          const crops = cropFaces(
+            frame,
+            Array.from({ length: n }, () => ({ x: 10, y: 10, width: side, height: side })),
+            this.inputSize,
+          );
           await crops.data();
           crops.dispose();
         }

@@ -112,7 +112,10 @@ describe('cropFaces', () => {
   it('an interior crop (no border needed) matches the same crop taken from a padded image', () => {
     const img = tf.randomUniform([120, 160, 3], 0, 255, 'float32', 2) as tf.Tensor3D;
     const inner = cropFaces(img, [{ x: 30, y: 20, width: 70, height: 70 }]);
-    const edge = cropFaces(img, [{ x: 30, y: 20, width: 70, height: 70 }, { x: 0, y: 0, width: 40, height: 40 }]); // forces the border
+    const edge = cropFaces(img, [
+      { x: 30, y: 20, width: 70, height: 70 },
+      { x: 0, y: 0, width: 40, height: 40 },
+    ]); // forces the border
     expect(tf.max(tf.abs(tf.sub(inner, edge.slice([0, 0, 0, 0], [1, -1, -1, -1])))).dataSync()[0]).toBeLessThan(1e-4);
   });
 

@@ -129,7 +129,18 @@ export function cropFaces(pixels: tf.Tensor3D, boxes: readonly Box[], size: numb
     const straight = boxes.map((_, i) => i).filter((i) => !turned.includes(i));
     const pad = straight.some((i) => samplesOutside(boxes[i] as Box, width, height, size * 2 ** (levels[i] as number))) ? 1 : 0;
     const image4d = tf.expandDims(pixels, 0) as tf.Tensor4D;
-    const source = pad ? (tf.mirrorPad(image4d, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric') as tf.Tensor4D) : image4d;
+    const source = pad
+      ? (tf.mirrorPad(
+          image4d,
+          [
+            [0, 0],
+            [1, 1],
+            [1, 1],
+            [0, 0],
+          ],
+          'symmetric',
+        ) as tf.Tensor4D)
+      : image4d;
     const byLevel = new Map<number, number[]>();
     straight.forEach((i) => byLevel.set(levels[i] as number, [...(byLevel.get(levels[i] as number) ?? []), i]));
     const parts: tf.Tensor4D[] = [];
@@ -149,7 +160,13 @@ export function cropFaces(pixels: tf.Tensor3D, boxes: readonly Box[], size: numb
     for (const [level, indices] of byLevel) {
       const n = size * 2 ** level;
       const norm = indices.map((i) => halfPixelBox(boxes[i] as Box, width, height, n, pad));
-      let crops = tf.image.cropAndResize(source, norm, indices.map(() => 0), [n, n], 'bilinear');
+      let crops = tf.image.cropAndResize(
+        source,
+        norm,
+        indices.map(() => 0),
+        [n, n],
+        'bilinear',
+      );
       for (let l = 0; l < level; l++) crops = tf.avgPool(crops, 2, 2, 'valid');
       parts.push(crops);
       order.push(...indices);
@@ -161,6 +178,14 @@ export function cropFaces(pixels: tf.Tensor3D, boxes: readonly Box[], size: numb
     }
     if (channels === 1) return tf.div(batch, 255) as tf.Tensor4D;
     const rgb = channels === 3 ? batch : batch.slice([0, 0, 0, 0], [-1, -1, -1, 3]);
-    return tf.conv2d(rgb, tf.tensor4d(LUMA.map((w) => w / 255), [1, 1, 3, 1]), 1, 'valid');
+    return tf.conv2d(
+      rgb,
+      tf.tensor4d(
+        LUMA.map((w) => w / 255),
+        [1, 1, 3, 1],
+      ),
+      1,
+      'valid',
+    );
   });
 }

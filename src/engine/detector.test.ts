@@ -29,7 +29,7 @@ const TFLITE = Uint8Array.from([28, 0, 0, 0, ...new TextEncoder().encode('TFL3')
 const WASM_BASE = 'data:text/javascript,export default async (arg) => ({ arg });//';
 
 describe('detector runtime logs', () => {
-  it('routes the wasm runtime\'s own diagnostics to debug and keeps real errors', () => {
+  it("routes the wasm runtime's own diagnostics to debug and keeps real errors", () => {
     expect(isRuntimeChatter('INFO: Created TensorFlow Lite XNNPACK delegate for CPU.')).toBe(true);
     expect(isRuntimeChatter('I1128 17:52:53.808999 2172416 gl_context.cc:408] GL version: 3.0')).toBe(true);
     expect(isRuntimeChatter('W1128 17:54:19.545999 2172416 inference_feedback_manager.cc:121] Feedback manager')).toBe(true);
@@ -116,7 +116,10 @@ describe("the detector's files, missing or an HTML page: an error naming the URL
     serve({ [binary]: answer });
     failing.create = true;
     const FaceDetectorService = await freshDetector();
-    await expect(FaceDetectorService.create({ wasmBase: WASM_BASE, modelUrl: MODEL })).rejects.toMatchObject({ url: binary, message: `the face detector's runtime ${binary} could not be loaded: ${said}` });
+    await expect(FaceDetectorService.create({ wasmBase: WASM_BASE, modelUrl: MODEL })).rejects.toMatchObject({
+      url: binary,
+      message: `the face detector's runtime ${binary} could not be loaded: ${said}`,
+    });
   });
 
   it('a runtime that fails to start while its files are there says what it said', async () => {

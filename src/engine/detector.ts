@@ -90,12 +90,14 @@ export function isRuntimeChatter(line: string): boolean {
 }
 
 type Factory = (arg?: Record<string, unknown>) => Promise<unknown>;
-const quiet = (factory: Factory): Factory => (arg = {}) =>
-  factory({
-    print: (line: string) => (isRuntimeChatter(line) ? console.debug(line) : console.log(line)),
-    printErr: (line: string) => (isRuntimeChatter(line) ? console.debug(line) : console.error(line)),
-    ...arg,
-  });
+const quiet =
+  (factory: Factory): Factory =>
+  (arg = {}) =>
+    factory({
+      print: (line: string) => (isRuntimeChatter(line) ? console.debug(line) : console.log(line)),
+      printErr: (line: string) => (isRuntimeChatter(line) ? console.debug(line) : console.error(line)),
+      ...arg,
+    });
 
 /**
  * The runtime's ES-module build, loaded once per thread: its factory makes one wasm instance per
@@ -110,8 +112,7 @@ function loadRuntime(wasmBase: string): Promise<Factory> {
     (m: { default?: unknown }) => {
       const factory = quiet((m.default ?? (globalThis as ModuleFactoryHolder).ModuleFactory) as Factory);
       // The build also routes some warnings through a global it sets to console.warn.
-      (globalThis as { custom_dbg?: (...a: unknown[]) => void }).custom_dbg = (...a: unknown[]) =>
-        isRuntimeChatter(typeof a[0] === 'string' ? a[0] : '') ? console.debug(...a) : console.warn(...a);
+      (globalThis as { custom_dbg?: (...a: unknown[]) => void }).custom_dbg = (...a: unknown[]) => (isRuntimeChatter(typeof a[0] === 'string' ? a[0] : '') ? console.debug(...a) : console.warn(...a));
       return factory;
     },
     (err: unknown) => {
@@ -190,7 +191,12 @@ export class FaceDetectorService {
       const s = region.width / size;
       for (const f of this.detectImage(canvas)) {
         const at = (p: { x: number; y: number }) => ({ x: p.x * s + region.x, y: p.y * s + region.y });
-        found.push({ score: f.score, box: scaleBox(f.box, s, s, region.x, region.y), ...(f.eyes && { eyes: { a: at(f.eyes.a), b: at(f.eyes.b) } }), ...(f.keypoints && { keypoints: f.keypoints.map(at) }) });
+        found.push({
+          score: f.score,
+          box: scaleBox(f.box, s, s, region.x, region.y),
+          ...(f.eyes && { eyes: { a: at(f.eyes.a), b: at(f.eyes.b) } }),
+          ...(f.keypoints && { keypoints: f.keypoints.map(at) }),
+        });
       }
     }
     return found;

@@ -68,7 +68,11 @@ function deps(overrides: Partial<EngineDeps> = {}) {
     pixels: (image) => tf.zeros([image.height, image.width, 3], 'int32') as tf.Tensor3D,
     padImage: (image) => ({ image: bitmap(image.width + 2 * 50, image.height + 2 * 50), pad: 50 }),
     thumbnail: () => new Uint8ClampedArray(32 * 18 * 4).fill(7),
-    frameReader: () => new FrameReader((data, width, height) => ({ data, width, height, colorSpace: 'srgb' }) as ImageData, async (f) => bitmap(f.displayWidth, f.displayHeight)),
+    frameReader: () =>
+      new FrameReader(
+        (data, width, height) => ({ data, width, height, colorSpace: 'srgb' }) as ImageData,
+        async (f) => bitmap(f.displayWidth, f.displayHeight),
+      ),
     ...overrides,
   };
   return { d, made };
@@ -138,11 +142,14 @@ describe('Engine', () => {
       expect((await engine.memory()).frames).toEqual({ copied: 2, bitmaps: 0 });
       // A frame given as a photo is searched region by region, from a bitmap of it (its tiles are
       // drawn on an OffscreenCanvas, which Node lacks; this detector ignores them).
-      vi.stubGlobal('OffscreenCanvas', class {
-        getContext() {
-          return new Proxy({}, { get: () => () => undefined });
-        }
-      });
+      vi.stubGlobal(
+        'OffscreenCanvas',
+        class {
+          getContext() {
+            return new Proxy({}, { get: () => () => undefined });
+          }
+        },
+      );
       const photo = new FakeVideoFrame();
       await engine.analyse(photo as unknown as VideoFrame, 'photo');
       expect(photo.closed).toBe(true);
@@ -193,11 +200,14 @@ describe('Engine', () => {
       },
     });
     // the photo path renders its tiles on an OffscreenCanvas (which Node lacks; this detector ignores them)
-    vi.stubGlobal('OffscreenCanvas', class {
-      getContext() {
-        return new Proxy({}, { get: () => () => undefined });
-      }
-    });
+    vi.stubGlobal(
+      'OffscreenCanvas',
+      class {
+        getContext() {
+          return new Proxy({}, { get: () => () => undefined });
+        }
+      },
+    );
     const engine = await Engine.create(CONFIG, () => undefined, d);
     const before = tf.memory().numTensors;
     const photo = await engine.analyse(bitmap(200, 200), 'photo');
@@ -275,8 +285,15 @@ describe('Engine', () => {
         detectImage: () => [],
         detectRegions: (regions) =>
           regions.length === 1 && regions[0]?.region.width === 1280
-            ? [{ box: A, score: 0.9 }, { box: B, score: 0.8 }]
-            : [{ box: { ...A, x: A.x + 6 }, score: 0.95 }, { box: { ...B, y: B.y - 5 }, score: 0.85 }, { box: SMALL, score: 0.7 }],
+            ? [
+                { box: A, score: 0.9 },
+                { box: B, score: 0.8 },
+              ]
+            : [
+                { box: { ...A, x: A.x + 6 }, score: 0.95 },
+                { box: { ...B, y: B.y - 5 }, score: 0.85 },
+                { box: SMALL, score: 0.7 },
+              ],
         secondLook: () => 0.9, // every face is found again
         close() {},
       };

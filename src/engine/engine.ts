@@ -15,7 +15,19 @@
  * smoothing are not here: they belong to the live view (app/live.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress, type EngineStatus, type Explanation, type FailedPart } from './api';
+import {
+  type Analysis,
+  type AnalysisKind,
+  type BenchmarkResult,
+  type EngineApi,
+  type EngineConfig,
+  EngineError,
+  type EngineMemory,
+  type EngineProgress,
+  type EngineStatus,
+  type Explanation,
+  type FailedPart,
+} from './api';
 import { type ActivationOptions, type ActivationResult, activateBackend, compiledShaders, type BackendName, type BackendSupportMap } from './backendActivation';
 import { eyeRoll } from './align';
 import type { Box } from './box';
@@ -135,9 +147,15 @@ export class Engine implements EngineApi {
     // The downloads (model, detector + wasm) start at once and run while the backend initialises.
     const backendJob = attempt(
       'backend',
-      deps.activate(config.backend, config.support, { ...(config.tfjsWasmBase ? { wasmBase: config.tfjsWasmBase } : {}), ...(config.wasmBinaryMissing ? { missingBinary: config.wasmBinaryMissing } : {}) }),
+      deps.activate(config.backend, config.support, {
+        ...(config.tfjsWasmBase ? { wasmBase: config.tfjsWasmBase } : {}),
+        ...(config.wasmBinaryMissing ? { missingBinary: config.wasmBinaryMissing } : {}),
+      }),
     );
-    const download = attempt('model', deps.loadModel(config.modelUrl, (p) => onProgress({ stage: 'model', ...p })));
+    const download = attempt(
+      'model',
+      deps.loadModel(config.modelUrl, (p) => onProgress({ stage: 'model', ...p })),
+    );
     const modelJob = Promise.all([backendJob, download]).then(async ([, loaded]) => ({
       classifier: await attempt('model', deps.buildClassifier(loaded.artifacts)),
       fromCache: loaded.fromCache,
@@ -153,8 +171,14 @@ export class Engine implements EngineApi {
     } catch (err) {
       // Fail at the first failure; release the parts that still finish: a failed start leaves no
       // tensor and no wasm instance behind.
-      void modelJob.then((m) => m.classifier.dispose(), () => undefined);
-      void detectorJob.then((d) => d.close(), () => undefined);
+      void modelJob.then(
+        (m) => m.classifier.dispose(),
+        () => undefined,
+      );
+      void detectorJob.then(
+        (d) => d.close(),
+        () => undefined,
+      );
       throw err;
     }
     const [activation, { classifier, fromCache }, detector] = parts;
@@ -407,7 +431,10 @@ export class Engine implements EngineApi {
 
   setModel(modelUrl: string, modelId: string, onProgress: (p: EngineProgress) => void = () => undefined): Promise<EngineStatus> {
     // Download outside the lock (analyses go on meanwhile); build, warm and swap inside it.
-    const loading = attempt('model', this.deps.loadModel(modelUrl, (p) => onProgress({ stage: 'model', ...p })));
+    const loading = attempt(
+      'model',
+      this.deps.loadModel(modelUrl, (p) => onProgress({ stage: 'model', ...p })),
+    );
     return this.exclusive(async () => {
       const { artifacts, fromCache } = await loading;
       if (this.disposed) throw new EngineError('engine', 'the engine was disposed');

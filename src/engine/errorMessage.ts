@@ -12,6 +12,10 @@ export function errorMessage(err: unknown): string {
   } else if (typeof err === 'string') text = err;
   else if (err && typeof err === 'object' && 'message' in err) text = String(err.message);
   else text = String(err);
-  const first = text.split('\n').map((l) => l.trim()).find((l) => l && !/^at\s/.test(l)) ?? 'unknown error';
+  const first =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !/^at\s/.test(l)) ?? 'unknown error';
   return first.length > 300 ? `${first.slice(0, 297)}...` : first;
 }

@@ -123,13 +123,7 @@ export function poolToCells(map: Float32Array, size: number, cells: number): Flo
  * Occlusion sensitivity of `predict` (a batch of crops -> probabilities) for class `target` (the
  * top class of the crop when omitted). One call of `predict` on 1 + P*P crops.
  */
-export async function occlusionMap(
-  predict: (batch: tf.Tensor4D) => tf.Tensor2D,
-  crop: tf.Tensor4D,
-  target?: number,
-  opts: OcclusionOptions = DEFAULT_OCCLUSION,
-  cells = 8,
-): Promise<ExplanationMap> {
+export async function occlusionMap(predict: (batch: tf.Tensor4D) => tf.Tensor2D, crop: tf.Tensor4D, target?: number, opts: OcclusionOptions = DEFAULT_OCCLUSION, cells = 8): Promise<ExplanationMap> {
   const { batch, positions } = occludedBatch(crop, opts);
   const probs = predict(batch);
   batch.dispose();
@@ -210,7 +204,10 @@ export async function coarseToFineMap(
     for (let y = y0; y < y0 + side; y++) map.fill(v, y * size + x0, y * size + x0 + side);
   };
   blocks.forEach((b, i) => paint(b, drop[i] ?? 0));
-  const chosen = [...drop.keys()].sort((a, b) => (drop[b] ?? 0) - (drop[a] ?? 0)).slice(0, opts.refine).filter((b) => (drop[b] ?? 0) > 0);
+  const chosen = [...drop.keys()]
+    .sort((a, b) => (drop[b] ?? 0) - (drop[a] ?? 0))
+    .slice(0, opts.refine)
+    .filter((b) => (drop[b] ?? 0) > 0);
   if (chosen.length && opts.fine < opts.coarse) {
     const m = opts.coarse / opts.fine;
     const finer = chosen.flatMap((b) => {
@@ -223,7 +220,7 @@ export async function coarseToFineMap(
       const drops = parts.map((_, f) => Math.max(0, p - (second[(c * m * m + f) * k + t] ?? 0)));
       const total = drops.reduce((a, d) => a + d, 0);
       // Shared out by the finer drops (evenly when none of them alone lowered the answer).
-      parts.forEach((part, f) => paint(part, ((drop[b] ?? 0) * (total > 0 ? (drops[f] ?? 0) / total : 1 / (m * m))) * m * m));
+      parts.forEach((part, f) => paint(part, (drop[b] ?? 0) * (total > 0 ? (drops[f] ?? 0) / total : 1 / (m * m)) * m * m));
     });
   }
   const pooled = poolToCells(map, size, cells).map((v) => v / ((size / cells) * (size / cells)));
@@ -234,13 +231,7 @@ export async function coarseToFineMap(
  * Gradient x input of `logits` (a batch of crops -> pre-softmax scores, or log-probabilities) for
  * class `target`: |grad * input| per pixel, summed per cell. Needs gradient kernels on the backend.
  */
-export async function gradientMap(
-  logits: (batch: tf.Tensor4D) => tf.Tensor2D,
-  crop: tf.Tensor4D,
-  target: number,
-  probability: number,
-  cells = 8,
-): Promise<ExplanationMap> {
+export async function gradientMap(logits: (batch: tf.Tensor4D) => tf.Tensor2D, crop: tf.Tensor4D, target: number, probability: number, cells = 8): Promise<ExplanationMap> {
   const size = crop.shape[1];
   const saliency = tf.tidy(() => {
     const grad = tf.grad((x: tf.Tensor) => tf.sum(tf.slice(logits(x as tf.Tensor4D), [0, target], [-1, 1])))(crop);

@@ -44,6 +44,14 @@ describe('the face check', () => {
     const expected = { x: 80, y: 60, width: 80, height: 120 };
     expect(againScore([], expected)).toBe(0);
     expect(againScore([{ box: { x: 0, y: 0, width: 60, height: 60 }, score: 0.97 }], expected)).toBe(0); // another face in the square
-    expect(againScore([{ box: { x: 85, y: 62, width: 78, height: 110 }, score: 0.8 }, { box: { x: 90, y: 70, width: 70, height: 100 }, score: 0.9 }], expected)).toBe(0.9);
+    expect(
+      againScore(
+        [
+          { box: { x: 85, y: 62, width: 78, height: 110 }, score: 0.8 },
+          { box: { x: 90, y: 70, width: 70, height: 100 }, score: 0.9 },
+        ],
+        expected,
+      ),
+    ).toBe(0.9);
   });
 });

@@ -46,7 +46,13 @@ describe('faces', () => {
   it('never renumbers: a face keeps its id whatever the filters hide (ids in cards and CSV do not depend on a setting)', () => {
     // Face 1 is uncertain (0.4), face 2 is sure (0.9): hiding face 1 must not make face 2 "face 1".
     const r = toFrameResult(analysis, 0);
-    const two = { ...r, faces: [{ ...r.faces[0]!, score: 0.4 }, { ...r.faces[1]!, score: 0.9 }] };
+    const two = {
+      ...r,
+      faces: [
+        { ...r.faces[0]!, score: 0.4 },
+        { ...r.faces[1]!, score: 0.9 },
+      ],
+    };
     const hide = visibleFaces(two, { minScore: 0.6, minSize: 0, hideLowConfidence: true });
     const show = visibleFaces(two, { minScore: 0.6, minSize: 0, hideLowConfidence: false });
     expect(hide.map((x) => x.id)).toEqual([2]);
@@ -55,7 +61,16 @@ describe('faces', () => {
 
   it('a photo that is only a face shows its face whatever its detection score, however it was found', () => {
     // A 143 x 181 film face found as is at 0.51, its box filling the photo: hidden at 60 % before
-    const film: Analysis = { ...analysis, width: 143, height: 181, count: 1, boxes: Float32Array.from([12, 30, 120, 120]), crops: Float32Array.from([0, 10, 141, 141]), scores: Float32Array.from([0.51]), probs: analysis.probs.slice(0, 7) };
+    const film: Analysis = {
+      ...analysis,
+      width: 143,
+      height: 181,
+      count: 1,
+      boxes: Float32Array.from([12, 30, 120, 120]),
+      crops: Float32Array.from([0, 10, 141, 141]),
+      scores: Float32Array.from([0.51]),
+      probs: analysis.probs.slice(0, 7),
+    };
     const f = { minScore: 0.6, minSize: 0, hideLowConfidence: true };
     const r = toFrameResult(film, 0);
     expect(isPhotoSubject(r.faces[0]!, r)).toBe(true);
@@ -84,7 +99,14 @@ describe('faces', () => {
   });
 
   it('numbers a photo once, with no gaps: the faces shown 1..k left to right, then the hidden ones, surest first', () => {
-    const three: Analysis = { ...analysis, count: 3, boxes: Float32Array.from([10, 20, 200, 200, 300, 20, 200, 200, 600, 100, 200, 200]), crops: new Float32Array(12), scores: Float32Array.from([0.95, 0.52, 0.9]), probs: new Float32Array(21) };
+    const three: Analysis = {
+      ...analysis,
+      count: 3,
+      boxes: Float32Array.from([10, 20, 200, 200, 300, 20, 200, 200, 600, 100, 200, 200]),
+      crops: new Float32Array(12),
+      scores: Float32Array.from([0.95, 0.52, 0.9]),
+      probs: new Float32Array(21),
+    };
     const f = { minScore: 0.6, minSize: 0, hideLowConfidence: true };
     const r = numberPhotoFaces(toFrameResult(three, 0), f);
     expect(r.faces.map((x) => [x.id, x.box.x])).toEqual([

@@ -64,7 +64,19 @@ export function toFrameResult(a: Analysis, time: number): FrameResult {
     const roll = a.rolls?.[i];
     faces.push({ id: i + 1, box: box(a.boxes, i), crop: box(a.crops, i), ...(roll ? { roll } : {}), score: a.scores[i] ?? 0, probs, top: topEmotion(probs), stale: false });
   }
-  return { width: a.width, height: a.height, faces, timings: a.timings, time, model: a.model, backend: a.backend, tensors: a.tensors, ...(a.padded ? { padded: true } : {}), ...(a.whole ? { whole: true } : {}), ...(a.thumb ? { thumb: a.thumb } : {}) };
+  return {
+    width: a.width,
+    height: a.height,
+    faces,
+    timings: a.timings,
+    time,
+    model: a.model,
+    backend: a.backend,
+    tensors: a.tensors,
+    ...(a.padded ? { padded: true } : {}),
+    ...(a.whole ? { whole: true } : {}),
+    ...(a.thumb ? { thumb: a.thumb } : {}),
+  };
 }
 
 export interface FaceFilter {

@@ -15,18 +15,7 @@
 // ---- The library -------------------------------------------------------------------------
 export { createEngine } from './library/emotionEngine';
 export { DEFAULT_ANALYSE_OPTIONS, DEFAULT_ENGINE_OPTIONS, RESULT_FORMAT } from './library/defaults';
-export type {
-  AnalyseOptions,
-  EmotionEngine,
-  EmotionEngineStatus,
-  EmotionExplanation,
-  EmotionFace,
-  EmotionResult,
-  EngineEventMap,
-  EngineInput,
-  EngineOptions,
-  ResultFormat,
-} from './library/types';
+export type { AnalyseOptions, EmotionEngine, EmotionEngineStatus, EmotionExplanation, EmotionFace, EmotionResult, EngineEventMap, EngineInput, EngineOptions, ResultFormat } from './library/types';
 export { EngineError } from './api';
 export type { EngineProgress, EngineStatus, FailedPart, ModelSummary } from './api';
 export { EMOTION_COLOR, EMOTION_LABEL, EMOTIONS, topEmotion } from './emotions';

@@ -27,7 +27,9 @@ function card(preprocessing: unknown, size = 64) {
 const good = { inputSize: 48, color: 'gray', range: [0, 1], crop: { scale: 1.3, offsetY: -0.05 }, align: false };
 
 describe('model card', () => {
-  const shipped = readdirSync(MODELS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const shipped = readdirSync(MODELS, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
 
   it.each(shipped)('shipped model %s has a card that matches the schema', (id) => {
     const json = JSON.parse(readFileSync(join(MODELS, id, 'model.json'), 'utf8'));
@@ -65,7 +67,7 @@ describe('model card', () => {
     expect(() => parseMetadata(card(good, 64))).toThrow(ModelFormatError); // card 48, graph 64
   });
 
-  it('reads the resting-face reference in the app\'s class order, and refuses one that is not a reading per class', () => {
+  it("reads the resting-face reference in the app's class order, and refuses one that is not a reading per class", () => {
     const withBaseline = (classes: string[], neutral: unknown) => {
       const c = card(good, 48);
       return { resemote: { ...c.resemote, classes, baseline: { neutral } } };

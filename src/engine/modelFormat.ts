@@ -90,7 +90,7 @@ function readPreprocessing(value: unknown): ModelPreprocessing {
   const scale = p.crop?.scale;
   const offsetY = p.crop?.offsetY;
   if (!Number.isInteger(p.inputSize) || typeof scale !== 'number' || typeof offsetY !== 'number' || typeof p.align !== 'boolean') {
-    throw new ModelFormatError('the model card\'s preprocessing is incomplete (inputSize, crop.scale, crop.offsetY, align)');
+    throw new ModelFormatError("the model card's preprocessing is incomplete (inputSize, crop.scale, crop.offsetY, align)");
   }
   if (p.color !== 'gray') throw new ModelFormatError(`the model wants ${String(p.color)} input; this version of the app feeds gray faces only`);
   return { ...DEFAULT_PREPROCESSING, ...p, crop: { scale, offsetY } };
@@ -110,7 +110,7 @@ export function parseMetadata(user: unknown): ModelMetadata {
   }
   const neutral = raw.baseline?.neutral;
   if (neutral !== undefined && (!Array.isArray(neutral) || neutral.length !== raw.classes.length || !neutral.every((v) => typeof v === 'number' && v > 0))) {
-    throw new ModelFormatError('the model card\'s baseline.neutral must give a positive reading for each class');
+    throw new ModelFormatError("the model card's baseline.neutral must give a positive reading for each class");
   }
   // The resting-face reference in the app's class order, as the classifier's outputs are reordered.
   const baseline = raw.baseline && neutral ? { ...raw.baseline, neutral: EMOTIONS.map((e) => neutral[raw.classes.indexOf(e)] as number) } : undefined;

@@ -65,11 +65,7 @@ export async function sha256Hex(data: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export async function fetchModelArtifacts(
-  modelUrl: string,
-  onProgress?: (p: LoadProgress) => void,
-  fetchImpl: typeof fetch = fetch,
-): Promise<LoadedArtifacts> {
+export async function fetchModelArtifacts(modelUrl: string, onProgress?: (p: LoadProgress) => void, fetchImpl: typeof fetch = fetch): Promise<LoadedArtifacts> {
   const cache = await openCache();
   const jsonUrl = new URL(modelUrl, globalThis.location?.href ?? 'http://localhost/').toString();
   let json: ModelJson;

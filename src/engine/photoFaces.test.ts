@@ -23,7 +23,7 @@ describe("a photo's faces from its passes", () => {
     expect(added[0]!.box.x).toBeCloseTo((600 * 0.7 + 602 * 0.6) / 1.3);
   });
 
-  it("a face shown takes the best score of the tiles that saw it too, its box left as shown", () => {
+  it('a face shown takes the best score of the tiles that saw it too, its box left as shown', () => {
     const shown = [face(100, 100, 100, 0.55), face(300, 100, 100, 0.8)];
     const { scores } = tilesPass(shown, [face(104, 98, 96, 0.92), face(300, 110, 90, 0.7)]);
     expect(scores).toEqual([0.92, 0.8]);

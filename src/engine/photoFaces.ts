@@ -23,12 +23,24 @@ function merged(found: readonly PhotoFace[], best: number, members: readonly num
   // Average only the detections that frame the face alike; a face cut by a tile edge gives a
   // smaller box that was rightly suppressed but would drag the mean.
   const alike = members.map((i) => found[i] as PhotoFace).filter((f) => iou(f.box, top.box) > 0.5);
-  return { score: top.score, box: weightedMeanBox(alike.map((f) => f.box), alike.map((f) => f.score)), ...(top.eyes && { eyes: top.eyes }), ...(top.keypoints && { keypoints: top.keypoints }) };
+  return {
+    score: top.score,
+    box: weightedMeanBox(
+      alike.map((f) => f.box),
+      alike.map((f) => f.score),
+    ),
+    ...(top.eyes && { eyes: top.eyes }),
+    ...(top.keypoints && { keypoints: top.keypoints }),
+  };
 }
 
 /** Detections of overlapping passes (boxes in photo pixels) as one face each. */
 export function mergeDetections(found: readonly PhotoFace[]): PhotoFace[] {
-  return clusterBoxes(found.map((f) => f.box), found.map((f) => f.score), SAME_FACE).map(({ best, members }) => merged(found, best, members));
+  return clusterBoxes(
+    found.map((f) => f.box),
+    found.map((f) => f.score),
+    SAME_FACE,
+  ).map(({ best, members }) => merged(found, best, members));
 }
 
 /**
@@ -42,7 +54,11 @@ export function tilesPass(shown: readonly PhotoFace[], tiles: readonly PhotoFace
   const all = [...shown, ...tiles];
   const scores = shown.map((f) => f.score);
   const added: PhotoFace[] = [];
-  for (const { best, members } of clusterBoxes(all.map((f) => f.box), all.map((f) => f.score), SAME_FACE)) {
+  for (const { best, members } of clusterBoxes(
+    all.map((f) => f.box),
+    all.map((f) => f.score),
+    SAME_FACE,
+  )) {
     const mine = members.filter((i) => i < shown.length);
     if (mine.length === 0) added.push(merged(all, best, members));
     for (const i of mine) scores[i] = Math.max(scores[i] ?? 0, all[best]?.score ?? 0);

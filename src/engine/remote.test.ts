@@ -26,7 +26,11 @@ const image = () => ({ close() {} }) as unknown as ImageBitmap;
 describe('RemoteEngine', () => {
   it("passes a photo's first result to the caller before the final one, and asks for it only when someone listens", async () => {
     const worker = new FakeWorker();
-    const engine = await RemoteEngine.create({} as EngineConfig, () => undefined, () => worker as unknown as Worker);
+    const engine = await RemoteEngine.create(
+      {} as EngineConfig,
+      () => undefined,
+      () => worker as unknown as Worker,
+    );
     const seen: number[] = [];
     const final = await engine.analyse(image(), 'photo', (a) => seen.push(a.count));
     expect(seen).toEqual([1]);

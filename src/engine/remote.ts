@@ -5,7 +5,18 @@
  * fails to start. The caller learns which, and why.
  */
 import type { BackendName } from './backendSupport';
-import { type Analysis, type AnalysisKind, type BenchmarkResult, type EngineApi, type EngineConfig, EngineError, type EngineMemory, type EngineProgress, type EngineStatus, type Explanation } from './api';
+import {
+  type Analysis,
+  type AnalysisKind,
+  type BenchmarkResult,
+  type EngineApi,
+  type EngineConfig,
+  EngineError,
+  type EngineMemory,
+  type EngineProgress,
+  type EngineStatus,
+  type Explanation,
+} from './api';
 import { loadFailure } from './assetCheck';
 import type { EngineReply, EngineRequest } from './worker/protocol';
 
@@ -183,11 +194,7 @@ export interface StartOptions {
  * Create an engine in a worker where the browser can, on the page otherwise. A worker that fails to
  * start or cannot bring up its backend (while the page could) falls back to the page, once.
  */
-export async function startEngine(
-  config: EngineConfig,
-  onProgress: (p: EngineProgress) => void,
-  options: StartOptions = {},
-): Promise<CreatedEngine> {
+export async function startEngine(config: EngineConfig, onProgress: (p: EngineProgress) => void, options: StartOptions = {}): Promise<CreatedEngine> {
   const support = options.preferWorker === false ? { ok: false as const, reason: 'the page asked for the same-thread engine' } : workerSupport(config.backend);
   if (support.ok) {
     try {

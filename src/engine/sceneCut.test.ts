@@ -30,7 +30,11 @@ function frame(name: string, dx = 0): Uint8ClampedArray {
 
 describe('scene cuts', () => {
   it('a cut from one group photo to another is a cut', () => {
-    for (const [a, b] of [['group-3.jpg', 'group-6.jpg'], ['group-3.jpg', 'group-4.jpg'], ['group-4.jpg', 'group-6.jpg']] as const) {
+    for (const [a, b] of [
+      ['group-3.jpg', 'group-6.jpg'],
+      ['group-3.jpg', 'group-4.jpg'],
+      ['group-4.jpg', 'group-6.jpg'],
+    ] as const) {
       expect({ a, b, cut: isSceneCut(frameSignature(frame(a)), frameSignature(frame(b))) }).toEqual({ a, b, cut: true });
     }
   });

@@ -3,8 +3,7 @@ import { shrinkPixels, THUMB } from './thumbnail';
 
 function frame(width: number, height: number, pixel: (x: number, y: number) => [number, number, number]) {
   const data = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) data.set([...pixel(x, y), 255], (y * width + x) * 4);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set([...pixel(x, y), 255], (y * width + x) * 4);
   return { data, width, height };
 }
 
@@ -21,11 +20,18 @@ describe('shrinkPixels: a frame in memory made THUMB-sized without drawing it', 
 
   it('is the mean of each cell, within a few levels, where it samples a large frame sparsely', () => {
     // A smooth gradient plus fine stripes: sampling every few pixels must still give each cell's mean.
-    const w = 640, h = 360;
+    const w = 640,
+      h = 360;
     const src = frame(w, h, (x, y) => [Math.round((x / w) * 255), Math.round((y / h) * 255), x % 2 ? 200 : 40]);
     const out = shrinkPixels(src);
-    const cw = w / THUMB.width, ch = h / THUMB.height;
-    for (const [tx, ty] of [[0, 0], [7, 11], [31, 17], [20, 3]] as const) {
+    const cw = w / THUMB.width,
+      ch = h / THUMB.height;
+    for (const [tx, ty] of [
+      [0, 0],
+      [7, 11],
+      [31, 17],
+      [20, 3],
+    ] as const) {
       for (let k = 0; k < 3; k++) {
         let sum = 0;
         for (let y = ty * ch; y < (ty + 1) * ch; y++) for (let x = tx * cw; x < (tx + 1) * cw; x++) sum += src.data[(y * w + x) * 4 + k] as number;

@@ -16,7 +16,12 @@ describe('photo tiling', () => {
     // Every point of the photo lies in some tile of each level.
     for (const side of sides) {
       const level = tiles.filter((t) => t.region.width === side);
-      for (const [px, py] of [[0, 0], [2047, 921], [1000, 460], [1500, 10]]) {
+      for (const [px, py] of [
+        [0, 0],
+        [2047, 921],
+        [1000, 460],
+        [1500, 10],
+      ]) {
         expect(level.some((t) => px! >= t.region.x && px! < t.region.x + side && py! >= t.region.y && py! < t.region.y + side)).toBe(true);
       }
     }

@@ -35,7 +35,5 @@ export interface PhotoWarmupPlan extends WarmupPlan {
  * the photo's size).
  */
 export function photoWarmupPlan(backend: BackendName): PhotoWarmupPlan {
-  return backend === 'webgl' || backend === 'webgpu'
-    ? { batchSizes: [4], cropSides: [200, 400], frame: [960, 1280] }
-    : { batchSizes: [2, 3, 4], cropSides: [200, 400], frame: [960, 1280] };
+  return backend === 'webgl' || backend === 'webgpu' ? { batchSizes: [4], cropSides: [200, 400], frame: [960, 1280] } : { batchSizes: [2, 3, 4], cropSides: [200, 400], frame: [960, 1280] };
 }

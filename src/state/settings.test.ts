@@ -16,7 +16,9 @@ describe('settings', () => {
     expect(parseSettings(null)).toEqual(DEFAULT_SETTINGS);
     expect(parseSettings('{not json')).toEqual(DEFAULT_SETTINGS);
     expect(parseSettings('[1,2]')).toEqual(DEFAULT_SETTINGS);
-    const bad = parseSettings(JSON.stringify({ backendWanted: 'quantum', smoothingMs: -4, mirror: 'yes', minScore: 7, modelId: '../../etc', readyMs: { webgl: -1, webgpu: 'x' }, measured: { backend: 'webgpu' } }));
+    const bad = parseSettings(
+      JSON.stringify({ backendWanted: 'quantum', smoothingMs: -4, mirror: 'yes', minScore: 7, modelId: '../../etc', readyMs: { webgl: -1, webgpu: 'x' }, measured: { backend: 'webgpu' } }),
+    );
     expect(bad).toEqual(DEFAULT_SETTINGS);
   });
 
@@ -36,7 +38,22 @@ describe('settings', () => {
   });
 
   it('survives a storage that throws (privacy mode)', () => {
-    expect(loadSettings({ getItem: () => { throw new Error('denied'); } })).toEqual(DEFAULT_SETTINGS);
-    expect(() => saveSettings({ setItem: () => { throw new Error('quota'); } }, DEFAULT_SETTINGS)).not.toThrow();
+    expect(
+      loadSettings({
+        getItem: () => {
+          throw new Error('denied');
+        },
+      }),
+    ).toEqual(DEFAULT_SETTINGS);
+    expect(() =>
+      saveSettings(
+        {
+          setItem: () => {
+            throw new Error('quota');
+          },
+        },
+        DEFAULT_SETTINGS,
+      ),
+    ).not.toThrow();
   });
 });

@@ -195,7 +195,7 @@ export const useStore = create<AppState>()((set) => ({
   setWholeIfNoFace: (wholeIfNoFace) => set({ wholeIfNoFace }),
   setPhotoLabels: (photoLabels) => set({ photoLabels }),
   setReadyMs: (b, ms) => set((st) => ({ readyMs: { ...st.readyMs, [b]: Math.round(ms) } })),
-  setSpeedMs: (speeds) => set((st) => ({ speedMs: { ...st.speedMs, ...Object.fromEntries(Object.entries(speeds).map(([b, v]) => [b, Math.round((v) * 10) / 10])) } })),
+  setSpeedMs: (speeds) => set((st) => ({ speedMs: { ...st.speedMs, ...Object.fromEntries(Object.entries(speeds).map(([b, v]) => [b, Math.round(v * 10) / 10])) } })),
   applySettings: (s) => set({ ...s }),
   setSupport: (support) => set({ support }),
   setBackendActive: (backendActive) => set({ backendActive }),

@@ -66,8 +66,8 @@ export function App() {
       </div>
       <LiveRegion />
       <footer className="app-footer">
-        Emotion models: ResEmoteNet (Roy et al., 2024), trained by this project on public sets of faces (each model's “About this model” says which).
-        Face detection: MediaPipe (Apache-2.0). Results are estimates of facial expressions, not of what a person feels.
+        Emotion models: ResEmoteNet (Roy et al., 2024), trained by this project on public sets of faces (each model's “About this model” says which). Face detection: MediaPipe (Apache-2.0). Results
+        are estimates of facial expressions, not of what a person feels.
       </footer>
     </div>
   );

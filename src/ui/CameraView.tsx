@@ -45,7 +45,8 @@ function useOverlay(canvasRef: React.RefObject<HTMLCanvasElement | null>, noFace
     };
     const off = bus.subscribe((frame) => {
       motion.setTargets(frame?.faces ?? []);
-      if (!frame) draw(); // cleared: wipe now, not at the next frame
+      if (!frame)
+        draw(); // cleared: wipe now, not at the next frame
       else schedule();
     });
     const resize = new ResizeObserver(schedule);

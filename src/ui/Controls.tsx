@@ -106,7 +106,17 @@ function BackendToggle() {
         const slow = slowerBy(speedMs, b, active);
         return (
           <label key={b} htmlFor={id} className={info && !info.available ? 'unavailable' : undefined} title={info && !info.available ? info.reason : undefined}>
-            <input id={id} type="radio" name="backend" value={b} data-testid={id} checked={shown === b} disabled={disabled} aria-describedby={info && !info.available ? `${id}-why` : slow ? `${id}-slow` : undefined} onChange={() => void host.switchBackend(b)} />
+            <input
+              id={id}
+              type="radio"
+              name="backend"
+              value={b}
+              data-testid={id}
+              checked={shown === b}
+              disabled={disabled}
+              aria-describedby={info && !info.available ? `${id}-why` : slow ? `${id}-slow` : undefined}
+              onChange={() => void host.switchBackend(b)}
+            />
             {SHORT[b]}
             {info && !info.available && (
               <span id={`${id}-why`} className="why">

@@ -75,15 +75,9 @@ export function ModelCard({ model, recommended, onClose }: { model: ModelEntry; 
         Reads the expression of each face it is given: the face is cut out square and looked at in gray, at {size} × {size} pixels
         {c?.testTime?.flip ? ', and once more as its mirror image' : ''}. It answers with seven emotions and how likely each is.
       </p>
-      {c && (
-        <p data-testid="model-card-sources">
-          Learnt from: {sourcesOf(c).join('; ')}.
-        </p>
-      )}
+      {c && <p data-testid="model-card-sources">Learnt from: {sourcesOf(c).join('; ')}.</p>}
       {card === 'error' && <p className="muted">Its description could not be read.</p>}
-      <p>
-        Download: {(model.bytes / 1e6).toFixed(1)} MB, kept in this browser after the first time.
-      </p>
+      <p>Download: {(model.bytes / 1e6).toFixed(1)} MB, kept in this browser after the first time.</p>
       <p className="muted">An estimate of the expression a face shows, not of what the person feels.</p>
       {splits.length > 0 && (
         <details className="model-figures">

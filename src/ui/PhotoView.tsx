@@ -48,8 +48,18 @@ function Thumbnail({ image, face, heat }: { image: ImageBitmap; face: FaceResult
 /** The one line that reads the map, in the scale it is drawn with. */
 function WhyLegend({ face, why }: { face: FaceResult; why: PhotoExplanation | undefined }) {
   if (!why) return null;
-  if (why.phase === 'pending') return <p className="why muted" role="status">Finding what drives {EMOTION_LABEL[face.top.emotion]}…</p>;
-  if (why.phase === 'error') return <p className="why stale-note" role="status">Why? could not be shown: {why.message}</p>;
+  if (why.phase === 'pending')
+    return (
+      <p className="why muted" role="status">
+        Finding what drives {EMOTION_LABEL[face.top.emotion]}…
+      </p>
+    );
+  if (why.phase === 'error')
+    return (
+      <p className="why stale-note" role="status">
+        Why? could not be shown: {why.message}
+      </p>
+    );
   const emotion = EMOTION_LABEL[EMOTIONS[why.map.target] ?? face.top.emotion];
   return (
     <p className="why" data-testid="why-legend">
@@ -61,7 +71,27 @@ function WhyLegend({ face, why }: { face: FaceResult; why: PhotoExplanation | un
   );
 }
 
-function ResultList({ image, faces, minScore, whole, kept, highlight, onHighlight, explanations, onWhy }: { image: ImageBitmap; faces: FaceResult[]; minScore: number; whole: boolean; kept: PhotoFaces['kept']; highlight: number | null; onHighlight(id: number | null): void; explanations?: Record<number, PhotoExplanation>; onWhy(id: number): void }) {
+function ResultList({
+  image,
+  faces,
+  minScore,
+  whole,
+  kept,
+  highlight,
+  onHighlight,
+  explanations,
+  onWhy,
+}: {
+  image: ImageBitmap;
+  faces: FaceResult[];
+  minScore: number;
+  whole: boolean;
+  kept: PhotoFaces['kept'];
+  highlight: number | null;
+  onHighlight(id: number | null): void;
+  explanations?: Record<number, PhotoExplanation>;
+  onWhy(id: number): void;
+}) {
   return (
     <ol className="results" data-testid="result-list" aria-labelledby="faces-found">
       {faces.map((f) => {
@@ -86,7 +116,9 @@ function ResultList({ image, faces, minScore, whole, kept, highlight, onHighligh
                   Face {f.id}: <strong style={{ color: `var(--emo-${f.top.emotion})` }}>{emotion}</strong> {Math.round(f.top.probability * 100)}%
                 </h3>
                 <span className="det-score" data-testid="detection-score" title="How sure the face detector is that this is a face (not an emotion)">
-                  {whole ? 'the whole photo, read as one face' : `detection score ${Math.round(f.score * 100)}%${low ? (kept.some((k) => k.id === f.id) ? ' (uncertain face, shown: see above)' : ' (uncertain face)') : ''}`}
+                  {whole
+                    ? 'the whole photo, read as one face'
+                    : `detection score ${Math.round(f.score * 100)}%${low ? (kept.some((k) => k.id === f.id) ? ' (uncertain face, shown: see above)' : ' (uncertain face)') : ''}`}
                 </span>
                 <button
                   type="button"
@@ -227,7 +259,7 @@ export function PhotoView() {
         Photo
       </h2>
       <div {...dropzone} className={`${dropzone.className}${compact ? ' compact' : ''}`} data-testid="dropzone">
-        <p className="hint">{compact ? 'Another photo: drop it here, paste it, or' : 'Drop photos here (one, many, or a folder\'s worth), paste one (Ctrl/⌘+V), or'}</p>
+        <p className="hint">{compact ? 'Another photo: drop it here, paste it, or' : "Drop photos here (one, many, or a folder's worth), paste one (Ctrl/⌘+V), or"}</p>
         <button type="button" className="primary" onClick={() => inputRef.current?.click()}>
           Choose photos…
         </button>{' '}
@@ -307,7 +339,8 @@ export function PhotoView() {
           </div>
           {oldModel && (
             <p className="stale-note" role="status" data-testid="old-model-note">
-              These results are {oldModel}'s: {photo.phase === 'loading' ? `${modelName(models, modelActive)} is reading the photo again…` : 'the photo could not be read again by the model now in use.'}
+              These results are {oldModel}'s:{' '}
+              {photo.phase === 'loading' ? `${modelName(models, modelActive)} is reading the photo again…` : 'the photo could not be read again by the model now in use.'}
               {photo.phase !== 'loading' && (
                 <button type="button" className="link" onClick={() => void photos.reread()}>
                   Read it again

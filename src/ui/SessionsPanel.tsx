@@ -148,7 +148,14 @@ function SessionItem({ session }: { session: Session }) {
       {!session.live && (
         <>
           {/* Opened in the main column, where there is room for its charts (never a second copy in this narrow list). */}
-          <button type="button" className="link" aria-pressed={opened} aria-label={`${opened ? 'Close' : 'Open'} ${session.name}`} data-testid="session-open" onClick={() => useStore.getState().setOpenedSession(opened ? null : session.id)}>
+          <button
+            type="button"
+            className="link"
+            aria-pressed={opened}
+            aria-label={`${opened ? 'Close' : 'Open'} ${session.name}`}
+            data-testid="session-open"
+            onClick={() => useStore.getState().setOpenedSession(opened ? null : session.id)}
+          >
             {opened ? 'Close' : 'Open'}
           </button>
           <SessionActions session={session} onDelete={() => void sessions.remove(session.id)} />

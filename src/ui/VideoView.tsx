@@ -73,7 +73,8 @@ export function VideoView() {
     const draw = (m: VideoMoment) => {
       last = m;
       const { w, h, dpr } = prepareCanvas(canvas, ctx);
-      if (m.sample) drawFaces(ctx, m.sample.faces, { transform: containTransform(m.sample.width, m.sample.height, w, h), viewWidth: w, viewHeight: h, unit: dpr, minScore: useStore.getState().minScore });
+      if (m.sample)
+        drawFaces(ctx, m.sample.faces, { transform: containTransform(m.sample.width, m.sample.height, w, h), viewWidth: w, viewHeight: h, unit: dpr, minScore: useStore.getState().minScore });
       const total = analysis.state.durationMs;
       if (momentRef.current) momentRef.current.textContent = `${secondsLabel(m.ms)} of ${secondsLabel(total)}`;
       const at = total > 0 ? Math.min(1, m.ms / total) : 0;
@@ -108,7 +109,11 @@ export function VideoView() {
 
   const start = () => {
     const s = useStore.getState();
-    void analysis.analyse(fps, { minScore: s.minScore, minSize: s.minSize, hideLowConfidence: s.hideLowConfidence }, { model: s.models.find((m) => m.id === s.modelActive)?.name ?? s.modelActive ?? '', backend: s.backendActive ?? '', appVersion: APP_VERSION });
+    void analysis.analyse(
+      fps,
+      { minScore: s.minScore, minSize: s.minSize, hideLowConfidence: s.hideLowConfidence },
+      { model: s.models.find((m) => m.id === s.modelActive)?.name ?? s.modelActive ?? '', backend: s.backendActive ?? '', appVersion: APP_VERSION },
+    );
   };
   const bind = useCallback(
     (id: number) => (track: HTMLDivElement | null) => {
@@ -126,7 +131,20 @@ export function VideoView() {
   const onKey = (e: React.KeyboardEvent) => {
     const now = analysis.element.currentTime * 1000;
     const step = 1000 / Math.max(1, state.fps); // one analysed sample
-    const to = e.key === 'ArrowRight' ? now + step : e.key === 'ArrowLeft' ? now - step : e.key === 'PageUp' ? now + state.durationMs / 10 : e.key === 'PageDown' ? now - state.durationMs / 10 : e.key === 'Home' ? 0 : e.key === 'End' ? state.durationMs : null;
+    const to =
+      e.key === 'ArrowRight'
+        ? now + step
+        : e.key === 'ArrowLeft'
+          ? now - step
+          : e.key === 'PageUp'
+            ? now + state.durationMs / 10
+            : e.key === 'PageDown'
+              ? now - state.durationMs / 10
+              : e.key === 'Home'
+                ? 0
+                : e.key === 'End'
+                  ? state.durationMs
+                  : null;
     if (to === null) return;
     e.preventDefault();
     analysis.seek(to);

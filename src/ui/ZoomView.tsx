@@ -57,10 +57,7 @@ export function ZoomView({
     drawOverlay?.(ctx, { scale: view.scale * dpr, offsetX: view.x * dpr, offsetY: view.y * dpr, mirror: false, sourceWidth: picture.width }, w, h, dpr);
   }, [view, port.width, port.height, drawOverlay, picture.width]);
 
-  const zoom = useCallback(
-    (factor: number, px = port.width / 2, py = port.height / 2) => setView((v) => (v ? zoomAt(v, factor, px, py, picture, port) : v)),
-    [picture, port],
-  );
+  const zoom = useCallback((factor: number, px = port.width / 2, py = port.height / 2) => setView((v) => (v ? zoomAt(v, factor, px, py, picture, port) : v)), [picture, port]);
   const local = (e: { clientX: number; clientY: number }) => {
     const r = portRef.current?.getBoundingClientRect();
     return { x: e.clientX - (r?.left ?? 0), y: e.clientY - (r?.top ?? 0) };

@@ -34,7 +34,10 @@ describe('emotion words meet WCAG AA (4.5:1)', () => {
 
   it('on the canvas panels: every emotion colour on the plate, over a white and a black photo', () => {
     const plate = parseColor(PLATE.color);
-    for (const photo of [[255, 255, 255], [0, 0, 0]] as Rgb[]) {
+    for (const photo of [
+      [255, 255, 255],
+      [0, 0, 0],
+    ] as Rgb[]) {
       for (const e of EMOTIONS) {
         const ratio = contrastRatio(parseColor(EMOTION_COLOR[e]), over(plate, PLATE.alpha, photo));
         expect({ e, photo, ok: ratio >= 4.5, ratio: Number(ratio.toFixed(2)) }).toMatchObject({ ok: true });

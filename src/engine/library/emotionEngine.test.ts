@@ -143,7 +143,7 @@ function fakeDeps(faces: () => number[] = () => [300, 100]) {
 const IMAGE = { width: 640, height: 480 } as unknown as ImageBitmap;
 
 describe('createEngine options', () => {
-  it('merges the caller\'s options over the defaults in a copy, with every URL absolute under assetsUrl', () => {
+  it("merges the caller's options over the defaults in a copy, with every URL absolute under assetsUrl", () => {
     const options = { assetsUrl: 'vendor/resemote', detector: {} };
     const resolved = resolveOptions(options, 'https://site.example/app/page.html');
     expect(options).toEqual({ assetsUrl: 'vendor/resemote', detector: {} }); // the caller's object is untouched
@@ -220,7 +220,9 @@ describe('analyse', () => {
     running.analyse = async (image, kind) => {
       kinds.push(kind);
       const a = await analyse(image, kind);
-      return kind === 'whole' ? { ...a, count: 1, whole: true, boxes: Float32Array.from([0, 0, 640, 480]), crops: Float32Array.from([0, -80, 640, 640]), scores: Float32Array.from([0]), probs: Float32Array.from(HAPPY) } : a;
+      return kind === 'whole'
+        ? { ...a, count: 1, whole: true, boxes: Float32Array.from([0, 0, 640, 480]), crops: Float32Array.from([0, -80, 640, 640]), scores: Float32Array.from([0]), probs: Float32Array.from(HAPPY) }
+        : a;
     };
     expect(await engine.analyse(IMAGE)).toMatchObject({ faces: [], whole: false }); // by default, none
     const read = await engine.analyse(IMAGE, { wholeIfNoFace: true });
@@ -249,12 +251,21 @@ describe('analyse', () => {
     const fake = fakeDeps(() => xs);
     const engine = await createEngineWith({ assetsUrl: 'https://x.example/a/' }, fake.deps);
     const first = await engine.analyse(IMAGE, { kind: 'frame', track: true, time: 0 });
-    expect(first.faces.map((f) => [f.id, f.box.x])).toEqual([[1, 100], [2, 400]]);
+    expect(first.faces.map((f) => [f.id, f.box.x])).toEqual([
+      [1, 100],
+      [2, 400],
+    ]);
     xs = [420, 110]; // both moved a little, found in the other order
     const second = await engine.analyse(IMAGE, { kind: 'frame', track: true, time: 100 });
-    expect(second.faces.map((f) => [f.id, f.box.x])).toEqual([[1, 110], [2, 420]]);
+    expect(second.faces.map((f) => [f.id, f.box.x])).toEqual([
+      [1, 110],
+      [2, 420],
+    ]);
     // Without tracking, ids are this image's own.
-    expect((await engine.analyse(IMAGE, { kind: 'frame' })).faces.map((f) => [f.id, f.box.x])).toEqual([[1, 420], [2, 110]]);
+    expect((await engine.analyse(IMAGE, { kind: 'frame' })).faces.map((f) => [f.id, f.box.x])).toEqual([
+      [1, 420],
+      [2, 110],
+    ]);
     engine.resetTracking();
     xs = [700];
     expect((await engine.analyse(IMAGE, { kind: 'frame', track: true, time: 200 })).faces.map((f) => f.id)).toEqual([1]);
@@ -319,7 +330,7 @@ describe('switchBackend', () => {
     expect((await engine.analyse(IMAGE)).backend).toBe('wasm');
   });
 
-  it('on the page\'s thread: the old engine is released first, and calls made meanwhile wait for the new one', async () => {
+  it("on the page's thread: the old engine is released first, and calls made meanwhile wait for the new one", async () => {
     const fake = fakeDeps();
     const engine = await createEngineWith({ assetsUrl: 'https://x.example/a/', thread: 'page' }, fake.deps);
     const release = fake.holdStarts();
@@ -331,7 +342,7 @@ describe('switchBackend', () => {
     expect((await waiting).backend).toBe('webgl');
   });
 
-  it('on the page\'s thread, when neither the new backend nor the old one starts, the status says what failed until a switch succeeds', async () => {
+  it("on the page's thread, when neither the new backend nor the old one starts, the status says what failed until a switch succeeds", async () => {
     const fake = fakeDeps();
     const engine = await createEngineWith({ assetsUrl: 'https://x.example/a/', thread: 'page' }, fake.deps);
     const statuses: EmotionEngineStatus[] = [];
@@ -364,7 +375,7 @@ describe('switchBackend', () => {
     expect(fake.configs[1]?.support?.webgpu).toEqual({ available: false, reason: 'no adapter' });
   });
 
-  it('on the page\'s thread, a backend that cannot start brings the old one back', async () => {
+  it("on the page's thread, a backend that cannot start brings the old one back", async () => {
     const fake = fakeDeps();
     const engine = await createEngineWith({ assetsUrl: 'https://x.example/a/', thread: 'page' }, fake.deps);
     fake.failNextStart(new EngineError('backend', 'WebGL: no context'));

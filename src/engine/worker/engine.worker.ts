@@ -56,6 +56,7 @@ scope.onmessage = (event) => {
   const req = event.data;
   handle(req).then(
     (value) => reply({ id: req.id, kind: 'ok', value }, transferables(value)),
-    (err: unknown) => reply({ id: req.id, kind: 'error', part: err instanceof EngineError ? err.part : 'engine', message: errorMessage(err), ...(err instanceof EngineError && err.url ? { url: err.url } : {}) }),
+    (err: unknown) =>
+      reply({ id: req.id, kind: 'error', part: err instanceof EngineError ? err.part : 'engine', message: errorMessage(err), ...(err instanceof EngineError && err.url ? { url: err.url } : {}) }),
   );
 };

@@ -26,7 +26,5 @@ export type EngineReply =
 /** The typed arrays of a value, to transfer rather than copy. */
 export function transferables(value: unknown): Transferable[] {
   if (!value || typeof value !== 'object') return [];
-  return Object.values(value as Record<string, unknown>).flatMap((v) =>
-    ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer ? [v.buffer] : [],
-  );
+  return Object.values(value as Record<string, unknown>).flatMap((v) => (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer ? [v.buffer] : []));
 }

@@ -25,7 +25,12 @@ describe('RequestGuard', () => {
     await s.fetch('blob:https://app.example/1234');
     await expect(s.fetch('https://odml.pa.googleapis.com/v1/log', { method: 'POST' })).rejects.toThrow(/only its own files/);
     await expect(s.fetch(new URL('http://cdn.example/pkg/x'))).rejects.toThrow(TypeError); // another scheme is another origin
-    expect(fetched).toEqual(['https://cdn.example/pkg/assets/tfjs-wasm/tfjs-backend-wasm-simd.wasm', '/assets/mediapipe/face_detector.tflite', 'https://app.example/x.bin', 'blob:https://app.example/1234']);
+    expect(fetched).toEqual([
+      'https://cdn.example/pkg/assets/tfjs-wasm/tfjs-backend-wasm-simd.wasm',
+      '/assets/mediapipe/face_detector.tflite',
+      'https://app.example/x.bin',
+      'blob:https://app.example/1234',
+    ]);
     expect(guard.refused).toEqual(['https://odml.pa.googleapis.com/v1/log', 'http://cdn.example/pkg/x']);
   });
 });

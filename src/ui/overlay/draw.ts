@@ -86,7 +86,13 @@ function drawTag(ctx: CanvasRenderingContext2D, face: FaceResult, box: { x: numb
 }
 
 /** A line from the face's box to its panel, placed away from it for want of room beside it. */
-function drawLeader(ctx: CanvasRenderingContext2D, box: { x: number; y: number; width: number; height: number }, p: { x: number; y: number; width: number; height: number }, color: string, unit: number): void {
+function drawLeader(
+  ctx: CanvasRenderingContext2D,
+  box: { x: number; y: number; width: number; height: number },
+  p: { x: number; y: number; width: number; height: number },
+  color: string,
+  unit: number,
+): void {
   const clampTo = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
   const px = p.x + p.width / 2;
   const py = p.y + p.height / 2;
@@ -105,7 +111,15 @@ function drawLeader(ctx: CanvasRenderingContext2D, box: { x: number; y: number; 
   ctx.stroke();
 }
 
-function drawPanel(ctx: CanvasRenderingContext2D, face: FaceResult, p: { x: number; y: number; width: number; height: number }, s: number, compact: boolean, highlight: boolean, note: string | null = null): void {
+function drawPanel(
+  ctx: CanvasRenderingContext2D,
+  face: FaceResult,
+  p: { x: number; y: number; width: number; height: number },
+  s: number,
+  compact: boolean,
+  highlight: boolean,
+  note: string | null = null,
+): void {
   const pad = PANEL.padding * s;
   ctx.fillStyle = PLATE_FILL;
   roundRect(ctx, p.x, p.y, p.width, p.height, 6 * s);

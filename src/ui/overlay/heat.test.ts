@@ -46,7 +46,13 @@ describe('heat scale', () => {
     try {
       const values = new Float32Array(4);
       values[3] = 1;
-      drawHeat(ctx as unknown as CanvasRenderingContext2D, { cells: 2, values, crop: { x: 100, y: 50, width: 40, height: 40 } }, { scale: 2, offsetX: 10, offsetY: 0, mirror: false, sourceWidth: 400 }, 0, { x: 105, y: 55, width: 30, height: 30 });
+      drawHeat(
+        ctx as unknown as CanvasRenderingContext2D,
+        { cells: 2, values, crop: { x: 100, y: 50, width: 40, height: 40 } },
+        { scale: 2, offsetX: 10, offsetY: 0, mirror: false, sourceWidth: 400 },
+        0,
+        { x: 105, y: 55, width: 30, height: 30 },
+      );
     } finally {
       vi.unstubAllGlobals();
     }

@@ -46,7 +46,13 @@ function heatPicture(e: Pick<Explanation, 'cells' | 'values'>): HTMLCanvasElemen
  * inside the face's box `clip` when given (the crop is wider than the face); or (`t` null) over a
  * canvas that shows the crop itself (a card's thumbnail, which is already turned by the crop's roll).
  */
-export function drawHeat(ctx: CanvasRenderingContext2D, e: Pick<Explanation, 'cells' | 'values' | 'crop' | 'roll'>, t: ViewTransform | null, canvasSide = 0, clip?: { x: number; y: number; width: number; height: number }): void {
+export function drawHeat(
+  ctx: CanvasRenderingContext2D,
+  e: Pick<Explanation, 'cells' | 'values' | 'crop' | 'roll'>,
+  t: ViewTransform | null,
+  canvasSide = 0,
+  clip?: { x: number; y: number; width: number; height: number },
+): void {
   ctx.save();
   if (t && clip) {
     const x = (t.mirror ? t.sourceWidth - clip.x - clip.width : clip.x) * t.scale + t.offsetX;
