@@ -31,7 +31,7 @@ test('record a camera session: rows in the CSV, one per face per analysed frame;
     .trim()
     .split('\r\n');
   // The one CSV schema (docs/files.md): source first, detection_score, valence last.
-  expect(lines[0]).toBe('source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral,valence,found_by');
+  expect(lines[0]).toBe('source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral,valence,found_by,reading');
   const rows = lines.slice(1).map((l) => l.split(',').slice(1)); // without the source ("camera")
   expect(rows.length).toBe(shown);
   expect(rows.length).toBeGreaterThanOrEqual(Math.max(1, frames - 2)); // one per analysed frame with the face

@@ -38,6 +38,26 @@ describe('model index', () => {
     expect(buildModelIndex(dir).map((m) => m.id)).toEqual(['b-best', 'a-small', 'c-mid']);
   });
 
+  it("gives a model's resting-face reference in the app's class order, and none where its card has no baseline", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'models-'));
+    mkdirSync(join(dir, 'rest'));
+    // Its classes in another order than the app's (neutral first): the reference follows the classes.
+    const classes = ['neutral', 'angry', 'disgust', 'fear', 'happy', 'sad', 'surprise'];
+    const meta = { name: 'R', weightBytes: 10, classes, baseline: { neutral: [0.6, 0.05, 0.01, 0.04, 0.1, 0.15, 0.05] } };
+    writeFileSync(join(dir, 'rest', 'model.json'), JSON.stringify({ modelTopology: { node: [] }, weightsManifest: [], userDefinedMetadata: { resemote: meta } }));
+    fakeModel(dir, 'plain', 20);
+    const index = buildModelIndex(dir);
+    expect(index.find((m) => m.id === 'rest')?.restingReference).toEqual([0.05, 0.01, 0.04, 0.1, 0.15, 0.05, 0.6]);
+    expect(index.find((m) => m.id === 'plain')?.restingReference).toBeUndefined();
+  });
+
+  it('the shipped default model gives a resting-face reference whose top class is neutral', () => {
+    const [first] = buildModelIndex(join(import.meta.dirname, '..', '..', 'models'));
+    const ref = first?.restingReference ?? [];
+    expect(ref).toHaveLength(7);
+    expect(ref.indexOf(Math.max(...ref))).toBe(6); // app order: neutral last
+  });
+
   it('the shipped models folder lists at least one trained model with its measured accuracy', () => {
     const index = buildModelIndex(join(import.meta.dirname, '..', '..', 'models'));
     expect(index.length).toBeGreaterThan(0);

@@ -32,7 +32,7 @@ const all = (r: FrameResult) => r.faces;
 describe('batch files', () => {
   it('CSV: one row per face of every file, formulas neutralised, negative coordinates numeric', () => {
     const lines = batchToCsv(items, all).split('\r\n');
-    expect(lines[0]).toBe(`source,time_ms,face,x,y,width,height,detection_score,top_emotion,${EMOTIONS.join(',')},valence,found_by`);
+    expect(lines[0]).toBe(`source,time_ms,face,x,y,width,height,detection_score,top_emotion,${EMOTIONS.join(',')},valence,found_by,reading`);
     expect(lines).toHaveLength(1 + 3 + 1);
     expect(lines[3]!.startsWith("'=evil().jpg,,1,")).toBe(true);
     expect(lines[1]!.split(',')[4]).toBe('-2.5');
@@ -143,6 +143,6 @@ describe('batch session', () => {
     await on.analyse([file('mouth.jpg')], load);
     expect(kinds).toEqual(['photo', 'photo', 'whole']);
     expect(on.state.items[0]).toMatchObject({ status: 'done', result: { whole: true }, message: 'no face found: the whole photo read as one face' });
-    expect(batchToCsv(on.state.items, all).split('\r\n')[1]!.endsWith(',whole_photo')).toBe(true);
+    expect(batchToCsv(on.state.items, all).split('\r\n')[1]!.endsWith(',whole_photo,as_read')).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { EMOTIONS } from '../engine/emotions';
 import type { FrameResult } from '../engine/faces';
 import { batchToCsv } from './batch';
 import { CSV_COLUMNS, toCsv } from './csv';
-import { recordingToCsv, rowsOf } from './recording';
+import { recordingToCsv, recordingToJson, rowsOf } from './recording';
 import { resultsToCsv } from './results';
 
 /** The column names of docs/files.md's CSV table (first cell of each row, in backticks). */
@@ -52,6 +52,16 @@ describe('one CSV schema', () => {
     expect(photo[at('time_ms')]).toBe('');
     expect(rec[at('time_ms')]).toBe('0');
     expect(Number(photo[at('valence')])).toBeCloseTo(0.7 - 4 * 0.05, 3);
+  });
+
+  it('reading: as read everywhere, except a camera face read against its resting face (in the CSV and the JSON)', () => {
+    const at = CSV_COLUMNS.indexOf('reading');
+    expect(resultsToCsv(frame, { image: 'a.jpg', model: 'm', backend: 'webgl' }).split('\r\n')[1]!.split(',')[at]).toBe('as_read');
+    const relative = { ...frame, faces: [{ ...face, reading: 'relative' as const }, { ...face, id: 2, reading: 'learning' as const }] };
+    const rows = rowsOf(relative, 10);
+    expect(recordingToCsv(rows, 'camera').split('\r\n').slice(1, 3).map((l) => l.split(',')[at])).toEqual(['vs_resting_face', 'learning_resting_face']);
+    const json = JSON.parse(recordingToJson(rows, { kind: 'camera', source: 'camera', model: 'm', backend: 'webgl', appVersion: '0', startedAt: '', frameWidth: 100, frameHeight: 100 })) as { rows: { reading?: string }[] };
+    expect(json.rows.map((r) => r.reading)).toEqual(['relative', 'learning']);
   });
 
   it('an empty list is the header alone', () => {

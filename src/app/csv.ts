@@ -6,7 +6,7 @@
  */
 import { EMOTIONS, valence } from '../engine';
 
-export const CSV_COLUMNS = ['source', 'time_ms', 'face', 'x', 'y', 'width', 'height', 'detection_score', 'top_emotion', ...EMOTIONS, 'valence', 'found_by'] as const;
+export const CSV_COLUMNS = ['source', 'time_ms', 'face', 'x', 'y', 'width', 'height', 'detection_score', 'top_emotion', ...EMOTIONS, 'valence', 'found_by', 'reading'] as const;
 
 /** How a face was found: by the face detector, or the whole photo read as one face on request. */
 export type FoundBy = 'detector' | 'whole_photo';
@@ -27,7 +27,12 @@ export interface CsvFace {
   valence?: number;
   /** Default 'detector'. */
   foundBy?: FoundBy;
+  /** How the probabilities read (the camera's resting-face setting); absent: as the model read them. */
+  reading?: 'relative' | 'learning';
 }
+
+/** The `reading` cell: as the model read the face, against its resting face, or while that was learnt. */
+const READING_CELL = { relative: 'vs_resting_face', learning: 'learning_resting_face' } as const;
 
 const r = (v: number, digits = 4) => Number(v.toFixed(digits));
 
@@ -63,6 +68,7 @@ export function csvFaceRow(f: CsvFace): string {
     ...probs,
     r(f.valence ?? valence(f.probs), 4),
     f.foundBy ?? 'detector',
+    f.reading ? READING_CELL[f.reading] : 'as_read',
   ]);
 }
 

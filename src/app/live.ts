@@ -9,13 +9,19 @@
  * gets instead of showing it.
  */
 import { errors, toAppError } from '../state/errors';
-import type { FaceFilter, FrameResult } from '../engine';
-import type { Store } from '../state/store';
+import { type FaceFilter, type FaceResult, type FrameResult, topEmotion } from '../engine';
+import type { RestCapture, Store } from '../state/store';
 import { CameraSession, frameLoop, listCameras, trackFrameLoop } from './camera';
 import type { EngineHost } from './engineHost';
 import type { FrameBus } from './frameBus';
 import { FaceTracker } from '../engine';
 import { trackFaces } from './trackFaces';
+import { RestingFaces } from './restingFaces';
+
+/** The running model's resting-face reference, from the model list (null: it has none). */
+function referenceOf(s: { models: readonly { id: string; restingReference?: number[] }[]; modelActive: string | null }): number[] | null {
+  return s.models.find((m) => m.id === s.modelActive)?.restingReference ?? null;
+}
 
 export class LiveView {
   private generation = 0;
@@ -24,6 +30,13 @@ export class LiveView {
   private starting: { generation: number; done: Promise<void> } | null = null;
   private readonly tracker = new FaceTracker();
   private readonly offSettings: () => void;
+  /** Each face read against its own resting face, where the user asked for it (restingFaces.ts). */
+  private readonly resting: RestingFaces;
+  private reference: number[] | null;
+  /** "This is my resting face" was pressed: the next analysed frame starts the capture (frame time). */
+  private captureAsked = false;
+  /** Faces seen while the resting face was being learnt. */
+  private captured = 0;
   /** Analysed camera frames (tests and benchmarks read it). */
   frames = 0;
   /**
@@ -41,8 +54,22 @@ export class LiveView {
   ) {
     this.frameSource = options.trackFrames ? 'track' : 'video';
     this.tracker.setOptions({ probHalfLifeMs: store.getState().smoothingMs });
+    const s0 = store.getState();
+    this.reference = referenceOf(s0);
+    this.resting = new RestingFaces(this.reference && Float32Array.from(this.reference), s0.restingMode);
     this.offSettings = store.subscribe((s, p) => {
       if (s.smoothingMs !== p.smoothingMs) this.tracker.setOptions({ probHalfLifeMs: s.smoothingMs });
+      if (s.restingMode !== p.restingMode) {
+        this.resting.setMode(s.restingMode);
+        this.setRest('none');
+      }
+      // Another model: its readings are not the old one's, so every resting face is learnt again.
+      const reference = referenceOf(s);
+      if (s.modelActive !== p.modelActive || String(reference) !== String(this.reference)) {
+        this.reference = reference;
+        this.resting.setNeutral(reference);
+        this.setRest('none');
+      }
     });
   }
 
@@ -137,9 +164,45 @@ export class LiveView {
       this.tracker.renumber();
       this.renumberAt = null;
     }
-    const faces = trackFaces(this.tracker, frame, filter, now);
+    if (this.captureAsked) {
+      this.captureAsked = false;
+      this.resting.capture(now);
+      this.captured = 0;
+    }
+    const keys: number[] = [];
+    const faces = trackFaces(this.tracker, frame, filter, now, (face, key) => {
+      keys.push(key);
+      if (!face.stale && this.resting.capturing(now)) this.captured++;
+      return this.read(face, key, now);
+    });
+    this.resting.keep(keys);
+    if (this.s.camera.rest === 'capturing' && !this.resting.capturing(now)) this.setRest(this.captured > 0 ? 'set' : 'missed');
     this.frames++;
     this.bus.publish({ ...frame, faces }, { tensors: frame.tensors, backend: frame.backend });
+  }
+
+  /** A face as it is to be shown: against its resting face where there is one (restingFaces.ts). */
+  private read(face: FaceResult, key: number, now: number): FaceResult {
+    const { probs, state } = this.resting.read(key, face.probs, now, now);
+    if (state === 'raw') return face;
+    return { ...face, probs, top: topEmotion(probs), reading: state };
+  }
+
+  /** Whether the running model can read a face against its resting face. */
+  get restingAvailable(): boolean {
+    return this.resting.available;
+  }
+
+  /** "This is my resting face": every face in view over the next moment is learnt as at rest
+   *  (the 'manual' resting mode), and read against it from then on. */
+  captureRestingFace(): void {
+    if (this.s.restingMode !== 'manual' || !this.resting.available) return;
+    this.captureAsked = true;
+    this.setRest('capturing');
+  }
+
+  private setRest(rest: RestCapture): void {
+    if (this.s.camera.rest !== rest) this.s.setCamera({ rest });
   }
 
   /** Stop analysing and release the camera; the overlay and stats are cleared. */
@@ -157,6 +220,9 @@ export class LiveView {
     this.camera?.stop();
     this.camera = null;
     this.tracker.reset();
+    this.resting.reset();
+    this.captureAsked = false;
+    this.setRest('none');
   }
 
   /** Frames taken from this time on number their faces from 1 again (a recording begins then). */
@@ -169,7 +235,7 @@ export class LiveView {
 
   /** The latest frame's faces, as plain data (tests and benchmarks read it). */
   latestFaces() {
-    return (this.bus.frame?.faces ?? []).map((f) => ({ id: f.id, top: f.top.emotion, probability: f.top.probability, probs: Array.from(f.probs), stale: f.stale, score: f.score }));
+    return (this.bus.frame?.faces ?? []).map((f) => ({ id: f.id, top: f.top.emotion, probability: f.top.probability, probs: Array.from(f.probs), stale: f.stale, score: f.score, reading: f.reading ?? 'raw' }));
   }
 
   dispose(): void {

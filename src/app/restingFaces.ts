@@ -12,8 +12,9 @@
  * Pure state, no DOM: the camera view calls read() for each tracked face of each analysed frame.
  */
 import { relativeReading, RestingFace } from '../engine';
+import type { RestingMode } from '../state/settings';
 
-export type RestingMode = 'off' | 'auto' | 'manual';
+export type { RestingMode };
 
 export interface RestingOptions {
   /** auto: how long a new face is watched before its readings are relative, ms. */

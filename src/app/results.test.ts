@@ -46,7 +46,7 @@ describe('result files', () => {
     expect(json.faces[0]).toMatchObject({ foundBy: 'whole_photo', detectionScore: null });
     expect(JSON.parse(resultsToJson(result, ctx)).faces[0]).toMatchObject({ foundBy: 'detector', detectionScore: 0.97 });
     const row = resultsToCsv(whole, ctx).split('\r\n')[1]!;
-    expect(row.endsWith(',whole_photo')).toBe(true);
+    expect(row.endsWith(',whole_photo,as_read')).toBe(true);
     expect(row).toContain(',120,,happy,'); // height, then an empty detection_score
   });
 
@@ -55,8 +55,8 @@ describe('result files', () => {
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // no bare CR or LF between rows
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral,valence,found_by');
-    expect(lines[1]?.endsWith(',detector')).toBe(true);
+    expect(lines[0]).toBe('source,time_ms,face,x,y,width,height,detection_score,top_emotion,angry,disgust,fear,happy,sad,surprise,neutral,valence,found_by,reading');
+    expect(lines[1]?.endsWith(',detector,as_read')).toBe(true);
     expect(lines).toHaveLength(4); // header, two faces, the empty string after the last CRLF
     expect(lines[3]).toBe('');
     expect(lines[1]?.startsWith('"team, ""final"".jpg",,1,10.3,20,100,120,0.97,happy,')).toBe(true); // a photo has no time_ms
@@ -134,6 +134,8 @@ describe('announcer', () => {
   it('summarises the top emotion per face', () => {
     expect(describeFaces(result.faces)).toBe('2 faces. face 1: happy, face 2: happy.');
     expect(describeFaces([])).toBe('No face in view.');
+    // A face read against its resting face is said to be.
+    expect(describeFaces([{ ...result.faces[0]!, reading: 'relative' }])).toBe('1 face. face 1: happy (against its resting face).');
   });
 
   it('speaks only on change and at most every interval', () => {

@@ -24,6 +24,9 @@ export interface FaceResult {
   top: { emotion: Emotion; probability: number };
   /** Not detected in this frame; shown for continuity. */
   stale: boolean;
+  /** How `probs` read, where not as the model read them: relative to the face's own resting face
+   *  ('relative'), or as read while that is being learnt ('learning'); the camera's resting-face setting. */
+  reading?: 'learning' | 'relative';
 }
 
 export interface FrameTimings {

@@ -18,6 +18,9 @@ export interface ModelEntry {
   macroF1?: number;
   /** CK+48 7-way accuracy (faces from another database), if measured. */
   crossAccuracy?: number;
+  /** The model's mean reading of neutral faces, app class order (its card's baseline.neutral): the
+   *  reference a face's own resting face is read against (baseline.ts). Absent: no resting-face reading. */
+  restingReference?: number[];
 }
 
 /**

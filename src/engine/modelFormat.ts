@@ -113,8 +113,13 @@ export function parseMetadata(user: unknown): ModelMetadata {
     throw new ModelFormatError("the model card's baseline.neutral must give a positive reading for each class");
   }
   // The resting-face reference in the app's class order, as the classifier's outputs are reordered.
-  const baseline = raw.baseline && neutral ? { ...raw.baseline, neutral: EMOTIONS.map((e) => neutral[raw.classes.indexOf(e)] as number) } : undefined;
+  const baseline = raw.baseline && neutral ? { ...raw.baseline, neutral: inAppOrder(neutral, raw.classes) } : undefined;
   return { ...raw, preprocessing, ...(baseline ? { baseline } : {}) };
+}
+
+/** Per-class values in the model's class order (`classes`) put in the app's (EMOTIONS). */
+function inAppOrder(values: readonly number[], classes: readonly string[]): number[] {
+  return EMOTIONS.map((e) => values[classes.indexOf(e)] as number);
 }
 
 /** Shard file names, in manifest order. */
@@ -141,6 +146,8 @@ export function toModelEntry(id: string, json: ModelJson, jsonBytes: number): Mo
   const meta = json.userDefinedMetadata?.resemote;
   if (!meta) return null;
   const splits = meta.metrics?.splits;
+  const neutral = meta.baseline?.neutral;
+  const reference = Array.isArray(neutral) && Array.isArray(meta.classes) && neutral.length === meta.classes.length && EMOTIONS.every((e) => meta.classes.includes(e)) ? inAppOrder(neutral, meta.classes) : null;
   return {
     id,
     name: meta.name ?? id,
@@ -151,5 +158,6 @@ export function toModelEntry(id: string, json: ModelJson, jsonBytes: number): Mo
     quantization: meta.quantization ?? 'unknown',
     ...(splits?.PrivateTest ? { accuracy: splits.PrivateTest.accuracy, macroF1: splits.PrivateTest.macro_f1 } : {}),
     ...(splits?.['CK+48'] ? { crossAccuracy: splits['CK+48'].accuracy } : {}),
+    ...(reference && reference.every((v) => v > 0) ? { restingReference: reference } : {}),
   };
 }

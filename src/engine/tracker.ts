@@ -61,6 +61,8 @@ export type Observation = Pick<FaceResult, 'box' | 'crop' | 'score' | 'probs'>;
 
 export interface Track {
   id: number;
+  /** The track's own key, never given to another track and never changed (renumber() changes ids). */
+  key: number;
   /** The latest detector box (the last seen one when stale). */
   box: Box;
   /** The square the classifier saw for it. */
@@ -100,6 +102,7 @@ export function affinity(track: Box, observed: Box, iouThreshold: number, maxJum
 export class FaceTracker {
   private tracks: Track[] = [];
   private nextId = 1;
+  private nextKey = 1;
   private signature: FrameSignature | null = null;
   /** Scene cuts seen since the last reset (tests read it). */
   cuts = 0;
@@ -158,6 +161,7 @@ export class FaceTracker {
       if (obsTaken.has(oi)) return;
       this.tracks.push({
         id: this.nextId++,
+        key: this.nextKey++,
         box: { ...o.box },
         crop: { ...o.crop },
         score: o.score,

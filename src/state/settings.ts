@@ -19,6 +19,10 @@ export interface MeasuredChoice {
   reason: string;
 }
 
+/** How the camera reads a face: as the model reads it, or against the face's own resting face,
+ *  learnt from its first seconds ('auto') or when the user says so ('manual'); app/restingFaces.ts. */
+export type RestingMode = 'off' | 'auto' | 'manual';
+
 /** The input tabs; the one chosen last is where the app opens. */
 export type Mode = 'camera' | 'photo' | 'video';
 const MODES: readonly Mode[] = ['camera', 'photo', 'video'];
@@ -40,6 +44,9 @@ export interface Settings {
   wholeIfNoFace: boolean;
   /** Emotion labels drawn beside the faces on a photo (off: boxes and numbers only). */
   photoLabels: boolean;
+  /** The camera reads each face against its own resting face (app/restingFaces.ts): off, learnt
+   *  from each face's first seconds, or set by the user's button. */
+  restingMode: RestingMode;
   /** How long the engine took to get ready last time, per backend, ms (for an honest estimate). */
   readyMs: Partial<Record<BackendName, number>>;
   /** The classifier's time per backend as the app measured it here (1 + 4 faces, ms): a backend
@@ -59,6 +66,7 @@ export const DEFAULT_SETTINGS: Settings = {
   hideLowConfidence: true,
   wholeIfNoFace: false,
   photoLabels: true,
+  restingMode: 'off',
   readyMs: {},
   speedMs: {},
 };
@@ -100,6 +108,7 @@ export function parseSettings(text: string | null): Settings {
     hideLowConfidence: bool(raw.hideLowConfidence, d.hideLowConfidence),
     wholeIfNoFace: bool(raw.wholeIfNoFace, d.wholeIfNoFace),
     photoLabels: bool(raw.photoLabels, d.photoLabels),
+    restingMode: raw.restingMode === 'auto' || raw.restingMode === 'manual' || raw.restingMode === 'off' ? raw.restingMode : d.restingMode,
     readyMs: perBackend(raw.readyMs),
     speedMs: perBackend(raw.speedMs),
   };

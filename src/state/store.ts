@@ -10,7 +10,7 @@ import type { AppError } from './errors';
 import { DEFAULT_SETTINGS, type MeasuredChoice, type Settings } from './settings';
 
 export type { Mode } from './settings';
-import type { Mode } from './settings';
+import type { Mode, RestingMode } from './settings';
 
 export type { ModelEntry } from '../engine';
 
@@ -40,6 +40,9 @@ export interface EngineState {
 }
 
 export type CameraPhase = 'idle' | 'starting' | 'running' | 'error';
+/** The user's resting face on the camera ('manual' resting mode): none yet, being learnt, set, or
+ *  missed (no face was in view while it was being learnt). */
+export type RestCapture = 'none' | 'capturing' | 'set' | 'missed';
 
 export interface CameraDevice {
   deviceId: string;
@@ -78,6 +81,7 @@ interface SettingsSlice extends Settings {
   setMinSize(v: number): void;
   setHideLowConfidence(on: boolean): void;
   setWholeIfNoFace(on: boolean): void;
+  setRestingMode(mode: RestingMode): void;
   setPhotoLabels(on: boolean): void;
   setReadyMs(b: BackendName, ms: number): void;
   setSpeedMs(speeds: Partial<Record<BackendName, number>>): void;
@@ -116,7 +120,7 @@ interface StatusSlice {
 }
 
 interface CameraSlice {
-  camera: { phase: CameraPhase; devices: CameraDevice[]; deviceId: string | null };
+  camera: { phase: CameraPhase; devices: CameraDevice[]; deviceId: string | null; rest: RestCapture };
   setCamera(c: Partial<CameraSlice['camera']>): void;
 }
 
@@ -174,7 +178,7 @@ const initial = {
   detectorReady: false,
   engine: { phase: 'loading' } as EngineState,
   loadingSince: null as number | null,
-  camera: { phase: 'idle' as CameraPhase, devices: [] as CameraDevice[], deviceId: null },
+  camera: { phase: 'idle' as CameraPhase, devices: [] as CameraDevice[], deviceId: null, rest: 'none' as RestCapture },
   photo: { phase: 'idle' } as PhotoState,
   notices: [] as AppError[],
   update: null,
@@ -193,6 +197,7 @@ export const useStore = create<AppState>()((set) => ({
   setMinSize: (v) => set({ minSize: clampNum(v, 0, 0.5) }),
   setHideLowConfidence: (hideLowConfidence) => set({ hideLowConfidence }),
   setWholeIfNoFace: (wholeIfNoFace) => set({ wholeIfNoFace }),
+  setRestingMode: (restingMode) => set({ restingMode }),
   setPhotoLabels: (photoLabels) => set({ photoLabels }),
   setReadyMs: (b, ms) => set((st) => ({ readyMs: { ...st.readyMs, [b]: Math.round(ms) } })),
   setSpeedMs: (speeds) => set((st) => ({ speedMs: { ...st.speedMs, ...Object.fromEntries(Object.entries(speeds).map(([b, v]) => [b, Math.round(v * 10) / 10])) } })),
@@ -231,6 +236,7 @@ export function settingsOf(s: AppState): Settings {
     hideLowConfidence: s.hideLowConfidence,
     wholeIfNoFace: s.wholeIfNoFace,
     photoLabels: s.photoLabels,
+    restingMode: s.restingMode,
     readyMs: s.readyMs,
     speedMs: s.speedMs,
   };

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { BoxMotion } from '../engine';
 import { useStore } from '../state/store';
+import type { RestingMode } from '../state/settings';
 import { useApp } from './context';
 import { LiveTimelinePanel } from './LiveTimelinePanel';
 import { drawFaces, OLD_LABEL_MS } from './overlay/draw';
@@ -63,6 +64,39 @@ function useOverlay(canvasRef: React.RefObject<HTMLCanvasElement | null>, noFace
   }, [bus, canvasRef, noFaceRef]);
 }
 
+/**
+ * How the camera reads faces: as the model reads them, or each against its own resting face (the
+ * face's first seconds, or the moment the user presses "This is my resting face"). Shown where the
+ * running model gives a resting-face reference.
+ */
+function RestingControls({ running }: { running: boolean }) {
+  const { live } = useApp();
+  const mode = useStore((s) => s.restingMode);
+  const rest = useStore((s) => s.camera.rest);
+  const available = useStore((s) => s.models.some((m) => m.id === s.modelActive && m.restingReference));
+  if (!available) return null;
+  return (
+    <>
+      <label htmlFor="resting-mode">Read faces</label>
+      <select id="resting-mode" data-testid="resting-mode" value={mode} onChange={(e) => useStore.getState().setRestingMode(e.target.value as RestingMode)}>
+        <option value="off">as they are</option>
+        <option value="auto">against each face's first 3 s</option>
+        <option value="manual">against my resting face</option>
+      </select>
+      {mode === 'manual' && running && (
+        <button type="button" data-testid="resting-capture" data-rest={rest} disabled={rest === 'capturing'} onClick={() => live.captureRestingFace()}>
+          {rest === 'capturing' ? 'Hold still…' : rest === 'set' ? 'Set my resting face again' : 'This is my resting face'}
+        </button>
+      )}
+      {mode === 'manual' && running && rest === 'missed' && (
+        <span className="muted" role="status" data-testid="resting-missed">
+          No face was in view: face the camera and press again.
+        </span>
+      )}
+    </>
+  );
+}
+
 export function CameraView() {
   const { live } = useApp();
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -96,6 +130,7 @@ export function CameraView() {
         <button type="button" aria-expanded={timelineOpen} data-testid="timeline-toggle" onClick={() => setTimelineOpen((o) => !o)}>
           {timelineOpen ? 'Hide timeline' : 'Show timeline'}
         </button>
+        <RestingControls running={running} />
         {camera.devices.length > 1 && (
           <>
             <label htmlFor="camera-picker">Camera</label>

@@ -31,6 +31,17 @@ export function labelAgeNote(ageMs: number | undefined): string | null {
   return ageMs !== undefined && ageMs >= OLD_LABEL_MS ? `${(ageMs / 1000).toFixed(1)} s ago` : null;
 }
 
+/** What a label says of how the face is read, where not as the model read it (the camera's resting-face setting). */
+export function readingNote(face: Pick<FaceResult, 'reading'>): string | null {
+  return face.reading === 'relative' ? 'vs. rest' : face.reading === 'learning' ? 'learning rest' : null;
+}
+
+/** A label's notes, joined: how the face is read, then how old the label is. */
+function notesOf(face: FaceResult, age: string | null): string | null {
+  const notes = [readingNote(face), age].filter((n): n is string => n !== null);
+  return notes.length ? notes.join(' · ') : null;
+}
+
 /** The plate under a panel's text: dark enough that every emotion colour on it is >= 4.5:1 even
  *  over a white photo (contrast.test.ts). */
 export const PLATE = { color: '#0c0e14', alpha: 0.9 };
@@ -62,10 +73,10 @@ export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceRes
     if (o.minScore !== undefined && face.score < o.minScore) ctx.setLineDash([6 * o.unit, 4 * o.unit]);
     ctx.strokeRect(view.x, view.y, view.width, view.height);
     ctx.setLineDash([]);
-    if (o.showBars === false || place.tagOnly) drawTag(ctx, face, view, o.unit, note);
+    if (o.showBars === false || place.tagOnly) drawTag(ctx, face, view, o.unit, notesOf(face, note));
     else {
       if (place.leader) drawLeader(ctx, view, place.panel, color, o.unit);
-      drawPanel(ctx, face, place.panel, s, place.compact, o.highlight === face.id, note);
+      drawPanel(ctx, face, place.panel, s, place.compact, o.highlight === face.id, notesOf(face, note));
     }
     ctx.restore();
   });
