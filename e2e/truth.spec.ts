@@ -87,7 +87,9 @@ test('what the detector mistakes for a face is not shown; a photo with no face f
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (JSON)' }).click()]);
   expect(JSON.parse(readFileSync(await json.path(), 'utf8')).faces[0]).toMatchObject({ foundBy: 'whole_photo', detectionScore: null });
   const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Results (CSV)' }).click()]);
-  const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\r\n');
+  const lines = readFileSync(await csv.path(), 'utf8')
+    .trim()
+    .split('\r\n');
   expect(lines[0]!.endsWith(',found_by,reading')).toBe(true);
   expect(lines[1]!.endsWith(',whole_photo,as_read')).toBe(true);
 });

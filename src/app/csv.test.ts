@@ -57,10 +57,23 @@ describe('one CSV schema', () => {
   it('reading: as read everywhere, except a camera face read against its resting face (in the CSV and the JSON)', () => {
     const at = CSV_COLUMNS.indexOf('reading');
     expect(resultsToCsv(frame, { image: 'a.jpg', model: 'm', backend: 'webgl' }).split('\r\n')[1]!.split(',')[at]).toBe('as_read');
-    const relative = { ...frame, faces: [{ ...face, reading: 'relative' as const }, { ...face, id: 2, reading: 'learning' as const }] };
+    const relative = {
+      ...frame,
+      faces: [
+        { ...face, reading: 'relative' as const },
+        { ...face, id: 2, reading: 'learning' as const },
+      ],
+    };
     const rows = rowsOf(relative, 10);
-    expect(recordingToCsv(rows, 'camera').split('\r\n').slice(1, 3).map((l) => l.split(',')[at])).toEqual(['vs_resting_face', 'learning_resting_face']);
-    const json = JSON.parse(recordingToJson(rows, { kind: 'camera', source: 'camera', model: 'm', backend: 'webgl', appVersion: '0', startedAt: '', frameWidth: 100, frameHeight: 100 })) as { rows: { reading?: string }[] };
+    expect(
+      recordingToCsv(rows, 'camera')
+        .split('\r\n')
+        .slice(1, 3)
+        .map((l) => l.split(',')[at]),
+    ).toEqual(['vs_resting_face', 'learning_resting_face']);
+    const json = JSON.parse(recordingToJson(rows, { kind: 'camera', source: 'camera', model: 'm', backend: 'webgl', appVersion: '0', startedAt: '', frameWidth: 100, frameHeight: 100 })) as {
+      rows: { reading?: string }[];
+    };
     expect(json.rows.map((r) => r.reading)).toEqual(['relative', 'learning']);
   });
 

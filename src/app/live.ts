@@ -235,7 +235,15 @@ export class LiveView {
 
   /** The latest frame's faces, as plain data (tests and benchmarks read it). */
   latestFaces() {
-    return (this.bus.frame?.faces ?? []).map((f) => ({ id: f.id, top: f.top.emotion, probability: f.top.probability, probs: Array.from(f.probs), stale: f.stale, score: f.score, reading: f.reading ?? 'raw' }));
+    return (this.bus.frame?.faces ?? []).map((f) => ({
+      id: f.id,
+      top: f.top.emotion,
+      probability: f.top.probability,
+      probs: Array.from(f.probs),
+      stale: f.stale,
+      score: f.score,
+      reading: f.reading ?? 'raw',
+    }));
   }
 
   dispose(): void {

@@ -49,13 +49,37 @@ export function rowsOf(frame: Pick<FrameResult, 'faces'>, t: number): RecordingR
     .filter((f) => !f.stale)
     .map((f) => {
       const probs = Array.from(f.probs, (p) => r(p, 4));
-      return { t: r(Math.max(0, t), 1), face: f.id, x: r(f.box.x, 1), y: r(f.box.y, 1), width: r(f.box.width, 1), height: r(f.box.height, 1), score: r(f.score, 4), probs, top: topEmotion(f.probs).emotion, valence: r(valence(f.probs), 4), ...(f.reading ? { reading: f.reading } : {}) };
+      return {
+        t: r(Math.max(0, t), 1),
+        face: f.id,
+        x: r(f.box.x, 1),
+        y: r(f.box.y, 1),
+        width: r(f.box.width, 1),
+        height: r(f.box.height, 1),
+        score: r(f.score, 4),
+        probs,
+        top: topEmotion(f.probs).emotion,
+        valence: r(valence(f.probs), 4),
+        ...(f.reading ? { reading: f.reading } : {}),
+      };
     });
 }
 
 /** The rows in the one CSV schema (csv.ts): the source is "camera" or the video file's name. */
 export function recordingToCsv(rows: readonly RecordingRow[], source: string): string {
-  return toCsv(rows.map((row) => ({ source, timeMs: row.t, face: row.face, box: row, score: row.score ?? null, top: row.top, probs: row.probs, valence: row.valence, ...(row.reading ? { reading: row.reading } : {}) })));
+  return toCsv(
+    rows.map((row) => ({
+      source,
+      timeMs: row.t,
+      face: row.face,
+      box: row,
+      score: row.score ?? null,
+      top: row.top,
+      probs: row.probs,
+      valence: row.valence,
+      ...(row.reading ? { reading: row.reading } : {}),
+    })),
+  );
 }
 
 export function recordingToJson(rows: readonly RecordingRow[], meta: RecordingMeta): string {
@@ -69,7 +93,16 @@ export function recordingToJson(rows: readonly RecordingRow[], meta: RecordingMe
       // Across all faces: rows per top emotion, and their mix in ten equal stretches of the time.
       topEmotions: topEmotionCounts(rows),
       mixOverTime: mixOverTime(rows, meta.durationMs ?? rows[rows.length - 1]?.t ?? 0, 10),
-      rows: rows.map((row) => ({ t: row.t, face: row.face, detectionScore: row.score ?? null, box: { x: row.x, y: row.y, width: row.width, height: row.height }, probabilities: Object.fromEntries(EMOTIONS.map((e, i) => [e, row.probs[i] ?? 0])), top: row.top, valence: row.valence, ...(row.reading ? { reading: row.reading } : {}) })),
+      rows: rows.map((row) => ({
+        t: row.t,
+        face: row.face,
+        detectionScore: row.score ?? null,
+        box: { x: row.x, y: row.y, width: row.width, height: row.height },
+        probabilities: Object.fromEntries(EMOTIONS.map((e, i) => [e, row.probs[i] ?? 0])),
+        top: row.top,
+        valence: row.valence,
+        ...(row.reading ? { reading: row.reading } : {}),
+      })),
     },
     null,
     1,

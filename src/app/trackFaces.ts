@@ -7,7 +7,13 @@
 import { type FaceFilter, type FaceResult, type FaceTracker, type FrameResult, isFiltered, trackedFaces } from '../engine';
 
 /** `read`: each tracked face (filtered or not) with its track's key, as it is to be shown (the camera's resting-face reading). */
-export function trackFaces(tracker: FaceTracker, frame: Pick<FrameResult, 'faces' | 'width' | 'height' | 'thumb'>, filter: FaceFilter, now: number, read?: (face: FaceResult, key: number) => FaceResult): FaceResult[] {
+export function trackFaces(
+  tracker: FaceTracker,
+  frame: Pick<FrameResult, 'faces' | 'width' | 'height' | 'thumb'>,
+  filter: FaceFilter,
+  now: number,
+  read?: (face: FaceResult, key: number) => FaceResult,
+): FaceResult[] {
   const tracks = tracker.update(frame.faces, now, frame.thumb);
   const faces = trackedFaces(tracks);
   return (read ? faces.map((f, i) => read(f, tracks[i]?.key ?? 0)) : faces).filter((f) => !isFiltered(f, frame.width, frame.height, filter));

@@ -147,7 +147,8 @@ export function toModelEntry(id: string, json: ModelJson, jsonBytes: number): Mo
   if (!meta) return null;
   const splits = meta.metrics?.splits;
   const neutral = meta.baseline?.neutral;
-  const reference = Array.isArray(neutral) && Array.isArray(meta.classes) && neutral.length === meta.classes.length && EMOTIONS.every((e) => meta.classes.includes(e)) ? inAppOrder(neutral, meta.classes) : null;
+  const reference =
+    Array.isArray(neutral) && Array.isArray(meta.classes) && neutral.length === meta.classes.length && EMOTIONS.every((e) => meta.classes.includes(e)) ? inAppOrder(neutral, meta.classes) : null;
   return {
     id,
     name: meta.name ?? id,
