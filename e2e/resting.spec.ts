@@ -30,6 +30,7 @@ test('a face read against its resting face: the smile it rests in reads as rest,
   await readsAs(page, 'relative');
   expect((await faces(page)).find((f) => !f.stale)?.top).toBe('neutral');
   await expect(page.getByTestId('live-region')).toContainText('against its resting face', { timeout: 30_000 });
+  await page.screenshot({ path: 'test-results/resting-face.png' });
 
   // Kept over a reload; each face's first 3 s are its rest in 'auto', with no button.
   await page.reload();

@@ -59,6 +59,8 @@ async function shoot(browser: Browser, url: string, out: string, width: number, 
   await photo.getByTestId('tab-photo').click();
   await photo.getByTestId('file-input').setInputFiles(join(FIXTURES, 'group-6.jpg'));
   await photo.getByTestId('result-list').waitFor({ timeout: 600_000 });
+  // The whole photo's faces come first; the picture is of the finished result, the tiles' faces in too.
+  await photo.getByTestId('photo-searching').waitFor({ state: 'detached', timeout: 600_000 });
   await photo.screenshot({ path: join(out, `screenshot-photo${suffix}.png`), fullPage: true });
   await photo.context().close();
 

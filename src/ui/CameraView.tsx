@@ -77,12 +77,14 @@ function RestingControls({ running }: { running: boolean }) {
   if (!available) return null;
   return (
     <>
-      <label htmlFor="resting-mode">Read faces</label>
-      <select id="resting-mode" data-testid="resting-mode" value={mode} onChange={(e) => useStore.getState().setRestingMode(e.target.value as RestingMode)}>
-        <option value="off">as they are</option>
-        <option value="auto">against each face's first 3 s</option>
-        <option value="manual">against my resting face</option>
-      </select>
+      <span className="resting-mode">
+        <label htmlFor="resting-mode">Read faces</label>
+        <select id="resting-mode" data-testid="resting-mode" value={mode} onChange={(e) => useStore.getState().setRestingMode(e.target.value as RestingMode)}>
+          <option value="off">as they are</option>
+          <option value="auto">against each face's first 3 s</option>
+          <option value="manual">against my resting face</option>
+        </select>
+      </span>
       {mode === 'manual' && running && (
         <button type="button" data-testid="resting-capture" data-rest={rest} disabled={rest === 'capturing'} onClick={() => live.captureRestingFace()}>
           {rest === 'capturing' ? 'Hold still…' : rest === 'set' ? 'Set my resting face again' : 'This is my resting face'}
