@@ -360,6 +360,42 @@ describe('Engine', () => {
       }
     });
 
+    it("the face check rules on a face's best score over the passes: one the whole photo scored too low to pass is shown once a tile scores it higher", async () => {
+      // A: 0.55 in the whole photo, 0.7 in a tile, found again at 0.5 (0.55 + 0.5 < 1.1 <= 0.7 + 0.5).
+      // P, a pattern: 0.6 in both, never found again. B: sure in both.
+      const P = { x: 300, y: 500, width: 60, height: 60 };
+      const detector: Detector = {
+        detectImage: () => [],
+        detectRegions: (regions) =>
+          regions.length === 1 && regions[0]?.region.width === 1280
+            ? [
+                { box: A, score: 0.55 },
+                { box: B, score: 0.9 },
+                { box: P, score: 0.6 },
+              ]
+            : [
+                { box: A, score: 0.7 },
+                { box: B, score: 0.9 },
+                { box: P, score: 0.6 },
+              ],
+        secondLook: (_i, _w, _h, box) => (box.x === A.x ? 0.5 : 0),
+        close() {},
+      };
+      const { d } = deps({ createDetector: async () => detector });
+      vi.stubGlobal('OffscreenCanvas', canvas);
+      try {
+        const engine = await Engine.create(CONFIG, () => undefined, d);
+        const firsts: import('./api').Analysis[] = [];
+        const last = await engine.analyse(bitmap(1280, 900), 'photo', (a) => firsts.push(a));
+        expect(Array.from(firsts[0]?.boxes ?? [])).toEqual(Object.values(B)); // A not yet: 0.55 + 0.5
+        expect(Array.from(last.boxes)).toEqual([...Object.values(B), ...Object.values(A)]); // B stays first; A comes at 0.7
+        expect(last.scores[1]).toBeCloseTo(0.7);
+        await engine.dispose();
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    });
+
     it('a photo too small for tiles gives no first result: its only pass is the final one', async () => {
       const { d } = deps({ createDetector: async () => tiledDetector() });
       vi.stubGlobal('OffscreenCanvas', canvas);

@@ -275,7 +275,9 @@ export class Engine implements EngineApi {
     const { width, height } = photo;
     // `found`: the whole photo's faces; `first`: those of them that pass the face check, shown first.
     const found = leftToRight(mergeDetections(this.detect(() => this.detector.detectRegions([whole], draw))));
-    const first = this.detect(() => this.checkFaces(found, photo, width, height));
+    // Each second look's score, kept: a face turned down here is judged again on a tile's score.
+    const again = new Map<DetectedFace, number>();
+    const first = this.detect(() => this.checkFaces(found, photo, width, height, again));
     let detectMs = performance.now() - t0;
     let classifyMs = 0;
     let shown: Classified[] = [];
@@ -293,10 +295,11 @@ export class Engine implements EngineApi {
       const tilesFound = tiles.length ? this.detect(() => this.detector.detectRegions(tiles, draw)) : [];
       const { added, scores } = tilesPass(found, tilesFound);
       // The faces shown keep their place; a tile that saw one larger may only raise its score
-      // (`shown` holds these same detections). One the check turned down that a tile saw sure
-      // (larger) is a face after all, added with the tiles' faces.
+      // (`shown` holds these same detections). One the check turned down is judged again on the
+      // score a tile gave it (larger, so higher) and, passing, comes with the tiles' faces: the
+      // check rules on a face's best score over the passes, as it was measured (docs/reliability.md).
       found.forEach((f, i) => (f.score = scores[i] ?? f.score));
-      const rescued = found.filter((f) => !first.includes(f) && !needsSecondLook(f.score));
+      const rescued = found.filter((f) => !first.includes(f) && passesFaceCheck(f.score, again.get(f) ?? 0, fillsImage(f.box, width, height)));
       const more = leftToRight([...rescued, ...this.detect(() => this.checkFaces(added, photo, width, height))]);
       detectMs += performance.now() - t2;
       let detections = [...first, ...more];
@@ -358,9 +361,14 @@ export class Engine implements EngineApi {
   }
 
   /** The detections that pass the face check (faceCheck.ts): a second look at each one the detector was not sure of. */
-  private checkFaces(detections: DetectedFace[], source: FramePixels, width: number, height: number): DetectedFace[] {
+  private checkFaces(detections: DetectedFace[], source: FramePixels, width: number, height: number, again?: Map<DetectedFace, number>): DetectedFace[] {
     if (!this.faceCheck) return detections;
-    return detections.filter((d) => !needsSecondLook(d.score) || passesFaceCheck(d.score, this.detector.secondLook(source, source.width, source.height, d.box), fillsImage(d.box, width, height)));
+    return detections.filter((d) => {
+      if (!needsSecondLook(d.score)) return true;
+      const look = this.detector.secondLook(source, source.width, source.height, d.box);
+      again?.set(d, look);
+      return passesFaceCheck(d.score, look, fillsImage(d.box, width, height));
+    });
   }
 
   /** Crop and classify `detections` of `source` (its pixels read here). */
