@@ -199,6 +199,7 @@ function sharedParts(active: GpuBackend, classifier: EmotionClassifier, detector
     buildClassifier: async () => kept,
     createDetector: async () => shared,
     pixels: browserDeps.pixels,
+    regionPixels: browserDeps.regionPixels,
     padImage: browserDeps.padImage,
     thumbnail: browserDeps.thumbnail,
     frameReader: browserDeps.frameReader,

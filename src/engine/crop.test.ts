@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cropFaces, halfPixelBox, pyramidLevel, samplesOutside, squareCrop } from './crop';
+import { cropFaces, cropRegion, halfPixelBox, pyramidLevel, samplesOutside, squareCrop } from './crop';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -121,5 +121,46 @@ describe('cropFaces', () => {
 
   it('returns an empty batch for no faces', () => {
     expect(cropFaces(tf.zeros([10, 10, 3]) as tf.Tensor3D, []).shape).toEqual([0, 64, 64, 1]);
+  });
+});
+
+describe('cropRegion', () => {
+  /** A photo of noise: any difference in what is sampled shows. */
+  const photo = (w: number, h: number) => tf.tidy(() => tf.randomUniform([h, w, 3], 0, 255, 'float32', 7).round()) as tf.Tensor3D;
+  const read = (pixels: tf.Tensor3D, box: { x: number; y: number; width: number; height: number }, roll?: number) => {
+    const out = cropFaces(pixels, [box], 64, roll ? [roll] : undefined);
+    const values = out.dataSync();
+    out.dispose();
+    return values;
+  };
+
+  it('reads a face as the whole photo does, straight or turned, inside the photo or reaching past its edge', () => {
+    const image = photo(320, 240);
+    const cases: [{ x: number; y: number; width: number; height: number }, number][] = [
+      [{ x: 100.3, y: 60.7, width: 90, height: 90 }, 0], // inside, downscaled
+      [{ x: 140, y: 100, width: 40, height: 40 }, 0], // upsampled
+      [{ x: -20.5, y: 150, width: 120, height: 120 }, 0], // past the left and bottom edges
+      [{ x: 120, y: 50, width: 100, height: 100 }, 0.3], // turned
+      [{ x: 250, y: -10, width: 90, height: 90 }, -0.2], // turned, past the edge
+    ];
+    for (const [box, roll] of cases) {
+      const region = cropRegion(box, roll, 320, 240);
+      const part = tf.tidy(() => image.slice([region.y, region.x, 0], [region.height, region.width, 3]));
+      const local = { ...box, x: box.x - region.x, y: box.y - region.y };
+      const whole = read(image, box, roll);
+      const cut = read(part, local, roll);
+      let worst = 0;
+      for (let i = 0; i < whole.length; i++) worst = Math.max(worst, Math.abs((whole[i] as number) - (cut[i] as number)));
+      expect(worst, JSON.stringify(box)).toBeLessThan(1e-4);
+      part.dispose();
+    }
+    image.dispose();
+  });
+
+  it('is the bounding box of the turned square with its margin, in whole pixels, cut to the image', () => {
+    expect(cropRegion({ x: 10.5, y: 20.2, width: 50, height: 50 }, 0, 640, 480)).toEqual({ x: 8, y: 18, width: 55, height: 55 });
+    const turned = cropRegion({ x: 100, y: 100, width: 100, height: 100 }, Math.PI / 4, 640, 480, 0);
+    expect(turned.width).toBe(Math.ceil(150 + 50 * Math.SQRT2) - Math.floor(150 - 50 * Math.SQRT2)); // the diagonal
+    expect(cropRegion({ x: -30, y: 400, width: 100, height: 100 }, 0, 640, 480)).toEqual({ x: 0, y: 398, width: 72, height: 82 });
   });
 });

@@ -55,6 +55,25 @@ export function rolledSquare(face: Box, roll: number, imageWidth: number, imageH
 }
 
 /**
+ * The part of a `width` x `height` image that reading `crop` (turned by `roll` about its centre)
+ * samples: its bounding box, `margin` px more on each side for the bilinear neighbours, cut to the
+ * image, in whole pixels. Reading only this part (a "Why?" map reads one face 25 times) gives the
+ * same samples as reading the whole image: what lies outside it is past the image there too, where
+ * cropFaces repeats the edge either way.
+ */
+export function cropRegion(crop: Box, roll: number, width: number, height: number, margin = 2): Box {
+  const half = (crop.width / 2) * (Math.abs(Math.cos(roll)) + Math.abs(Math.sin(roll)));
+  const cx = crop.x + crop.width / 2;
+  const cy = crop.y + crop.height / 2;
+  const x0 = Math.max(0, Math.floor(cx - half - margin));
+  const y0 = Math.max(0, Math.floor(cy - half - margin));
+  const x1 = Math.min(width, Math.ceil(cx + half + margin));
+  const y1 = Math.min(height, Math.ceil(cy + half + margin));
+  // A crop wholly past the image (never given by an analysis) still gets a pixel to read.
+  return { x: Math.min(x0, width - 1), y: Math.min(y0, height - 1), width: Math.max(1, x1 - x0), height: Math.max(1, y1 - y0) };
+}
+
+/**
  * The square an image is read in as one face (the user's "read the whole photo as one face", where
  * the detector found none): its longer side, centred, so nothing of the photo is cut; on the shorter
  * side it reaches past the image, where cropFaces repeats the edge. No calibrated scale: the photo

@@ -66,6 +66,7 @@ function deps(overrides: Partial<EngineDeps> = {}) {
       return det;
     },
     pixels: (image) => tf.zeros([image.height, image.width, 3], 'int32') as tf.Tensor3D,
+    regionPixels: (_image, r) => tf.zeros([r.height, r.width, 3], 'int32') as tf.Tensor3D,
     padImage: (image) => ({ image: bitmap(image.width + 2 * 50, image.height + 2 * 50), pad: 50 }),
     thumbnail: () => new Uint8ClampedArray(32 * 18 * 4).fill(7),
     frameReader: () =>
@@ -243,6 +244,33 @@ describe('Engine', () => {
     expect((await plain.analyse(bitmap(), 'frame')).count).toBe(3);
     expect(off.looks).toEqual([]);
     await plain.dispose();
+  });
+
+  it('a "Why?" map reads only the part of the photo its crop needs, the crop moved into it, and gives the crop back as asked', async () => {
+    const seen: { box: Box; shape: number[] }[] = [];
+    const regions: Box[] = [];
+    const c = fakeClassifier();
+    c.explain = async (pixels, box, _roll, target = 3) => {
+      seen.push({ box, shape: pixels.shape });
+      return { method: 'occlusion' as const, target, probability: 1, cells: 8, values: new Float32Array(64) };
+    };
+    const { d } = deps({
+      buildClassifier: async () => c,
+      regionPixels: (_image, r) => (regions.push(r), tf.zeros([r.height, r.width, 3], 'int32') as tf.Tensor3D),
+    });
+    const engine = await Engine.create(CONFIG, () => undefined, d);
+    const before = tf.memory().numTensors;
+    const crop = { x: 600.5, y: 200, width: 160, height: 160 };
+    const map = await engine.explain(bitmap(1280, 900), crop);
+    expect(regions).toEqual([{ x: 598, y: 198, width: 165, height: 164 }]);
+    expect(seen).toEqual([{ box: { x: 2.5, y: 2, width: 160, height: 160 }, shape: [164, 165, 3] }]);
+    expect(map.crop).toEqual(crop);
+    expect(tf.memory().numTensors).toBe(before);
+    // A crop that takes in the whole photo reads it whole.
+    await engine.explain(bitmap(100, 100), { x: -20, y: -20, width: 140, height: 140 });
+    expect(regions).toHaveLength(1);
+    expect(seen[1]).toEqual({ box: { x: -20, y: -20, width: 140, height: 140 }, shape: [100, 100, 3] });
+    await engine.dispose();
   });
 
   it("reads a whole image as one face on request ('whole'): no detection, the longer side's square from the photo padded by its own border", async () => {

@@ -32,7 +32,7 @@ import { type ActivationOptions, type ActivationResult, activateBackend, compile
 import { eyeRoll } from './align';
 import type { Box } from './box';
 import { EmotionClassifier, type ModelMetadata } from './classifier';
-import { type CropConfig, DEFAULT_CROP, rolledSquare, wholeSquare } from './crop';
+import { type CropConfig, cropRegion, DEFAULT_CROP, rolledSquare, wholeSquare } from './crop';
 import { drawPadded } from './padding';
 import { fillsImage, needsSecondLook, passesFaceCheck } from './faceCheck';
 import { type DetectedFace, type DetectorOptions, FaceDetectorService } from './detector';
@@ -76,6 +76,8 @@ export interface EngineDeps {
   createDetector(options: Partial<DetectorOptions>): Promise<Detector>;
   /** Pixels of an image (a bitmap, or a camera frame read by copy) as a tensor on the active backend. */
   pixels(image: FramePixels): tf.Tensor3D;
+  /** Pixels of a part of a bitmap (whole pixels inside it), as a tensor on the active backend. */
+  regionPixels(image: ImageBitmap, region: Box): tf.Tensor3D;
   /** The image on a larger canvas whose border repeats its edges (the tight-crop retry). */
   padImage(image: ImageBitmap): { image: ImageBitmap; pad: number };
   /** A frame in miniature for scene-cut detection (thumbnail.ts); null where it cannot be made. */
@@ -98,6 +100,12 @@ export const browserDeps: EngineDeps = {
   buildClassifier: (artifacts) => EmotionClassifier.fromArtifacts(artifacts),
   createDetector: (options) => FaceDetectorService.create(options),
   pixels: (image) => tf.browser.fromPixels(image),
+  regionPixels: (image, r) => {
+    // A small part, read on the CPU: a face's square of a few hundred pixels a side.
+    const ctx = new OffscreenCanvas(r.width, r.height).getContext('2d', { willReadFrequently: true }) as OffscreenCanvasRenderingContext2D;
+    ctx.drawImage(image, r.x, r.y, r.width, r.height, 0, 0, r.width, r.height);
+    return tf.browser.fromPixels(ctx.getImageData(0, 0, r.width, r.height));
+  },
   padImage: (image) => {
     const { canvas, padding } = drawPadded(image, image.width, image.height);
     return { image: canvas.transferToImageBitmap(), pad: padding.pad };
@@ -427,9 +435,14 @@ export class Engine implements EngineApi {
     return this.exclusive(async () => {
       if (this.disposed) throw new EngineError('engine', 'the engine was disposed');
       const t0 = performance.now();
-      const pixels = this.deps.pixels(image);
+      // Only the part of the photo the crop reads: the map reads one face, and reading a whole
+      // 1280 x 900 photo into a tensor cost a map 20-30 ms on WebAssembly (docs/speed.md).
+      const region = cropRegion(crop, roll ?? 0, image.width, image.height);
+      const whole = region.width === image.width && region.height === image.height;
+      const pixels = whole ? this.deps.pixels(image) : this.deps.regionPixels(image, region);
+      const local = whole ? crop : { ...crop, x: crop.x - region.x, y: crop.y - region.y };
       try {
-        const map = await this.classifier.explain(pixels, crop, roll, target);
+        const map = await this.classifier.explain(pixels, local, roll, target);
         return { ...map, crop: { ...crop }, ...(roll ? { roll } : {}), ms: performance.now() - t0 };
       } finally {
         pixels.dispose();
