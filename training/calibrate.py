@@ -126,6 +126,7 @@ def room_for_rare_classes(z: torch.Tensor, labels: torch.Tensor, c: torch.Tensor
     ascent, one class's bias at a time over c_k + [-span, span] in `step`s, keeping only values
     where every answer's share stays within `share_tol` of the true share on these faces. Starts
     from share-matched c (feasible), so the result is feasible and never scores lower than it."""
+    from decision import coordinate_ascent
     from metrics import confusion_matrix, summarize
     k = z.shape[1]
     true = torch.bincount(labels, minlength=k).double() / len(labels)
@@ -137,23 +138,7 @@ def room_for_rare_classes(z: torch.Tensor, labels: torch.Tensor, c: torch.Tensor
             return -1.0
         return summarize(confusion_matrix(labels, pred, k))["macro_f1"]
 
-    best = score(c)
-    deltas = torch.arange(-span, span + step / 2, step, dtype=torch.float64)
-    for _ in range(sweeps):
-        improved = False
-        for j in range(k):
-            if true[j] == 0:
-                continue
-            base = c[j].item()
-            for d in deltas.tolist():
-                trial = c.clone()
-                trial[j] = base + d
-                f = score(trial)
-                if f > best + 1e-9:
-                    best, c, improved = f, trial, True
-        if not improved:
-            break
-    return c
+    return coordinate_ascent(c, score, [j for j in range(k) if true[j] > 0], span, step, sweeps, tol=1e-9)
 
 
 def answer_shares(logits: torch.Tensor, labels: torch.Tensor) -> dict:

@@ -69,6 +69,29 @@ def adjusted_bias(z: torch.Tensor, labels: torch.Tensor, c_natural: torch.Tensor
     return c_natural - best_tau * log_prior, best_tau
 
 
+def coordinate_ascent(start: torch.Tensor, score, movable: list[int], span: float, step: float, sweeps: int,
+                      tol: float = 1e-12) -> torch.Tensor:
+    """Raise `score(bias)` one class's bias at a time: each class in `movable` tries c_k + d for d in
+    [-span, span] by `step`, keeping any value that scores more than `tol` higher; stops after
+    `sweeps` passes or a pass that changes nothing. Never scores lower than `start`."""
+    c = start.clone()
+    best = score(c)
+    deltas = torch.arange(-span, span + step / 2, step, dtype=torch.float64).tolist()
+    for _ in range(sweeps):
+        improved = False
+        for j in movable:
+            base = c[j].item()
+            for d in deltas:
+                trial = c.clone()
+                trial[j] = base + d
+                f = score(trial)
+                if f > best + tol:
+                    best, c, improved = f, trial, True
+        if not improved:
+            break
+    return c
+
+
 def recall_bias(z: torch.Tensor, labels: torch.Tensor, start: torch.Tensor, min_accuracy: float,
                 span: float = 2.0, step: float = 0.05, sweeps: int = 8) -> torch.Tensor:
     """Coordinate ascent on mean class recall, one class's bias at a time over c_k + [-span, span],
@@ -80,25 +103,10 @@ def recall_bias(z: torch.Tensor, labels: torch.Tensor, start: torch.Tensor, min_
         s = scores(z, labels, bias)
         return s["mean_recall"] if s["accuracy"] >= min_accuracy else -1.0
 
-    best = objective(c)
-    if best < 0:
+    if objective(c) < 0:
         raise ValueError(f"the starting bias gives accuracy below the floor {min_accuracy:.4f}")
     present = torch.bincount(labels, minlength=z.shape[1]) > 0
-    deltas = torch.arange(-span, span + step / 2, step, dtype=torch.float64).tolist()
-    for _ in range(sweeps):
-        improved = False
-        for j in range(z.shape[1]):
-            if not present[j]:
-                continue
-            base = c[j].item()
-            for d in deltas:
-                trial = c.clone()
-                trial[j] = base + d
-                f = objective(trial)
-                if f > best + 1e-12:
-                    best, c, improved = f, trial, True
-        if not improved:
-            break
+    c = coordinate_ascent(c, objective, [j for j in range(z.shape[1]) if present[j]], span, step, sweeps)
     return c - c.mean()
 
 
