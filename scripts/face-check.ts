@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import type { Box } from '../src/engine/box.ts';
 import { launchChromium, startDevServer } from './lib/browser.ts';
 import type { ExaminedImage } from './lib/face-check-page.ts';
+import type { Rec } from './lib/face-check-report.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -105,16 +106,6 @@ export function emptyRegions(width: number, height: number, faces: readonly Box[
   return regions;
 }
 
-export interface Record_ {
-  set: string;
-  file: string;
-  kind: 'photo' | 'frame';
-  /** What the image is: one face (a face source), a scene (its faces listed), or no face at all. */
-  truth: 'face' | 'scene' | 'none';
-  region?: Box;
-  result: ExaminedImage;
-}
-
 async function collect(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const { server, url } = await startDevServer();
@@ -151,7 +142,7 @@ async function collect(): Promise<void> {
           part.map((f) => image(join(root, f))),
           'photo',
         );
-        results.forEach((result, k) => lines.push(JSON.stringify({ set: set.name, file: part[k] as string, kind: 'photo', truth: 'face', result } satisfies Record_)));
+        results.forEach((result, k) => lines.push(JSON.stringify({ set: set.name, file: part[k] as string, kind: 'photo', truth: 'face', result } satisfies Rec)));
         process.stdout.write(`\r${set.name}: ${Math.min(files.length, i + 64)}/${files.length} (${(((i + part.length) / (Date.now() - t0)) * 1000).toFixed(1)}/s)   `);
       }
       process.stdout.write('\n');
@@ -162,7 +153,7 @@ async function collect(): Promise<void> {
       for (const s of scenePhotos())
         for (const kind of ['photo', 'frame'] as const) {
           const [result] = await run([image(s.path)], kind);
-          lines.push(JSON.stringify({ set: 'scenes', file: s.name, kind, truth: 'scene', result: result as ExaminedImage } satisfies Record_));
+          lines.push(JSON.stringify({ set: 'scenes', file: s.name, kind, truth: 'scene', result: result as ExaminedImage } satisfies Rec));
         }
       writeFileSync(join(out, 'scenes.jsonl'), lines.join('\n') + '\n');
       console.log(`scenes: ${lines.length / 2} photos`);
@@ -184,7 +175,7 @@ async function collect(): Promise<void> {
             },
             [image(s.path), regions, kind] as const,
           );
-          results.forEach((result, k) => lines.push(JSON.stringify({ set: 'regions', file: s.name, kind, truth: 'none', region: regions[k] as Box, result } satisfies Record_)));
+          results.forEach((result, k) => lines.push(JSON.stringify({ set: 'regions', file: s.name, kind, truth: 'none', region: regions[k] as Box, result } satisfies Rec)));
         }
         console.log(`regions: ${s.name}: ${regions.length} regions without a face`);
       }

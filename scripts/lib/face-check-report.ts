@@ -13,10 +13,12 @@ import { DEFAULT_MIN_SCORE } from '../../src/engine/api.ts';
 import { fillsImage, passesFaceCheck } from '../../src/engine/faceCheck.ts';
 import type { ExaminedFace, ExaminedImage } from './face-check-page.ts';
 
-interface Rec {
+/** One examined image, a line of the collected records (scripts/face-check.ts collect). */
+export interface Rec {
   set: string;
   file: string;
   kind: 'photo' | 'frame';
+  /** What the image is: one face (a face source), a scene (its faces listed), or no face at all. */
   truth: 'face' | 'scene' | 'none';
   region?: Box;
   result: ExaminedImage;
