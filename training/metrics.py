@@ -37,6 +37,12 @@ def summarize(conf: torch.Tensor) -> dict:
     }
 
 
+def mean_recall(preds: torch.Tensor, labels: torch.Tensor, k: int = len(CLASSES)) -> float:
+    """Mean class recall of `preds` over the classes present in `labels`: summarize's mean_recall
+    without the rest (the experiments' bootstraps call it thousands of times)."""
+    return summarize(confusion_matrix(labels, preds, k))["mean_recall"]
+
+
 def expected_calibration_error(probs: torch.Tensor, labels: torch.Tensor, bins: int = 15) -> dict:
     """ECE (Guo et al., 2017): equal-width confidence bins over (0, 1]; the mean |accuracy - confidence|
     weighted by the share of samples in each bin. Also the per-bin table for a reliability diagram."""

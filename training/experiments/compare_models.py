@@ -18,11 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cli import run_cli  # noqa: E402
 from decision import RULES, fit_rule, rule_scores  # noqa: E402
-
-
-def mean_recall(pred: torch.Tensor, y: torch.Tensor) -> float:
-    values = [float(((pred == j) & (y == j)).sum()) / int((y == j).sum()) for j in range(7) if (y == j).any()]
-    return sum(values) / len(values)
+from metrics import mean_recall  # noqa: E402
 
 
 def main(argv=None) -> None:

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from calibrate import DEFAULT_DATA, parse_cross, pooled_logits  # noqa: E402
 from cli import run_cli  # noqa: E402
 from decision import RULES, fit_rule, rule_scores  # noqa: E402
+from metrics import mean_recall  # noqa: E402
 
 POSED = ("CK+48", "posed-more:val", "posed-more:test", "posed-mix:val", "posed-mix:test")
 
@@ -39,9 +40,7 @@ def bootstrap(z: torch.Tensor, y: torch.Tensor, biases: dict[str, torch.Tensor],
         idx = torch.randint(len(y), (len(y),), generator=g)
         zb, yb = z[idx].double(), y[idx]
         for r, c in biases.items():
-            pred = (zb + c.double()).argmax(1)
-            recalls = [float(((pred == j) & (yb == j)).sum()) / max(int((yb == j).sum()), 1) for j in range(k) if (yb == j).any()]
-            out[r].append(sum(recalls) / len(recalls))
+            out[r].append(mean_recall((zb + c.double()).argmax(1), yb, k))
     return out
 
 

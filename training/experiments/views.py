@@ -24,9 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from calibrate import DEFAULT_DATA  # noqa: E402
 from checkpoint import load_checkpoint  # noqa: E402
 from cli import run_cli  # noqa: E402
-from contract import CLASSES, INPUT_SIZE, LUMA, to_model_input  # noqa: E402
+from contract import INPUT_SIZE, LUMA, to_model_input  # noqa: E402
 from data import concat_sets, load_data  # noqa: E402
 from decision import fit_rule, rule_scores  # noqa: E402
+from metrics import mean_recall  # noqa: E402
 from sources import SOURCES, read_prepared, role_of  # noqa: E402
 
 VIEWS = {"base": (1.0, 0.0, 0.0), "tight": (0.9, 0.0, 0.0),
@@ -123,9 +124,6 @@ def main(argv=None) -> None:
     yv = torch.cat([labels[k] for k in val])
     g = torch.Generator().manual_seed(0)
     base = "mirror (today)"
-
-    def mean_recall(pred, y):
-        return float(np.mean([float(((pred == j) & (y == j)).sum()) / max(int((y == j).sum()), 1) for j in range(len(CLASSES)) if (y == j).any()]))
 
     gaps = {c: [] for c in COMBOS if c != base}
     for _ in range(args.bootstrap):

@@ -23,6 +23,8 @@ def stats(logits, labels, bias):
 def test_mean_recall_is_the_mean_of_the_class_recalls_present():
     s = summarize(confusion_matrix(torch.tensor([6] * 9 + [2]), torch.tensor([6] * 10)))
     assert s["accuracy"] == pytest.approx(0.9) and s["mean_recall"] == pytest.approx(0.5)
+    from metrics import mean_recall
+    assert mean_recall(torch.tensor([6] * 10), torch.tensor([6] * 9 + [2])) == pytest.approx(0.5)
 
 
 def test_the_balanced_rule_trades_accuracy_for_mean_recall_against_the_natural_mix():
