@@ -3,23 +3,15 @@
  * somewhere, and its text says what the project is (versions, dates) rather than how its work was
  * organised (work-item numbers, planning checkpoints).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { anchors, brokenLinks, markdownLinks, processWords, processWordsIn, repoFiles, slug } from './lib/repo-text.ts';
+import { scratchDir } from './lib/scratch.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** A scratch repository with the given files. */
-function scratch(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'repo-text-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const scratch = (files: Record<string, string>) => scratchDir('repo-text-', files);
 
 describe('Markdown links', () => {
   it('every relative link and anchor in every Markdown file of the repository resolves', () => {

@@ -1,21 +1,13 @@
 /** ruff through its WebAssembly build: it finds what the ruff command finds, with the settings of ruff.toml. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFinding, readRuffSettings, ruffCheck } from './ruff.ts';
+import { scratchDir } from './scratch.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SETTINGS = readRuffSettings(join(ROOT, 'ruff.toml'));
 
-function scratch(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'ruff-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const scratch = (files: Record<string, string>) => scratchDir('ruff-', files);
 
 describe('ruff', () => {
   it("finds an unused import, a loop variable a closure does not bind and a call in a default, each where it is, with the repository's settings", () => {
