@@ -183,14 +183,9 @@ export class LiveView {
 
   /** A face as it is to be shown: against its resting face where there is one (restingFaces.ts). */
   private read(face: FaceResult, key: number, now: number): FaceResult {
-    const { probs, state } = this.resting.read(key, face.probs, now, now);
+    const { probs, state } = this.resting.read(key, face.probs, now);
     if (state === 'raw') return face;
     return { ...face, probs, top: topEmotion(probs), reading: state };
-  }
-
-  /** Whether the running model can read a face against its resting face. */
-  get restingAvailable(): boolean {
-    return this.resting.available;
   }
 
   /** "This is my resting face": every face in view over the next moment is learnt as at rest

@@ -86,6 +86,7 @@ export class RestingFaces {
 
   /** Faces no longer tracked are forgotten (an id is never given to another face). */
   keep(ids: Iterable<number>): void {
+    if (this.entries.size === 0) return;
     const live = new Set(ids);
     for (const id of this.entries.keys()) {
       if (!live.has(id)) {
@@ -95,15 +96,15 @@ export class RestingFaces {
   }
 
   /**
-   * One reading of tracked face `id` at `now` (its track began at `firstSeen`): the probabilities
-   * to show (the same array when raw) and how they read.
+   * One reading of tracked face `id` at `now`: the probabilities to show (the same array when raw)
+   * and how they read. In `auto`, a face's window starts at its first reading.
    */
-  read(id: number, probs: Float32Array, now: number, firstSeen: number): { probs: Float32Array; state: ReadingState } {
+  read(id: number, probs: Float32Array, now: number): { probs: Float32Array; state: ReadingState } {
     const neutral = this.neutral;
     if (this.mode === 'off' || !neutral) return { probs, state: 'raw' };
     let entry = this.entries.get(id);
     if (this.mode === 'auto' && !entry) {
-      entry = { rest: new RestingFace(probs.length), until: firstSeen + this.options.learnMs, ready: null };
+      entry = { rest: new RestingFace(probs.length), until: now + this.options.learnMs, ready: null };
       this.entries.set(id, entry);
     }
     if (this.mode === 'manual' && this.capturing(now) && (!entry || entry.until === -Infinity || entry.until < this.captureFrom)) {
