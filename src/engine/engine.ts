@@ -30,7 +30,7 @@ import {
 } from './api';
 import { type ActivationOptions, type ActivationResult, activateBackend, compiledShaders, type BackendName, type BackendSupportMap } from './backendActivation';
 import { eyeRoll } from './align';
-import type { Box } from './box';
+import { type Box, scaleBox } from './box';
 import { EmotionClassifier, type ModelMetadata } from './classifier';
 import { type CropConfig, cropRegion, DEFAULT_CROP, rolledSquare, wholeSquare } from './crop';
 import { drawPadded } from './padding';
@@ -45,8 +45,6 @@ import { drawThumbnail, shrinkPixels } from './thumbnail';
 import { leftToRight, mergeDetections, tilesPass } from './photoFaces';
 import { photoTiles, type Tile, TILE_DRAW } from './tiling';
 import { photoWarmupPlan, warmupPlan } from './warmup';
-
-const shifted = (b: Box, by: number): Box => ({ ...b, x: b.x + by, y: b.y + by });
 
 /** The parts an engine is built from; tests swap in fakes. */
 export interface Detector {
@@ -350,7 +348,7 @@ export class Engine implements EngineApi {
     const source = padded?.image ?? image;
     const pad = padded?.pad ?? 0;
     try {
-      const crop = shifted(wholeSquare(width, height), pad);
+      const crop = scaleBox(wholeSquare(width, height), 1, 1, pad, pad);
       const pixels = this.deps.pixels(source);
       let probs: Float32Array[];
       try {
@@ -360,9 +358,7 @@ export class Engine implements EngineApi {
       }
       const face: Classified = { detection: { box: { x: pad, y: pad, width, height }, score: 0 }, crop, probs: probs[0] ?? new Float32Array(NUM_EMOTIONS) };
       const t1 = performance.now();
-      const out = this.describe('whole', image, [face], { detectMs: 0, classifyMs: t1 - t0, totalMs: t1 - t0 }, pad, null);
-      delete out.padded;
-      return { ...out, whole: true };
+      return this.describe('whole', image, [face], { detectMs: 0, classifyMs: t1 - t0, totalMs: t1 - t0 }, pad, null);
     } finally {
       padded?.image.close();
     }
@@ -417,7 +413,8 @@ export class Engine implements EngineApi {
       backend: this.status.backend,
       model: this.status.modelId,
       tensors: tf.memory().numTensors,
-      ...(pad ? { padded: true } : {}),
+      // A whole image read as one face is marked so; a face found on the padded retry, as padded.
+      ...(kind === 'whole' ? { whole: true } : pad ? { padded: true } : {}),
       ...(rolled ? { rolls: Float32Array.from(faces, (f) => f.roll ?? 0) } : {}),
       ...(thumb ? { thumb } : {}),
     };
@@ -440,7 +437,7 @@ export class Engine implements EngineApi {
       const region = cropRegion(crop, roll ?? 0, image.width, image.height);
       const whole = region.width === image.width && region.height === image.height;
       const pixels = whole ? this.deps.pixels(image) : this.deps.regionPixels(image, region);
-      const local = whole ? crop : { ...crop, x: crop.x - region.x, y: crop.y - region.y };
+      const local = whole ? crop : scaleBox(crop, 1, 1, -region.x, -region.y);
       try {
         const map = await this.classifier.explain(pixels, local, roll, target);
         return { ...map, crop: { ...crop }, ...(roll ? { roll } : {}), ms: performance.now() - t0 };
